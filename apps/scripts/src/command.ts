@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { createEthcastClient, type EthcastClient } from '@ethcast/client';
+import { type CliConfig, DEFAULT_URL, readCliConfig } from './config.ts';
+import { loadCliEnv } from './env.ts';
+
+export type CliEnv = ReturnType<typeof loadCliEnv>;
+
+export type CommandContext = {
+  args: string[];
+  env: CliEnv;
+  /** saved config (url, token) */
+  config: CliConfig;
+  url: string;
+  client: EthcastClient;
+  json: boolean;
+  /** reads stdin fully (for passwords piped in) */
+  stdin: () => Promise<string>;
+};
+
+export type Command = {
+  name: string;
+  usage: string;
+  summary: string;
+  run(ctx: CommandContext): Promise<void>;
+};
+
+/** Bad input: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export async function buildContext(args: string[], json: boolean): Promise<CommandContext> {
+  const env = loadCliEnv();
+  const config = await readCliConfig(env.configFile);
+  const url = env.url ?? config.url ?? DEFAULT_URL;
+  return {
+    args,
+    env,
+    config,
+    url,
+    json,
+    client: createEthcastClient({ url, getToken: () => config.token }),
+    stdin: readStdin,
+  };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** parseArgs with strict options; unknown flags become UsageError. */
+export function parseCommandArgs<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(
+  args: string[],
+  options: T,
+  usage: string,
+) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]} (usage: ${usage})`);
+  }
+}

@@ -1,0 +1,38 @@
+import type { AppRouter } from '@ethcast/server/router';
+import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+import superjson from 'superjson';
+
+export type { AppRouter, RouterInputs, RouterOutputs } from '@ethcast/server/router';
+export { TRPCClientError } from '@trpc/client';
+
+export type EthcastClientOptions = {
+  /** server origin, e.g. http://127.0.0.1:3000 (the /trpc path is added) */
+  url: string;
+  /** bearer token for scripts; browsers use the httpOnly session cookie instead */
+  getToken?: () => string | null | undefined | Promise<string | null | undefined>;
+  fetch?: typeof globalThis.fetch;
+  headers?: Record<string, string>;
+};
+
+export type EthcastClient = TRPCClient<AppRouter>;
+
+export function trpcUrl(url: string): string {
+  return `${url.replace(/\/+$/, '')}/trpc`;
+}
+
+/** A typed tRPC client for the Ethcast API. Creating one has no side effects and opens no connection. */
+export function createEthcastClient(options: EthcastClientOptions): EthcastClient {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: trpcUrl(options.url),
+        transformer: superjson,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        async headers() {
+          const token = await options.getToken?.();
+          return { ...options.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+        },
+      }),
+    ],
+  });
+}

@@ -1,0 +1,22 @@
+// Production bundle of the API: workspace packages are bundled, npm dependencies stay external.
+import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const deps = (dir) =>
+  Object.keys(JSON.parse(readFileSync(new URL(`${dir}/package.json`, import.meta.url))).dependencies ?? {});
+const external = [...deps('.'), ...deps('../forecast')].filter((d) => !d.startsWith('@ethcast/'));
+
+await build({
+  entryPoints: ['src/main.ts'],
+  outfile: 'dist/main.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  external,
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
+  logLevel: 'info',
+});

@@ -1,0 +1,50 @@
+import type { DbHandle } from './db/client.ts';
+import type { ServerConfig } from './env.ts';
+
+export type Role = 'user' | 'admin';
+export type SessionUser = { id: number; username: string; role: Role };
+export type Session = { id: number; user: SessionUser; expiresAt: Date };
+
+/** How a procedure sets or clears the session cookie without knowing about HTTP. */
+export type CookieJar = {
+  setSession(token: string, expiresAt: Date): void;
+  clearSession(): void;
+};
+
+/** Long-lived things built once per process and shared by every request. */
+export type Services = {
+  db: DbHandle['db'];
+  dbHandle: DbHandle;
+  config: ServerConfig;
+  version: string;
+  startedAt: Date;
+};
+
+export type Context = Services & {
+  session: Session | null;
+  /** the raw bearer token of this request, so logout can revoke exactly this session */
+  token: string | null;
+  cookies: CookieJar;
+  clientIp: string | null;
+};
+
+const noCookies: CookieJar = { setSession() {}, clearSession() {} };
+
+/** Context without HTTP, for tests and scripts: `createCaller(await createContextInner(...))`. */
+export async function createContextInner(
+  services: Services,
+  opts: {
+    session?: Session | null;
+    token?: string | null;
+    cookies?: CookieJar;
+    clientIp?: string | null;
+  } = {},
+): Promise<Context> {
+  return {
+    ...services,
+    session: opts.session ?? null,
+    token: opts.token ?? null,
+    cookies: opts.cookies ?? noCookies,
+    clientIp: opts.clientIp ?? null,
+  };
+}

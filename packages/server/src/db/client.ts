@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+/** One type for both drivers: routers and queries never know which engine is behind it. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export type DbConfig = {
+  /** postgres:// URL, `memory://`, or a PGlite data directory */
+  url: string;
+  /** false for transaction poolers (Supabase port 6543, PgBouncer) */
+  prepare?: boolean;
+  /** postgres.js pool size */
+  max?: number;
+};
+
+export type DbHandle = {
+  db: Database;
+  driver: 'postgres' | 'pglite';
+  /** true when reachable */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+};
+
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+
+export async function createDb(config: DbConfig): Promise<DbHandle> {
+  if (isPostgresUrl(config.url)) {
+    const client = postgres(config.url, {
+      max: config.max ?? 10,
+      prepare: config.prepare ?? true,
+      connect_timeout: 5,
+      idle_timeout: 30,
+      onnotice: () => {},
+      connection: { application_name: 'ethcast' },
+    });
+    const db = drizzlePostgres({ client, schema });
+    const handle: DbHandle = {
+      db,
+      driver: 'postgres',
+      ping: () => ping(db),
+      close: () => client.end({ timeout: 5 }),
+    };
+    return handle;
+  }
+  const dataDir = config.url.replace(/^file:/, '');
+  if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db = drizzlePglite({ client, schema });
+  return {
+    db,
+    driver: 'pglite',
+    ping: () => ping(db),
+    close: () => client.close(),
+  };
+}
+
+async function ping(db: Database): Promise<boolean> {
+  try {
+    await db.execute(sql`select 1`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Rows of a raw `db.execute` for either driver (postgres.js returns an array, PGlite `{ rows }`). */
+export async function queryRows<T extends Record<string, unknown>>(
+  db: Database,
+  query: Parameters<Database['execute']>[0],
+): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -1,0 +1,68 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt, isNull, ne } from 'drizzle-orm';
+import type { Session } from '../../context.ts';
+import type { Database } from '../client.ts';
+import { sessions, users } from '../schema.ts';
+
+export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** A new random bearer token (256 bits) and its session row; only the hash is stored. */
+export async function createSession(
+  db: Database,
+  userId: number,
+  now = new Date(),
+): Promise<{ token: string; expiresAt: Date; id: number }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  const [row] = await db
+    .insert(sessions)
+    .values({ userId, tokenHash: hashToken(token), expiresAt, createdAt: now })
+    .returning({ id: sessions.id });
+  if (!row) throw new Error('session insert returned no row');
+  return { token, expiresAt, id: row.id };
+}
+
+/** The live (unexpired, unrevoked) session for a token, with its user; null otherwise. */
+export async function findSessionByToken(db: Database, token: string): Promise<Session | null> {
+  if (token.length < 20 || token.length > 200) return null;
+  const [row] = await db
+    .select({
+      id: sessions.id,
+      expiresAt: sessions.expiresAt,
+      userId: users.id,
+      username: users.username,
+      role: users.role,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.tokenHash, hashToken(token)),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, new Date()),
+      ),
+    )
+    .limit(1);
+  if (!row) return null;
+  return {
+    id: row.id,
+    expiresAt: row.expiresAt,
+    user: { id: row.userId, username: row.username, role: row.role },
+  };
+}
+
+export async function revokeSession(db: Database, sessionId: number): Promise<void> {
+  await db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, sessionId));
+}
+
+/** Revokes every live session of a user except `keepSessionId` (after a password change). */
+export async function revokeOtherSessions(db: Database, userId: number, keepSessionId: number | null) {
+  const conditions = [eq(sessions.userId, userId), isNull(sessions.revokedAt)];
+  if (keepSessionId !== null) conditions.push(ne(sessions.id, keepSessionId));
+  await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(...conditions));
+}

@@ -1,0 +1,93 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/pg-core';
+
+// Supabase-compatible: plain `public` schema, bigint identity keys, timestamptz, jsonb, and the legacy
+// table and column names (users, logs, predict; username_log, username_predict, forecast_result).
+
+const id = () => bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity();
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    username: varchar('username', { length: 100 }).notNull().unique(),
+    password: text('password').notNull(),
+    role: text('role', { enum: ['user', 'admin'] })
+      .notNull()
+      .default('user'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
+    check('users_role_check', sql`${t.role} in ('user', 'admin')`),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: id(),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** sha256 of the bearer token; the token itself is never stored */
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    revokedAt: timestamptz('revoked_at'),
+  },
+  (t) => [index('sessions_user_id_idx').on(t.userId)],
+);
+
+/** Failed logins per lower-cased username, the source of truth for throttling across processes. */
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    id: id(),
+    usernameKey: varchar('username_key', { length: 100 }).notNull(),
+    failedAt: timestamptz('failed_at').notNull().defaultNow(),
+  },
+  (t) => [index('login_failures_key_time_idx').on(t.usernameKey, t.failedAt)],
+);
+
+export const loginLockouts = pgTable('login_lockouts', {
+  usernameKey: varchar('username_key', { length: 100 }).primaryKey(),
+  lockedUntil: timestamptz('locked_until').notNull(),
+});
+
+export const logs = pgTable(
+  'logs',
+  {
+    id: id(),
+    date: timestamptz('date').notNull().defaultNow(),
+    usernameLog: varchar('username_log', { length: 100 }),
+    action: varchar('action', { length: 100 }).notNull(),
+    userId: bigint('user_id', { mode: 'number' }).references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('logs_user_id_id_idx').on(t.userId, t.id), index('logs_date_idx').on(t.date)],
+);
+
+export const predict = pgTable(
+  'predict',
+  {
+    id: id(),
+    date: timestamptz('date').notNull().defaultNow(),
+    usernamePredict: varchar('username_predict', { length: 100 }),
+    userId: bigint('user_id', { mode: 'number' }).references(() => users.id, { onDelete: 'cascade' }),
+    forecast: text('forecast'),
+    forecastResult: jsonb('forecast_result'),
+    model: varchar('model', { length: 100 }),
+  },
+  (t) => [index('predict_user_id_id_idx').on(t.userId, t.id)],
+);

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { EnvError, loadConfig } from './env.ts';
+
+describe('loadConfig', () => {
+  it('has safe defaults: embedded database, localhost, port 3000, no CORS', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      databaseUrl: undefined,
+      port: 3000,
+      host: '127.0.0.1',
+      corsOrigins: [],
+      nodeEnv: 'development',
+      bcryptCost: 12,
+      demoAdmin: true,
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^Invalid environment: PORT must be a number$/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ CORS_ORIGINS: '*' }, /CORS_ORIGINS must list explicit origins/],
+    [{ CORS_ORIGINS: 'https://a.example, not a url' }, /CORS_ORIGINS/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\/ URL/],
+    [{ NODE_ENV: 'staging' }, /NODE_ENV/],
+  ])('rejects %o with one clear line', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(EnvError);
+    expect(() => loadConfig(env)).toThrow(message);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect((error as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('parses explicit origins and never creates a demo admin in production', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
+      DATABASE_URL: 'postgres://u:p@db:5432/ethcast',
+      DEMO_ADMIN: 'true',
+    });
+    expect(config.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(config.demoAdmin).toBe(false);
+    expect(config.bcryptCost).toBe(12);
+  });
+});

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/**
+ * The only module that reads the environment. Everything else receives a `ServerConfig`.
+ */
+const booleanString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .min(1)
+    .refine((v) => /^(postgres(ql)?:\/\/|memory:\/\/|file:|\.{0,2}\/)/.test(v), {
+      message: 'must be a postgres:// URL, memory:// or a PGlite data directory (file:, ./ or /)',
+    })
+    .optional(),
+  DATABASE_PREPARE: booleanString.default(true),
+  PORT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(0)
+    .max(65535)
+    .default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => !list.includes('*'), {
+      message: 'must list explicit origins; "*" is not allowed with credentials',
+    })
+    .refine((list) => list.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), {
+      message: 'must be a comma-separated list of origins like https://app.example.com',
+    }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).optional(),
+  PRICES_CSV: z.string().trim().min(1).optional(),
+  PRICES_SYMBOL: z.string().trim().min(1).default('ETH-USD'),
+  DEMO_ADMIN: booleanString.optional(),
+  COOKIE_SECURE: booleanString.optional(),
+});
+
+export type ServerConfig = {
+  nodeEnv: 'development' | 'production' | 'test';
+  /** undefined = embedded PGlite under `.data/` */
+  databaseUrl: string | undefined;
+  databasePrepare: boolean;
+  port: number;
+  host: string;
+  corsOrigins: string[];
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  bcryptCost: number;
+  pricesCsv: string | undefined;
+  pricesSymbol: string;
+  /** create a demo admin on first start (embedded dev database only) */
+  demoAdmin: boolean;
+  /** Secure flag on the session cookie (default: on in production) */
+  cookieSecure: boolean;
+};
+
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+/** Parses an environment (default `process.env`) into a config; throws EnvError with one readable line. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue?.path.join('.') ?? 'environment';
+    throw new EnvError(`Invalid environment: ${key} ${issue?.message ?? 'is invalid'}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  return {
+    nodeEnv: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    databasePrepare: e.DATABASE_PREPARE,
+    port: e.PORT,
+    host: e.HOST,
+    corsOrigins: e.CORS_ORIGINS,
+    logLevel: e.LOG_LEVEL,
+    bcryptCost: e.BCRYPT_COST ?? (e.NODE_ENV === 'test' ? 4 : 12),
+    pricesCsv: e.PRICES_CSV,
+    pricesSymbol: e.PRICES_SYMBOL,
+    demoAdmin: !production && (e.DEMO_ADMIN ?? e.DATABASE_URL === undefined),
+    cookieSecure: e.COOKIE_SECURE ?? production,
+  };
+}
+
+/** Test-only settings: TEST_DATABASE_URL selects PostgreSQL (a database is created per test file). */
+export function loadTestEnv(env: Record<string, string | undefined> = process.env) {
+  const url = env.TEST_DATABASE_URL?.trim();
+  return { testDatabaseUrl: url ? url : undefined };
+}

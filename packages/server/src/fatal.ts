@@ -1,0 +1,33 @@
+import { EnvError } from './env.ts';
+
+/** One clear line on stderr and exit 1: no stack traces for configuration or connection errors. */
+export function fatal(error: unknown): never {
+  console.error(`ethcast: ${describeStartupError(error)}`);
+  process.exit(1);
+}
+
+export function describeStartupError(error: unknown): string {
+  if (error instanceof EnvError) return error.message;
+  const err = error as { code?: string; message?: string; cause?: unknown };
+  const code = err?.code ?? (err?.cause as { code?: string } | undefined)?.code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'cannot connect to the database (connection refused): check DATABASE_URL';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'cannot resolve the database host: check DATABASE_URL';
+    case 'CONNECT_TIMEOUT':
+    case 'ETIMEDOUT':
+      return 'database connection timed out: check DATABASE_URL';
+    case '28P01':
+    case '28000':
+      return 'database authentication failed: check DATABASE_URL credentials';
+    case '3D000':
+      return 'database does not exist: check DATABASE_URL';
+    case 'EADDRINUSE':
+      return 'the port is already in use: set PORT to a free port';
+    case 'EACCES':
+      return 'permission denied binding the port: use a PORT above 1024';
+  }
+  return err?.message ? `startup failed: ${err.message.split('\n')[0]}` : 'startup failed';
+}

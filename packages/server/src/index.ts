@@ -1,0 +1,12 @@
+// Public surface of @ethcast/server for scripts, tests and the client's types.
+export type { Context, Services, Session, SessionUser } from './context.ts';
+export { createContextInner } from './context.ts';
+export type { Database, DbHandle } from './db/client.ts';
+export { createDb } from './db/client.ts';
+export { migrateDatabase } from './db/migrate.ts';
+export { openDatabase } from './db/open.ts';
+export type { ServerConfig } from './env.ts';
+export { EnvError, loadConfig } from './env.ts';
+export type { AppRouter, RouterInputs, RouterOutputs } from './router.ts';
+export { appRouter, createCaller } from './router.ts';
+export { createServices, startServer } from './server.ts';

@@ -1,0 +1,81 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const serverDir = fileURLToPath(new URL('..', import.meta.url));
+
+function runMain(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: serverDir,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exit };
+}
+
+describe('server process', () => {
+  it.each([
+    [{ PORT: 'abc' }, 'Invalid environment: PORT must be a number'],
+    [{ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nothing' }, 'cannot connect to the database'],
+  ])('exits non-zero with one clear line on bad env %o', async (env, message) => {
+    const started = Date.now();
+    const run = runMain(env);
+    const code = await run.exit;
+    expect(code).not.toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const lines = run.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(message);
+    expect(run.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it('lets an in-flight request finish on SIGTERM and exits 0', async () => {
+    const run = runMain({ DATABASE_URL: 'memory://', PORT: '0' });
+    const url = await new Promise<URL>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const match = run.output().match(/listening on (http:\/\/\S+)/);
+        if (match?.[1]) {
+          clearInterval(timer);
+          resolve(new URL(match[1]));
+        }
+      }, 50);
+      run.exit.then(() => {
+        clearInterval(timer);
+        reject(new Error(`server exited early: ${run.output()}`));
+      });
+    });
+    // Start a request whose body is still arriving when SIGTERM lands.
+    const body = JSON.stringify({ username: 'nobody_here', password: 'wrong-password' });
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    let response = '';
+    socket.on('data', (d) => {
+      response += d;
+    });
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write(
+      `POST /trpc/users.login HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    run.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    socket.write(body.slice(10));
+    await closed;
+    expect(response).toMatch(/^HTTP\/1\.1 \d{3}/);
+    expect(response).toContain('"json"');
+    expect(await run.exit).toBe(0);
+  });
+});

@@ -1,0 +1,39 @@
+import { loadConfig } from './env.ts';
+import { fatal } from './fatal.ts';
+import { dashboardDistDir } from './paths.ts';
+import { startServer } from './server.ts';
+
+// Entry point of `pnpm start` / `pnpm dev`: the only place that touches process.env and signals.
+let server: Awaited<ReturnType<typeof startServer>>;
+try {
+  const config = loadConfig();
+  const startup = startServer(config, { dashboardDir: dashboardDistDir() });
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(
+      () => reject(new Error('startup took longer than 10 s (is the database reachable?)')),
+      10_000,
+    ).unref(),
+  );
+  server = await Promise.race([startup, timeout]);
+  console.log(`Ethcast API listening on ${server.url} (database: ${server.services.dbHandle.driver})`);
+} catch (error) {
+  fatal(error);
+}
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    server.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      console.error('ethcast: shutdown took longer than 15 s, exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => fatal(error),
+    );
+  });
+}

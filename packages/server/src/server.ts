@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import packageJson from '../package.json' with { type: 'json' };
+import type { Services } from './context.ts';
+import type { DbHandle } from './db/client.ts';
+import { openDatabase } from './db/open.ts';
+import type { ServerConfig } from './env.ts';
+import { createHttpServer, type HttpOptions } from './http.ts';
+
+export const SERVER_VERSION: string = packageJson.version;
+
+export function createServices(config: ServerConfig, dbHandle: DbHandle): Services {
+  return { config, db: dbHandle.db, dbHandle, version: SERVER_VERSION, startedAt: new Date() };
+}
+
+export type RunningServer = {
+  app: FastifyInstance;
+  services: Services;
+  /** http://host:port actually bound (port 0 resolves to the real port) */
+  url: string;
+  /** stops accepting, lets in-flight requests finish, then closes the database */
+  close(): Promise<void>;
+};
+
+/** Opens (and migrates) the database, builds the app and listens. */
+export async function startServer(
+  config: ServerConfig,
+  options: HttpOptions & { dbHandle?: DbHandle } = {},
+): Promise<RunningServer> {
+  const dbHandle = options.dbHandle ?? (await openDatabase(config));
+  const services = createServices(config, dbHandle);
+  const app = await createHttpServer(services, options);
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close().catch(() => {});
+    if (!options.dbHandle) await dbHandle.close().catch(() => {});
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    services,
+    url: `http://${host}:${port}`,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        if (!options.dbHandle) await dbHandle.close();
+      })();
+      return closing;
+    },
+  };
+}
