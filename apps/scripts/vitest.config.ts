@@ -4,5 +4,8 @@ export default defineProject({
   test: {
     name: 'scripts',
     include: ['src/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    env: { NODE_ENV: 'test' },
   },
 });

@@ -1,4 +1,7 @@
 // Public surface of @ethcast/server for scripts, tests and the client's types.
+
+export { registerUser } from './auth/accounts.ts';
+export { passwordSchema } from './auth/password.ts';
 export type { Context, Services, Session, SessionUser } from './context.ts';
 export { createContextInner } from './context.ts';
 export type { Database, DbHandle } from './db/client.ts';
@@ -7,6 +10,8 @@ export { migrateDatabase } from './db/migrate.ts';
 export { openDatabase } from './db/open.ts';
 export type { ServerConfig } from './env.ts';
 export { EnvError, loadConfig } from './env.ts';
+export { describeStartupError } from './fatal.ts';
 export type { AppRouter, RouterInputs, RouterOutputs } from './router.ts';
 export { appRouter, createCaller } from './router.ts';
 export { createServices, startServer } from './server.ts';
+export { usernameSchema } from './validation.ts';

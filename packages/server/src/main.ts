@@ -1,3 +1,4 @@
+import { ensureDemoAdmin } from './auth/demo-admin.ts';
 import { loadConfig } from './env.ts';
 import { fatal } from './fatal.ts';
 import { dashboardDistDir } from './paths.ts';
@@ -7,15 +8,13 @@ import { startServer } from './server.ts';
 let server: Awaited<ReturnType<typeof startServer>>;
 try {
   const config = loadConfig();
-  const startup = startServer(config, { dashboardDir: dashboardDistDir() });
-  const timeout = new Promise<never>((_, reject) =>
-    setTimeout(
-      () => reject(new Error('startup took longer than 10 s (is the database reachable?)')),
-      10_000,
-    ).unref(),
-  );
-  server = await Promise.race([startup, timeout]);
+  // An unreachable PostgreSQL fails within its 5 s connect timeout (db/client.ts).
+  server = await startServer(config, { dashboardDir: dashboardDistDir() });
   console.log(`Ethcast API listening on ${server.url} (database: ${server.services.dbHandle.driver})`);
+  const demo = await ensureDemoAdmin(server.services);
+  if (demo) {
+    console.log(`Demo admin created (shown once): username "${demo.username}", password "${demo.password}"`);
+  }
 } catch (error) {
   fatal(error);
 }

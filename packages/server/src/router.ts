@@ -1,9 +1,13 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { health } from './routers/health.ts';
+import { logsRouter } from './routers/logs.ts';
+import { usersRouter } from './routers/users.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
   health,
+  users: usersRouter,
+  logs: logsRouter,
 });
 
 export type AppRouter = typeof appRouter;

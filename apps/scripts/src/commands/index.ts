@@ -1,4 +1,22 @@
 import type { Command } from '../command.ts';
+import {
+  loginCommand,
+  logoutCommand,
+  logsListCommand,
+  meCommand,
+  registerCommand,
+  usersListCommand,
+} from './account.ts';
+import { adminCreateCommand } from './admin.ts';
 import { healthCommand } from './health.ts';
 
-export const commands: Command[] = [healthCommand];
+export const commands: Command[] = [
+  healthCommand,
+  registerCommand,
+  loginCommand,
+  logoutCommand,
+  meCommand,
+  usersListCommand,
+  logsListCommand,
+  adminCreateCommand,
+];

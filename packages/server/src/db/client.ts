@@ -79,3 +79,6 @@ export async function queryRows<T extends Record<string, unknown>>(
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
+
+/** A database or an open transaction: queries that must join a caller's transaction take this. */
+export type Executor = Pick<Database, 'insert' | 'select' | 'update' | 'delete' | 'execute'>;

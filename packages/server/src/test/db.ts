@@ -11,6 +11,8 @@ export type TestDb = {
   /** the URL a second server process can use to reach the same database (PostgreSQL only) */
   url: string | null;
   engine: 'postgres' | 'pglite';
+  /** empties every table (identities restart) */
+  reset(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -31,7 +33,14 @@ export async function createTestDb(options: { fresh?: boolean; migrate?: boolean
   if (options.fresh) {
     const handle = await createDb({ url: 'memory://' });
     if (migrate) await migrateDatabase(handle, { url: 'memory://' });
-    return { handle, db: handle.db, url: null, engine: 'pglite', close: () => handle.close() };
+    return {
+      handle,
+      db: handle.db,
+      url: null,
+      engine: 'pglite',
+      reset: () => truncateAll(handle.db),
+      close: () => handle.close(),
+    };
   }
   sharedPglite ??= (async () => {
     const handle = await createDb({ url: 'memory://' });
@@ -40,7 +49,14 @@ export async function createTestDb(options: { fresh?: boolean; migrate?: boolean
   })();
   const handle = await sharedPglite;
   await truncateAll(handle.db);
-  return { handle, db: handle.db, url: null, engine: 'pglite', close: async () => {} };
+  return {
+    handle,
+    db: handle.db,
+    url: null,
+    engine: 'pglite',
+    reset: () => truncateAll(handle.db),
+    close: async () => {},
+  };
 }
 
 async function createPostgresTestDb(baseUrl: string, migrate: boolean): Promise<TestDb> {
@@ -57,6 +73,7 @@ async function createPostgresTestDb(baseUrl: string, migrate: boolean): Promise<
     db: handle.db,
     url: url.toString(),
     engine: 'postgres',
+    reset: () => truncateAll(handle.db),
     async close() {
       await handle.close();
       const dropper = postgres(baseUrl, { max: 1, onnotice: () => {} });

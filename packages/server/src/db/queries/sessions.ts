@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { Session } from '../../context.ts';
-import type { Database } from '../client.ts';
+import type { Database, Executor } from '../client.ts';
 import { sessions, users } from '../schema.ts';
 
 export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
@@ -10,7 +10,7 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 
 /** A new random bearer token (256 bits) and its session row; only the hash is stored. */
 export async function createSession(
-  db: Database,
+  db: Executor,
   userId: number,
   now = new Date(),
 ): Promise<{ token: string; expiresAt: Date; id: number }> {
@@ -53,12 +53,12 @@ export async function findSessionByToken(db: Database, token: string): Promise<S
   };
 }
 
-export async function revokeSession(db: Database, sessionId: number): Promise<void> {
+export async function revokeSession(db: Executor, sessionId: number): Promise<void> {
   await db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, sessionId));
 }
 
 /** Revokes every live session of a user except `keepSessionId` (after a password change). */
-export async function revokeOtherSessions(db: Database, userId: number, keepSessionId: number | null) {
+export async function revokeOtherSessions(db: Executor, userId: number, keepSessionId: number | null) {
   const conditions = [eq(sessions.userId, userId), isNull(sessions.revokedAt)];
   if (keepSessionId !== null) conditions.push(ne(sessions.id, keepSessionId));
   await db

@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createActor, startTestServer, type TestServer, testServices } from '@ethcast/server/test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const scriptsDir = fileURLToPath(new URL('..', import.meta.url));
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+describe('ethcast CLI', () => {
+  let server: TestServer;
+  let home: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    home = await mkdtemp(join(tmpdir(), 'ethcast-cli-'));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  function cli(args: string[], stdin = '', env: Record<string, string> = {}): Promise<Run> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+        cwd: scriptsDir,
+        env: {
+          PATH: process.env.PATH ?? '',
+          ETHCAST_URL: server.url,
+          ETHCAST_CONFIG: join(home, 'config.json'),
+          NODE_ENV: 'test',
+          ...env,
+        },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => {
+        stdout += d;
+      });
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      child.stdin.end(stdin);
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  it('prints health', async () => {
+    const run = await cli(['health']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ok · database up/);
+  });
+
+  it('registers, logs in (token file 0600), shows me, logs out', async () => {
+    expect((await cli(['register', 'cli_user'], 'cli-password\n')).code).toBe(0);
+    const login = await cli(['login', 'cli_user'], 'cli-password\n');
+    expect(login.stdout).toContain('Signed in as cli_user (user)');
+    expect((await stat(join(home, 'config.json'))).mode & 0o777).toBe(0o600);
+    const me = await cli(['me', '--json']);
+    expect(JSON.parse(me.stdout)).toMatchObject({ username: 'cli_user', role: 'user' });
+    const logs = await cli(['logs', 'list']);
+    expect(logs.stdout).toContain('login success');
+    const forbidden = await cli(['users', 'list']);
+    expect(forbidden.code).toBe(1);
+    expect(forbidden.stderr.trim()).toBe('ethcast: Admins only (FORBIDDEN)');
+    expect((await cli(['logout'])).stdout).toContain('Signed out.');
+    const after = await cli(['me']);
+    expect(after.code).toBe(1);
+    expect(after.stderr).toContain('UNAUTHORIZED');
+  });
+
+  it('lists users for an admin', async () => {
+    const admin = await createActor(testServices(server.testDb), 'cli_admin', 'admin');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(home, 'config.json'), JSON.stringify({ url: server.url, token: admin.token }), {
+      mode: 0o600,
+    });
+    const run = await cli(['users', 'list', '--search', 'cli_']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/cli_admin\s+admin/);
+  });
+
+  it('exits non-zero with one clear line on bad input', async () => {
+    const unknown = await cli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toBe('ethcast: unknown command "frobnicate" (run "pnpm ethcast --help")');
+    const badFlag = await cli(['users', 'list', '--limit', 'lots']);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr.trim().split('\n')).toHaveLength(1);
+    const shortPassword = await cli(['register', 'someone'], 'short\n');
+    expect(shortPassword.code).toBe(1);
+    expect(shortPassword.stderr).toContain('at least 8 bytes');
+    const down = await cli(['health'], '', { ETHCAST_URL: 'http://127.0.0.1:9' });
+    expect(down.code).toBe(1);
+    expect(down.stderr.trim()).toBe('ethcast: cannot reach the server (is it running? set ETHCAST_URL)');
+  });
+
+  it('admin:create writes an admin into the configured database', async () => {
+    const dataDir = join(home, 'pglite');
+    const run = await cli(['admin:create', 'first_admin'], 'first-admin-password\n', {
+      DATABASE_URL: dataDir,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('Admin first_admin created');
+    const again = await cli(['admin:create', 'FIRST_ADMIN'], 'first-admin-password\n', {
+      DATABASE_URL: dataDir,
+    });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('That username is taken');
+  });
+});

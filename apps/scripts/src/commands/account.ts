@@ -1,0 +1,145 @@
+import { type Command, parseCommandArgs, UsageError } from '../command.ts';
+import { removeCliConfig, writeCliConfig } from '../config.ts';
+import { formatTable, printJson } from '../output.ts';
+import { readSecret } from '../prompt.ts';
+
+function usernameArg(positionals: string[], usage: string): string {
+  const [username, ...extra] = positionals;
+  if (!username || extra.length > 0) throw new UsageError(`expected one username (usage: ${usage})`);
+  return username;
+}
+
+export const registerCommand: Command = {
+  name: 'register',
+  usage: 'ethcast register <username>',
+  summary: 'Create an account (password prompted, or read from stdin)',
+  async run(ctx) {
+    const { positionals } = parseCommandArgs(ctx.args, {}, this.usage);
+    const username = usernameArg(positionals, this.usage);
+    const password = await readSecret('Password (8-72 bytes): ', ctx.stdin);
+    const user = await ctx.client.users.register.mutate({ username, password });
+    if (ctx.json) return printJson(user);
+    console.log(`Registered ${user.username} (id ${user.id}). Now: pnpm ethcast login ${user.username}`);
+  },
+};
+
+export const loginCommand: Command = {
+  name: 'login',
+  usage: 'ethcast login <username>',
+  summary: 'Sign in and keep the session token in the CLI config (mode 0600)',
+  async run(ctx) {
+    const { positionals } = parseCommandArgs(ctx.args, {}, this.usage);
+    const username = usernameArg(positionals, this.usage);
+    const password = await readSecret('Password: ', ctx.stdin);
+    const result = await ctx.client.users.login.mutate({ username, password });
+    await writeCliConfig(ctx.env.configFile, {
+      url: ctx.url,
+      token: result.token,
+      username: result.user.username,
+    });
+    if (ctx.json) return printJson({ user: result.user, expiresAt: result.expiresAt });
+    console.log(
+      `Signed in as ${result.user.username} (${result.user.role}) until ${result.expiresAt.toISOString()}`,
+    );
+  },
+};
+
+export const logoutCommand: Command = {
+  name: 'logout',
+  usage: 'ethcast logout',
+  summary: 'Revoke the session and forget the token',
+  async run(ctx) {
+    parseCommandArgs(ctx.args, {}, this.usage);
+    if (ctx.config.token) await ctx.client.users.logout.mutate().catch(() => undefined);
+    await removeCliConfig(ctx.env.configFile);
+    if (ctx.json) return printJson({ ok: true });
+    console.log('Signed out.');
+  },
+};
+
+export const meCommand: Command = {
+  name: 'me',
+  usage: 'ethcast me [--json]',
+  summary: 'Who is signed in',
+  async run(ctx) {
+    parseCommandArgs(ctx.args, {}, this.usage);
+    const me = await ctx.client.users.me.query();
+    if (ctx.json) return printJson(me);
+    console.log(
+      `${me.username} (id ${me.id}, ${me.role}), member since ${me.createdAt.toISOString().slice(0, 10)}`,
+    );
+  },
+};
+
+function positiveInt(value: string | undefined, name: string, usage: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new UsageError(`--${name} must be a positive integer (usage: ${usage})`);
+  return n;
+}
+
+export const usersListCommand: Command = {
+  name: 'users list',
+  usage: 'ethcast users list [--search TEXT] [--limit N] [--cursor ID] [--json]',
+  summary: 'List users (admins)',
+  async run(ctx) {
+    const { values } = parseCommandArgs(
+      ctx.args,
+      { search: { type: 'string' }, limit: { type: 'string' }, cursor: { type: 'string' } },
+      this.usage,
+    );
+    const page = await ctx.client.users.list.query({
+      limit: positiveInt(values.limit, 'limit', this.usage) ?? 50,
+      ...(values.search ? { search: values.search } : {}),
+      ...(values.cursor ? { cursor: positiveInt(values.cursor, 'cursor', this.usage) } : {}),
+    });
+    if (ctx.json) return printJson(page);
+    console.log(formatTable(page.items, ['id', 'username', 'role', 'createdAt']));
+    if (page.nextCursor) console.log(`more: --cursor ${page.nextCursor}`);
+  },
+};
+
+function dateOption(value: string | undefined, name: string, usage: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()))
+    throw new UsageError(`--${name} must be a date like 2026-01-31 (usage: ${usage})`);
+  return date;
+}
+
+export const logsListCommand: Command = {
+  name: 'logs list',
+  usage:
+    'ethcast logs list [--user ID] [--action TEXT] [--from DATE] [--to DATE] [--limit N] [--cursor ID] [--json]',
+  summary: 'The audit log, newest first (admins see everyone, users their own)',
+  async run(ctx) {
+    const { values } = parseCommandArgs(
+      ctx.args,
+      {
+        user: { type: 'string' },
+        action: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        limit: { type: 'string' },
+        cursor: { type: 'string' },
+      },
+      this.usage,
+    );
+    const userId = positiveInt(values.user, 'user', this.usage);
+    const cursor = positiveInt(values.cursor, 'cursor', this.usage);
+    const from = dateOption(values.from, 'from', this.usage);
+    const to = dateOption(values.to, 'to', this.usage);
+    const page = await ctx.client.logs.list.query({
+      limit: positiveInt(values.limit, 'limit', this.usage) ?? 50,
+      ...(userId ? { userId } : {}),
+      ...(cursor ? { cursor } : {}),
+      ...(values.action ? { action: values.action } : {}),
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+    });
+    if (ctx.json) return printJson(page);
+    console.log(formatTable(page.items, ['id', 'date', 'usernameLog', 'action', 'userId']));
+    if (page.nextCursor) console.log(`more: --cursor ${page.nextCursor}`);
+  },
+};

@@ -1,0 +1,21 @@
+/**
+ * The audit log's wording, in one place: short, lower-case, at most 100 characters, in the style of
+ * the legacy backend ("predict failed with model X").
+ */
+export const actions = {
+  register: 'user registered',
+  loginSuccess: 'login success',
+  loginFailed: 'login failed',
+  logout: 'logout',
+  adminCreated: 'admin created from cli',
+  userUpdated: (id: number, fields: string[]) => clip(`user ${id} updated: ${fields.join(', ')}`),
+  userDeleted: (id: number, username: string) => clip(`user ${id} deleted (${username})`),
+  logEdited: (id: number) => `log ${id} edited`,
+  logDeleted: (id: number) => `log ${id} deleted`,
+  predictSuccess: (model: string) => clip(`predict success with model ${model}`),
+  predictFailed: (model: string) => clip(`predict failed with model ${model}`),
+  predictUpdated: (id: number) => `predict ${id} note updated`,
+  predictDeleted: (id: number) => `predict ${id} deleted`,
+} as const;
+
+export const clip = (text: string, max = 100) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);

@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import type { Services } from '../context.ts';
+import { countUsers } from '../db/queries/users.ts';
+import { registerUser } from './accounts.ts';
+
+/**
+ * On the embedded development database only: the first start creates an admin with a random password
+ * and returns the credentials, to be printed once. Never in production (config.demoAdmin is false).
+ */
+export async function ensureDemoAdmin(
+  services: Services,
+): Promise<{ username: string; password: string } | null> {
+  if (!services.config.demoAdmin) return null;
+  if ((await countUsers(services.db)) > 0) return null;
+  const username = 'admin';
+  const password = randomBytes(12).toString('base64url');
+  await registerUser(
+    services.db,
+    { username, password, role: 'admin', action: 'demo admin created' },
+    services.config.bcryptCost,
+  );
+  return { username, password };
+}

@@ -1,0 +1,46 @@
+import { hash, verify } from '@node-rs/bcrypt';
+import { z } from 'zod';
+
+/** bcrypt ignores bytes past 72, so longer passwords are refused instead of silently truncated. */
+export const MAX_PASSWORD_BYTES = 72;
+export const MIN_PASSWORD_BYTES = 8;
+
+export const passwordSchema = z
+  .string()
+  .max(1000, 'must be at most 72 bytes')
+  .refine((pw) => Buffer.byteLength(pw, 'utf8') >= MIN_PASSWORD_BYTES, {
+    message: `must be at least ${MIN_PASSWORD_BYTES} bytes`,
+  })
+  .refine((pw) => Buffer.byteLength(pw, 'utf8') <= MAX_PASSWORD_BYTES, {
+    message: `must be at most ${MAX_PASSWORD_BYTES} bytes (bcrypt ignores the rest)`,
+  });
+
+export function hashPassword(password: string, cost: number): Promise<string> {
+  return hash(password, cost);
+}
+
+/** Verifies $2a$, $2b$ and $2y$ hashes (including the legacy Python backend's); never throws. */
+export async function verifyPassword(password: string, passwordHash: string): Promise<boolean> {
+  try {
+    return await verify(password, passwordHash);
+  } catch {
+    return false;
+  }
+}
+
+export const hashCost = (passwordHash: string): number | null => {
+  const match = /^\$2[abxy]\$(\d{2})\$/.exec(passwordHash);
+  return match?.[1] ? Number(match[1]) : null;
+};
+
+// A hash of the same cost as real ones, verified when the username does not exist, so that unknown
+// users and wrong passwords take about the same time.
+const dummyHashes = new Map<number, Promise<string>>();
+export function dummyHash(cost: number): Promise<string> {
+  let h = dummyHashes.get(cost);
+  if (!h) {
+    h = hash('ethcast-timing-equaliser', cost);
+    dummyHashes.set(cost, h);
+  }
+  return h;
+}

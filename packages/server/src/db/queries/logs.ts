@@ -1,0 +1,88 @@
+import { and, desc, eq, gte, ilike, lt, lte, type SQL } from 'drizzle-orm';
+import { clip } from '../../auth/actions.ts';
+import type { Database, Executor } from '../client.ts';
+import { logs } from '../schema.ts';
+
+export const logColumns = {
+  id: logs.id,
+  date: logs.date,
+  usernameLog: logs.usernameLog,
+  action: logs.action,
+  userId: logs.userId,
+};
+
+export type LogRow = {
+  id: number;
+  date: Date;
+  usernameLog: string | null;
+  action: string;
+  userId: number | null;
+};
+
+export async function writeLog(
+  db: Executor,
+  entry: { userId: number | null; username: string | null; action: string },
+): Promise<LogRow> {
+  const [row] = await db
+    .insert(logs)
+    .values({
+      userId: entry.userId,
+      usernameLog: entry.username === null ? null : clip(entry.username),
+      action: clip(entry.action),
+    })
+    .returning(logColumns);
+  if (!row) throw new Error('log insert returned no row');
+  return row;
+}
+
+export type ListLogsArgs = {
+  cursor?: number;
+  limit: number;
+  userId?: number;
+  action?: string;
+  from?: Date;
+  to?: Date;
+};
+
+/** Newest first, keyset-paginated on id. */
+export async function listLogs(
+  db: Database,
+  args: ListLogsArgs,
+): Promise<{ items: LogRow[]; nextCursor: number | null }> {
+  const conditions: SQL[] = [];
+  if (args.cursor !== undefined) conditions.push(lt(logs.id, args.cursor));
+  if (args.userId !== undefined) conditions.push(eq(logs.userId, args.userId));
+  if (args.action) conditions.push(ilike(logs.action, `%${escapeLike(args.action)}%`));
+  if (args.from) conditions.push(gte(logs.date, args.from));
+  if (args.to) conditions.push(lte(logs.date, args.to));
+  const rows = await db
+    .select(logColumns)
+    .from(logs)
+    .where(and(...conditions))
+    .orderBy(desc(logs.id))
+    .limit(args.limit + 1);
+  const items = rows.slice(0, args.limit);
+  return { items, nextCursor: rows.length > args.limit ? (items.at(-1)?.id ?? null) : null };
+}
+
+export async function getLog(db: Executor, id: number): Promise<LogRow | null> {
+  const [row] = await db.select(logColumns).from(logs).where(eq(logs.id, id)).limit(1);
+  return row ?? null;
+}
+
+export async function updateLog(
+  db: Executor,
+  id: number,
+  values: { usernameLog: string | null; action: string },
+): Promise<LogRow | null> {
+  const [row] = await db.update(logs).set(values).where(eq(logs.id, id)).returning(logColumns);
+  return row ?? null;
+}
+
+export async function deleteLog(db: Executor, id: number): Promise<LogRow | null> {
+  const [row] = await db.delete(logs).where(eq(logs.id, id)).returning(logColumns);
+  return row ?? null;
+}
+
+/** Escapes LIKE wildcards so user text matches literally. */
+export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);

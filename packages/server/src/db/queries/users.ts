@@ -1,0 +1,114 @@
+import { and, asc, count, eq, gt, ilike, sql } from 'drizzle-orm';
+import type { Role } from '../../context.ts';
+import type { Database, Executor } from '../client.ts';
+import { users } from '../schema.ts';
+import { escapeLike } from './logs.ts';
+
+/** Every column but `password`: what any caller outside authentication gets. */
+export const publicUserColumns = {
+  id: users.id,
+  username: users.username,
+  role: users.role,
+  createdAt: users.createdAt,
+};
+
+export type PublicUser = { id: number; username: string; role: Role; createdAt: Date };
+
+const byUsernameCi = (username: string) => eq(sql`lower(${users.username})`, username.toLowerCase());
+
+export async function insertUser(
+  db: Executor,
+  values: { username: string; passwordHash: string; role?: Role },
+): Promise<PublicUser> {
+  const [row] = await db
+    .insert(users)
+    .values({ username: values.username, password: values.passwordHash, role: values.role ?? 'user' })
+    .returning(publicUserColumns);
+  if (!row) throw new Error('user insert returned no row');
+  return row;
+}
+
+/** Only for authentication: the one query that reads the password hash. */
+export async function findUserCredentials(
+  db: Executor,
+  username: string,
+): Promise<(PublicUser & { passwordHash: string }) | null> {
+  const [row] = await db
+    .select({ ...publicUserColumns, passwordHash: users.password })
+    .from(users)
+    .where(byUsernameCi(username))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function getPasswordHash(db: Executor, id: number): Promise<string | null> {
+  const [row] = await db
+    .select({ passwordHash: users.password })
+    .from(users)
+    .where(eq(users.id, id))
+    .limit(1);
+  return row?.passwordHash ?? null;
+}
+
+export async function getUserById(db: Executor, id: number): Promise<PublicUser | null> {
+  const [row] = await db.select(publicUserColumns).from(users).where(eq(users.id, id)).limit(1);
+  return row ?? null;
+}
+
+export async function getUserByUsername(db: Executor, username: string): Promise<PublicUser | null> {
+  const [row] = await db.select(publicUserColumns).from(users).where(byUsernameCi(username)).limit(1);
+  return row ?? null;
+}
+
+/** Keyset-paginated on id, ascending. */
+export async function listUsers(
+  db: Database,
+  args: { cursor?: number; limit: number; search?: string },
+): Promise<{ items: PublicUser[]; nextCursor: number | null }> {
+  const rows = await db
+    .select(publicUserColumns)
+    .from(users)
+    .where(
+      and(
+        args.cursor !== undefined ? gt(users.id, args.cursor) : undefined,
+        args.search ? ilike(users.username, `%${escapeLike(args.search)}%`) : undefined,
+      ),
+    )
+    .orderBy(asc(users.id))
+    .limit(args.limit + 1);
+  const items = rows.slice(0, args.limit);
+  return { items, nextCursor: rows.length > args.limit ? (items.at(-1)?.id ?? null) : null };
+}
+
+export async function updateUserRow(
+  db: Executor,
+  id: number,
+  values: { username?: string; passwordHash?: string; role?: Role },
+): Promise<PublicUser | null> {
+  const [row] = await db
+    .update(users)
+    .set({
+      ...(values.username !== undefined ? { username: values.username } : {}),
+      ...(values.passwordHash !== undefined ? { password: values.passwordHash } : {}),
+      ...(values.role !== undefined ? { role: values.role } : {}),
+    })
+    .where(eq(users.id, id))
+    .returning(publicUserColumns);
+  return row ?? null;
+}
+
+export async function deleteUserRow(db: Executor, id: number): Promise<PublicUser | null> {
+  const [row] = await db.delete(users).where(eq(users.id, id)).returning(publicUserColumns);
+  return row ?? null;
+}
+
+/** Admin ids, row-locked so that two concurrent demotions cannot remove the last admin. */
+export async function lockAdmins(db: Executor): Promise<number[]> {
+  const rows = await db.select({ id: users.id }).from(users).where(eq(users.role, 'admin')).for('update');
+  return rows.map((r) => r.id);
+}
+
+export async function countUsers(db: Executor): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(users);
+  return row?.n ?? 0;
+}

@@ -1,0 +1,148 @@
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Services } from '../context.ts';
+import { writeLog } from '../db/queries/logs.ts';
+import { type Actor, anonymousCaller, createActor, TEST_PASSWORD, testServices } from '../test/actors.ts';
+import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
+
+type Outcome = 'ok' | 'UNAUTHORIZED' | 'FORBIDDEN';
+type Who = 'anonymous' | 'userA' | 'userB' | 'admin';
+
+async function outcome(run: () => Promise<unknown>): Promise<Outcome | string> {
+  try {
+    await run();
+    return 'ok';
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+}
+
+describe(`authorization of users.* and logs.* (${testEngine})`, () => {
+  let testDb: TestDb;
+  let services: Services;
+  let actors: Record<Exclude<Who, 'anonymous'>, Actor>;
+  let callers: Record<Who, Actor['caller']>;
+  let logOfA: number;
+
+  beforeEach(async () => {
+    testDb ??= await createTestDb();
+    await testDb.reset();
+    services = testServices(testDb);
+    actors = {
+      userA: await createActor(services, 'alice'),
+      userB: await createActor(services, 'bob'),
+      admin: await createActor(services, 'root_admin', 'admin'),
+    };
+    // a second admin so "admin deletes/demotes" is not blocked by the last-admin rule
+    await createActor(services, 'second_admin', 'admin');
+    callers = {
+      anonymous: await anonymousCaller(services),
+      userA: actors.userA.caller,
+      userB: actors.userB.caller,
+      admin: actors.admin.caller,
+    };
+    logOfA = (
+      await writeLog(services.db, { userId: actors.userA.user.id, username: 'alice', action: 'test entry' })
+    ).id;
+  });
+  afterAll(() => testDb?.close());
+
+  // Each case acts on user A's account or data; expected outcome per caller.
+  const cases: [string, (c: Actor['caller']) => Promise<unknown>, Record<Who, Outcome>][] = [
+    ['users.me', (c) => c.users.me(), { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'ok', admin: 'ok' }],
+    [
+      'users.list',
+      (c) => c.users.list({}),
+      { anonymous: 'UNAUTHORIZED', userA: 'FORBIDDEN', userB: 'FORBIDDEN', admin: 'ok' },
+    ],
+    [
+      'users.byId(A)',
+      (c) => c.users.byId({ id: actors.userA.user.id }),
+      { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'FORBIDDEN', admin: 'ok' },
+    ],
+    [
+      'users.byUsername(A)',
+      (c) => c.users.byUsername({ username: 'ALICE' }),
+      { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'FORBIDDEN', admin: 'ok' },
+    ],
+    [
+      'users.update(A, username)',
+      (c) => c.users.update({ id: actors.userA.user.id, username: 'alice2' }),
+      { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'FORBIDDEN', admin: 'ok' },
+    ],
+    [
+      'users.update(A, role)',
+      (c) => c.users.update({ id: actors.userA.user.id, role: 'admin' }),
+      { anonymous: 'UNAUTHORIZED', userA: 'FORBIDDEN', userB: 'FORBIDDEN', admin: 'ok' },
+    ],
+    [
+      'users.update(A, password)',
+      (c) =>
+        c.users.update({
+          id: actors.userA.user.id,
+          password: 'new-password-1',
+          currentPassword: TEST_PASSWORD,
+        }),
+      { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'FORBIDDEN', admin: 'ok' },
+    ],
+    [
+      'users.delete(A)',
+      (c) => c.users.delete({ id: actors.userA.user.id }),
+      { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'FORBIDDEN', admin: 'ok' },
+    ],
+    [
+      'users.logout',
+      (c) => c.users.logout(),
+      { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'ok', admin: 'ok' },
+    ],
+    [
+      'logs.list',
+      (c) => c.logs.list({}),
+      { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'ok', admin: 'ok' },
+    ],
+    [
+      'logs.list(userId A)',
+      (c) => c.logs.list({ userId: actors.userA.user.id }),
+      { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'FORBIDDEN', admin: 'ok' },
+    ],
+    [
+      'logs.byId',
+      (c) => c.logs.byId({ id: logOfA }),
+      { anonymous: 'UNAUTHORIZED', userA: 'FORBIDDEN', userB: 'FORBIDDEN', admin: 'ok' },
+    ],
+    [
+      'logs.update',
+      (c) => c.logs.update({ id: logOfA, usernameLog: 'alice', action: 'edited entry' }),
+      { anonymous: 'UNAUTHORIZED', userA: 'FORBIDDEN', userB: 'FORBIDDEN', admin: 'ok' },
+    ],
+    [
+      'logs.delete',
+      (c) => c.logs.delete({ id: logOfA }),
+      { anonymous: 'UNAUTHORIZED', userA: 'FORBIDDEN', userB: 'FORBIDDEN', admin: 'ok' },
+    ],
+  ];
+
+  for (const [name, run, expected] of cases) {
+    for (const who of ['anonymous', 'userA', 'userB', 'admin'] as const) {
+      it(`${name} as ${who} → ${expected[who]}`, async () => {
+        expect(await outcome(() => run(callers[who]))).toBe(expected[who]);
+      });
+    }
+  }
+
+  it('public procedures work anonymously: register and login', async () => {
+    const anon = callers.anonymous;
+    const user = await anon.users.register({ username: 'carol', password: 'carol-password' });
+    expect(user).toMatchObject({ username: 'carol', role: 'user' });
+    const login = await anon.users.login({ username: 'CAROL', password: 'carol-password' });
+    expect(login.user.id).toBe(user.id);
+    expect(login.token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+  });
+
+  it('a user sees only their own log rows', async () => {
+    const page = await actors.userB.caller.logs.list({});
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page.items.every((row) => row.userId === actors.userB.user.id)).toBe(true);
+  });
+});
