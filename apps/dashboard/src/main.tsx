@@ -1,27 +1,20 @@
-import { StrictMode, useEffect, useState } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-
-function App() {
-  const [status, setStatus] = useState('checking…');
-  useEffect(() => {
-    fetch('/health')
-      .then((r) => r.json() as Promise<{ status: string }>)
-      .then((h) => setStatus(h.status))
-      .catch(() => setStatus('unreachable'));
-  }, []);
-  return (
-    <main>
-      <h1>Ethcast</h1>
-      <p>API status: {status}</p>
-    </main>
-  );
-}
+import { App } from './App.tsx';
+import { queryClient } from './api.ts';
+import { I18nProvider } from './i18n.tsx';
+import './styles.css';
 
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <QueryClientProvider client={queryClient}>
+        <I18nProvider>
+          <App />
+        </I18nProvider>
+      </QueryClientProvider>
     </StrictMode>,
   );
 }

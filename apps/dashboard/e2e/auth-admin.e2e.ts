@@ -1,0 +1,163 @@
+import { createActor, TEST_PASSWORD } from '@ethcast/server/test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, saveFailure, startHarness } from './harness.ts';
+
+const USER = 'e2e_user';
+const ADMIN = 'admin_e2e';
+
+async function signIn(page: Page, username: string, password: string) {
+  await page.goto('/sign-in');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+describe('dashboard: accounts and admin', () => {
+  let h: Harness;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    ({ context, page } = await h.newPage());
+  });
+  afterEach(async (ctx) => {
+    await saveFailure(page, ctx.task);
+  });
+  afterAll(async () => {
+    await context?.close();
+    await h?.close();
+  });
+
+  it('sends a signed-out visitor to sign in', async () => {
+    await page.goto('/forecasts');
+    await page.waitForURL(/\/sign-in\?next=%2Fforecasts/);
+    await expect(page.getByRole('heading', { name: 'Sign in to Ethcast' }).isVisible()).resolves.toBe(true);
+  });
+
+  it('shows the server field errors next to the fields, then registers', async () => {
+    await page.getByRole('link', { name: 'Create account' }).click();
+    await page.getByLabel('Username').fill('ab');
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const usernameError = page
+      .locator('.field', { has: page.getByLabel('Username') })
+      .locator('.field-error');
+    await usernameError.waitFor();
+    expect(await usernameError.textContent()).toContain('at least 3 characters');
+    const passwordError = page
+      .locator('.field', { has: page.getByLabel('Password') })
+      .locator('.field-error');
+    expect(await passwordError.textContent()).toContain('at least 8');
+    expect(await page.getByLabel('Username').getAttribute('aria-invalid')).toBe('true');
+
+    await page.getByLabel('Username').fill(USER);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(/\/sign-in\?registered=1/);
+    expect(await page.getByLabel('Username').inputValue()).toBe(USER);
+  });
+
+  it('refuses a wrong password with a clear message and signs in with the right one', async () => {
+    await page.getByLabel('Password').fill('wrong-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Wrong username or password');
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+
+    await signIn(page, USER, TEST_PASSWORD);
+    expect(await page.locator('.who').textContent()).toContain(USER);
+  });
+
+  it('keeps a user out of the admin pages', async () => {
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+    expect(await nav.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    for (const path of ['/admin/users', '/admin/logs']) {
+      await page.goto(path);
+      await page.getByRole('heading', { name: 'Admins only' }).waitFor();
+      expect(await page.locator('table').count()).toBe(0);
+    }
+  });
+
+  it('switches to Brazilian Portuguese and back', async () => {
+    await page.goto('/settings');
+    await page.getByLabel('Language', { exact: true }).first().selectOption('pt-BR');
+    await page.getByRole('heading', { name: 'Configurações' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('pt-BR');
+    await page.getByLabel('Idioma', { exact: true }).first().selectOption('en');
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+  });
+
+  it('signs out, after which pages need a sign-in again', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in$/);
+    await page.goto('/models');
+    await page.waitForURL(/\/sign-in\?next=%2Fmodels/);
+  });
+
+  it('lets an admin see the new log rows, filter, edit and delete them, and manage users', async () => {
+    await createActor(h.server.services, ADMIN, 'admin');
+    await signIn(page, ADMIN, TEST_PASSWORD);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    const table = page.locator('table');
+    await table.waitFor();
+    const text = (await table.textContent()) ?? '';
+    expect(text).toContain('user registered');
+    expect(text).toContain('login failed');
+    expect(text).toContain('login success');
+    expect(text).toContain('logout');
+
+    // Filter by user and action.
+    await page.getByLabel('Username').fill(USER);
+    await page.getByLabel('Action contains').fill('login');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForFunction(
+      () => !document.querySelector('table')?.textContent?.includes('user registered'),
+    );
+    const rows = page.locator('tbody tr');
+    expect(await rows.count()).toBe(2);
+    for (const row of await rows.all()) expect(await row.textContent()).toContain(USER);
+
+    // Edit the failed-login row.
+    const failed = page.locator('tbody tr', { hasText: 'login failed' });
+    await failed.getByRole('button', { name: /^Edit log row/ }).click();
+    const form = page.locator('tr.editing');
+    await form.getByLabel('Action').fill('login failed (reviewed)');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.locator('tbody tr', { hasText: 'login failed (reviewed)' }).waitFor();
+
+    // Delete it, confirming in the dialog.
+    await page
+      .locator('tbody tr', { hasText: 'login failed (reviewed)' })
+      .getByRole('button', { name: /^Delete log row/ })
+      .click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await page.locator('tbody tr', { hasText: 'login failed (reviewed)' }).waitFor({ state: 'detached' });
+
+    // The edit and the delete were audited too.
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page
+      .locator('tbody tr', { hasText: /log \d+ deleted/ })
+      .first()
+      .waitFor();
+    expect(await page.locator('tbody tr', { hasText: /log \d+ edited/ }).count()).toBe(1);
+
+    // Users: search, promote, delete.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    await page.getByLabel('Search by username').fill('e2e_u');
+    await page.locator('tbody tr').filter({ hasText: ADMIN }).waitFor({ state: 'detached' });
+    await page.getByLabel(`Role of ${USER}`).selectOption('admin');
+    await page.getByText(`${USER} is now admin.`).waitFor();
+    await page.getByRole('button', { name: `Delete ${USER}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await page.getByText(`${USER} was deleted.`).waitFor();
+    await page.getByText('No users match.').waitFor();
+  });
+});

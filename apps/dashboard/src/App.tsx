@@ -1,0 +1,65 @@
+import { lazy, Suspense } from 'react';
+import { errorCode } from './api.ts';
+import { Layout } from './components/Layout.tsx';
+import { ErrorState, Loading, Main } from './components/ui.tsx';
+import { AdminLogsPage } from './pages/AdminLogs.tsx';
+import { AdminUsersPage } from './pages/AdminUsers.tsx';
+import { ForbiddenPage, NotFoundPage, SettingsPage } from './pages/Misc.tsx';
+import { RegisterPage, SignInPage } from './pages/SignIn.tsx';
+import { useLocation } from './router.tsx';
+import { type Me, useMe } from './session.ts';
+
+// The chart pages carry lightweight-charts; they load on first visit so sign-in stays small.
+const ForecastPage = lazy(() => import('./pages/Forecast.tsx'));
+
+function Page({ pathname, me }: { pathname: string; me: Me }) {
+  if (pathname.startsWith('/admin/') && me.role !== 'admin') return <ForbiddenPage />;
+  switch (pathname) {
+    case '/':
+      return <ForecastPage />;
+    case '/settings':
+      return <SettingsPage />;
+    case '/admin/users':
+      return <AdminUsersPage me={me} />;
+    case '/admin/logs':
+      return <AdminLogsPage />;
+    default:
+      return <NotFoundPage />;
+  }
+}
+
+export function App() {
+  const { pathname } = useLocation();
+  if (pathname === '/sign-in') return <SignInPage />;
+  if (pathname === '/register') return <RegisterPage />;
+  return <SignedIn pathname={pathname} />;
+}
+
+/** Everything behind sign-in; `users.me` is only asked for here. */
+function SignedIn({ pathname }: { pathname: string }) {
+  const me = useMe();
+
+  if (me.isPending) {
+    return (
+      <Main className="boot">
+        <Loading />
+      </Main>
+    );
+  }
+  if (me.isError) {
+    // the global 401 handler (api.ts) is already on its way to the sign-in page
+    if (errorCode(me.error) === 'UNAUTHORIZED') return null;
+    return (
+      <Main className="boot">
+        <ErrorState error={me.error} onRetry={() => void me.refetch()} />
+      </Main>
+    );
+  }
+  return (
+    <Layout me={me.data}>
+      <Suspense fallback={<Loading />}>
+        <Page pathname={pathname} me={me.data} />
+      </Suspense>
+    </Layout>
+  );
+}

@@ -1,0 +1,187 @@
+import { type ReactNode, type Ref, useEffect, useId, useRef } from 'react';
+import { errorCode, fieldErrorsOf, isApiError } from '../api.ts';
+import { useI18n } from '../i18n.tsx';
+
+export function Loading({ label }: { label?: string }) {
+  const { t } = useI18n();
+  return (
+    <output className="state state-loading" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      {label ?? t('common.loading')}
+    </output>
+  );
+}
+
+export function errorMessage(error: unknown, networkMessage: string): string {
+  if (isApiError(error)) {
+    // A failed fetch has no server data: say so plainly instead of "Failed to fetch".
+    if (!error.data && !error.shape) return networkMessage;
+    return error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useI18n();
+  // 401s are handled globally (redirect to sign-in); don't flash an error box meanwhile.
+  if (errorCode(error) === 'UNAUTHORIZED') return null;
+  return (
+    <div className="state state-error" role="alert">
+      <p>
+        <strong>{t('common.errorTitle')}:</strong> {errorMessage(error, t('common.networkError'))}
+      </p>
+      {onRetry && (
+        <button type="button" className="button secondary" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The part of a mutation error that is not about one field (field errors sit next to their fields). */
+export function FormError({ error, fields }: { error: unknown; fields: string[] }) {
+  const { t } = useI18n();
+  if (!error) return null;
+  const fieldErrors = fieldErrorsOf(error);
+  if (fields.some((f) => fieldErrors[f]?.length)) return null;
+  return (
+    <p className="form-error" role="alert">
+      {errorMessage(error, t('common.networkError'))}
+    </p>
+  );
+}
+
+type FieldProps = {
+  label: string;
+  name: string;
+  error?: unknown;
+  hint?: string;
+  children: (props: {
+    id: string;
+    name: string;
+    'aria-invalid': boolean;
+    'aria-describedby': string | undefined;
+  }) => ReactNode;
+};
+
+/** A labelled form field that shows the server's messages for `name` right under it. */
+export function Field({ label, name, error, hint, children }: FieldProps) {
+  const id = useId();
+  const messages = error ? (fieldErrorsOf(error)[name] ?? []) : [];
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = messages.length ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${messages.length ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children({ id, name, 'aria-invalid': messages.length > 0, 'aria-describedby': describedBy })}
+      {hint && (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+      {messages.length > 0 && (
+        <p className="field-error" id={errorId}>
+          {label} {messages.join('; ')}
+        </p>
+      )}
+    </div>
+  );
+}
+
+type ConfirmProps = {
+  open: boolean;
+  title: string;
+  message: string;
+  confirmLabel: string;
+  busy?: boolean;
+  error?: unknown;
+  onConfirm(): void;
+  onCancel(): void;
+};
+
+/** A modal confirmation on the native <dialog>: focus is trapped and Escape cancels. */
+export function ConfirmDialog({
+  open,
+  title,
+  message,
+  confirmLabel,
+  busy,
+  error,
+  onConfirm,
+  onCancel,
+}: ConfirmProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const { t } = useI18n();
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        event.preventDefault();
+        onCancel();
+      }}
+    >
+      <h2 id={titleId}>{title}</h2>
+      <p>{message}</p>
+      {error ? (
+        <p className="form-error" role="alert">
+          {errorMessage(error, t('common.networkError'))}
+        </p>
+      ) : null}
+      <div className="dialog-actions">
+        <button type="button" className="button secondary" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+        <button type="button" className="button danger" onClick={onConfirm} disabled={busy}>
+          {confirmLabel}
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="page-header">
+      <h1 tabIndex={-1}>{title}</h1>
+      {children}
+    </div>
+  );
+}
+
+/** A polite live region for "saved" / "deleted" confirmations. */
+export function Notice({ message }: { message: string | null }) {
+  return (
+    <output className="notice" aria-live="polite">
+      {message}
+    </output>
+  );
+}
+
+/** The page's one <main>, target of the skip link. */
+export function Main({
+  className,
+  children,
+  mainRef,
+}: {
+  className: string;
+  children: ReactNode;
+  mainRef?: Ref<HTMLElement>;
+}) {
+  return (
+    // biome-ignore lint/correctness/useUniqueElementIds: one <main> per page, the skip link's fixed target
+    <main id="main" ref={mainRef} className={className} tabIndex={-1}>
+      {children}
+    </main>
+  );
+}

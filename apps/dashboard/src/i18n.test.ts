@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { interpolate, zonedDayBoundary } from './i18n.tsx';
+import { en, ptBR } from './messages.ts';
+
+describe('messages', () => {
+  it('translates every English key into Brazilian Portuguese with the same placeholders', () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      expect(ptBR[key], key).toBeTruthy();
+      expect(placeholders(ptBR[key]), key).toEqual(placeholders(en[key]));
+    }
+  });
+
+  it('fills placeholders and leaves unknown ones visible', () => {
+    expect(interpolate('Hi {name}, {n} new', { name: 'Ana', n: 3 })).toBe('Hi Ana, 3 new');
+    expect(interpolate('Hi {name}')).toBe('Hi {name}');
+  });
+});
+
+describe('zonedDayBoundary', () => {
+  it('gives the start and end of a calendar day in São Paulo (UTC-3)', () => {
+    expect(zonedDayBoundary('2026-11-28', 'America/Sao_Paulo').toISOString()).toBe(
+      '2026-11-28T03:00:00.000Z',
+    );
+    expect(zonedDayBoundary('2026-11-28', 'America/Sao_Paulo', true).toISOString()).toBe(
+      '2026-11-29T02:59:59.999Z',
+    );
+  });
+
+  it('handles UTC and zones east of Greenwich', () => {
+    expect(zonedDayBoundary('2024-02-29', 'UTC').toISOString()).toBe('2024-02-29T00:00:00.000Z');
+    expect(zonedDayBoundary('2024-07-01', 'Asia/Tokyo').toISOString()).toBe('2024-06-30T15:00:00.000Z');
+  });
+});

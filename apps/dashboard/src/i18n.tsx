@@ -1,0 +1,139 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { en, type MessageKey, ptBR } from './messages.ts';
+
+export type Locale = 'en' | 'pt-BR';
+export const locales: { value: Locale; label: string }[] = [
+  { value: 'en', label: 'English' },
+  { value: 'pt-BR', label: 'Português (Brasil)' },
+];
+/** The legacy application showed every date in São Paulo time. */
+export const DEFAULT_TIME_ZONE = 'America/Sao_Paulo';
+
+const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, 'pt-BR': ptBR };
+const LOCALE_KEY = 'ethcast.locale';
+const ZONE_KEY = 'ethcast.timeZone';
+
+function storedLocale(): Locale {
+  const saved = localStorage.getItem(LOCALE_KEY);
+  if (saved === 'en' || saved === 'pt-BR') return saved;
+  return navigator.language.toLowerCase().startsWith('pt') ? 'pt-BR' : 'en';
+}
+
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function storedTimeZone(): string {
+  const saved = localStorage.getItem(ZONE_KEY);
+  return saved && isValidTimeZone(saved) ? saved : DEFAULT_TIME_ZONE;
+}
+
+export type Vars = Record<string, string | number>;
+
+export type I18n = {
+  locale: Locale;
+  setLocale(locale: Locale): void;
+  timeZone: string;
+  setTimeZone(zone: string): void;
+  t(key: MessageKey, vars?: Vars): string;
+  /** an instant (audit rows, forecast creation) in the chosen time zone */
+  dateTime(date: Date): string;
+  /** a calendar day 'YYYY-MM-DD' (prices), never shifted by a time zone */
+  day(day: string): string;
+  number(value: number, digits?: number): string;
+  money(value: number): string;
+  percent(value: number, digits?: number): string;
+};
+
+const I18nContext = createContext<I18n | null>(null);
+
+export function interpolate(text: string, vars: Vars = {}): string {
+  return text.replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match));
+}
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [locale, setLocaleState] = useState<Locale>(storedLocale);
+  const [timeZone, setTimeZoneState] = useState<string>(storedTimeZone);
+
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+
+  const setLocale = useCallback((next: Locale) => {
+    localStorage.setItem(LOCALE_KEY, next);
+    setLocaleState(next);
+  }, []);
+  const setTimeZone = useCallback((zone: string) => {
+    if (!isValidTimeZone(zone)) return;
+    localStorage.setItem(ZONE_KEY, zone);
+    setTimeZoneState(zone);
+  }, []);
+
+  const value = useMemo<I18n>(() => {
+    const dict = dictionaries[locale];
+    const dateTimeFormat = new Intl.DateTimeFormat(locale, {
+      timeZone,
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    });
+    const dayFormat = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', dateStyle: 'medium' });
+    const money = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD' });
+    return {
+      locale,
+      setLocale,
+      timeZone,
+      setTimeZone,
+      t: (key, vars) => interpolate(dict[key], vars),
+      dateTime: (date) => dateTimeFormat.format(date),
+      day: (day) => dayFormat.format(new Date(`${day}T00:00:00Z`)),
+      number: (n, digits = 2) =>
+        n.toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+      money: (n) => money.format(n),
+      percent: (n, digits = 0) =>
+        n.toLocaleString(locale, {
+          style: 'percent',
+          minimumFractionDigits: digits,
+          maximumFractionDigits: digits,
+        }),
+    };
+  }, [locale, timeZone, setLocale, setTimeZone]);
+
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const value = useContext(I18nContext);
+  if (!value) throw new Error('useI18n outside <I18nProvider>');
+  return value;
+}
+
+/** Milliseconds to add to UTC to get wall-clock time in `zone` at `instant`. */
+function zoneOffset(instant: number, zone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+/** The instant a calendar day 'YYYY-MM-DD' starts (or, with endOfDay, its last millisecond) in `zone`. */
+export function zonedDayBoundary(day: string, zone: string, endOfDay = false): Date {
+  const [y, m, d] = day.split('-').map(Number);
+  const wall = Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + (endOfDay ? 1 : 0));
+  let instant = wall - zoneOffset(wall, zone);
+  instant = wall - zoneOffset(instant, zone);
+  return new Date(endOfDay ? instant - 1 : instant);
+}

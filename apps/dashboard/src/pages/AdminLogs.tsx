@@ -1,0 +1,260 @@
+import type { RouterInputs, RouterOutputs } from '@ethcast/client';
+import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import { client, errorCode, queryClient, trpc } from '../api.ts';
+import {
+  ConfirmDialog,
+  ErrorState,
+  Field,
+  FormError,
+  Loading,
+  Notice,
+  PageHeader,
+} from '../components/ui.tsx';
+import { useI18n, zonedDayBoundary } from '../i18n.tsx';
+
+type LogRow = RouterOutputs['logs']['list']['items'][number];
+type LogFilters = Omit<Extract<RouterInputs['logs']['list'], { limit?: number }>, 'cursor' | 'limit'>;
+type Draft = { username: string; action: string; from: string; to: string };
+const emptyDraft: Draft = { username: '', action: '', from: '', to: '' };
+
+export function AdminLogsPage() {
+  const { t, dateTime, timeZone } = useI18n();
+  const id = useId();
+  const [draft, setDraft] = useState<Draft>(emptyDraft);
+  const [filters, setFilters] = useState<LogFilters>({});
+  const [filterError, setFilterError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [editing, setEditing] = useState<number | null>(null);
+  const [toDelete, setToDelete] = useState<LogRow | null>(null);
+
+  const input = { limit: 50, ...filters };
+  // Plain useInfiniteQuery over the typed client: tRPC's infiniteQueryOptions adds a `direction`
+  // field, which the server's strict inputs refuse.
+  const logs = useInfiniteQuery({
+    queryKey: trpc.logs.list.infiniteQueryKey(input),
+    queryFn: ({ pageParam }) =>
+      client.logs.list.query({ ...input, ...(pageParam ? { cursor: pageParam } : {}) }),
+    initialPageParam: 0,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.logs.list.pathKey() });
+
+  const apply = async (event: FormEvent) => {
+    event.preventDefault();
+    setFilterError(null);
+    const next: LogFilters = {};
+    const username = draft.username.trim();
+    if (username) {
+      try {
+        const user = await queryClient.fetchQuery(trpc.users.byUsername.queryOptions({ username }));
+        next.userId = user.id;
+      } catch (error) {
+        setFilterError(
+          errorCode(error) === 'NOT_FOUND' ? t('logs.unknownUser', { name: username }) : String(error),
+        );
+        return;
+      }
+    }
+    if (draft.action.trim()) next.action = draft.action.trim();
+    // Day filters mean whole days in the chosen time zone, like the dates shown in the table.
+    if (draft.from) next.from = zonedDayBoundary(draft.from, timeZone);
+    if (draft.to) next.to = zonedDayBoundary(draft.to, timeZone, true);
+    setFilters(next);
+  };
+
+  const remove = useMutation(
+    trpc.logs.delete.mutationOptions({
+      onSuccess(row) {
+        setToDelete(null);
+        setNotice(t('logs.deleted', { id: row.id }));
+        void invalidate();
+      },
+    }),
+  );
+
+  const rows = logs.data?.pages.flatMap((p) => p.items) ?? [];
+  const set = (key: keyof Draft) => (e: { target: { value: string } }) =>
+    setDraft((d) => ({ ...d, [key]: e.target.value }));
+
+  return (
+    <section>
+      <PageHeader title={t('logs.title')} />
+      <form className="filters card" onSubmit={apply} aria-label={t('logs.filters')}>
+        <div className="field">
+          <label htmlFor={`${id}-user`}>{t('logs.user')}</label>
+          <input id={`${id}-user`} value={draft.username} onChange={set('username')} autoComplete="off" />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-action`}>{t('logs.action')}</label>
+          <input id={`${id}-action`} value={draft.action} onChange={set('action')} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-from`}>{t('logs.from')}</label>
+          <input id={`${id}-from`} type="date" value={draft.from} onChange={set('from')} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-to`}>{t('logs.to')}</label>
+          <input id={`${id}-to`} type="date" value={draft.to} onChange={set('to')} />
+        </div>
+        <div className="filter-actions">
+          <button type="submit" className="button primary">
+            {t('common.apply')}
+          </button>
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => {
+              setDraft(emptyDraft);
+              setFilters({});
+              setFilterError(null);
+            }}
+          >
+            {t('common.clear')}
+          </button>
+        </div>
+        {filterError && (
+          <p className="form-error" role="alert">
+            {filterError}
+          </p>
+        )}
+      </form>
+      <Notice message={notice} />
+      {logs.isPending ? (
+        <Loading />
+      ) : logs.isError ? (
+        <ErrorState error={logs.error} onRetry={() => void logs.refetch()} />
+      ) : rows.length === 0 ? (
+        <p className="empty">{t('logs.noRows')}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="logs-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.id')}</th>
+                <th scope="col">{t('logs.date')}</th>
+                <th scope="col">{t('logs.user')}</th>
+                <th scope="col">{t('logs.userId')}</th>
+                <th scope="col">{t('logs.actionField')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('admin.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) =>
+                editing === row.id ? (
+                  <EditLogRow
+                    key={row.id}
+                    row={row}
+                    onDone={(saved) => {
+                      setEditing(null);
+                      if (saved) setNotice(t('common.saved'));
+                    }}
+                  />
+                ) : (
+                  <tr key={row.id}>
+                    <td className="num">{row.id}</td>
+                    <td className="nowrap">{dateTime(row.date)}</td>
+                    <td>{row.usernameLog ?? t('common.none')}</td>
+                    <td className="num">{row.userId ?? t('common.none')}</td>
+                    <td>{row.action}</td>
+                    <td className="actions">
+                      <button
+                        type="button"
+                        className="button secondary small"
+                        aria-label={t('logs.editRow', { id: row.id })}
+                        onClick={() => setEditing(row.id)}
+                      >
+                        {t('common.edit')}
+                      </button>
+                      <button
+                        type="button"
+                        className="button danger small"
+                        aria-label={t('logs.deleteRow', { id: row.id })}
+                        onClick={() => {
+                          remove.reset();
+                          setToDelete(row);
+                        }}
+                      >
+                        {t('common.delete')}
+                      </button>
+                    </td>
+                  </tr>
+                ),
+              )}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {logs.hasNextPage && (
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() => void logs.fetchNextPage()}
+          disabled={logs.isFetchingNextPage}
+        >
+          {logs.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
+        </button>
+      )}
+      <ConfirmDialog
+        open={toDelete !== null}
+        title={toDelete ? t('logs.deleteRow', { id: toDelete.id }) : ''}
+        message={toDelete ? t('logs.deleteConfirm', { id: toDelete.id }) : ''}
+        confirmLabel={t('common.delete')}
+        busy={remove.isPending}
+        error={remove.error}
+        onCancel={() => setToDelete(null)}
+        onConfirm={() => toDelete && remove.mutate({ id: toDelete.id })}
+      />
+    </section>
+  );
+}
+
+function EditLogRow({ row, onDone }: { row: LogRow; onDone(saved: boolean): void }) {
+  const { t, dateTime } = useI18n();
+  const [usernameLog, setUsernameLog] = useState(row.usernameLog ?? '');
+  const [action, setAction] = useState(row.action);
+  const update = useMutation(
+    trpc.logs.update.mutationOptions({
+      async onSuccess() {
+        await queryClient.invalidateQueries({ queryKey: trpc.logs.list.pathKey() });
+        onDone(true);
+      },
+    }),
+  );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    update.mutate({ id: row.id, usernameLog: usernameLog.trim() || null, action });
+  };
+  return (
+    <tr className="editing">
+      <td className="num">{row.id}</td>
+      <td className="nowrap">{dateTime(row.date)}</td>
+      <td colSpan={4}>
+        <form className="row-form" onSubmit={submit} aria-label={t('logs.editRow', { id: row.id })}>
+          <Field label={t('logs.usernameLog')} name="usernameLog" error={update.error}>
+            {(props) => (
+              <input {...props} value={usernameLog} onChange={(e) => setUsernameLog(e.target.value)} />
+            )}
+          </Field>
+          <Field label={t('logs.actionField')} name="action" error={update.error}>
+            {(props) => (
+              <input {...props} value={action} onChange={(e) => setAction(e.target.value)} required />
+            )}
+          </Field>
+          <div className="row-form-actions">
+            <button type="submit" className="button primary small" disabled={update.isPending}>
+              {t('common.save')}
+            </button>
+            <button type="button" className="button secondary small" onClick={() => onDone(false)}>
+              {t('common.cancel')}
+            </button>
+          </div>
+          <FormError error={update.error} fields={['usernameLog', 'action']} />
+        </form>
+      </td>
+    </tr>
+  );
+}

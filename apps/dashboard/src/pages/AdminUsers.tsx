@@ -1,0 +1,157 @@
+import type { RouterOutputs } from '@ethcast/client';
+import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { useEffect, useId, useState } from 'react';
+import { client, queryClient, trpc } from '../api.ts';
+import { ConfirmDialog, ErrorState, Loading, Notice, PageHeader } from '../components/ui.tsx';
+import { useI18n } from '../i18n.tsx';
+import type { Me } from '../session.ts';
+
+type User = RouterOutputs['users']['list']['items'][number];
+type Role = User['role'];
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+export function AdminUsersPage({ me }: { me: Me }) {
+  const { t, dateTime } = useI18n();
+  const searchId = useId();
+  const [search, setSearch] = useState('');
+  const term = useDebounced(search.trim(), 250);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [toDelete, setToDelete] = useState<User | null>(null);
+
+  const input = { limit: 50, ...(term ? { search: term } : {}) };
+  // Plain useInfiniteQuery over the typed client: tRPC's infiniteQueryOptions adds a `direction`
+  // field, which the server's strict inputs refuse.
+  const users = useInfiniteQuery({
+    queryKey: trpc.users.list.infiniteQueryKey(input),
+    queryFn: ({ pageParam }) =>
+      client.users.list.query({ ...input, ...(pageParam ? { cursor: pageParam } : {}) }),
+    initialPageParam: 0,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.pathKey() });
+
+  const roleLabel = (role: Role) => (role === 'admin' ? t('admin.roleAdmin') : t('admin.roleUser'));
+
+  const update = useMutation(
+    trpc.users.update.mutationOptions({
+      onSuccess(user) {
+        setNotice(t('admin.roleChanged', { name: user.username, role: roleLabel(user.role) }));
+        void invalidate();
+      },
+    }),
+  );
+  const remove = useMutation(
+    trpc.users.delete.mutationOptions({
+      onSuccess(user) {
+        setToDelete(null);
+        setNotice(t('admin.userDeleted', { name: user.username }));
+        void invalidate();
+      },
+    }),
+  );
+
+  const rows = users.data?.pages.flatMap((p) => p.items) ?? [];
+
+  return (
+    <section>
+      <PageHeader title={t('admin.usersTitle')} />
+      <div className="toolbar">
+        <div className="field inline">
+          <label htmlFor={searchId}>{t('admin.search')}</label>
+          <input id={searchId} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+        </div>
+      </div>
+      <Notice message={notice} />
+      {update.error ? <ErrorState error={update.error} /> : null}
+      {users.isPending ? (
+        <Loading />
+      ) : users.isError ? (
+        <ErrorState error={users.error} onRetry={() => void users.refetch()} />
+      ) : rows.length === 0 ? (
+        <p className="empty">{t('admin.noUsers')}</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.id')}</th>
+                <th scope="col">{t('admin.username')}</th>
+                <th scope="col">{t('admin.role')}</th>
+                <th scope="col">{t('admin.created')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('admin.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((user) => (
+                <tr key={user.id}>
+                  <td className="num">{user.id}</td>
+                  <td>
+                    {user.username} {user.id === me.id && <span className="muted">{t('admin.you')}</span>}
+                  </td>
+                  <td>
+                    <select
+                      aria-label={t('admin.roleFor', { name: user.username })}
+                      value={user.role}
+                      disabled={update.isPending}
+                      onChange={(e) =>
+                        update.mutate({ id: user.id, role: e.target.value === 'admin' ? 'admin' : 'user' })
+                      }
+                    >
+                      <option value="user">{roleLabel('user')}</option>
+                      <option value="admin">{roleLabel('admin')}</option>
+                    </select>
+                  </td>
+                  <td>{dateTime(user.createdAt)}</td>
+                  <td className="actions">
+                    <button
+                      type="button"
+                      className="button danger small"
+                      aria-label={t('admin.deleteUser', { name: user.username })}
+                      onClick={() => {
+                        remove.reset();
+                        setToDelete(user);
+                      }}
+                    >
+                      {t('common.delete')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {users.hasNextPage && (
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() => void users.fetchNextPage()}
+          disabled={users.isFetchingNextPage}
+        >
+          {users.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
+        </button>
+      )}
+      <ConfirmDialog
+        open={toDelete !== null}
+        title={toDelete ? t('admin.deleteUser', { name: toDelete.username }) : ''}
+        message={toDelete ? t('admin.deleteUserConfirm', { name: toDelete.username }) : ''}
+        confirmLabel={t('common.delete')}
+        busy={remove.isPending}
+        error={remove.error}
+        onCancel={() => setToDelete(null)}
+        onConfirm={() => toDelete && remove.mutate({ id: toDelete.id })}
+      />
+    </section>
+  );
+}

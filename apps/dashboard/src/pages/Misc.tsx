@@ -1,0 +1,85 @@
+import { useId } from 'react';
+import { PageHeader } from '../components/ui.tsx';
+import { DEFAULT_TIME_ZONE, locales, useI18n } from '../i18n.tsx';
+import { Link } from '../router.tsx';
+
+export function NotFoundPage() {
+  const { t } = useI18n();
+  return (
+    <section>
+      <PageHeader title={t('notFound.title')} />
+      <p>{t('notFound.body')}</p>
+      <p>
+        <Link to="/">{t('nav.forecast')}</Link>
+      </p>
+    </section>
+  );
+}
+
+export function ForbiddenPage() {
+  const { t } = useI18n();
+  return (
+    <section>
+      <PageHeader title={t('forbidden.title')} />
+      <p>{t('forbidden.body')}</p>
+    </section>
+  );
+}
+
+const commonZones = [
+  DEFAULT_TIME_ZONE,
+  'UTC',
+  'America/Manaus',
+  'America/Fortaleza',
+  'America/New_York',
+  'America/Los_Angeles',
+  'Europe/London',
+  'Europe/Lisbon',
+  'Asia/Tokyo',
+];
+
+export function SettingsPage() {
+  const { t, locale, setLocale, timeZone, setTimeZone, dateTime } = useI18n();
+  const id = useId();
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zones = [...new Set([...commonZones, browserZone, timeZone])];
+  return (
+    <section>
+      <PageHeader title={t('settings.title')} />
+      <form className="card form-narrow" onSubmit={(e) => e.preventDefault()}>
+        <div className="field">
+          <label htmlFor={`${id}-language`}>{t('settings.language')}</label>
+          <select
+            id={`${id}-language`}
+            value={locale}
+            onChange={(e) => setLocale(e.target.value === 'pt-BR' ? 'pt-BR' : 'en')}
+          >
+            {locales.map((l) => (
+              <option key={l.value} value={l.value}>
+                {l.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-zone`}>{t('settings.timeZone')}</label>
+          <select
+            id={`${id}-zone`}
+            value={timeZone}
+            onChange={(e) => setTimeZone(e.target.value)}
+            aria-describedby={`${id}-zone-hint`}
+          >
+            {zones.map((zone) => (
+              <option key={zone} value={zone}>
+                {zone === browserZone ? t('settings.browserZone', { zone }) : zone}
+              </option>
+            ))}
+          </select>
+          <p className="hint" id={`${id}-zone-hint`}>
+            {t('settings.timeZoneHint')} {t('settings.example', { date: dateTime(new Date()) })}
+          </p>
+        </div>
+      </form>
+    </section>
+  );
+}
