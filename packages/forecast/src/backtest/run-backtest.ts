@@ -10,6 +10,11 @@ export interface BacktestModel {
   id: string;
   version: string;
   trainedThrough: string | null;
+  /**
+   * true when the model carries parameters fitted on its training range (neural nets, ensembles holding
+   * them); baselines and theta refit on the history at every origin and can never be in-sample
+   */
+  learnsFromTraining?: boolean;
   model: PointModel;
   /** refit from closes up to an origin, for --retrain-every; absent = model is used as trained */
   refit?: (closes: Float64Array) => Promise<PointModel>;
@@ -22,6 +27,9 @@ export interface BacktestOptions {
   horizons: number[];
   models: BacktestModel[];
   retrainEvery?: number;
+  /** ACI step size (experiments only; the default is what ships) */
+  gamma?: number;
+  calibrationWindow?: number;
   onProgress?: (model: string, done: number, total: number) => void;
 }
 
@@ -75,7 +83,8 @@ export async function backtest(options: BacktestOptions): Promise<BacktestReport
         `model ${entry.name} forecasts at most ${entry.model.maxHorizon} days, asked for ${maxH}`,
       );
     }
-    const start = Math.max(0, fromIdx - DEFAULT_CALIBRATION_WINDOW - maxH);
+    const window = options.calibrationWindow ?? DEFAULT_CALIBRATION_WINDOW;
+    const start = Math.max(0, fromIdx - window - maxH);
     const retrain =
       options.retrainEvery && entry.refit ? { every: options.retrainEvery, fit: entry.refit } : undefined;
     const { scored } = await walkForward(entry.model, closes, {
@@ -84,6 +93,8 @@ export async function backtest(options: BacktestOptions): Promise<BacktestReport
       scoreTo: toIdx,
       horizons: options.horizons,
       maxHorizon: maxH,
+      ...(options.gamma !== undefined ? { gamma: options.gamma } : {}),
+      calibrationWindow: window,
       ...(retrain ? { retrain } : {}),
       onProgress: (done, total) => options.onProgress?.(entry.name, done, total),
     });
@@ -102,7 +113,11 @@ export async function backtest(options: BacktestOptions): Promise<BacktestReport
       id: entry.id,
       version: entry.version,
       trainedThrough: entry.trainedThrough,
-      inSample: !retrain && entry.trainedThrough !== null && entry.trainedThrough >= options.from,
+      inSample:
+        !retrain &&
+        entry.learnsFromTraining === true &&
+        entry.trainedThrough !== null &&
+        entry.trainedThrough >= options.from,
       retrainedEvery: retrain ? retrain.every : null,
       metrics,
       origins,

@@ -1,4 +1,10 @@
-import { AdaptiveConformal, conformalIntervals, type HorizonQuantiles } from '../intervals/conformal.ts';
+import {
+  AdaptiveConformal,
+  conformalIntervals,
+  DEFAULT_ACI_GAMMA,
+  DEFAULT_CALIBRATION_WINDOW,
+  type HorizonQuantiles,
+} from '../intervals/conformal.ts';
 import { ewmaVolatility } from '../intervals/volatility.ts';
 import type { PointModel } from '../models/point-model.ts';
 
@@ -23,6 +29,10 @@ export interface WalkForwardOptions {
   scoreTo: number;
   horizons: readonly number[];
   maxHorizon: number;
+  /** ACI step size; defaults to DEFAULT_ACI_GAMMA */
+  gamma?: number;
+  /** scores kept per horizon; defaults to DEFAULT_CALIBRATION_WINDOW */
+  calibrationWindow?: number;
   /** optional: refit the model every `every` origins from closes up to and including that origin */
   retrain?: { every: number; fit: (closes: Float64Array) => Promise<PointModel> };
   onProgress?: (done: number, total: number) => void;
@@ -52,7 +62,11 @@ export async function walkForward(
 ): Promise<WalkForwardResult> {
   let model = initialModel;
   const H = options.maxHorizon;
-  const calibrator = new AdaptiveConformal(H);
+  const calibrator = new AdaptiveConformal(
+    H,
+    options.calibrationWindow ?? DEFAULT_CALIBRATION_WINDOW,
+    options.gamma ?? DEFAULT_ACI_GAMMA,
+  );
   const pending: (Pending | undefined)[] = new Array(H + 1);
   const scored = new Map<number, ScoredForecast[]>(options.horizons.map((h) => [h, []]));
   const lastOrigin = Math.min(options.scoreTo, closes.length - 1);

@@ -95,12 +95,13 @@ async function main(): Promise<void> {
     id: m.info.id,
     version: m.info.version,
     trainedThrough: m.info.trainedThrough,
+    learnsFromTraining: m.info.kind === 'neural' || m.info.kind === 'ensemble',
     model: m.model,
     ...(m.metadata?.kind === 'neural' && m.metadata ? { refit: neuralRefit(m.metadata) } : {}),
   }));
 
   for (const m of models) {
-    if (m.trainedThrough && m.trainedThrough >= from && !retrainEvery) {
+    if (m.learnsFromTraining && m.trainedThrough && m.trainedThrough >= from && !(retrainEvery && m.refit)) {
       process.stderr.write(
         `warning: ${m.name} was trained through ${m.trainedThrough}, inside the scored range — its scores are in-sample\n`,
       );

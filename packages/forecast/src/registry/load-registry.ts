@@ -78,7 +78,7 @@ function builtInBaseline(symbol: string, model: PointModel): LoadedModel {
 /** Reads and builds every models/<id>/ folder. Exposed for the CLIs, which need the runnable models. */
 export async function loadModels(
   modelsDir: string,
-  options: { symbol?: string } = {},
+  options: { symbol?: string; names?: readonly string[] } = {},
 ): Promise<LoadedModel[]> {
   if (!existsSync(modelsDir)) {
     throw new ForecastError('CORRUPT_MODEL', `models folder ${modelsDir} does not exist`, { dir: modelsDir });
@@ -87,7 +87,11 @@ export async function loadModels(
   // while another symbol's folder is being rewritten
   const prefix = options.symbol ? `${options.symbol.toLowerCase()}-` : '';
   const entries = (await readdir(modelsDir, { withFileTypes: true })).filter(
-    (e) => e.isDirectory() && e.name.startsWith(prefix) && !e.name.endsWith('.partial'),
+    (e) =>
+      e.isDirectory() &&
+      e.name.startsWith(prefix) &&
+      !e.name.endsWith('.partial') &&
+      (!options.names || options.names.some((n) => e.name.endsWith(`-${n}`))),
   );
   const metadatas: { metadata: ModelMetadata; dir: string }[] = [];
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {

@@ -118,7 +118,8 @@ export async function trainModel(options: TrainModelOptions): Promise<ModelMetad
       break;
     }
     case 'ensemble': {
-      const loaded = await loadModels(modelsDir, { symbol });
+      // only the members: the ensemble's own folder may be stale or mid-rewrite
+      const loaded = await loadModels(modelsDir, { symbol, names: ENSEMBLE_MEMBERS });
       const found = ENSEMBLE_MEMBERS.flatMap((member) => {
         const l = loaded.find((x) => x.info.name === member);
         return l ? [{ member, model: l.model }] : [];
