@@ -5,7 +5,7 @@ import {
   DEFAULT_CALIBRATION_WINDOW,
   type HorizonQuantiles,
 } from '../intervals/conformal.ts';
-import { ewmaVolatility } from '../intervals/volatility.ts';
+import { horizonScales } from '../intervals/volatility.ts';
 import type { PointModel } from '../models/point-model.ts';
 
 /** One forecast made at an origin for one horizon, with its outcome. */
@@ -45,7 +45,7 @@ export interface WalkForwardResult {
 
 interface Pending {
   logChange: Float64Array;
-  volatility: number;
+  scales: Float64Array;
   lastClose: number;
   quantiles: HorizonQuantiles[];
 }
@@ -80,10 +80,9 @@ export async function walkForward(
       const p = pending[(t - h) % (H + 1)];
       if (!p || t - h < options.start) continue;
       const q = p.quantiles[h - 1] as HorizonQuantiles;
-      const interval = conformalIntervals(p.lastClose, p.logChange[h - 1] as number, p.volatility, h, q);
-      const score =
-        (Math.log(actual) - Math.log(p.lastClose) - (p.logChange[h - 1] as number)) /
-        (p.volatility * Math.sqrt(h));
+      const scale = p.scales[h - 1] as number;
+      const interval = conformalIntervals(p.lastClose, p.logChange[h - 1] as number, scale, q);
+      const score = (Math.log(actual) - Math.log(p.lastClose) - (p.logChange[h - 1] as number)) / scale;
       calibrator.observe(
         h,
         score,
@@ -103,15 +102,15 @@ export async function walkForward(
 
     // 3. forecast from today with the calibration known today
     const logChange = model.predictLogChange(history, H);
-    const volatility = ewmaVolatility(history);
+    const scales = horizonScales(history, H);
     const quantiles = Array.from({ length: H }, (_, i) => calibrator.quantiles(i + 1));
-    pending[t % (H + 1)] = { logChange, volatility, lastClose: actual, quantiles };
+    pending[t % (H + 1)] = { logChange, scales, lastClose: actual, quantiles };
 
     if (t >= options.scoreFrom) {
       for (const h of options.horizons) {
         if (t + h > lastOrigin) continue;
         const q = quantiles[h - 1] as HorizonQuantiles;
-        const interval = conformalIntervals(actual, logChange[h - 1] as number, volatility, h, q);
+        const interval = conformalIntervals(actual, logChange[h - 1] as number, scales[h - 1] as number, q);
         scored
           .get(h)
           ?.push({ origin: t, h, lastClose: actual, ...interval, actual: closes[t + h] as number });

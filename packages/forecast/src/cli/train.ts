@@ -2,11 +2,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isModelName, MODEL_NAMES, type ModelName } from '../models/point-model.ts';
 import { findModelsDir } from '../registry/find-models-dir.ts';
+import { recalibrateModel } from '../training/recalibrate-model.ts';
 import { trainModel } from '../training/train-model.ts';
 import { fail, parsePositiveInt, readBars, requireDay, resolveUserPath } from './cli-support.ts';
 
 const USAGE =
-  'usage: pnpm train --model <naive|drift|theta|lstm|gru|ensemble|all> --symbol ETH-USD --csv <file> [--until YYYY-MM-DD] [--seed N] [--epochs N] [--out <models dir>]';
+  'usage: pnpm train --model <naive|drift|theta|lstm|gru|ensemble|all> --symbol ETH-USD --csv <file> [--until YYYY-MM-DD] [--seed N] [--epochs N] [--out <models dir>] [--recalibrate]';
 
 async function main(): Promise<void> {
   let values: Record<string, string | boolean | undefined>;
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
         seed: { type: 'string' },
         epochs: { type: 'string' },
         out: { type: 'string' },
+        recalibrate: { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }));
@@ -48,6 +50,20 @@ async function main(): Promise<void> {
   const modelsDir = values.out ? resolveUserPath(values.out as string) : safeModelsDir();
 
   const allBars = readBars(csv);
+  if (values.recalibrate) {
+    // keep weights, recompute only the interval calibration (e.g. after the interval method changed)
+    for (const name of names) {
+      try {
+        const metadata = await recalibrateModel({ modelsDir, symbol, name, bars: allBars });
+        process.stderr.write(
+          `[${name}] recalibrated ${metadata.id} (${metadata.calibration.samples} scores per horizon)\n`,
+        );
+      } catch (error) {
+        fail(`${name}: ${(error as Error).message}`);
+      }
+    }
+    return;
+  }
   const bars = until ? allBars.filter((b) => b.day <= until) : allBars;
   if (bars.length === 0) fail(`no data on or before ${until}`);
   const last = bars[bars.length - 1];

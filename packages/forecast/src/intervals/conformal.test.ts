@@ -45,3 +45,14 @@ describe('interval coverage on a simulated random walk', () => {
     }
   });
 });
+
+describe('95% tail floor', () => {
+  it('never makes the 95% bounds thinner-tailed than normal relative to the 80% bounds', () => {
+    const c = new AdaptiveConformal(1, 200, 0);
+    // uniform scores have thin tails: the raw 95% quantile would be only 1.19× the 80% one
+    for (let i = 0; i < 200; i++) c.observe(1, i / 100 - 1, true, true);
+    const q = c.quantiles(1);
+    expect(q.upper95 / q.upper80).toBeCloseTo(1.959964 / 1.281552, 6);
+    expect(q.lower95 / q.lower80).toBeCloseTo(1.959964 / 1.281552, 6);
+  });
+});

@@ -2,8 +2,9 @@
  * Split-conformal intervals with adaptive conformal inference (ACI, Gibbs & Candès 2021), one calibrator
  * per horizon.
  *
- * Score: s = (log actual − log forecast) / (σ_t · √h), with σ_t the EWMA volatility at the origin. Dividing
- * by σ_t makes scores comparable across calm and wild periods; ACI then nudges the miscoverage level α_t
+ * Score: s = (log actual − log forecast) / scale_h, where scale_h is the expected volatility of the h-day
+ * return at the origin (EWMA volatility reverting to the yearly one, see horizonScales). Dividing by it
+ * makes scores comparable across calm and wild periods; ACI then nudges the miscoverage level α_t
  * after every observed outcome (α_{t+1} = α_t + γ(α − err_t)) so coverage recovers if the score
  * distribution itself drifts. Signed scores give asymmetric bounds (crypto moves are skewed).
  */
@@ -20,7 +21,7 @@ export interface HorizonQuantiles {
 
 export interface CalibrationJson {
   method: 'split-conformal+aci';
-  score: 'log-error / (ewma-vol * sqrt(h))';
+  score: string;
   /** rolling number of most recent scores kept per horizon */
   window: number;
   gamma: number;
@@ -35,6 +36,8 @@ export const DEFAULT_ACI_GAMMA = 0.005;
 /** Normal quantiles, used only when no score has been observed yet. */
 const GAUSSIAN: HorizonQuantiles = { lower80: -1.2816, upper80: 1.2816, lower95: -1.96, upper95: 1.96 };
 const MIN_SCORES = 20;
+/** z(0.975) / z(0.90): how much wider a normal 95% interval is than its 80% interval. */
+const NORMAL_TAIL_RATIO = 1.959964 / 1.281552;
 
 /** Empirical quantile with linear interpolation on a sorted array. */
 export function quantileSorted(sorted: readonly number[], p: number): number {
@@ -78,12 +81,16 @@ class HorizonCalibrator {
   quantiles(): HorizonQuantiles {
     if (this.scores.length < MIN_SCORES) return { ...GAUSSIAN };
     const s = this.sorted;
-    return {
-      lower80: quantileSorted(s, this.alpha80 / 2),
-      upper80: quantileSorted(s, 1 - this.alpha80 / 2),
-      lower95: quantileSorted(s, this.alpha95 / 2),
-      upper95: quantileSorted(s, 1 - this.alpha95 / 2),
-    };
+    const lower80 = quantileSorted(s, this.alpha80 / 2);
+    const upper80 = quantileSorted(s, 1 - this.alpha80 / 2);
+    let lower95 = quantileSorted(s, this.alpha95 / 2);
+    let upper95 = quantileSorted(s, 1 - this.alpha95 / 2);
+    // Overlapping multi-day outcomes leave only a dozen independent tail events in a year of scores, so
+    // the empirical 95% bound systematically comes out too thin at long horizons. Never let it be
+    // thinner-tailed than a normal distribution relative to the (well-estimated) 80% bound.
+    if (lower80 < 0) lower95 = Math.min(lower95, lower80 * NORMAL_TAIL_RATIO);
+    if (upper80 > 0) upper95 = Math.max(upper95, upper80 * NORMAL_TAIL_RATIO);
+    return { lower80, upper80, lower95, upper95 };
   }
 }
 
@@ -139,7 +146,7 @@ export class AdaptiveConformal {
     }
     return {
       method: 'split-conformal+aci',
-      score: 'log-error / (ewma-vol * sqrt(h))',
+      score: 'log-error / horizon-scale (ewma vol reverting to 365-day vol)',
       window: this.window,
       gamma: this.gamma,
       samples: Number.isFinite(samples) ? samples : 0,
@@ -160,11 +167,10 @@ export function storedQuantiles(calibration: CalibrationJson | null, h: number):
 export function conformalIntervals(
   lastClose: number,
   logChange: number,
-  volatility: number,
-  h: number,
+  /** √(expected variance of the h-day log return), from horizonScales */
+  scale: number,
   q: HorizonQuantiles,
 ): { value: number; lower80: number; upper80: number; lower95: number; upper95: number } {
-  const scale = volatility * Math.sqrt(h);
   const center = Math.log(lastClose) + logChange;
   return {
     value: Math.exp(center),

@@ -26,3 +26,44 @@ export function ewmaVolatility(closes: ArrayLike<number>, end: number = closes.l
   }
   return Math.max(Math.sqrt(variance), MIN_DAILY_VOL);
 }
+
+/** Days of returns behind the long-run variance that volatility reverts to. */
+const LONG_RUN_DAYS = 365;
+/**
+ * Daily persistence of a volatility shock (half-life ≈ 23 days at 0.97). Crypto volatility clusters but
+ * mean-reverts: after a calm month the next 30 days are not as calm as the last week says.
+ */
+export const VOL_PERSISTENCE = 0.97;
+
+/**
+ * Interval scale for every horizon 1..H from closes[0..end]: √(h · average expected daily variance over the
+ * next h days), where the expected variance decays from today's EWMA variance toward the long-run one
+ * (the GARCH(1,1) term structure). Short horizons follow the current regime, long ones lean on the year.
+ */
+export function horizonScales(
+  closes: ArrayLike<number>,
+  maxHorizon: number,
+  end: number = closes.length - 1,
+): Float64Array {
+  const shortVar = ewmaVolatility(closes, end) ** 2;
+  const start = Math.max(1, end - LONG_RUN_DAYS + 1);
+  let longVar = shortVar;
+  if (end - start >= 29) {
+    let sum = 0;
+    for (let i = start; i <= end; i++) {
+      const r = Math.log((closes[i] as number) / (closes[i - 1] as number));
+      sum += r * r;
+    }
+    longVar = Math.max(sum / (end - start + 1), MIN_DAILY_VOL ** 2);
+  }
+  const phi = VOL_PERSISTENCE;
+  const scales = new Float64Array(maxHorizon);
+  let cumulative = 0;
+  let decay = 1;
+  for (let h = 1; h <= maxHorizon; h++) {
+    cumulative += longVar + (shortVar - longVar) * decay;
+    decay *= phi;
+    scales[h - 1] = Math.sqrt(cumulative);
+  }
+  return scales;
+}

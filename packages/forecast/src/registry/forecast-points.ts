@@ -1,6 +1,6 @@
 import { addDays } from '../data/days.ts';
 import { type CalibrationJson, conformalIntervals, storedQuantiles } from '../intervals/conformal.ts';
-import { ewmaVolatility } from '../intervals/volatility.ts';
+import { horizonScales } from '../intervals/volatility.ts';
 import type { PointModel } from '../models/point-model.ts';
 import type { ForecastPoint } from '../types.ts';
 
@@ -13,14 +13,14 @@ export function forecastPoints(
   horizon: number,
 ): ForecastPoint[] {
   const logChange = model.predictLogChange(closes, horizon);
-  const volatility = ewmaVolatility(closes);
+  const scales = horizonScales(closes, horizon);
   const lastClose = closes[closes.length - 1] as number;
   const points: ForecastPoint[] = [];
   for (let h = 1; h <= horizon; h++) {
     const q = storedQuantiles(calibration, h);
     points.push({
       day: addDays(lastDay, h),
-      ...conformalIntervals(lastClose, logChange[h - 1] as number, volatility, h, q),
+      ...conformalIntervals(lastClose, logChange[h - 1] as number, scales[h - 1] as number, q),
     });
   }
   return points;

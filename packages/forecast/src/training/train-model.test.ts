@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { validateHistory } from '../data/validate-history.ts';
 import { fitReturnScaling } from '../neural/features.ts';
 import { loadModels } from '../registry/load-registry.ts';
 import { randomWalkBars, TINY_RNN } from '../test-support/generate-series.ts';
+import { recalibrateModel } from './recalibrate-model.ts';
 import { trainModel } from './train-model.ts';
 
 const bars = randomWalkBars({ days: 420, seed: 3 });
@@ -80,5 +81,20 @@ describe('trainModel', () => {
     await expect(
       trainModel({ name: 'lstm', symbol: 'TEST', bars: bars.slice(0, 60), modelsDir: dir, rnn: TINY_RNN }),
     ).rejects.toThrow(/not enough history to train/);
+  });
+
+  it('recalibrates a folder in place, only with the exact training data', async () => {
+    const dir = await tempDir();
+    const trained = await trainModel({ name: 'drift', symbol: 'TEST', bars, modelsDir: dir });
+    const file = path.join(dir, 'test-drift', 'metadata.json');
+    const tampered = JSON.parse(await readFile(file, 'utf8'));
+    tampered.calibration.horizons['1'].upper80 = 99;
+    await writeFile(file, JSON.stringify(tampered));
+    const recalibrated = await recalibrateModel({ modelsDir: dir, symbol: 'TEST', name: 'drift', bars });
+    expect(recalibrated.calibration).toEqual(trained.calibration);
+    const otherData = bars.map((b, i) => (i === 10 ? { ...b, close: b.close * 1.01 } : b));
+    await expect(
+      recalibrateModel({ modelsDir: dir, symbol: 'TEST', name: 'drift', bars: otherData }),
+    ).rejects.toThrow(/exact data/);
   });
 });
