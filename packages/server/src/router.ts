@@ -1,9 +1,11 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { health } from './routers/health.ts';
+import { pricesRouter } from './routers/prices.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
   health,
+  prices: pricesRouter,
 });
 
 export type AppRouter = typeof appRouter;

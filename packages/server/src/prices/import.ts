@@ -1,0 +1,299 @@
+import { createReadStream, type ReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline, Readable as ReadableStream } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
+import type { Database } from '../db/client.ts';
+import {
+  type PriceChange,
+  type PriceRow,
+  UPSERT_BATCH_SIZE,
+  type UpsertResult,
+  upsertPrices,
+} from '../db/queries/prices.ts';
+import { dayFromNumber } from './day.ts';
+import { DaySet } from './day-set.ts';
+import { type CsvFormat, detectFormat, type FormatName, parseRecord } from './formats.ts';
+import { isValidSymbol } from './symbol.ts';
+
+export type ImportProgress = { rowsRead: number; bytesRead: number; totalBytes: number | null };
+
+export type ImportOptions = {
+  /** symbol for files without a symbol column; with one, rows of other symbols are rejected */
+  symbol?: string;
+  /** write the good rows and list the bad ones instead of failing the whole import */
+  skipBad?: boolean;
+  /** recorded in `prices.source`; default `file:<name>` */
+  source?: string;
+  batchSize?: number;
+  onProgress?: (progress: ImportProgress) => void;
+};
+
+export type BadRow = { line: number; reason: string };
+
+export type SymbolImport = {
+  symbol: string;
+  rows: number;
+  firstDay: string;
+  lastDay: string;
+  /** calendar days absent between firstDay and lastDay in this file */
+  missingDays: number;
+  missingSample: string[];
+};
+
+export type ImportReport = {
+  format: FormatName;
+  source: string;
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  firstDay: string | null;
+  lastDay: string | null;
+  missingDays: number;
+  symbols: SymbolImport[];
+  /** the first few replaced days, with old and new close */
+  changes: PriceChange[];
+  /** the first few rejected rows (all were skipped with `skipBad`) */
+  badRows: BadRow[];
+};
+
+/** The import wrote nothing; `badRows` lists the first rejected rows (with line numbers). */
+export class PriceImportError extends Error {
+  override name = 'PriceImportError';
+  constructor(
+    message: string,
+    readonly badRows: BadRow[] = [],
+    readonly badCount = badRows.length,
+  ) {
+    super(message);
+  }
+}
+
+const BAD_ROWS_KEPT = 20;
+const SAMPLE_SIZE = 10;
+const PROGRESS_EVERY_ROWS = 4096;
+
+/** Imports a daily price CSV from a path or a stream. See ./formats.ts for the accepted layouts. */
+export async function importPrices(
+  db: Database,
+  input: string | Readable,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const fixedSymbol = options.symbol?.trim().toUpperCase();
+  if (fixedSymbol !== undefined && !isValidSymbol(fixedSymbol)) {
+    throw new PriceImportError(`invalid symbol "${options.symbol}": use BASE-QUOTE like ETH-USD`);
+  }
+  let totalBytes: number | null = null;
+  let stream: Readable | ReadStream;
+  if (typeof input === 'string') {
+    try {
+      const info = await stat(input);
+      if (!info.isFile()) throw new PriceImportError(`${input} is not a file`);
+      totalBytes = info.size;
+    } catch (error) {
+      if (error instanceof PriceImportError) throw error;
+      throw new PriceImportError(`cannot read ${input}: ${(error as Error).message.split('\n')[0]}`);
+    }
+    stream = createReadStream(input, { highWaterMark: 1 << 20 });
+  } else {
+    stream = input;
+  }
+  const source = options.source ?? (typeof input === 'string' ? `file:${basename(input)}` : 'stream');
+
+  const reader = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  let bytesRead = 0;
+  const head: Buffer[] = [];
+  let headText = '';
+  let ended = false;
+  // Enough of the file to see the (up to three) header lines.
+  while (!ended && headText.split('\n').filter((l) => l.trim()).length < 4 && headText.length < 1 << 16) {
+    const next = await reader.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    bytesRead += chunk.length;
+    head.push(chunk);
+    headText += chunk.toString('utf8');
+  }
+  let format: CsvFormat;
+  try {
+    format = detectFormat(headText.split(/\r?\n/).filter((l) => l.trim()));
+  } catch (error) {
+    stream.destroy();
+    throw new PriceImportError((error as Error).message);
+  }
+  if (format.columns.symbol === null && fixedSymbol === undefined) {
+    stream.destroy();
+    throw new PriceImportError('no symbol: pass --symbol (the file has no symbol column)');
+  }
+
+  async function* chunks() {
+    yield* head;
+    if (ended) return;
+    for (;;) {
+      const next = await reader.next();
+      if (next.done) return;
+      bytesRead += next.value.length;
+      yield next.value;
+    }
+  }
+  const parser = parse({
+    delimiter: format.delimiter,
+    bom: true,
+    info: true,
+    trim: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+  });
+  pipeline(ReadableStream.from(chunks()), parser, () => {});
+
+  const batchSize = options.batchSize ?? UPSERT_BATCH_SIZE;
+  const daySets = new Map<string, DaySet>();
+  const badRows: BadRow[] = [];
+  let badCount = 0;
+  let rowsRead = 0;
+  const totals = { inserted: 0, updated: 0, changes: [] as PriceChange[] };
+
+  const progress = () => options.onProgress?.({ rowsRead, bytesRead, totalBytes });
+
+  try {
+    await db.transaction(async (tx) => {
+      let batch: PriceRow[] = [];
+      let pending: Promise<void> | null = null;
+      let writeError: unknown = null;
+      const accumulate = (result: UpsertResult) => {
+        totals.inserted += result.inserted;
+        totals.updated += result.updated;
+        if (totals.changes.length < SAMPLE_SIZE) {
+          totals.changes.push(...result.changes.slice(0, SAMPLE_SIZE - totals.changes.length));
+        }
+      };
+      // One statement in flight while the next batch is parsed: parsing and writing overlap.
+      const flush = async () => {
+        if (pending) await pending;
+        if (writeError) throw writeError;
+        if (batch.length === 0) return;
+        const rows = batch;
+        batch = [];
+        pending = upsertPrices(tx, rows, source).then(accumulate, (error: unknown) => {
+          writeError = error;
+        });
+      };
+      const strict = !options.skipBad;
+      const reject = (line: number, reason: string) => {
+        badCount++;
+        if (badRows.length < BAD_ROWS_KEPT) badRows.push({ line, reason });
+      };
+
+      let headerLeft = format.headerRecords;
+      try {
+        for await (const { record, info } of parser as AsyncIterable<{
+          record: string[];
+          info: { lines: number };
+        }>) {
+          if (headerLeft > 0) {
+            headerLeft--;
+            continue;
+          }
+          rowsRead++;
+          if (rowsRead % PROGRESS_EVERY_ROWS === 0) progress();
+          const parsed = parseRecord(format, record);
+          if (!parsed.ok) {
+            reject(info.lines, parsed.reason);
+            continue;
+          }
+          const candle = parsed.candle;
+          const symbol = candle.symbol ?? fixedSymbol ?? '';
+          if (candle.symbol !== null) {
+            if (!isValidSymbol(symbol)) {
+              reject(info.lines, `invalid symbol "${symbol}"`);
+              continue;
+            }
+            if (fixedSymbol !== undefined && symbol !== fixedSymbol) {
+              reject(info.lines, `symbol ${symbol} does not match --symbol ${fixedSymbol}`);
+              continue;
+            }
+          }
+          let days = daySets.get(symbol);
+          if (!days) {
+            days = new DaySet();
+            daySets.set(symbol, days);
+          }
+          if (!days.add(candle.dayNumber)) {
+            reject(info.lines, `duplicate day ${candle.day} for ${symbol} in this file`);
+            continue;
+          }
+          // After the first bad row of a strict import nothing more is written; reading goes on only to
+          // list further bad rows.
+          if (strict && badCount > 0) continue;
+          batch.push({
+            symbol,
+            day: candle.day,
+            open: candle.open,
+            high: candle.high,
+            low: candle.low,
+            close: candle.close,
+            volume: candle.volume,
+          });
+          if (batch.length >= batchSize) await flush();
+        }
+      } catch (error) {
+        if (pending) await pending;
+        if (error instanceof CsvError) {
+          const line = (error as CsvError & { lines?: number }).lines ?? rowsRead;
+          reject(line, `malformed CSV: ${error.message.split('\n')[0]}`);
+        } else {
+          throw error;
+        }
+      }
+      if (strict && badCount > 0) {
+        if (pending) await pending;
+        const first = badRows[0];
+        throw new PriceImportError(
+          `line ${first?.line}: ${first?.reason}${badCount > 1 ? ` (and ${badCount - 1} more bad rows)` : ''}; nothing was imported (use --skip-bad to import the good rows)`,
+          badRows,
+          badCount,
+        );
+      }
+      await flush();
+      if (pending) await pending;
+      if (writeError) throw writeError;
+    });
+  } finally {
+    stream.destroy();
+  }
+  progress();
+
+  const symbols: SymbolImport[] = [...daySets.entries()]
+    .filter(([, days]) => days.size > 0)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([symbol, days]) => ({
+      symbol,
+      rows: days.size,
+      firstDay: dayFromNumber(days.first ?? 0),
+      lastDay: dayFromNumber(days.last ?? 0),
+      missingDays: days.missingCount,
+      missingSample: days.missingSample(SAMPLE_SIZE),
+    }));
+  const good = symbols.reduce((sum, s) => sum + s.rows, 0);
+  return {
+    format: format.name,
+    source,
+    rowsRead,
+    inserted: totals.inserted,
+    updated: totals.updated,
+    unchanged: good - totals.inserted - totals.updated,
+    skipped: badCount,
+    firstDay: symbols.reduce<string | null>((d, s) => (d === null || s.firstDay < d ? s.firstDay : d), null),
+    lastDay: symbols.reduce<string | null>((d, s) => (d === null || s.lastDay > d ? s.lastDay : d), null),
+    missingDays: symbols.reduce((sum, s) => sum + s.missingDays, 0),
+    symbols,
+    changes: totals.changes,
+    badRows,
+  };
+}
