@@ -27,8 +27,26 @@ export const UPSERT_BATCH_SIZE = 5000;
 
 const CHANGES_SHOWN = 10;
 
-const numberArray = (values: (number | null)[]) =>
-  `{${values.map((v) => (v === null ? 'NULL' : String(v))).join(',')}}`;
+/** The rows as seven PostgreSQL array literals, one per column, built in a single pass. */
+function columnLiterals(rows: PriceRow[]): string[] {
+  let symbols = '';
+  let days = '';
+  let opens = '';
+  let highs = '';
+  let lows = '';
+  let closes = '';
+  let volumes = '';
+  for (const r of rows) {
+    symbols += `,${r.symbol}`;
+    days += `,${r.day}`;
+    opens += `,${r.open}`;
+    highs += `,${r.high}`;
+    lows += `,${r.low}`;
+    closes += `,${r.close}`;
+    volumes += r.volume === null ? ',NULL' : `,${r.volume}`;
+  }
+  return [symbols, days, opens, highs, lows, closes, volumes].map((list) => `{${list.slice(1)}}`);
+}
 
 /**
  * Inserts new days and replaces days whose values differ; identical rows are not rewritten, so a
@@ -38,17 +56,14 @@ const numberArray = (values: (number | null)[]) =>
  */
 export async function upsertPrices(db: Database, rows: PriceRow[], source: string): Promise<UpsertResult> {
   if (rows.length === 0) return { inserted: 0, updated: 0, changes: [] };
-  const symbols = `{${rows.map((r) => r.symbol).join(',')}}`;
-  const days = `{${rows.map((r) => r.day).join(',')}}`;
+  const [symbols, days, opens, highs, lows, closes, volumes] = columnLiterals(rows);
   const [result] = await queryRows<{ inserted: number; updated: number; changes: string }>(
     db,
     sql`
       with input as (
         select * from unnest(
           ${symbols}::text[], ${days}::date[],
-          ${numberArray(rows.map((r) => r.open))}::float8[], ${numberArray(rows.map((r) => r.high))}::float8[],
-          ${numberArray(rows.map((r) => r.low))}::float8[], ${numberArray(rows.map((r) => r.close))}::float8[],
-          ${numberArray(rows.map((r) => r.volume))}::float8[]
+          ${opens}::float8[], ${highs}::float8[], ${lows}::float8[], ${closes}::float8[], ${volumes}::float8[]
         ) as t(symbol, day, open, high, low, close, volume)
       ),
       upserted as (
@@ -65,8 +80,9 @@ export async function upsertPrices(db: Database, rows: PriceRow[], source: strin
         (select count(*) from upserted where inserted)::int as inserted,
         (select count(*) from upserted where not inserted)::int as updated,
         (select coalesce(json_agg(c), '[]')::text from (
-          select u.symbol, u.day::text as day, p.close as "oldClose", u.close as "newClose"
-          from upserted u join prices p on p.symbol = u.symbol and p.day = u.day
+          select u.symbol, u.day::text as day, u.close as "newClose",
+            (select p.close from prices p where p.symbol = u.symbol and p.day = u.day) as "oldClose"
+          from upserted u
           where not u.inserted
           order by u.symbol, u.day
           limit ${CHANGES_SHOWN}
