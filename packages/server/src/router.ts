@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { health } from './routers/health.ts';
 import { logsRouter } from './routers/logs.ts';
+import { pricesRouter } from './routers/prices.ts';
 import { usersRouter } from './routers/users.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
@@ -8,6 +9,7 @@ export const appRouter = router({
   health,
   users: usersRouter,
   logs: logsRouter,
+  prices: pricesRouter,
 });
 
 export type AppRouter = typeof appRouter;
