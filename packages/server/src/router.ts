@@ -1,6 +1,8 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { health } from './routers/health.ts';
 import { logsRouter } from './routers/logs.ts';
+import { modelsRouter } from './routers/models.ts';
+import { predictsRouter } from './routers/predicts.ts';
 import { pricesRouter } from './routers/prices.ts';
 import { usersRouter } from './routers/users.ts';
 import { createCallerFactory, router } from './trpc.ts';
@@ -10,6 +12,8 @@ export const appRouter = router({
   users: usersRouter,
   logs: logsRouter,
   prices: pricesRouter,
+  models: modelsRouter,
+  predicts: predictsRouter,
 });
 
 export type AppRouter = typeof appRouter;

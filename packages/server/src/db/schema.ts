@@ -5,6 +5,7 @@ import {
   date,
   doublePrecision,
   index,
+  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -88,12 +89,33 @@ export const predict = pgTable(
     date: timestamptz('date').notNull().defaultNow(),
     usernamePredict: varchar('username_predict', { length: 100 }),
     userId: bigint('user_id', { mode: 'number' }).references(() => users.id, { onDelete: 'cascade' }),
+    /** a one-line human summary (the legacy column; the numbers are in forecast_result) */
     forecast: text('forecast'),
-    forecastResult: jsonb('forecast_result'),
+    /** the points: [{ day, value, lower80, upper80, lower95, upper95 }] — immutable once stored */
+    forecastResult: jsonb('forecast_result').$type<StoredForecastPoint[]>(),
     model: varchar('model', { length: 100 }),
+    // Nullable: rows migrated from the legacy backend have none of these.
+    symbol: varchar('symbol', { length: 21 }),
+    days: integer('days'),
+    modelVersion: varchar('model_version', { length: 100 }),
+    /** the last price day the forecast used */
+    dataThrough: date('data_through', { mode: 'string' }),
+    note: varchar('note', { length: 500 }),
   },
-  (t) => [index('predict_user_id_id_idx').on(t.userId, t.id)],
+  (t) => [
+    index('predict_user_id_id_idx').on(t.userId, t.id),
+    check('predict_days_check', sql`${t.days} between 1 and 365`),
+  ],
 );
+
+export type StoredForecastPoint = {
+  day: string;
+  value: number;
+  lower80: number;
+  upper80: number;
+  lower95: number;
+  upper95: number;
+};
 
 /**
  * Daily OHLCV candles, one row per symbol and UTC calendar day. Prices are double precision: every
