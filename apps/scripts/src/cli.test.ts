@@ -3,7 +3,13 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createActor, startTestServer, type TestServer, testServices } from '@ethcast/server/test';
+import {
+  createActor,
+  seedPrices,
+  startTestServer,
+  type TestServer,
+  testServices,
+} from '@ethcast/server/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const scriptsDir = fileURLToPath(new URL('..', import.meta.url));
@@ -95,6 +101,31 @@ describe('ethcast CLI', () => {
     const down = await cli(['health'], '', { ETHCAST_URL: 'http://127.0.0.1:9' });
     expect(down.code).toBe(1);
     expect(down.stderr.trim()).toBe('ethcast: cannot reach the server (is it running? set ETHCAST_URL)');
+  });
+
+  it('forecasts, lists the history and shows one forecast', async () => {
+    await seedPrices(server.testDb.db, 'ETH-USD', '2025-01-01', 400);
+    expect((await cli(['register', 'forecaster'], 'forecaster-password\n')).code).toBe(0);
+    expect((await cli(['login', 'forecaster'], 'forecaster-password\n')).code).toBe(0);
+    const made = await cli(['forecast', '--model', 'drift', '--days', '5', '--note', 'cli test']);
+    expect(made.stderr).toBe('');
+    expect(made.stdout).toMatch(/^Forecast (\d+): ETH-USD with drift/);
+    expect(made.stdout).toMatch(/day\s+forecast\s+80% range\s+95% range/);
+    expect(made.stdout.trim().split('\n')).toHaveLength(1 + 2 + 5);
+    const id = made.stdout.match(/^Forecast (\d+)/)?.[1] ?? '';
+    const history = await cli(['history', '--json']);
+    expect(JSON.parse(history.stdout).items[0]).toMatchObject({
+      id: Number(id),
+      model: 'drift',
+      note: 'cli test',
+    });
+    const shown = await cli(['show', id]);
+    expect(shown.stdout).toContain('No actual prices stored for these days yet.');
+    const tooFar = await cli(['forecast', '--model', 'drift', '--days', '99']);
+    expect(tooFar.code).toBe(1);
+    expect(tooFar.stderr.trim()).toBe(
+      'ethcast: drift forecasts at most 30 days ahead; 99 were asked (BAD_REQUEST)',
+    );
   });
 
   it('admin:create writes an admin into the configured database', async () => {

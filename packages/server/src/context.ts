@@ -1,3 +1,4 @@
+import type { ModelRegistry } from '@ethcast/forecast';
 import type { DbHandle } from './db/client.ts';
 import type { ServerConfig } from './env.ts';
 
@@ -18,6 +19,8 @@ export type Services = {
   config: ServerConfig;
   version: string;
   startedAt: Date;
+  /** the model registry, loaded once per process on first use */
+  models: () => Promise<ModelRegistry>;
 };
 
 export type Context = Services & {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelsDir } from './paths.ts';
 
 /**
  * The only module that reads the environment. Everything else receives a `ServerConfig`.
@@ -44,6 +45,7 @@ const envSchema = z.object({
   PRICES_SYMBOL: z.string().trim().min(1).default('ETH-USD'),
   DEMO_ADMIN: booleanString.optional(),
   COOKIE_SECURE: booleanString.optional(),
+  MODELS_DIR: z.string().trim().min(1).optional(),
 });
 
 export type ServerConfig = {
@@ -62,6 +64,8 @@ export type ServerConfig = {
   demoAdmin: boolean;
   /** Secure flag on the session cookie (default: on in production) */
   cookieSecure: boolean;
+  /** folder of shipped models (default: models/ in the repository) */
+  modelsDir: string;
 };
 
 export class EnvError extends Error {
@@ -91,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pricesSymbol: e.PRICES_SYMBOL,
     demoAdmin: !production && (e.DEMO_ADMIN ?? e.DATABASE_URL === undefined),
     cookieSecure: e.COOKIE_SECURE ?? production,
+    modelsDir: e.MODELS_DIR ?? modelsDir(),
   };
 }
 

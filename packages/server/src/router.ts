@@ -1,6 +1,9 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { health } from './routers/health.ts';
 import { logsRouter } from './routers/logs.ts';
+import { modelsRouter } from './routers/models.ts';
+import { predictsRouter } from './routers/predicts.ts';
+import { pricesRouter } from './routers/prices.ts';
 import { usersRouter } from './routers/users.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
@@ -8,6 +11,9 @@ export const appRouter = router({
   health,
   users: usersRouter,
   logs: logsRouter,
+  prices: pricesRouter,
+  models: modelsRouter,
+  predicts: predictsRouter,
 });
 
 export type AppRouter = typeof appRouter;

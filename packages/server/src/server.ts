@@ -1,15 +1,25 @@
+import { loadRegistry } from '@ethcast/forecast';
 import type { FastifyInstance } from 'fastify';
 import packageJson from '../package.json' with { type: 'json' };
 import type { Services } from './context.ts';
 import type { DbHandle } from './db/client.ts';
 import { openDatabase } from './db/open.ts';
 import type { ServerConfig } from './env.ts';
+import { safeErrorSummary } from './errors.ts';
 import { createHttpServer, type HttpOptions } from './http.ts';
 
 export const SERVER_VERSION: string = packageJson.version;
 
 export function createServices(config: ServerConfig, dbHandle: DbHandle): Services {
-  return { config, db: dbHandle.db, dbHandle, version: SERVER_VERSION, startedAt: new Date() };
+  return {
+    config,
+    db: dbHandle.db,
+    dbHandle,
+    version: SERVER_VERSION,
+    startedAt: new Date(),
+    // loadRegistry caches per folder: every request after the first reuses the loaded models
+    models: () => loadRegistry(config.modelsDir),
+  };
 }
 
 export type RunningServer = {
@@ -36,6 +46,12 @@ export async function startServer(
     if (!options.dbHandle) await dbHandle.close().catch(() => {});
     throw error;
   }
+  // Warm the model registry in the background so the first forecast does not pay for loading.
+  services
+    .models()
+    .catch((error: unknown) =>
+      app.log.error({ err: safeErrorSummary(error) }, 'model registry failed to load'),
+    );
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

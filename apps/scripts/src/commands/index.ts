@@ -8,6 +8,7 @@ import {
   usersListCommand,
 } from './account.ts';
 import { adminCreateCommand } from './admin.ts';
+import { forecastCommand, historyCommand, showCommand } from './forecasts.ts';
 import { healthCommand } from './health.ts';
 
 export const commands: Command[] = [
@@ -19,4 +20,7 @@ export const commands: Command[] = [
   usersListCommand,
   logsListCommand,
   adminCreateCommand,
+  forecastCommand,
+  historyCommand,
+  showCommand,
 ];

@@ -2,9 +2,13 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   check,
+  date,
+  doublePrecision,
   index,
+  integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -85,9 +89,60 @@ export const predict = pgTable(
     date: timestamptz('date').notNull().defaultNow(),
     usernamePredict: varchar('username_predict', { length: 100 }),
     userId: bigint('user_id', { mode: 'number' }).references(() => users.id, { onDelete: 'cascade' }),
+    /** a one-line human summary (the legacy column; the numbers are in forecast_result) */
     forecast: text('forecast'),
-    forecastResult: jsonb('forecast_result'),
+    /** the points: [{ day, value, lower80, upper80, lower95, upper95 }] — immutable once stored */
+    forecastResult: jsonb('forecast_result').$type<StoredForecastPoint[]>(),
     model: varchar('model', { length: 100 }),
+    // Nullable: rows migrated from the legacy backend have none of these.
+    symbol: varchar('symbol', { length: 21 }),
+    days: integer('days'),
+    modelVersion: varchar('model_version', { length: 100 }),
+    /** the last price day the forecast used */
+    dataThrough: date('data_through', { mode: 'string' }),
+    note: varchar('note', { length: 500 }),
   },
-  (t) => [index('predict_user_id_id_idx').on(t.userId, t.id)],
+  (t) => [
+    index('predict_user_id_id_idx').on(t.userId, t.id),
+    check('predict_days_check', sql`${t.days} between 1 and 365`),
+  ],
+);
+
+export type StoredForecastPoint = {
+  day: string;
+  value: number;
+  lower80: number;
+  upper80: number;
+  lower95: number;
+  upper95: number;
+};
+
+/**
+ * Daily OHLCV candles, one row per symbol and UTC calendar day. Prices are double precision: every
+ * source publishes them as decimal floats that JavaScript parses to doubles, and float8 stores and
+ * returns exactly that double (PostgreSQL 12+ prints the shortest exact form), so values round-trip
+ * bit for bit; numeric would cost a string conversion per value on every import and read.
+ */
+export const prices = pgTable(
+  'prices',
+  {
+    symbol: varchar('symbol', { length: 21 }).notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    open: doublePrecision('open').notNull(),
+    high: doublePrecision('high').notNull(),
+    low: doublePrecision('low').notNull(),
+    close: doublePrecision('close').notNull(),
+    /** null when the source has no volume column */
+    volume: doublePrecision('volume'),
+    /** where the current values came from, e.g. `file:eth-usd-daily.csv` or `sync:coinbase` */
+    source: text('source').notNull(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.symbol, t.day] }),
+    check('prices_symbol_check', sql`${t.symbol} ~ '^[A-Z0-9]{2,10}-[A-Z]{2,10}$'`),
+    check('prices_positive_check', sql`${t.open} > 0 and ${t.high} > 0 and ${t.low} > 0 and ${t.close} > 0`),
+    check('prices_high_low_check', sql`${t.high} >= ${t.low}`),
+    check('prices_volume_check', sql`${t.volume} >= 0`),
+  ],
 );

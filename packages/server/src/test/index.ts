@@ -1,4 +1,14 @@
 // Test helpers shared with other workspace packages' tests (import from '@ethcast/server/test').
 export { createActor, TEST_PASSWORD, testServices } from './actors.ts';
 export { createTestDb, type TestDb, testEngine } from './db.ts';
+export { generateCandles } from './price-csv.ts';
 export { startTestServer, type TestServer } from './server.ts';
+
+import type { Database } from '../db/client.ts';
+import { upsertPrices } from '../db/queries/prices.ts';
+import { generateCandles } from './price-csv.ts';
+
+/** Stores a deterministic random-walk price history for a symbol. */
+export async function seedPrices(db: Database, symbol: string, start: string, days: number, seed = 1) {
+  await upsertPrices(db, generateCandles(symbol, start, days, seed), 'test');
+}

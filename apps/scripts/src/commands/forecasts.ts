@@ -1,0 +1,144 @@
+import type { RouterOutputs } from '@ethcast/client';
+import { type Command, parseCommandArgs, UsageError } from '../command.ts';
+import { formatTable, printJson } from '../output.ts';
+
+type Point = {
+  day: string;
+  value: number;
+  lower80: number;
+  upper80: number;
+  lower95: number;
+  upper95: number;
+};
+
+const money = (v: number) => (v >= 100 ? v.toFixed(2) : v.toPrecision(5));
+
+function pointsTable(points: Point[], actuals?: RouterOutputs['predicts']['byId']['actuals']) {
+  const byDay = new Map(actuals?.map((a) => [a.day, a]));
+  return formatTable(
+    points.map((p) => {
+      const actual = byDay.get(p.day);
+      return {
+        day: p.day,
+        forecast: money(p.value),
+        '80% range': `${money(p.lower80)} – ${money(p.upper80)}`,
+        '95% range': `${money(p.lower95)} – ${money(p.upper95)}`,
+        ...(actuals
+          ? { actual: actual ? money(actual.actual) : '', error: actual ? money(actual.error) : '' }
+          : {}),
+      };
+    }),
+  );
+}
+
+function wholeNumber(value: string | undefined, name: string, usage: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new UsageError(`--${name} must be a positive whole number (usage: ${usage})`);
+  return n;
+}
+
+export const forecastCommand: Command = {
+  name: 'forecast',
+  usage: 'ethcast forecast --days N [--model NAME] [--symbol ETH-USD] [--note TEXT] [--json]',
+  summary: 'Make and store a forecast (default model when --model is left out)',
+  async run(ctx) {
+    const { values } = parseCommandArgs(
+      ctx.args,
+      {
+        days: { type: 'string' },
+        model: { type: 'string' },
+        symbol: { type: 'string' },
+        note: { type: 'string' },
+      },
+      this.usage,
+    );
+    const days = wholeNumber(values.days, 'days', this.usage);
+    if (!days) throw new UsageError(`--days is required (usage: ${this.usage})`);
+    const row = await ctx.client.predicts.create.mutate({
+      days,
+      ...(values.model ? { model: values.model } : {}),
+      ...(values.symbol ? { symbol: values.symbol } : {}),
+      ...(values.note ? { note: values.note } : {}),
+    });
+    if (ctx.json) return printJson(row);
+    console.log(
+      `Forecast ${row.id}: ${row.symbol} with ${row.model} (${row.modelVersion}), prices through ${row.dataThrough}`,
+    );
+    console.log(pointsTable(row.points ?? []));
+  },
+};
+
+export const historyCommand: Command = {
+  name: 'history',
+  usage: 'ethcast history [--symbol S] [--model NAME] [--user ID] [--limit N] [--cursor ID] [--json]',
+  summary: 'Your forecasts, newest first (admins: --user or everyone)',
+  async run(ctx) {
+    const { values } = parseCommandArgs(
+      ctx.args,
+      {
+        symbol: { type: 'string' },
+        model: { type: 'string' },
+        user: { type: 'string' },
+        limit: { type: 'string' },
+        cursor: { type: 'string' },
+      },
+      this.usage,
+    );
+    const userId = wholeNumber(values.user, 'user', this.usage);
+    const cursor = wholeNumber(values.cursor, 'cursor', this.usage);
+    const page = await ctx.client.predicts.list.query({
+      limit: wholeNumber(values.limit, 'limit', this.usage) ?? 20,
+      ...(values.symbol ? { symbol: values.symbol } : {}),
+      ...(values.model ? { model: values.model } : {}),
+      ...(userId ? { userId } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+    if (ctx.json) return printJson(page);
+    console.log(
+      formatTable(
+        page.items.map((r) => {
+          const last = r.points?.at(-1);
+          return {
+            id: r.id,
+            made: r.date.toISOString().slice(0, 16).replace('T', ' '),
+            user: r.usernamePredict,
+            symbol: r.symbol,
+            model: r.model,
+            days: r.days,
+            through: r.dataThrough,
+            last: last ? `${last.day} ${money(last.value)}` : '',
+            note: r.note ?? '',
+          };
+        }),
+      ),
+    );
+    if (page.nextCursor) console.log(`more: --cursor ${page.nextCursor}`);
+  },
+};
+
+export const showCommand: Command = {
+  name: 'show',
+  usage: 'ethcast show <id> [--json]',
+  summary: 'One forecast with the actual closes so far and its accuracy',
+  async run(ctx) {
+    const { positionals } = parseCommandArgs(ctx.args, {}, this.usage);
+    const id = wholeNumber(positionals[0], 'id', this.usage);
+    if (!id || positionals.length !== 1)
+      throw new UsageError(`expected one forecast id (usage: ${this.usage})`);
+    const row = await ctx.client.predicts.byId.query({ id });
+    if (ctx.json) return printJson(row);
+    console.log(
+      `Forecast ${row.id} by ${row.usernamePredict}: ${row.symbol} with ${row.model}, prices through ${row.dataThrough}`,
+    );
+    if (row.note) console.log(`Note: ${row.note}`);
+    console.log(pointsTable(row.points, row.actuals));
+    const a = row.accuracy;
+    console.log(
+      a
+        ? `Accuracy over ${a.n} day(s): MAE ${money(a.mae)}, MAPE ${(a.mape * 100).toFixed(2)}%, inside 80% band ${(a.coverage80 * 100).toFixed(0)}%, inside 95% band ${(a.coverage95 * 100).toFixed(0)}%`
+        : 'No actual prices stored for these days yet.',
+    );
+  },
+};

@@ -1,0 +1,141 @@
+/**
+ * Forecast benchmarks (not a test): warm 30-day forecast latency per model, full walk-forward backtest time
+ * per model (365 origins × horizons 1, 7, 30), and neural training time per epoch.
+ *
+ *   pnpm --filter @ethcast/forecast exec tsx bench/forecast.bench.ts [--csv <file>] [--symbol ETH-USD]
+ *       [--models-dir <dir>] [--runs 3] [--skip-training]
+ */
+import { execSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { backtest } from '../src/backtest/run-backtest.ts';
+import { parsePriceCsv } from '../src/data/parse-price-csv.ts';
+import { validateHistory } from '../src/data/validate-history.ts';
+import { DEFAULT_RNN_HYPERPARAMETERS, trainRnn } from '../src/neural/train-rnn.ts';
+import { findModelsDir } from '../src/registry/find-models-dir.ts';
+import { createRegistry, loadModels } from '../src/registry/load-registry.ts';
+
+const { values } = parseArgs({
+  options: {
+    csv: { type: 'string' },
+    symbol: { type: 'string', default: 'ETH-USD' },
+    'models-dir': { type: 'string' },
+    runs: { type: 'string', default: '3' },
+    'skip-training': { type: 'boolean', default: false },
+  },
+});
+const base = process.env.INIT_CWD ?? process.cwd();
+const modelsDir = values['models-dir'] ? path.resolve(base, values['models-dir']) : findModelsDir();
+const symbol = values.symbol ?? 'ETH-USD';
+const csv = values.csv
+  ? path.resolve(base, values.csv)
+  : path.resolve(modelsDir, '..', '..', 'shared', 'data', `${symbol.toLowerCase()}-daily.csv`);
+if (!existsSync(csv)) {
+  process.stderr.write(`error: price CSV ${csv} not found; pass --csv <file>\n`);
+  process.exit(1);
+}
+const runs = Math.max(1, Number(values.runs));
+
+function quantile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
+}
+const median = (xs: number[]) =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+function machine(): string {
+  let model = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    const line = execSync('lscpu', { encoding: 'utf8' })
+      .split('\n')
+      .find((l) => l.startsWith('Model name:'));
+    if (line) model = line.replace('Model name:', '').trim();
+  } catch {
+    // lscpu missing: keep os.cpus()
+  }
+  let nproc = String(os.availableParallelism());
+  try {
+    nproc = execSync('nproc', { encoding: 'utf8' }).trim();
+  } catch {
+    // keep availableParallelism
+  }
+  return `nproc ${nproc}, ${model}, Node ${process.version}`;
+}
+
+const bars = parsePriceCsv(readFileSync(csv, 'utf8'));
+const loaded = await loadModels(modelsDir, { symbol });
+const registry = createRegistry(loaded);
+const history = bars.slice(-400);
+
+log(`# Forecast benchmark — ${new Date().toISOString().slice(0, 10)}`);
+log(`machine: ${machine()}`);
+log(`data: ${path.basename(csv)} (${bars.length} days), models: ${modelsDir}, runs: ${runs}`);
+log('');
+log('## 30-day forecast latency (registry.forecast, warm, 400-day history)');
+log('model     median ms   p95 ms');
+for (const m of loaded) {
+  const args = { symbol, model: m.info.name, history, horizon: 30 };
+  for (let i = 0; i < 50; i++) await registry.forecast(args);
+  const medians: number[] = [];
+  const p95s: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const times: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const t = performance.now();
+      await registry.forecast(args);
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    medians.push(quantile(times, 0.5));
+    p95s.push(quantile(times, 0.95));
+  }
+  log(
+    `${m.info.name.padEnd(9)} ${median(medians).toFixed(3).padStart(9)} ${median(p95s).toFixed(3).padStart(8)}`,
+  );
+}
+
+log('');
+log(
+  '## Walk-forward backtest time per model (2025-04-01 → 2026-03-31, horizons 1,7,30, incl. calibration warm-up)',
+);
+log('model     median s');
+for (const m of loaded) {
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now();
+    await backtest({
+      bars,
+      from: '2025-04-01',
+      to: '2026-03-31',
+      horizons: [1, 7, 30],
+      models: [
+        { name: m.info.name, id: m.info.id, version: m.info.version, trainedThrough: null, model: m.model },
+      ],
+    });
+    times.push((performance.now() - t) / 1000);
+  }
+  log(`${m.info.name.padEnd(9)} ${median(times).toFixed(2).padStart(8)}`);
+}
+
+if (!values['skip-training']) {
+  log('');
+  log('## Training time per epoch (2×50 units, window 60, batch 128, data through 2025-03-31)');
+  const closes = validateHistory(bars.filter((b) => b.day <= '2025-03-31'));
+  for (const cell of ['lstm', 'gru'] as const) {
+    const trained = await trainRnn(closes, {
+      ...DEFAULT_RNN_HYPERPARAMETERS,
+      cell,
+      maxEpochs: 3,
+      patience: 99,
+    });
+    const secs = trained.epochs.map((e) => e.seconds);
+    log(
+      `${cell.padEnd(9)} median ${median(secs).toFixed(1)} s/epoch over ${secs.length} epochs (${trained.trainSamples} samples)`,
+    );
+  }
+}

@@ -1,0 +1,27 @@
+export { horizonMetrics } from './backtest/metrics.ts';
+export type {
+  BacktestModel,
+  BacktestModelResult,
+  BacktestOptions,
+  BacktestReport,
+} from './backtest/run-backtest.ts';
+export { backtest, pickDefault } from './backtest/run-backtest.ts';
+export type { ScoredForecast, WalkForwardOptions } from './backtest/walk-forward.ts';
+export { walkForward } from './backtest/walk-forward.ts';
+export { addDays } from './data/days.ts';
+export { parsePriceCsv } from './data/parse-price-csv.ts';
+export { validateHistory } from './data/validate-history.ts';
+export type { ForecastErrorCode } from './errors.ts';
+export { ForecastError } from './errors.ts';
+export type { CalibrationJson, HorizonQuantiles } from './intervals/conformal.ts';
+export { AdaptiveConformal, conformalIntervals } from './intervals/conformal.ts';
+export { ewmaVolatility } from './intervals/volatility.ts';
+export type { ModelName, PointModel } from './models/point-model.ts';
+export { MODEL_NAMES } from './models/point-model.ts';
+export { findModelsDir } from './registry/find-models-dir.ts';
+export type { LoadedModel, ModelRegistry } from './registry/load-registry.ts';
+export { createRegistry, loadModels, loadRegistry } from './registry/load-registry.ts';
+export type { ModelMetadata } from './registry/metadata.ts';
+export type { TrainModelOptions } from './training/train-model.ts';
+export { trainModel } from './training/train-model.ts';
+export type { ForecastPoint, HorizonMetrics, ModelInfo, PriceBar } from './types.ts';

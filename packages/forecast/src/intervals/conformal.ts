@@ -1,0 +1,182 @@
+/**
+ * Split-conformal intervals with adaptive conformal inference (ACI, Gibbs & Candès 2021), one calibrator
+ * per horizon.
+ *
+ * Score: s = (log actual − log forecast) / scale_h, where scale_h is the expected volatility of the h-day
+ * return at the origin (EWMA volatility reverting to the yearly one, see horizonScales). Dividing by it
+ * makes scores comparable across calm and wild periods; ACI then nudges the miscoverage level α_t
+ * after every observed outcome (α_{t+1} = α_t + γ(α − err_t)) so coverage recovers if the score
+ * distribution itself drifts. Signed scores give asymmetric bounds (crypto moves are skewed).
+ */
+
+export const LEVELS = [0.8, 0.95] as const;
+export type Level = (typeof LEVELS)[number];
+
+export interface HorizonQuantiles {
+  lower80: number;
+  upper80: number;
+  lower95: number;
+  upper95: number;
+}
+
+export interface CalibrationJson {
+  method: 'split-conformal+aci';
+  score: string;
+  /** rolling number of most recent scores kept per horizon */
+  window: number;
+  gamma: number;
+  /** scores behind these quantiles (per horizon, counts may differ near the end of the data) */
+  samples: number;
+  /** key: horizon '1'..'H' */
+  horizons: Record<string, HorizonQuantiles & { alpha80: number; alpha95: number }>;
+}
+
+export const DEFAULT_CALIBRATION_WINDOW = 365;
+export const DEFAULT_ACI_GAMMA = 0.005;
+/** Normal quantiles, used only when no score has been observed yet. */
+const GAUSSIAN: HorizonQuantiles = { lower80: -1.2816, upper80: 1.2816, lower95: -1.96, upper95: 1.96 };
+const MIN_SCORES = 20;
+/** z(0.975) / z(0.90): how much wider a normal 95% interval is than its 80% interval. */
+const NORMAL_TAIL_RATIO = 1.959964 / 1.281552;
+
+/** Empirical quantile with linear interpolation on a sorted array. */
+export function quantileSorted(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const pos = Math.min(Math.max(p, 0), 1) * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const a = sorted[lo] as number;
+  const b = sorted[hi] as number;
+  return a + (b - a) * (pos - lo);
+}
+
+class HorizonCalibrator {
+  /** arrival order, for the rolling window */
+  private readonly scores: number[] = [];
+  /** same scores kept sorted (binary insert/remove), so quantiles are O(1) per query */
+  private readonly sorted: number[] = [];
+  alpha80 = 0.2;
+  alpha95 = 0.05;
+
+  constructor(
+    private readonly window: number,
+    private readonly gamma: number,
+  ) {}
+
+  get count(): number {
+    return this.scores.length;
+  }
+
+  add(score: number, covered80: boolean, covered95: boolean): void {
+    this.scores.push(score);
+    this.sorted.splice(lowerBound(this.sorted, score), 0, score);
+    if (this.scores.length > this.window) {
+      const dropped = this.scores.shift() as number;
+      this.sorted.splice(lowerBound(this.sorted, dropped), 1);
+    }
+    this.alpha80 = clampAlpha(this.alpha80 + this.gamma * (0.2 - (covered80 ? 0 : 1)));
+    this.alpha95 = clampAlpha(this.alpha95 + this.gamma * (0.05 - (covered95 ? 0 : 1)));
+  }
+
+  quantiles(): HorizonQuantiles {
+    if (this.scores.length < MIN_SCORES) return { ...GAUSSIAN };
+    const s = this.sorted;
+    const lower80 = quantileSorted(s, this.alpha80 / 2);
+    const upper80 = quantileSorted(s, 1 - this.alpha80 / 2);
+    let lower95 = quantileSorted(s, this.alpha95 / 2);
+    let upper95 = quantileSorted(s, 1 - this.alpha95 / 2);
+    // Overlapping multi-day outcomes leave only a dozen independent tail events in a year of scores, so
+    // the empirical 95% bound systematically comes out too thin at long horizons. Never let it be
+    // thinner-tailed than a normal distribution relative to the (well-estimated) 80% bound.
+    if (lower80 < 0) lower95 = Math.min(lower95, lower80 * NORMAL_TAIL_RATIO);
+    if (upper80 > 0) upper95 = Math.max(upper95, upper80 * NORMAL_TAIL_RATIO);
+    return { lower80, upper80, lower95, upper95 };
+  }
+}
+
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function clampAlpha(alpha: number): number {
+  return Math.min(Math.max(alpha, 0.001), 0.6);
+}
+
+/** Online calibrator for horizons 1..maxHorizon; feed outcomes as they become known, ask for quantiles. */
+export class AdaptiveConformal {
+  private readonly horizons: HorizonCalibrator[];
+
+  constructor(
+    readonly maxHorizon: number,
+    readonly window: number = DEFAULT_CALIBRATION_WINDOW,
+    readonly gamma: number = DEFAULT_ACI_GAMMA,
+  ) {
+    this.horizons = Array.from({ length: maxHorizon }, () => new HorizonCalibrator(window, gamma));
+  }
+
+  private at(h: number): HorizonCalibrator {
+    const calibrator = this.horizons[h - 1];
+    if (!calibrator) throw new RangeError(`horizon ${h} outside 1..${this.maxHorizon}`);
+    return calibrator;
+  }
+
+  /** Records the outcome of a forecast made h days earlier, with the interval that was issued then. */
+  observe(h: number, score: number, covered80: boolean, covered95: boolean): void {
+    this.at(h).add(score, covered80, covered95);
+  }
+
+  quantiles(h: number): HorizonQuantiles {
+    return this.at(h).quantiles();
+  }
+
+  toJson(): CalibrationJson {
+    const horizons: CalibrationJson['horizons'] = {};
+    let samples = Number.POSITIVE_INFINITY;
+    for (let h = 1; h <= this.maxHorizon; h++) {
+      const c = this.at(h);
+      samples = Math.min(samples, c.count);
+      horizons[String(h)] = { ...c.quantiles(), alpha80: c.alpha80, alpha95: c.alpha95 };
+    }
+    return {
+      method: 'split-conformal+aci',
+      score: 'log-error / horizon-scale (ewma vol reverting to 365-day vol)',
+      window: this.window,
+      gamma: this.gamma,
+      samples: Number.isFinite(samples) ? samples : 0,
+      horizons,
+    };
+  }
+}
+
+/** Quantiles stored in metadata for horizon h, or Gaussian ones if the model was never calibrated. */
+export function storedQuantiles(calibration: CalibrationJson | null, h: number): HorizonQuantiles {
+  const q = calibration?.horizons[String(h)];
+  return q
+    ? { lower80: q.lower80, upper80: q.upper80, lower95: q.lower95, upper95: q.upper95 }
+    : { ...GAUSSIAN };
+}
+
+/** Turns a point forecast (as log change from the last close) into price bounds. */
+export function conformalIntervals(
+  lastClose: number,
+  logChange: number,
+  /** √(expected variance of the h-day log return), from horizonScales */
+  scale: number,
+  q: HorizonQuantiles,
+): { value: number; lower80: number; upper80: number; lower95: number; upper95: number } {
+  const center = Math.log(lastClose) + logChange;
+  return {
+    value: Math.exp(center),
+    lower80: Math.exp(center + q.lower80 * scale),
+    upper80: Math.exp(center + q.upper80 * scale),
+    lower95: Math.exp(center + q.lower95 * scale),
+    upper95: Math.exp(center + q.upper95 * scale),
+  };
+}

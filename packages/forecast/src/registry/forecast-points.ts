@@ -1,0 +1,27 @@
+import { addDays } from '../data/days.ts';
+import { type CalibrationJson, conformalIntervals, storedQuantiles } from '../intervals/conformal.ts';
+import { horizonScales } from '../intervals/volatility.ts';
+import type { PointModel } from '../models/point-model.ts';
+import type { ForecastPoint } from '../types.ts';
+
+/** Point forecast plus stored conformal calibration → dated points with 80%/95% bounds. */
+export function forecastPoints(
+  model: PointModel,
+  calibration: CalibrationJson | null,
+  closes: Float64Array,
+  lastDay: string,
+  horizon: number,
+): ForecastPoint[] {
+  const logChange = model.predictLogChange(closes, horizon);
+  const scales = horizonScales(closes, horizon);
+  const lastClose = closes[closes.length - 1] as number;
+  const points: ForecastPoint[] = [];
+  for (let h = 1; h <= horizon; h++) {
+    const q = storedQuantiles(calibration, h);
+    points.push({
+      day: addDays(lastDay, h),
+      ...conformalIntervals(lastClose, logChange[h - 1] as number, scales[h - 1] as number, q),
+    });
+  }
+  return points;
+}

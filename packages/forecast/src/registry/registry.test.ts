@@ -1,0 +1,145 @@
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../data/days.ts';
+import { ForecastError } from '../errors.ts';
+import { randomWalkBars, TINY_RNN } from '../test-support/generate-series.ts';
+import { trainModel } from '../training/train-model.ts';
+import { findModelsDir } from './find-models-dir.ts';
+import { loadRegistry, type ModelRegistry } from './load-registry.ts';
+
+const bars = randomWalkBars({ days: 420, seed: 5 });
+let modelsDir = '';
+let registry: ModelRegistry;
+
+async function errorOf(promise: Promise<unknown>): Promise<ForecastError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ForecastError) return error;
+    throw error;
+  }
+  throw new Error('expected a ForecastError');
+}
+
+beforeAll(async () => {
+  modelsDir = await mkdtemp(path.join(tmpdir(), 'ethcast-registry-'));
+  for (const name of ['naive', 'theta', 'lstm'] as const) {
+    await trainModel({ name, symbol: 'ETH-USD', bars, modelsDir, seed: 1, rnn: TINY_RNN });
+  }
+  registry = await loadRegistry(modelsDir);
+}, 60_000);
+
+describe('registry', () => {
+  it('lists shipped models plus baselines for ETH-USD and BTC-USD', () => {
+    const eth = registry.list('ETH-USD').map((m) => m.id);
+    expect(eth).toEqual(
+      expect.arrayContaining(['eth-usd-naive', 'eth-usd-drift', 'eth-usd-theta', 'eth-usd-lstm']),
+    );
+    expect(
+      registry
+        .list('BTC-USD')
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(['drift', 'naive']);
+    expect(registry.get('ETH-USD', 'lstm').maxHorizon).toBe(TINY_RNN.maxHorizon);
+  });
+
+  it('caches: loading the same folder twice gives the same registry', async () => {
+    expect(await loadRegistry(modelsDir)).toBe(registry);
+  });
+
+  it('falls back to persistence as default when no backtest was recorded', () => {
+    expect(registry.defaultModel('ETH-USD').name).toBe('naive');
+  });
+
+  it('forecasts consecutive days after the history with ordered 80%/95% bounds', async () => {
+    for (const model of ['naive', 'drift', 'theta', 'lstm']) {
+      const result = await registry.forecast({ symbol: 'ETH-USD', model, history: bars, horizon: 7 });
+      expect(result.dataThrough).toBe(bars[bars.length - 1]?.day);
+      const last = bars[bars.length - 1]?.day as string;
+      expect(result.points.map((p) => p.day)).toEqual([1, 2, 3, 4, 5, 6, 7].map((h) => addDays(last, h)));
+      for (const p of result.points) {
+        expect(p.lower95).toBeLessThanOrEqual(p.lower80);
+        expect(p.lower80).toBeLessThanOrEqual(p.value);
+        expect(p.value).toBeLessThanOrEqual(p.upper80);
+        expect(p.upper80).toBeLessThanOrEqual(p.upper95);
+      }
+    }
+  });
+
+  it('refuses unknown models, long horizons, short and bad history with clear errors', async () => {
+    expect(() => registry.get('ETH-USD', 'prophet')).toThrow(
+      /unknown model 'prophet' for ETH-USD; available:/,
+    );
+    const unknown = await errorOf(registry.forecast({ symbol: 'DOGE-USD', history: bars, horizon: 1 }));
+    expect(unknown.code).toBe('UNKNOWN_MODEL');
+    const long = await errorOf(
+      registry.forecast({ symbol: 'ETH-USD', model: 'naive', history: bars, horizon: 31 }),
+    );
+    expect(long.code).toBe('HORIZON_TOO_LONG');
+    const longLstm = await errorOf(
+      registry.forecast({ symbol: 'ETH-USD', model: 'lstm', history: bars, horizon: 8 }),
+    );
+    expect(longLstm.message).toMatch(/from 1 to 7/);
+    const short = await errorOf(
+      registry.forecast({ symbol: 'ETH-USD', model: 'lstm', history: bars.slice(0, 5), horizon: 3 }),
+    );
+    expect(short.code).toBe('HISTORY_TOO_SHORT');
+    expect(short.message).toBe('lstm needs 31 days of history, got 5');
+    const bad = bars.map((b, i) => (i === 100 ? { ...b, close: Number.NaN } : b));
+    expect((await errorOf(registry.forecast({ symbol: 'ETH-USD', history: bad, horizon: 3 }))).code).toBe(
+      'BAD_HISTORY',
+    );
+    const negative = bars.map((b, i) => (i === 100 ? { ...b, close: -5 } : b));
+    expect(
+      (await errorOf(registry.forecast({ symbol: 'ETH-USD', history: negative, horizon: 3 }))).code,
+    ).toBe('BAD_HISTORY');
+  });
+});
+
+describe('corrupt artifacts', () => {
+  async function copyOf(): Promise<string> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ethcast-corrupt-'));
+    await cp(modelsDir, dir, { recursive: true });
+    return dir;
+  }
+
+  it('reports a missing weights.bin', async () => {
+    const dir = await copyOf();
+    await rm(path.join(dir, 'eth-usd-lstm', 'weights.bin'));
+    const error = await errorOf(loadRegistry(dir));
+    expect(error.code).toBe('CORRUPT_MODEL');
+    expect(error.message).toMatch(/cannot read weights\.bin/);
+  });
+
+  it('reports a truncated weights.bin', async () => {
+    const dir = await copyOf();
+    const file = path.join(dir, 'eth-usd-lstm', 'weights.bin');
+    const bytes = await readFile(file);
+    await writeFile(file, bytes.subarray(0, 100));
+    expect((await errorOf(loadRegistry(dir))).message).toMatch(/too short/);
+  });
+
+  it('reports unreadable or invalid metadata', async () => {
+    const dir = await copyOf();
+    await writeFile(path.join(dir, 'eth-usd-theta', 'metadata.json'), '{"id": ');
+    expect((await errorOf(loadRegistry(dir))).message).toMatch(/eth-usd-theta: cannot read metadata\.json/);
+    const dir2 = await copyOf();
+    const file = path.join(dir2, 'eth-usd-theta', 'metadata.json');
+    const metadata = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    delete metadata.calibration;
+    await writeFile(file, JSON.stringify(metadata));
+    expect((await errorOf(loadRegistry(dir2))).message).toMatch(/missing calibration/);
+  });
+});
+
+describe('findModelsDir', () => {
+  it('walks up to the folder holding models/', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'ethcast-root-'));
+    await mkdir(path.join(root, 'models'));
+    await mkdir(path.join(root, 'packages', 'forecast', 'src'), { recursive: true });
+    expect(findModelsDir(path.join(root, 'packages', 'forecast', 'src'))).toBe(path.join(root, 'models'));
+  });
+});

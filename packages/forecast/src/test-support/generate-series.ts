@@ -1,0 +1,47 @@
+import { addDays } from '../data/days.ts';
+import { seededRandom } from '../neural/seeded-random.ts';
+import type { PriceBar } from '../types.ts';
+
+export interface RandomWalkOptions {
+  days: number;
+  seed?: number;
+  start?: string;
+  startPrice?: number;
+  /** daily log-return volatility; a function allows regime changes */
+  volatility?: number | ((day: number) => number);
+  drift?: number;
+}
+
+/** Geometric random walk with Gaussian log returns: the null model crypto prices are closest to. */
+export function randomWalkBars(options: RandomWalkOptions): PriceBar[] {
+  const random = seededRandom(options.seed ?? 1);
+  const gaussian = () => {
+    const u = Math.max(random(), 1e-12);
+    const v = random();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  };
+  const vol = options.volatility ?? 0.03;
+  const bars: PriceBar[] = [];
+  let day = options.start ?? '2020-01-01';
+  let logPrice = Math.log(options.startPrice ?? 1000);
+  for (let i = 0; i < options.days; i++) {
+    if (i > 0) {
+      const sigma = typeof vol === 'function' ? vol(i) : vol;
+      logPrice += (options.drift ?? 0) + sigma * gaussian();
+      day = addDays(day, 1);
+    }
+    bars.push({ day, close: Math.exp(logPrice) });
+  }
+  return bars;
+}
+
+/** Tiny network settings so neural tests train in a second or two. */
+export const TINY_RNN = {
+  units: 4,
+  window: 10,
+  maxHorizon: 7,
+  maxEpochs: 2,
+  batchSize: 64,
+  patience: 1,
+  validationDays: 40,
+} as const;

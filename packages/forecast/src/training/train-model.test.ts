@@ -1,0 +1,100 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateHistory } from '../data/validate-history.ts';
+import { fitReturnScaling } from '../neural/features.ts';
+import { loadModels } from '../registry/load-registry.ts';
+import { randomWalkBars, TINY_RNN } from '../test-support/generate-series.ts';
+import { recalibrateModel } from './recalibrate-model.ts';
+import { trainModel } from './train-model.ts';
+
+const bars = randomWalkBars({ days: 420, seed: 3 });
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), 'ethcast-train-'));
+}
+
+describe('trainModel', () => {
+  it('is deterministic for a seed (identical weights) and differs for another seed', async () => {
+    const [a, b, c] = [await tempDir(), await tempDir(), await tempDir()];
+    await trainModel({ name: 'lstm', symbol: 'TEST', bars, modelsDir: a, seed: 9, rnn: TINY_RNN });
+    await trainModel({ name: 'lstm', symbol: 'TEST', bars, modelsDir: b, seed: 9, rnn: TINY_RNN });
+    await trainModel({ name: 'lstm', symbol: 'TEST', bars, modelsDir: c, seed: 10, rnn: TINY_RNN });
+    const weights = (dir: string) => readFile(path.join(dir, 'test-lstm', 'weights.bin'));
+    expect(Buffer.compare(await weights(a), await weights(b))).toBe(0);
+    expect(Buffer.compare(await weights(a), await weights(c))).not.toBe(0);
+  });
+
+  it('writes a folder that loads back and forecasts like the trained model (save/load round trip)', async () => {
+    const dir = await tempDir();
+    const metadata = await trainModel({
+      name: 'gru',
+      symbol: 'TEST',
+      bars,
+      modelsDir: dir,
+      seed: 1,
+      rnn: TINY_RNN,
+    });
+    expect(metadata.id).toBe('test-gru');
+    expect(metadata.maxHorizon).toBe(TINY_RNN.maxHorizon);
+    expect(metadata.training.through).toBe(bars[bars.length - 1]?.day);
+    expect(metadata.training.dataHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(metadata.training.epochs?.length).toBeGreaterThan(0);
+    const loaded = (await loadModels(dir)).find((m) => m.info.id === 'test-gru');
+    // window + 1 closes for the returns, but at least 31 for the volatility behind the intervals
+    expect(loaded?.info.minHistory).toBe(Math.max(TINY_RNN.window + 1, 31));
+    const closes = validateHistory(bars);
+    const out = loaded?.model.predictLogChange(closes, 7);
+    expect(out).toHaveLength(7);
+    expect(Array.from(out ?? []).every(Number.isFinite)).toBe(true);
+    // reloading gives bit-identical forecasts
+    const again = (await loadModels(dir)).find((m) => m.info.id === 'test-gru');
+    expect(Array.from(again?.model.predictLogChange(closes, 7) ?? [])).toEqual(Array.from(out ?? []));
+  });
+
+  it('fits scaling on the training window only', async () => {
+    const dir = await tempDir();
+    const metadata = await trainModel({
+      name: 'lstm',
+      symbol: 'TEST',
+      bars,
+      modelsDir: dir,
+      seed: 1,
+      rnn: TINY_RNN,
+    });
+    const closes = validateHistory(bars);
+    expect(metadata.features.scaling).toEqual(fitReturnScaling(closes, closes.length - 1));
+  });
+
+  it('stores a conformal calibration for every horizon', async () => {
+    const dir = await tempDir();
+    const metadata = await trainModel({ name: 'theta', symbol: 'TEST', bars, modelsDir: dir });
+    expect(Object.keys(metadata.calibration.horizons)).toHaveLength(30);
+    const q = metadata.calibration.horizons['7'];
+    expect(q?.lower95).toBeLessThan(q?.lower80 ?? 0);
+    expect(q?.upper95).toBeGreaterThan(q?.upper80 ?? 0);
+  });
+
+  it('refuses too little training data with a clear message', async () => {
+    const dir = await tempDir();
+    await expect(
+      trainModel({ name: 'lstm', symbol: 'TEST', bars: bars.slice(0, 60), modelsDir: dir, rnn: TINY_RNN }),
+    ).rejects.toThrow(/not enough history to train/);
+  });
+
+  it('recalibrates a folder in place, only with the exact training data', async () => {
+    const dir = await tempDir();
+    const trained = await trainModel({ name: 'drift', symbol: 'TEST', bars, modelsDir: dir });
+    const file = path.join(dir, 'test-drift', 'metadata.json');
+    const tampered = JSON.parse(await readFile(file, 'utf8'));
+    tampered.calibration.horizons['1'].upper80 = 99;
+    await writeFile(file, JSON.stringify(tampered));
+    const recalibrated = await recalibrateModel({ modelsDir: dir, symbol: 'TEST', name: 'drift', bars });
+    expect(recalibrated.calibration).toEqual(trained.calibration);
+    const otherData = bars.map((b, i) => (i === 10 ? { ...b, close: b.close * 1.01 } : b));
+    await expect(
+      recalibrateModel({ modelsDir: dir, symbol: 'TEST', name: 'drift', bars: otherData }),
+    ).rejects.toThrow(/exact data/);
+  });
+});

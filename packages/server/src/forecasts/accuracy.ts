@@ -1,0 +1,47 @@
+import type { StoredForecastPoint } from '../db/schema.ts';
+
+export type ActualVsForecast = {
+  day: string;
+  actual: number;
+  value: number;
+  /** actual − forecast */
+  error: number;
+  inside80: boolean;
+  inside95: boolean;
+};
+
+export type Accuracy = { n: number; mae: number; mape: number; coverage80: number; coverage95: number };
+
+/** Pairs each forecast day that has a stored close with it, and summarises how the forecast did. */
+export function compareWithActuals(
+  points: StoredForecastPoint[],
+  closes: { day: string; close: number }[],
+): { actuals: ActualVsForecast[]; accuracy: Accuracy | null } {
+  const closeByDay = new Map(closes.map((c) => [c.day, c.close]));
+  const actuals: ActualVsForecast[] = [];
+  for (const p of points) {
+    const actual = closeByDay.get(p.day);
+    if (actual === undefined) continue;
+    actuals.push({
+      day: p.day,
+      actual,
+      value: p.value,
+      error: actual - p.value,
+      inside80: actual >= p.lower80 && actual <= p.upper80,
+      inside95: actual >= p.lower95 && actual <= p.upper95,
+    });
+  }
+  if (actuals.length === 0) return { actuals, accuracy: null };
+  const n = actuals.length;
+  const mean = (f: (a: ActualVsForecast) => number) => actuals.reduce((sum, a) => sum + f(a), 0) / n;
+  return {
+    actuals,
+    accuracy: {
+      n,
+      mae: mean((a) => Math.abs(a.error)),
+      mape: mean((a) => Math.abs(a.error) / a.actual),
+      coverage80: mean((a) => (a.inside80 ? 1 : 0)),
+      coverage95: mean((a) => (a.inside95 ? 1 : 0)),
+    },
+  };
+}

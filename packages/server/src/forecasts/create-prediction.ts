@@ -1,0 +1,127 @@
+import { ForecastError, type ModelInfo } from '@ethcast/forecast';
+import { TRPCError } from '@trpc/server';
+import { actions } from '../auth/actions.ts';
+import type { Services, SessionUser } from '../context.ts';
+import { writeLog } from '../db/queries/logs.ts';
+import { insertPrediction, type PredictionRow } from '../db/queries/predicts.ts';
+import { getCloses } from '../db/queries/prices.ts';
+import type { StoredForecastPoint } from '../db/schema.ts';
+import { latestContiguous } from './history.ts';
+
+/** Closes every model looks at, at most: drift and the long-run volatility use a year of returns. */
+const LOOKBACK_DAYS = 400;
+
+export type CreatePredictionInput = {
+  symbol: string;
+  model?: string | undefined;
+  days: number;
+  note?: string | undefined;
+};
+
+/**
+ * Runs a forecast on the latest stored prices and stores it with its log row in one transaction.
+ * Every failure after input validation is logged as "predict failed with model X" for the user.
+ */
+export async function createPrediction(
+  services: Services,
+  user: SessionUser,
+  input: CreatePredictionInput,
+): Promise<PredictionRow> {
+  const requested = input.model ?? 'default';
+  const fail = async (error: TRPCError): Promise<never> => {
+    await writeLog(services.db, {
+      userId: user.id,
+      username: user.username,
+      action: actions.predictFailed(requested),
+    });
+    throw error;
+  };
+
+  let info: ModelInfo;
+  try {
+    const registry = await services.models();
+    info = input.model ? registry.get(input.symbol, input.model) : registry.defaultModel(input.symbol);
+  } catch (error) {
+    if (error instanceof ForecastError && error.code === 'UNKNOWN_MODEL') {
+      return fail(new TRPCError({ code: 'BAD_REQUEST', message: capitalise(error.message), cause: error }));
+    }
+    return fail(
+      new TRPCError({
+        code: 'INTERNAL_SERVER_ERROR',
+        message: 'The model registry is unavailable',
+        cause: error,
+      }),
+    );
+  }
+  if (input.days > info.maxHorizon) {
+    return fail(
+      new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `${info.name} forecasts at most ${info.maxHorizon} days ahead; ${input.days} were asked`,
+      }),
+    );
+  }
+
+  const needed = Math.max(info.minHistory, info.window + 1, LOOKBACK_DAYS);
+  const history = latestContiguous(await getCloses(services.db, { symbol: input.symbol, limit: needed }));
+  if (history.length < info.minHistory) {
+    const missing = info.minHistory - history.length;
+    return fail(
+      new TRPCError({
+        code: 'PRECONDITION_FAILED',
+        message: `${info.name} needs ${info.minHistory} consecutive days of ${input.symbol} prices; ${history.length} are stored (${missing} missing). Import prices first.`,
+      }),
+    );
+  }
+
+  let result: Awaited<ReturnType<Awaited<ReturnType<Services['models']>>['forecast']>>;
+  try {
+    const registry = await services.models();
+    result = await registry.forecast({
+      symbol: input.symbol,
+      model: info.name,
+      history: history.map((c) => ({ day: c.day, close: c.close })),
+      horizon: input.days,
+    });
+  } catch (error) {
+    return fail(
+      new TRPCError({
+        code: 'INTERNAL_SERVER_ERROR',
+        message: `The ${info.name} forecast failed`,
+        cause: error,
+      }),
+    );
+  }
+
+  const points: StoredForecastPoint[] = result.points.map((p) => ({ ...p }));
+  return services.db.transaction(async (tx) => {
+    const row = await insertPrediction(tx, {
+      userId: user.id,
+      username: user.username,
+      symbol: input.symbol,
+      model: result.model.name,
+      modelVersion: result.model.version,
+      days: input.days,
+      dataThrough: result.dataThrough,
+      note: input.note ?? null,
+      summary: summarise(input.symbol, result.model.name, points),
+      points,
+    });
+    await writeLog(tx, {
+      userId: user.id,
+      username: user.username,
+      action: actions.predictSuccess(result.model.name),
+    });
+    return row;
+  });
+}
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The legacy `forecast` text column: one readable line about the last forecast day. */
+function summarise(symbol: string, model: string, points: StoredForecastPoint[]): string {
+  const last = points.at(-1);
+  if (!last) return `${symbol} forecast with ${model}`;
+  const money = (v: number) => v.toFixed(v >= 100 ? 2 : 4);
+  return `${symbol} ${points.length}-day forecast with ${model}: ${last.day} ${money(last.value)} (80%: ${money(last.lower80)}–${money(last.upper80)})`;
+}

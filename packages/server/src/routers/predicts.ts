@@ -1,0 +1,121 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { actions } from '../auth/actions.ts';
+import type { SessionUser } from '../context.ts';
+import type { Executor } from '../db/client.ts';
+import { writeLog } from '../db/queries/logs.ts';
+import {
+  deletePrediction,
+  getPrediction,
+  listPredictions,
+  type PredictionRow,
+  updatePredictionNote,
+} from '../db/queries/predicts.ts';
+import { getPriceRange } from '../db/queries/prices.ts';
+import { compareWithActuals } from '../forecasts/accuracy.ts';
+import { createPrediction } from '../forecasts/create-prediction.ts';
+import { symbolSchema } from '../prices/symbol.ts';
+import { authedProcedure, router } from '../trpc.ts';
+import { idSchema, pageSchema } from '../validation.ts';
+
+const modelNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(50, 'must be at most 50 characters')
+  .regex(/^[a-z0-9_-]+$/, 'must be a model name like "lstm"');
+const noteSchema = z.string().trim().max(500, 'must be at most 500 characters');
+
+/** The row if the user may act on it: its owner or an admin. */
+async function ownedPrediction(db: Executor, user: SessionUser, id: number): Promise<PredictionRow> {
+  const row = await getPrediction(db, id);
+  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Forecast ${id} not found` });
+  if (user.role !== 'admin' && row.userId !== user.id) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'This forecast belongs to another user' });
+  }
+  return row;
+}
+
+export const predictsRouter = router({
+  create: authedProcedure
+    .input(
+      z.strictObject({
+        model: modelNameSchema.optional(),
+        days: z
+          .number({ message: 'must be a number' })
+          .int('must be a whole number of days')
+          .min(1, 'must be at least 1')
+          .max(365),
+        symbol: symbolSchema.default('ETH-USD'),
+        note: noteSchema.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => createPrediction(ctx, ctx.user, input)),
+
+  /** Own forecasts, newest first; admins may pass userId or see everyone's. */
+  list: authedProcedure
+    .input(
+      z
+        .strictObject({
+          ...pageSchema,
+          symbol: symbolSchema.optional(),
+          model: modelNameSchema.optional(),
+          userId: idSchema.optional(),
+        })
+        .default({ limit: 50 }),
+    )
+    .query(({ ctx, input }) => {
+      if (ctx.user.role !== 'admin') {
+        if (input.userId !== undefined && input.userId !== ctx.user.id) {
+          throw new TRPCError({ code: 'FORBIDDEN', message: "Only admins see other users' forecasts" });
+        }
+        return listPredictions(ctx.db, { ...input, userId: ctx.user.id });
+      }
+      return listPredictions(ctx.db, input);
+    }),
+
+  /** A forecast with the actual closes stored so far for its days, and how accurate it was. */
+  byId: authedProcedure.input(z.strictObject({ id: idSchema })).query(async ({ ctx, input }) => {
+    const row = await ownedPrediction(ctx.db, ctx.user, input.id);
+    const points = row.points ?? [];
+    const first = points[0]?.day;
+    const last = points.at(-1)?.day;
+    const closes =
+      row.symbol && first && last
+        ? (await getPriceRange(ctx.db, { symbol: row.symbol, from: first, to: last, limit: points.length }))
+            .candles
+        : [];
+    return { ...row, points, ...compareWithActuals(points, closes) };
+  }),
+
+  /** Only the note changes: a stored forecast is immutable. */
+  update: authedProcedure
+    .input(z.strictObject({ id: idSchema, note: noteSchema.nullable() }))
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction(async (tx) => {
+        await ownedPrediction(tx, ctx.user, input.id);
+        const row = await updatePredictionNote(tx, input.id, input.note || null);
+        if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Forecast ${input.id} not found` });
+        await writeLog(tx, {
+          userId: ctx.user.id,
+          username: ctx.user.username,
+          action: actions.predictUpdated(input.id),
+        });
+        return row;
+      }),
+    ),
+
+  delete: authedProcedure.input(z.strictObject({ id: idSchema })).mutation(({ ctx, input }) =>
+    ctx.db.transaction(async (tx) => {
+      await ownedPrediction(tx, ctx.user, input.id);
+      const row = await deletePrediction(tx, input.id);
+      if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Forecast ${input.id} not found` });
+      await writeLog(tx, {
+        userId: ctx.user.id,
+        username: ctx.user.username,
+        action: actions.predictDeleted(input.id),
+      });
+      return row;
+    }),
+  ),
+});

@@ -1,0 +1,44 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { getLatestPrice, getPriceRange, listSymbols } from '../db/queries/prices.ts';
+import { daySchema, symbolSchema } from '../prices/symbol.ts';
+import { publicProcedure, router } from '../trpc.ts';
+
+/** Enough for every daily candle since 2009 in one chart request, small enough to stay cheap. */
+export const RANGE_LIMIT = 10_000;
+
+const rangeInput = z
+  .strictObject({
+    symbol: symbolSchema,
+    from: daySchema.optional(),
+    to: daySchema.optional(),
+    limit: z.number().int('must be an integer').min(1).max(RANGE_LIMIT).optional(),
+  })
+  .refine((input) => !input.from || !input.to || input.from <= input.to, {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
+
+export const pricesRouter = router({
+  /** Stored symbols with their first and last day, row count and gaps. */
+  symbols: publicProcedure.query(({ ctx }) => listSymbols(ctx.db)),
+
+  /** Daily candles for charts, ascending; at most `limit` (default and cap 10,000), the most recent. */
+  range: publicProcedure.input(rangeInput).query(async ({ ctx, input }) => {
+    const { candles, truncated } = await getPriceRange(ctx.db, {
+      symbol: input.symbol,
+      ...(input.from ? { from: input.from } : {}),
+      ...(input.to ? { to: input.to } : {}),
+      limit: input.limit ?? RANGE_LIMIT,
+    });
+    return { symbol: input.symbol, candles, truncated };
+  }),
+
+  latest: publicProcedure.input(z.strictObject({ symbol: symbolSchema })).query(async ({ ctx, input }) => {
+    const latest = await getLatestPrice(ctx.db, { symbol: input.symbol });
+    if (!latest) {
+      throw new TRPCError({ code: 'NOT_FOUND', message: `No prices stored for ${input.symbol}` });
+    }
+    return { symbol: input.symbol, ...latest };
+  }),
+});

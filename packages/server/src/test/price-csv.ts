@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PriceRow } from '../db/queries/prices.ts';
+import { dayFromNumber, dayNumber } from '../prices/day.ts';
+
+/**
+ * Deterministic synthetic candles with full-precision floats (a seeded random walk), and writers for
+ * every CSV layout the importer accepts, so tests never depend on ../shared/data.
+ */
+export function generateCandles(symbol: string, start: string, days: number, seed = 1): PriceRow[] {
+  let state = seed >>> 0 || 1;
+  const random = () => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const first = dayNumber(start);
+  if (first === null) throw new Error(`bad start ${start}`);
+  const rows: PriceRow[] = [];
+  let close = 100 + random() * 1000;
+  for (let i = 0; i < days; i++) {
+    const open = close;
+    close = Math.max(0.01, open * (1 + (random() - 0.5) * 0.1));
+    const high = Math.max(open, close) * (1 + random() * 0.03);
+    const low = Math.min(open, close) * (1 - random() * 0.03);
+    rows.push({
+      symbol,
+      day: dayFromNumber(first + i),
+      open,
+      high,
+      low,
+      close,
+      volume: Math.round(random() * 1e10) / 100,
+    });
+  }
+  return rows;
+}
+
+export type CsvLayout =
+  | 'plain'
+  | 'plain-with-symbol'
+  | 'yahoo'
+  | 'yfinance'
+  | 'coinmarketcap'
+  | 'kline'
+  | 'kline-with-header';
+
+const ms = (day: string) => (dayNumber(day) ?? 0) * 86_400_000;
+const iso = (milliseconds: number) => new Date(milliseconds).toISOString();
+
+export function toCsv(rows: PriceRow[], layout: CsvLayout): string {
+  const n = (v: number | null) => (v === null ? '' : String(v));
+  const lines: string[] = [];
+  switch (layout) {
+    case 'plain':
+      lines.push('date,open,high,low,close,volume');
+      for (const r of rows) lines.push([r.day, r.open, r.high, r.low, r.close, n(r.volume)].join(','));
+      break;
+    case 'plain-with-symbol':
+      lines.push('symbol,date,open,high,low,close,volume');
+      for (const r of rows) {
+        lines.push([r.symbol, r.day, r.open, r.high, r.low, r.close, n(r.volume)].join(','));
+      }
+      break;
+    case 'yahoo':
+      lines.push('Date,Open,High,Low,Close,Adj Close,Volume');
+      for (const r of rows)
+        lines.push([r.day, r.open, r.high, r.low, r.close, r.close, n(r.volume)].join(','));
+      break;
+    case 'yfinance': {
+      const s = rows[0]?.symbol ?? 'ETH-USD';
+      lines.push('Price,Close,High,Low,Open,Volume', `Ticker,${s},${s},${s},${s},${s}`, 'Date,,,,,');
+      for (const r of rows) lines.push([r.day, r.close, r.high, r.low, r.open, n(r.volume)].join(','));
+      break;
+    }
+    case 'coinmarketcap':
+      lines.push('timeOpen;timeClose;timeHigh;timeLow;name;open;high;low;close;volume;marketCap;timestamp');
+      for (const r of rows) {
+        const t = ms(r.day);
+        const end = iso(t + 86_399_999);
+        lines.push(
+          [`"${iso(t)}"`, `"${end}"`, `"${iso(t + 3_600_000)}"`, `"${iso(t + 7_200_000)}"`, '"2781"']
+            .concat([r.open, r.high, r.low, r.close, n(r.volume), r.close * 1e8].map(String))
+            .concat(`"${end}"`)
+            .join(';'),
+        );
+      }
+      break;
+    case 'kline':
+    case 'kline-with-header':
+      if (layout === 'kline-with-header') {
+        lines.push(
+          'open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore',
+        );
+      }
+      for (const r of rows) {
+        const t = ms(r.day);
+        lines.push([t, r.open, r.high, r.low, r.close, n(r.volume), t + 86_399_999, 1, 2, 3, 4, 0].join(','));
+      }
+      break;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A temporary folder for generated files, removed by `cleanup()`. */
+export function tempDir(prefix = 'ethcast-prices-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    dir,
+    write(name: string, text: string) {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      return file;
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
