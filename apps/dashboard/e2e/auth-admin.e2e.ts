@@ -1,18 +1,10 @@
 import { createActor, TEST_PASSWORD } from '@ethcast/server/test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, saveFailure, startHarness } from './harness.ts';
+import { type Harness, saveFailure, signIn, startHarness } from './harness.ts';
 
 const USER = 'e2e_user';
 const ADMIN = 'admin_e2e';
-
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-}
 
 describe('dashboard: accounts and admin', () => {
   let h: Harness;

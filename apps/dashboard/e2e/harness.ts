@@ -1,12 +1,13 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { startTestServer, type TestServer } from '@ethcast/server/test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { inject } from 'vitest';
+import { appDir } from './build.ts';
 
-export const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export { appDir };
 export const screenshotDir = resolve(appDir, '../../docs/screenshots');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -20,25 +21,12 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-/** Builds the dashboard into a temp folder, serves it from a real API server, and opens Chromium. */
+/** Serves the built dashboard (see global-setup.ts) from a real API server and opens Chromium. */
 export async function startHarness(): Promise<Harness> {
-  await rm(resolve(appDir, '../../.tmp/e2e-failures'), { recursive: true, force: true });
-  const dashboardDir = await mkdtemp(join(tmpdir(), 'ethcast-dashboard-'));
-  // The test runner sets NODE_ENV=test; the dashboard must be built exactly as `pnpm build` builds it.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      root: appDir,
-      configFile: join(appDir, 'vite.config.ts'),
-      logLevel: 'warn',
-      mode: 'production',
-      build: { outDir: dashboardDir, emptyOutDir: true },
-    });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  const server = await startTestServer({}, { dashboardDir });
+  // The shipped models/ folder when it exists; else an empty one, leaving the built-in baselines.
+  const shipped = resolve(appDir, '../../models');
+  const modelsDir = existsSync(shipped) ? shipped : await mkdtemp(join(tmpdir(), 'ethcast-models-'));
+  const server = await startTestServer({ MODELS_DIR: modelsDir }, { dashboardDir: inject('dashboardDir') });
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: [
@@ -65,14 +53,23 @@ export async function startHarness(): Promise<Harness> {
       });
       context.setDefaultTimeout(30_000);
       const page = await context.newPage();
+      page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
       return { context, page };
     },
     async close() {
       await browser.close().catch(() => {});
       await server.stop().catch(() => {});
-      await rm(dashboardDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Signs in through the form and waits for the signed-in layout. */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
 }
 
 export function screenshotPath(name: string): string {

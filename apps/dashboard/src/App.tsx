@@ -1,22 +1,31 @@
 import { lazy, Suspense } from 'react';
 import { errorCode } from './api.ts';
 import { Layout } from './components/Layout.tsx';
-import { ErrorState, Loading, Main } from './components/ui.tsx';
+import { ErrorBoundary, ErrorState, Loading, Main } from './components/ui.tsx';
 import { AdminLogsPage } from './pages/AdminLogs.tsx';
 import { AdminUsersPage } from './pages/AdminUsers.tsx';
+import { HistoryPage } from './pages/History.tsx';
 import { ForbiddenPage, NotFoundPage, SettingsPage } from './pages/Misc.tsx';
+import { ModelsPage } from './pages/Models.tsx';
 import { RegisterPage, SignInPage } from './pages/SignIn.tsx';
 import { useLocation } from './router.tsx';
 import { type Me, useMe } from './session.ts';
 
 // The chart pages carry lightweight-charts; they load on first visit so sign-in stays small.
 const ForecastPage = lazy(() => import('./pages/Forecast.tsx'));
+const ForecastDetailPage = lazy(() => import('./pages/ForecastDetail.tsx'));
 
 function Page({ pathname, me }: { pathname: string; me: Me }) {
   if (pathname.startsWith('/admin/') && me.role !== 'admin') return <ForbiddenPage />;
+  const detail = /^\/forecasts\/(\d+)$/.exec(pathname);
+  if (detail?.[1]) return <ForecastDetailPage id={Number(detail[1])} />;
   switch (pathname) {
     case '/':
       return <ForecastPage />;
+    case '/forecasts':
+      return <HistoryPage />;
+    case '/models':
+      return <ModelsPage />;
     case '/settings':
       return <SettingsPage />;
     case '/admin/users':
@@ -57,9 +66,11 @@ function SignedIn({ pathname }: { pathname: string }) {
   }
   return (
     <Layout me={me.data}>
-      <Suspense fallback={<Loading />}>
-        <Page pathname={pathname} me={me.data} />
-      </Suspense>
+      <ErrorBoundary resetKey={pathname}>
+        <Suspense fallback={<Loading />}>
+          <Page pathname={pathname} me={me.data} />
+        </Suspense>
+      </ErrorBoundary>
     </Layout>
   );
 }

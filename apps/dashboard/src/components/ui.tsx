@@ -1,4 +1,4 @@
-import { type ReactNode, type Ref, useEffect, useId, useRef } from 'react';
+import { Component, type ReactNode, type Ref, useEffect, useId, useRef } from 'react';
 import { errorCode, fieldErrorsOf, isApiError } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 
@@ -184,4 +184,22 @@ export function Main({
       {children}
     </main>
   );
+}
+
+/** Shows a render crash as an error message (with a reload button) instead of a blank page. */
+export class ErrorBoundary extends Component<{ children: ReactNode; resetKey: string }, { error: unknown }> {
+  override state: { error: unknown } = { error: null };
+
+  static getDerivedStateFromError(error: unknown) {
+    return { error };
+  }
+
+  override componentDidUpdate(previous: { resetKey: string }) {
+    if (previous.resetKey !== this.props.resetKey && this.state.error) this.setState({ error: null });
+  }
+
+  override render() {
+    if (!this.state.error) return this.props.children;
+    return <ErrorState error={this.state.error} onRetry={() => window.location.reload()} />;
+  }
 }

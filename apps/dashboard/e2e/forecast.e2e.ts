@@ -1,0 +1,150 @@
+import { createActor, seedPrices, TEST_PASSWORD } from '@ethcast/server/test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  desktop,
+  type Harness,
+  phone,
+  saveFailure,
+  screenshotPath,
+  signIn,
+  startHarness,
+} from './harness.ts';
+
+const USER = 'forecaster';
+const SYMBOL = 'ETH-USD';
+const START = '2025-01-01';
+const HISTORY = 300; // through 2025-10-27
+const SEED = 7;
+const NOTE = 'first e2e forecast';
+
+describe('dashboard: forecasts', () => {
+  let h: Harness;
+  let context: BrowserContext;
+  let page: Page;
+  let forecastId = 0;
+  let owner: Awaited<ReturnType<typeof createActor>>;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    ({ context, page } = await h.newPage(desktop));
+  });
+  afterEach(async (ctx) => {
+    await saveFailure(page, ctx.task);
+  });
+  afterAll(async () => {
+    await context?.close();
+    await h?.close();
+  });
+
+  it('shows a clear empty state while no prices are loaded', async () => {
+    owner = await createActor(h.server.services, USER);
+    await signIn(page, USER, TEST_PASSWORD);
+    await page.getByRole('heading', { name: 'No prices are loaded yet' }).waitFor();
+  });
+
+  it('makes a forecast with the default model and shows the chart and the table', async () => {
+    // Import generated prices into the test database, as an operator would with a CSV.
+    await seedPrices(h.server.testDb.db, SYMBOL, START, HISTORY, SEED);
+    await page.reload();
+
+    const model = page.getByLabel('Model');
+    await model.waitFor();
+    // The registry's default (or persistence, when no model has a recorded backtest) is preselected.
+    expect(await model.inputValue()).not.toBe('');
+    await page
+      .getByRole('complementary', { name: 'Backtest quality' })
+      .getByText(/persistence|No backtest metrics yet/)
+      .first()
+      .waitFor();
+
+    await page.getByLabel('Days ahead').fill('14');
+    await page.getByLabel('Note (optional)').fill(NOTE);
+    await page.getByRole('button', { name: 'Make forecast' }).click();
+
+    await page.getByRole('heading', { name: /^Forecast for ETH-USD by / }).waitFor();
+    const chart = page.getByRole('img', { name: /Chart of recent closes/ });
+    await chart.locator('canvas').first().waitFor();
+    expect(await page.locator('.forecast-table tbody tr').count()).toBe(14);
+    const href = await page.getByRole('link', { name: 'Open this forecast' }).getAttribute('href');
+    forecastId = Number(href?.split('/').pop());
+    expect(forecastId).toBeGreaterThan(0);
+
+    await page.screenshot({ path: screenshotPath('forecast-desktop.png'), fullPage: true });
+    await page.setViewportSize(phone);
+    await page.screenshot({ path: screenshotPath('forecast-phone.png'), fullPage: true });
+    await page.setViewportSize(desktop);
+  });
+
+  it('pages through the history and finds the forecast there', async () => {
+    // Eleven newer forecasts push the first one to page 2 (ten per page).
+    const api = h.server.client(owner.token);
+    for (let i = 1; i <= 11; i++) {
+      await api.predicts.create.mutate({ symbol: SYMBOL, model: 'naive', days: 7, note: `batch ${i}` });
+    }
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My forecasts' }).click();
+    await page.getByRole('heading', { name: 'My forecasts' }).waitFor();
+    await page.locator('tbody tr', { hasText: 'batch 11' }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(10);
+    expect(await page.locator('tbody tr', { hasText: NOTE }).count()).toBe(0);
+
+    await page.screenshot({ path: screenshotPath('history-desktop.png'), fullPage: true });
+    await page.setViewportSize(phone);
+    await page.screenshot({ path: screenshotPath('history-phone.png'), fullPage: true });
+    await page.setViewportSize(desktop);
+
+    await page.getByRole('button', { name: /Older/ }).click();
+    await page.getByText('Page 2').waitFor();
+    const row = page.locator('tbody tr', { hasText: NOTE });
+    await row.waitFor();
+    expect(await page.getByRole('button', { name: /Older/ }).isDisabled()).toBe(true);
+    await row.getByRole('link', { name: `View #${forecastId}` }).click();
+    await page.getByRole('heading', { name: `Forecast #${forecastId}` }).waitFor();
+  });
+
+  it('draws the actual closes over the forecast once they exist, with its accuracy', async () => {
+    await page.getByText(/No actual closes yet/).waitFor();
+    // Ten more days of prices arrive (the same deterministic series, continued).
+    await seedPrices(h.server.testDb.db, SYMBOL, START, HISTORY + 10, SEED);
+    await page.reload();
+    await page.getByText(/10 day\(s\) known/).waitFor();
+    await page.getByText('Actual close').waitFor();
+    expect(await page.locator('.forecast-table thead').textContent()).toContain('Actual');
+    await page.screenshot({ path: screenshotPath('forecast-detail-desktop.png'), fullPage: true });
+  });
+
+  it('changes the note', async () => {
+    const note = page.getByLabel('Note', { exact: true });
+    expect(await note.inputValue()).toBe(NOTE);
+    await note.fill('reviewed: too optimistic');
+    await page.getByRole('button', { name: 'Save note' }).click();
+    await page.getByText('Saved').waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: `Forecast #${forecastId}` }).waitFor();
+    expect(await page.getByLabel('Note', { exact: true }).inputValue()).toBe('reviewed: too optimistic');
+  });
+
+  it('deletes it after confirmation', async () => {
+    await page.getByRole('button', { name: 'Delete forecast' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(`Delete forecast #${forecastId}?`).waitFor();
+    // Cancelling keeps it.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Delete forecast' }).click();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForURL(/\/forecasts\?deleted=1$/);
+    await page.getByRole('heading', { name: 'My forecasts' }).waitFor();
+
+    await page.goto(`/forecasts/${forecastId}`);
+    await page.getByText(`Forecast ${forecastId} not found`).waitFor();
+  });
+
+  it('signs out', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in$/);
+    await page.goto('/forecasts');
+    await page.waitForURL(/\/sign-in\?next=%2Fforecasts/);
+  });
+});

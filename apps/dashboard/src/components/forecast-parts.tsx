@@ -1,0 +1,132 @@
+import type { RouterOutputs } from '@ethcast/client';
+import { useI18n } from '../i18n.tsx';
+
+export type ModelInfo = RouterOutputs['models']['list'][number];
+type Metrics = NonNullable<ModelInfo['metrics']>[string];
+export type ForecastPoint = RouterOutputs['predicts']['byId']['points'][number];
+export type Actual = RouterOutputs['predicts']['byId']['actuals'][number];
+
+/** 'YYYY-MM-DD' plus n calendar days. */
+export function addDays(day: string, n: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  date.setUTCDate(date.getUTCDate() + n);
+  return date.toISOString().slice(0, 10);
+}
+
+/** The backtest horizon ('1', '7', '30'…) closest to the number of days asked for. */
+export function nearestHorizon(model: ModelInfo, days: number): { horizon: number; metrics: Metrics } | null {
+  let best: { horizon: number; metrics: Metrics } | null = null;
+  for (const [key, metrics] of Object.entries(model.metrics ?? {})) {
+    const horizon = Number(key);
+    if (!Number.isFinite(horizon)) continue;
+    if (!best || Math.abs(horizon - days) < Math.abs(best.horizon - days)) best = { horizon, metrics };
+  }
+  return best;
+}
+
+/** Backtest metrics in plain words. `mape` from the backtest is a percentage (0–100). */
+export function ModelQuality({
+  model,
+  horizon,
+  metrics,
+}: {
+  model: ModelInfo;
+  horizon: number;
+  metrics: Metrics;
+}) {
+  const { t, money, percent } = useI18n();
+  const ratio = metrics.maeRatio;
+  const verdict =
+    ratio < 0.98
+      ? t('models.beats', { pct: percent(1 - ratio) })
+      : ratio > 1.02
+        ? t('models.loses', { pct: percent(ratio - 1) })
+        : t('models.ties');
+  const grade = ratio < 0.98 ? 'good' : ratio > 1.02 ? 'bad' : 'neutral';
+  return (
+    <div className={`quality quality-${grade}`}>
+      <p className="quality-title">
+        <strong>{t('models.horizon', { h: horizon })}</strong>
+        <span className="sr-sep">: </span>
+        <span className="verdict">{verdict}</span>
+      </p>
+      <ul>
+        <li>{t('models.mae', { mae: money(metrics.mae), mape: percent(metrics.mape / 100, 1) })}</li>
+        <li>{t('models.hitRate', { pct: percent(metrics.hitRate) })}</li>
+        <li>
+          {t('models.coverage', { c80: percent(metrics.coverage80), c95: percent(metrics.coverage95) })}
+        </li>
+      </ul>
+      <span className="visually-hidden">{model.name}</span>
+    </div>
+  );
+}
+
+export function ForecastTable({ points, actuals = [] }: { points: ForecastPoint[]; actuals?: Actual[] }) {
+  const { t, day, money } = useI18n();
+  const actualByDay = new Map(actuals.map((a) => [a.day, a]));
+  const showActuals = actuals.length > 0;
+  return (
+    <div className="table-wrap">
+      <table className="forecast-table">
+        <caption className="visually-hidden">{t('table.caption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('table.day')}</th>
+            <th scope="col" className="num">
+              {t('table.forecast')}
+            </th>
+            <th scope="col" className="num">
+              {t('table.low80')}
+            </th>
+            <th scope="col" className="num">
+              {t('table.high80')}
+            </th>
+            <th scope="col" className="num">
+              {t('table.low95')}
+            </th>
+            <th scope="col" className="num">
+              {t('table.high95')}
+            </th>
+            {showActuals && (
+              <>
+                <th scope="col" className="num">
+                  {t('table.actual')}
+                </th>
+                <th scope="col" className="num">
+                  {t('table.error')}
+                </th>
+              </>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {points.map((p) => {
+            const actual = actualByDay.get(p.day);
+            return (
+              <tr key={p.day}>
+                <th scope="row" className="nowrap">
+                  {day(p.day)}
+                </th>
+                <td className="num strong">{money(p.value)}</td>
+                <td className="num">{money(p.lower80)}</td>
+                <td className="num">{money(p.upper80)}</td>
+                <td className="num">{money(p.lower95)}</td>
+                <td className="num">{money(p.upper95)}</td>
+                {showActuals && (
+                  <>
+                    <td className="num">{actual ? money(actual.actual) : t('common.none')}</td>
+                    <td className={`num ${actual && !actual.inside80 ? 'outside' : ''}`}>
+                      {actual ? money(actual.error) : t('common.none')}
+                    </td>
+                  </>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
