@@ -7,6 +7,7 @@ import {
   phone,
   saveFailure,
   screenshotPath,
+  settle,
   signIn,
   startHarness,
 } from './harness.ts';
@@ -72,6 +73,7 @@ describe('dashboard: forecasts', () => {
 
     await page.screenshot({ path: screenshotPath('forecast-desktop.png'), fullPage: true });
     await page.setViewportSize(phone);
+    await settle(page);
     await page.screenshot({ path: screenshotPath('forecast-phone.png'), fullPage: true });
     await page.setViewportSize(desktop);
   });
@@ -91,6 +93,7 @@ describe('dashboard: forecasts', () => {
 
     await page.screenshot({ path: screenshotPath('history-desktop.png'), fullPage: true });
     await page.setViewportSize(phone);
+    await settle(page);
     await page.screenshot({ path: screenshotPath('history-phone.png'), fullPage: true });
     await page.setViewportSize(desktop);
 
@@ -139,6 +142,15 @@ describe('dashboard: forecasts', () => {
 
     await page.goto(`/forecasts/${forecastId}`);
     await page.getByText(`Forecast ${forecastId} not found`).waitFor();
+  });
+
+  it('lists the models with their backtest in plain words', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
+    await page.getByRole('heading', { name: 'Models', level: 1 }).waitFor();
+    const eth = page.getByRole('region', { name: SYMBOL });
+    await eth.getByRole('heading', { name: SYMBOL, level: 2 }).waitFor();
+    expect(await eth.getByRole('heading', { name: /^naive/, level: 3 }).count()).toBe(1);
+    expect(await eth.getByRole('heading', { name: /^drift/, level: 3 }).count()).toBe(1);
   });
 
   it('signs out', async () => {

@@ -92,3 +92,10 @@ export async function saveFailure(
     .catch(() => '');
   await writeFile(`${base}.txt`, `${page.url()}\n\n${text}`).catch(() => {});
 }
+
+/** Waits two animation frames, so layout and canvas redraws after a viewport change have happened. */
+export async function settle(page: Page): Promise<void> {
+  await page.evaluate(
+    () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),
+  );
+}

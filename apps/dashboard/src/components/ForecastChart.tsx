@@ -193,7 +193,13 @@ export default function ForecastChart({ closes, points, actuals = [], label, hei
     }
 
     chart.timeScale().fitContent();
-    return () => chart.remove();
+    // Keep the whole history and forecast in view when the container changes width (rotation, resize).
+    const resize = new ResizeObserver(() => chart.timeScale().fitContent());
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      chart.remove();
+    };
   }, [closes, points, actuals, height, locale, money]);
 
   return (

@@ -43,7 +43,9 @@ export function HistoryPage() {
             <table className="history-table">
               <thead>
                 <tr>
-                  <th scope="col">#</th>
+                  <th scope="col" className="num id-col">
+                    #
+                  </th>
                   <th scope="col">{t('history.made')}</th>
                   <th scope="col">{t('forecast.symbol')}</th>
                   <th scope="col">{t('forecast.model')}</th>
@@ -56,18 +58,22 @@ export function HistoryPage() {
               <tbody>
                 {items.map((row) => (
                   <tr key={row.id}>
-                    <td className="num">
+                    <td className="num id-col">
                       <Link to={`/forecasts/${row.id}`} aria-label={`${t('history.view')} #${row.id}`}>
                         {row.id}
                       </Link>
                     </td>
-                    <td className="nowrap">
+                    <td className="nowrap made">
                       <Link to={`/forecasts/${row.id}`}>{dateTime(row.date)}</Link>
                     </td>
-                    <td>{row.symbol ?? t('common.none')}</td>
-                    <td>{row.model ?? t('common.none')}</td>
-                    <td className="num">{row.days ?? t('common.none')}</td>
-                    <td className="note-cell">{row.note ?? ''}</td>
+                    <td data-label={t('forecast.symbol')}>{row.symbol ?? t('common.none')}</td>
+                    <td data-label={t('forecast.model')}>{row.model ?? t('common.none')}</td>
+                    <td className="num" data-label={t('history.horizon')}>
+                      {row.days ?? t('common.none')}
+                    </td>
+                    <td className="note-cell" data-label={t('history.note')}>
+                      {row.note ?? ''}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -46,7 +46,7 @@ function ModelCard({ model }: { model: ModelInfo }) {
           {model.name} {model.isDefault && <span className="badge">{t('forecast.default')}</span>}
         </h3>
         <p className="muted small">
-          {model.kind} · v{model.version}
+          {model.kind} · {model.version}
         </p>
       </header>
       <ul className="facts">
