@@ -139,7 +139,13 @@ describe('findModelsDir', () => {
   it('walks up to the folder holding models/', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'ethcast-root-'));
     await mkdir(path.join(root, 'models'));
-    await mkdir(path.join(root, 'packages', 'forecast', 'src'), { recursive: true });
-    expect(findModelsDir(path.join(root, 'packages', 'forecast', 'src'))).toBe(path.join(root, 'models'));
+    await writeFile(path.join(root, 'package.json'), '{}');
+    // a source folder called models/ below the root must not match
+    await mkdir(path.join(root, 'packages', 'forecast', 'src', 'models'), { recursive: true });
+    expect(findModelsDir(path.join(root, 'packages', 'forecast', 'src', 'registry'))).toBe(
+      path.join(root, 'models'),
+    );
+    expect(findModelsDir()).toMatch(/models$/);
+    expect(findModelsDir()).not.toMatch(/src[\\/]models$/);
   });
 });
