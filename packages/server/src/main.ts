@@ -1,6 +1,7 @@
 import { loadConfig } from './env.ts';
 import { fatal } from './fatal.ts';
 import { dashboardDistDir } from './paths.ts';
+import { bootstrapPrices } from './prices/bootstrap.ts';
 import { startServer } from './server.ts';
 
 // Entry point of `pnpm start` / `pnpm dev`: the only place that touches process.env and signals.
@@ -16,6 +17,8 @@ try {
   );
   server = await Promise.race([startup, timeout]);
   console.log(`Ethcast API listening on ${server.url} (database: ${server.services.dbHandle.driver})`);
+  // After listening, and not awaited: loading prices on a first start never delays or stops the server.
+  void bootstrapPrices(server.services, config, { info: console.log, warn: console.warn });
 } catch (error) {
   fatal(error);
 }
