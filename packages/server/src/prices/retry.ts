@@ -57,8 +57,8 @@ export async function getJsonWithRetry(url: string, options: RetryOptions = {}):
       }
     } catch (error) {
       if (error instanceof FetchError) throw error;
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      lastReason = `network error (${cause ?? (error as Error).name ?? 'unknown'})`;
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      lastReason = `network error (${cause?.code ?? cause?.message ?? (error as Error).name ?? 'unknown'})`;
     }
     if (attempt >= retries) {
       throw new FetchError(`GET ${shown} failed after ${attempt + 1} attempts: ${lastReason}`, null);
