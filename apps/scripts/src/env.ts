@@ -9,5 +9,7 @@ export function loadCliEnv(env: Record<string, string | undefined> = process.env
     url: env.ETHCAST_URL?.trim() || undefined,
     configFile: env.ETHCAST_CONFIG?.trim() || join(configHome, 'ethcast', 'config.json'),
     color: !env.NO_COLOR && process.stdout.isTTY === true,
+    /** where the user ran `pnpm ethcast` (pnpm runs the script from apps/scripts): relative paths start here */
+    cwd: env.INIT_CWD?.trim() || process.cwd(),
   };
 }

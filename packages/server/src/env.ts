@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { modelsDir } from './paths.ts';
+import { COINBASE_URL } from './prices/coinbase.ts';
+import { SYMBOL_PATTERN } from './prices/symbol.ts';
 
 /**
  * The only module that reads the environment. Everything else receives a `ServerConfig`.
@@ -42,7 +44,19 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).optional(),
   PRICES_CSV: z.string().trim().min(1).optional(),
-  PRICES_SYMBOL: z.string().trim().min(1).default('ETH-USD'),
+  PRICES_SYMBOL: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(SYMBOL_PATTERN, { message: 'must look like ETH-USD' })
+    .default('ETH-USD'),
+  PRICES_SYNC_URL: z
+    .string()
+    .trim()
+    .refine((v) => v === 'off' || /^https?:\/\/[^\s]+$/.test(v), {
+      message: 'must be an http(s) URL of a Coinbase-Exchange-compatible API, or "off"',
+    })
+    .optional(),
   DEMO_ADMIN: booleanString.optional(),
   COOKIE_SECURE: booleanString.optional(),
   MODELS_DIR: z.string().trim().min(1).optional(),
@@ -60,6 +74,8 @@ export type ServerConfig = {
   bcryptCost: number;
   pricesCsv: string | undefined;
   pricesSymbol: string;
+  /** exchange API for `prices:sync` and the first-start sync; null = off (the default under test) */
+  pricesSyncUrl: string | null;
   /** create a demo admin on first start (embedded dev database only) */
   demoAdmin: boolean;
   /** Secure flag on the session cookie (default: on in production) */
@@ -93,6 +109,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bcryptCost: e.BCRYPT_COST ?? (e.NODE_ENV === 'test' ? 4 : 12),
     pricesCsv: e.PRICES_CSV,
     pricesSymbol: e.PRICES_SYMBOL,
+    pricesSyncUrl:
+      e.PRICES_SYNC_URL === 'off'
+        ? null
+        : (e.PRICES_SYNC_URL ?? (e.NODE_ENV === 'test' ? null : COINBASE_URL)),
     demoAdmin: !production && (e.DEMO_ADMIN ?? e.DATABASE_URL === undefined),
     cookieSecure: e.COOKIE_SECURE ?? production,
     modelsDir: e.MODELS_DIR ?? modelsDir(),

@@ -8,9 +8,30 @@ export type { Database, DbHandle } from './db/client.ts';
 export { createDb } from './db/client.ts';
 export { migrateDatabase } from './db/migrate.ts';
 export { openDatabase } from './db/open.ts';
+export type {
+  Candle,
+  PriceChange,
+  PriceRow,
+  SymbolSummary,
+  UpsertResult,
+} from './db/queries/prices.ts';
+export { getCloses, getLatestPrice, getPriceRange, listSymbols, upsertPrices } from './db/queries/prices.ts';
 export type { ServerConfig } from './env.ts';
 export { EnvError, loadConfig } from './env.ts';
 export { describeStartupError } from './fatal.ts';
+export { type BootstrapResult, bootstrapPrices } from './prices/bootstrap.ts';
+export { COINBASE_URL } from './prices/coinbase.ts';
+export {
+  type BadRow,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportReport,
+  importPrices,
+  PriceImportError,
+} from './prices/import.ts';
+export { FetchError } from './prices/retry.ts';
+export { SYMBOL_PATTERN } from './prices/symbol.ts';
+export { SyncError, type SyncOptions, type SyncReport, syncPrices } from './prices/sync.ts';
 export type { AppRouter, RouterInputs, RouterOutputs } from './router.ts';
 export { appRouter, createCaller } from './router.ts';
 export { createServices, startServer } from './server.ts';

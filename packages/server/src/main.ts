@@ -2,6 +2,7 @@ import { ensureDemoAdmin } from './auth/demo-admin.ts';
 import { loadConfig } from './env.ts';
 import { fatal } from './fatal.ts';
 import { dashboardDistDir } from './paths.ts';
+import { bootstrapPrices } from './prices/bootstrap.ts';
 import { startServer } from './server.ts';
 
 // Entry point of `pnpm start` / `pnpm dev`: the only place that touches process.env and signals.
@@ -15,6 +16,8 @@ try {
   if (demo) {
     console.log(`Demo admin created (shown once): username "${demo.username}", password "${demo.password}"`);
   }
+  // After listening, and not awaited: loading prices on a first start never delays or stops the server.
+  void bootstrapPrices(server.services, config, { info: console.log, warn: console.warn });
 } catch (error) {
   fatal(error);
 }

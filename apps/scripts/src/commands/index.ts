@@ -10,6 +10,7 @@ import {
 import { adminCreateCommand } from './admin.ts';
 import { forecastCommand, historyCommand, showCommand } from './forecasts.ts';
 import { healthCommand } from './health.ts';
+import { pricesImportCommand, pricesListCommand, pricesSyncCommand } from './prices.ts';
 
 export const commands: Command[] = [
   healthCommand,
@@ -23,4 +24,7 @@ export const commands: Command[] = [
   forecastCommand,
   historyCommand,
   showCommand,
+  pricesImportCommand,
+  pricesSyncCommand,
+  pricesListCommand,
 ];

@@ -25,7 +25,8 @@ export function horizonMetrics(forecasts: readonly ScoredForecast[]): HorizonMet
     sqSum += err * err;
     pctSum += Math.abs(err) / f.actual;
     naiveAbsSum += Math.abs(f.lastClose - f.actual);
-    const predicted = Math.sign(f.value - f.lastClose);
+    // exp(log(x)) is not always exactly x: treat sub-1e-9 relative moves as "no change"
+    const predicted = Math.abs(f.value / f.lastClose - 1) < 1e-9 ? 0 : Math.sign(f.value - f.lastClose);
     const realized = Math.sign(f.actual - f.lastClose);
     hits += predicted === 0 ? 0.5 : predicted === realized ? 1 : 0;
     if (f.actual >= f.lower80 && f.actual <= f.upper80) in80++;

@@ -1,9 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BacktestModel, type BacktestReport, backtest } from '../backtest/run-backtest.ts';
 import { ForecastError } from '../errors.ts';
 import { createNeuralModel } from '../models/neural.ts';
+import type { PointModel } from '../models/point-model.ts';
 import { readRnnArtifacts } from '../neural/rnn-artifacts.ts';
 import { DEFAULT_RNN_HYPERPARAMETERS, type RnnHyperparameters, trainRnn } from '../neural/train-rnn.ts';
 import { findModelsDir } from '../registry/find-models-dir.ts';
@@ -168,9 +170,7 @@ function commandLine(): string {
 }
 
 /** Retraining for --retrain-every: same recipe as the loaded model, on data through the origin. */
-function neuralRefit(
-  metadata: ModelMetadata,
-): (closes: Float64Array) => Promise<import('../models/point-model.ts').PointModel> {
+function neuralRefit(metadata: ModelMetadata): (closes: Float64Array) => Promise<PointModel> {
   const hp: RnnHyperparameters = {
     ...DEFAULT_RNN_HYPERPARAMETERS,
     ...(metadata.hyperparameters as Partial<RnnHyperparameters>),
@@ -178,24 +178,22 @@ function neuralRefit(
   };
   return async (closes) => {
     const trained = await trainRnn(closes, hp);
-    const dir = await writeTemp(trained.modelJson, trained.weightsBin);
-    return createNeuralModel({
-      name: hp.cell,
-      window: hp.window,
-      maxHorizon: hp.maxHorizon,
-      scaling: trained.scaling,
-      network: await readRnnArtifacts(dir, hp.cell),
-    });
+    // go through the same file format as shipped models, so a refit runs exactly what would be served
+    const dir = await mkdtemp(path.join(tmpdir(), 'ethcast-refit-'));
+    try {
+      await writeFile(path.join(dir, 'model.json'), JSON.stringify(trained.modelJson));
+      await writeFile(path.join(dir, 'weights.bin'), trained.weightsBin);
+      return createNeuralModel({
+        name: hp.cell,
+        window: hp.window,
+        maxHorizon: hp.maxHorizon,
+        scaling: trained.scaling,
+        network: await readRnnArtifacts(dir, hp.cell),
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   };
-}
-
-async function writeTemp(modelJson: Record<string, unknown>, weights: Uint8Array): Promise<string> {
-  const { mkdtemp } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
-  const dir = await mkdtemp(path.join(tmpdir(), 'ethcast-refit-'));
-  await writeFile(path.join(dir, 'model.json'), JSON.stringify(modelJson));
-  await writeFile(path.join(dir, 'weights.bin'), weights);
-  return dir;
 }
 
 /**

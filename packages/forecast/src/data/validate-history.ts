@@ -1,6 +1,6 @@
 import { ForecastError } from '../errors.ts';
 import type { PriceBar } from '../types.ts';
-import { addDays, isDay } from './days.ts';
+import { DAY_MS, parseDayMs } from './days.ts';
 
 /**
  * Checks that history is usable by every model: valid days, strictly consecutive (crypto trades daily, and
@@ -8,10 +8,12 @@ import { addDays, isDay } from './days.ts';
  */
 export function validateHistory(history: readonly PriceBar[]): Float64Array {
   const closes = new Float64Array(history.length);
-  let previousDay: string | null = null;
+  let previousMs = Number.NaN;
+  let previousDay = '';
   for (let i = 0; i < history.length; i++) {
     const bar = history[i];
-    if (!bar || typeof bar.day !== 'string' || !isDay(bar.day)) {
+    const ms = bar && typeof bar.day === 'string' ? parseDayMs(bar.day) : null;
+    if (!bar || ms === null) {
       throw new ForecastError('BAD_HISTORY', `history[${i}] has an invalid day (expected YYYY-MM-DD)`, {
         index: i,
       });
@@ -22,7 +24,7 @@ export function validateHistory(history: readonly PriceBar[]): Float64Array {
         day: bar.day,
       });
     }
-    if (previousDay !== null && bar.day !== addDays(previousDay, 1)) {
+    if (i > 0 && ms !== previousMs + DAY_MS) {
       throw new ForecastError(
         'BAD_HISTORY',
         bar.day <= previousDay
@@ -32,6 +34,7 @@ export function validateHistory(history: readonly PriceBar[]): Float64Array {
       );
     }
     closes[i] = bar.close;
+    previousMs = ms;
     previousDay = bar.day;
   }
   return closes;

@@ -28,7 +28,7 @@ export function ewmaVolatility(closes: ArrayLike<number>, end: number = closes.l
 }
 
 /** Days of returns behind the long-run variance that volatility reverts to. */
-const LONG_RUN_DAYS = 365;
+export const LONG_RUN_DAYS = 365;
 /**
  * Daily persistence of a volatility shock (half-life ≈ 23 days at 0.97). Crypto volatility clusters but
  * mean-reverts: after a calm month the next 30 days are not as calm as the last week says.

@@ -3,6 +3,7 @@ import { type CalibrationJson, conformalIntervals, storedQuantiles } from '../in
 import { horizonScales } from '../intervals/volatility.ts';
 import type { PointModel } from '../models/point-model.ts';
 import type { ForecastPoint } from '../types.ts';
+import type { ForecastCache } from './forecast-cache.ts';
 
 /** Point forecast plus stored conformal calibration → dated points with 80%/95% bounds. */
 export function forecastPoints(
@@ -11,9 +12,13 @@ export function forecastPoints(
   closes: Float64Array,
   lastDay: string,
   horizon: number,
+  cache?: ForecastCache,
 ): ForecastPoint[] {
-  const logChange = model.predictLogChange(closes, horizon);
-  const scales = horizonScales(closes, horizon);
+  const compute = () => ({
+    logChange: model.predictLogChange(closes, model.maxHorizon),
+    scales: horizonScales(closes, model.maxHorizon),
+  });
+  const { logChange, scales } = cache ? cache.get(closes, compute) : compute();
   const lastClose = closes[closes.length - 1] as number;
   const points: ForecastPoint[] = [];
   for (let h = 1; h <= horizon; h++) {

@@ -9,6 +9,7 @@ import { createNaiveModel } from '../models/naive.ts';
 import { DEFAULT_MAX_HORIZON, MODEL_NAMES, type PointModel } from '../models/point-model.ts';
 import type { ForecastPoint, ModelInfo, PriceBar } from '../types.ts';
 import { buildPointModel } from './build-model.ts';
+import { ForecastCache } from './forecast-cache.ts';
 import { forecastPoints } from './forecast-points.ts';
 import { type ModelMetadata, modelId, validateMetadata } from './metadata.ts';
 
@@ -33,6 +34,17 @@ export interface LoadedModel {
   model: PointModel;
   calibration: CalibrationJson | null;
   dir: string | null;
+}
+
+const caches = new WeakMap<PointModel, ForecastCache>();
+
+function cacheFor(model: PointModel): ForecastCache {
+  let cache = caches.get(model);
+  if (!cache) {
+    cache = new ForecastCache(model);
+    caches.set(model, cache);
+  }
+  return cache;
 }
 
 function toInfo(metadata: ModelMetadata): ModelInfo {
@@ -203,7 +215,14 @@ export function createRegistry(models: LoadedModel[]): ModelRegistry {
         );
       }
       const dataThrough = (history[history.length - 1] as PriceBar).day;
-      const points = forecastPoints(loaded.model, loaded.calibration, closes, dataThrough, horizon);
+      const points = forecastPoints(
+        loaded.model,
+        loaded.calibration,
+        closes,
+        dataThrough,
+        horizon,
+        cacheFor(loaded.model),
+      );
       return { model: { ...info }, dataThrough, points };
     },
   };

@@ -69,6 +69,21 @@ describe('registry', () => {
     }
   });
 
+  it('serves repeated requests from the cache without changing results', async () => {
+    const first = await registry.forecast({ symbol: 'ETH-USD', model: 'lstm', history: bars, horizon: 7 });
+    const again = await registry.forecast({
+      symbol: 'ETH-USD',
+      model: 'lstm',
+      history: [...bars],
+      horizon: 5,
+    });
+    expect(again.points).toEqual(first.points.slice(0, 5));
+    const last = bars[bars.length - 1] as (typeof bars)[number];
+    const moved = [...bars.slice(0, -1), { ...last, close: last.close * 1.1 }];
+    const changed = await registry.forecast({ symbol: 'ETH-USD', model: 'lstm', history: moved, horizon: 7 });
+    expect(changed.points[0]?.value).not.toBe(first.points[0]?.value);
+  });
+
   it('refuses unknown models, long horizons, short and bad history with clear errors', async () => {
     expect(() => registry.get('ETH-USD', 'prophet')).toThrow(
       /unknown model 'prophet' for ETH-USD; available:/,
@@ -139,7 +154,13 @@ describe('findModelsDir', () => {
   it('walks up to the folder holding models/', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'ethcast-root-'));
     await mkdir(path.join(root, 'models'));
-    await mkdir(path.join(root, 'packages', 'forecast', 'src'), { recursive: true });
-    expect(findModelsDir(path.join(root, 'packages', 'forecast', 'src'))).toBe(path.join(root, 'models'));
+    await writeFile(path.join(root, 'package.json'), '{}');
+    // a source folder called models/ below the root must not match
+    await mkdir(path.join(root, 'packages', 'forecast', 'src', 'models'), { recursive: true });
+    expect(findModelsDir(path.join(root, 'packages', 'forecast', 'src', 'registry'))).toBe(
+      path.join(root, 'models'),
+    );
+    expect(findModelsDir()).toMatch(/models$/);
+    expect(findModelsDir()).not.toMatch(/src[\\/]models$/);
   });
 });

@@ -41,13 +41,30 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
       connection: { application_name: 'ethcast' },
     });
     const db = drizzlePostgres({ client, schema });
-    const handle: DbHandle = {
+    // Health checks get a connection of their own, so they answer quickly while the pool is saturated.
+    const pinger = postgres(config.url, {
+      max: 1,
+      prepare: config.prepare ?? true,
+      connect_timeout: 2,
+      idle_timeout: 60,
+      onnotice: () => {},
+      connection: { application_name: 'ethcast-health' },
+    });
+    return {
       db,
       driver: 'postgres',
-      ping: () => ping(db),
-      close: () => client.end({ timeout: 5 }),
+      ping: async () => {
+        try {
+          await pinger`select 1`;
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), pinger.end({ timeout: 1 })]);
+      },
     };
-    return handle;
   }
   const dataDir = config.url.replace(/^file:/, '');
   if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });

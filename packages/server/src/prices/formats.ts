@@ -176,7 +176,7 @@ export function parseRecord(format: CsvFormat, record: string[]): ParsedRow {
   const dayNo = parseDateCell(dateCell);
   if (typeof dayNo === 'string') return { ok: false, reason: dayNo };
   // Most files already hold 'YYYY-MM-DD': reuse it rather than format a new string per row.
-  const day = dateCell.length === 10 ? dateCell : dayFromNumber(dayNo);
+  const day = dateCell.length === 10 && dateCell[4] === '-' ? dateCell : dayFromNumber(dayNo);
   const values: number[] = [];
   for (const [name, index] of [
     ['open', c.open],

@@ -236,6 +236,14 @@ describe(`importPrices (${testEngine})`, () => {
     expect((await storedRows(db)).length).toBe(5);
   });
 
+  it('reads CRLF line endings and a byte-order mark', async () => {
+    const rows = generateCandles('ETH-USD', '2024-01-01', 3, 8);
+    const text = `\uFEFF${toCsv(rows, 'yahoo').replace(/\n/g, '\r\n')}`;
+    const report = await importPrices(db, files.write('crlf.csv', text), { symbol: 'ETH-USD' });
+    expect(report).toMatchObject({ format: 'yahoo', inserted: 3 });
+    expect(await storedRows(db)).toEqual(rows);
+  });
+
   it('reports progress with bytes read of the file size', async () => {
     const file = files.write('big.csv', toCsv(generateCandles('ETH-USD', '2000-01-01', 9000), 'plain'));
     const seen: { rowsRead: number; bytesRead: number; totalBytes: number | null }[] = [];

@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const scriptsDir = fileURLToPath(new URL('../..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'ethcast-cli-prices-'));
+// An embedded database of its own: the CLI opens and migrates it like the server would.
+const dataDir = join(work, 'pglite');
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: scriptsDir,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: dataDir, INIT_CWD: work },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('pnpm ethcast prices:*', () => {
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('exits 2 with one line on bad usage', { timeout: 60_000 }, async () => {
+    const run = await runCli(['prices:import']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'ethcast: expected one file (usage: ethcast prices:import <file> [--symbol ETH-USD] [--skip-bad] [--json])',
+    ]);
+  });
+
+  it(
+    'refuses a malformed file, then imports its good rows with --skip-bad',
+    { timeout: 180_000 },
+    async () => {
+      writeFileSync(
+        join(work, 'eth.csv'),
+        'date,open,high,low,close,volume\n2024-01-01,10,12,9,11,5\n2024-01-02,10,8,9,11,5\n2024-01-04,11,13,10,12,6\n',
+      );
+      const strict = await runCli(['prices:import', 'eth.csv', '--symbol', 'ETH-USD']);
+      expect(strict.code).toBe(1);
+      expect(strict.stderr.trim().split('\n')).toEqual([
+        'ethcast: line 3: high 8 is below low 9; nothing was imported (use --skip-bad to import the good rows)',
+      ]);
+
+      const skipping = await runCli(['prices:import', 'eth.csv', '--symbol', 'ETH-USD', '--skip-bad']);
+      expect(skipping.code).toBe(0);
+      expect(skipping.stdout).toContain(
+        'file:eth.csv (plain): 3 rows read, 2 inserted, 0 updated, 0 unchanged, 1 skipped',
+      );
+      expect(skipping.stdout).toContain('  line 3: high 8 is below low 9');
+
+      const list = await runCli(['prices:list', '--json']);
+      expect(list.code).toBe(0);
+      expect(JSON.parse(list.stdout)).toEqual([
+        { symbol: 'ETH-USD', firstDay: '2024-01-01', lastDay: '2024-01-04', rows: 2, missingDays: 2 },
+      ]);
+    },
+  );
+});

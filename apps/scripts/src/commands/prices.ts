@@ -1,0 +1,167 @@
+import { resolve } from 'node:path';
+import {
+  COINBASE_URL,
+  type DbHandle,
+  describeStartupError,
+  type ImportReport,
+  importPrices,
+  listSymbols,
+  loadConfig,
+  openDatabase,
+  type ServerConfig,
+  type SyncReport,
+  syncPrices,
+} from '@ethcast/server';
+import { type Command, parseCommandArgs, UsageError } from '../command.ts';
+import { formatTable, printJson } from '../output.ts';
+import { createProgressBar } from '../progress.ts';
+
+const n = (value: number) => value.toLocaleString('en');
+
+/** Price commands work on the configured database directly (DATABASE_URL): files can be large. */
+async function withDatabase<T>(run: (handle: DbHandle, config: ServerConfig) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  let handle: DbHandle;
+  try {
+    handle = await openDatabase(config);
+  } catch (error) {
+    throw new Error(describeStartupError(error));
+  }
+  try {
+    return await run(handle, config);
+  } finally {
+    await handle.close();
+  }
+}
+
+const importUsage = 'ethcast prices:import <file> [--symbol ETH-USD] [--skip-bad] [--json]';
+
+export const pricesImportCommand: Command = {
+  name: 'prices:import',
+  usage: importUsage,
+  summary: 'Import a daily price CSV (plain, Yahoo, yfinance, CoinMarketCap, klines) into the database',
+  async run(ctx) {
+    const { values, positionals } = parseCommandArgs(
+      ctx.args,
+      { symbol: { type: 'string' }, 'skip-bad': { type: 'boolean' } },
+      importUsage,
+    );
+    if (positionals.length !== 1) throw new UsageError(`expected one file (usage: ${importUsage})`);
+    const file = resolve(ctx.env.cwd, positionals[0] ?? '');
+    const bar = createProgressBar();
+    const report = await withDatabase(async (handle) => {
+      try {
+        return await importPrices(handle.db, file, {
+          ...(values.symbol ? { symbol: values.symbol } : {}),
+          skipBad: values['skip-bad'] === true,
+          onProgress: (p) =>
+            ctx.json || bar.update(p.totalBytes ? p.bytesRead / p.totalBytes : null, `${n(p.rowsRead)} rows`),
+        });
+      } finally {
+        bar.done();
+      }
+    });
+    if (ctx.json) return printJson(report);
+    console.log(formatImportReport(report));
+  },
+};
+
+export function formatImportReport(r: ImportReport): string {
+  const lines = [
+    `${r.source} (${r.format}): ${n(r.rowsRead)} rows read, ${n(r.inserted)} inserted, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged, ${n(r.skipped)} skipped`,
+  ];
+  if (r.symbols.length > 0) {
+    lines.push(
+      formatTable(
+        r.symbols.map((s) => ({
+          symbol: s.symbol,
+          first: s.firstDay,
+          last: s.lastDay,
+          days: s.rows,
+          missing: s.missingDays,
+          'first missing': s.missingSample.slice(0, 3).join(' '),
+        })),
+      ),
+    );
+  }
+  if (r.updated > 0) {
+    const shown = r.changes.map((c) => `${c.symbol} ${c.day} close ${c.oldClose} → ${c.newClose}`);
+    lines.push(`Updated ${n(r.updated)} days: ${shown.join('; ')}${r.updated > shown.length ? '; …' : ''}`);
+  }
+  if (r.skipped > 0) {
+    lines.push(`Skipped ${n(r.skipped)} bad rows:`);
+    for (const bad of r.badRows) lines.push(`  line ${bad.line}: ${bad.reason}`);
+    if (r.skipped > r.badRows.length) lines.push(`  … and ${n(r.skipped - r.badRows.length)} more`);
+  }
+  return lines.join('\n');
+}
+
+const syncUsage = 'ethcast prices:sync [--symbol ETH-USD] [--url URL] [--since YYYY-MM-DD] [--json]';
+
+export const pricesSyncCommand: Command = {
+  name: 'prices:sync',
+  usage: syncUsage,
+  summary: 'Fetch the missing closed daily candles from the exchange (PRICES_SYNC_URL, default Coinbase)',
+  async run(ctx) {
+    const { values, positionals } = parseCommandArgs(
+      ctx.args,
+      { symbol: { type: 'string' }, url: { type: 'string' }, since: { type: 'string' } },
+      syncUsage,
+    );
+    if (positionals.length > 0) throw new UsageError(`unexpected "${positionals[0]}" (usage: ${syncUsage})`);
+    if (values.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.since)) {
+      throw new UsageError(`--since must be a day like 2016-01-01 (usage: ${syncUsage})`);
+    }
+    const report = await withDatabase(async (handle, config) => {
+      const baseUrl = values.url ?? config.pricesSyncUrl;
+      if (!baseUrl)
+        throw new UsageError(
+          `sync is off (PRICES_SYNC_URL=off, or NODE_ENV=test): pass --url ${COINBASE_URL}`,
+        );
+      return syncPrices(handle.db, {
+        symbol: values.symbol ?? config.pricesSymbol,
+        baseUrl,
+        ...(values.since ? { since: values.since } : {}),
+        onRetry: (r) =>
+          console.error(`ethcast: ${r.reason}; retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)} s`),
+        onPage: (p) => ctx.json || console.error(`  ${p.from} → ${p.to}: ${p.candles} candles`),
+      });
+    });
+    if (ctx.json) return printJson(report);
+    console.log(formatSyncReport(report));
+  },
+};
+
+export function formatSyncReport(r: SyncReport): string {
+  if (r.from === null) return `${r.symbol} is up to date (last day ${r.lastDay ?? 'none'})`;
+  const lines = [
+    `${r.symbol} ${r.from} → ${r.to} from ${r.source}: ${r.pages} pages, ${n(r.fetched)} candles, ${n(r.inserted)} inserted, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged; last day ${r.lastDay ?? 'none'}`,
+  ];
+  if (r.partialExcluded > 0) lines.push(`Left out today's candle (still open).`);
+  for (const bad of r.rejected) lines.push(`Rejected ${bad.day}: ${bad.reason}`);
+  return lines.join('\n');
+}
+
+export const pricesListCommand: Command = {
+  name: 'prices:list',
+  usage: 'ethcast prices:list [--json]',
+  summary: 'Stored symbols with first and last day, days and missing days',
+  async run(ctx) {
+    parseCommandArgs(ctx.args, {}, 'ethcast prices:list [--json]');
+    const symbols = await withDatabase((handle) => listSymbols(handle.db));
+    if (ctx.json) return printJson(symbols);
+    console.log(
+      symbols.length === 0
+        ? 'No prices stored: run "pnpm ethcast prices:import <file> --symbol ETH-USD"'
+        : formatTable(
+            symbols.map((s) => ({
+              symbol: s.symbol,
+              first: s.firstDay,
+              last: s.lastDay,
+              days: s.rows,
+              missing: s.missingDays,
+            })),
+          ),
+    );
+  },
+};

@@ -1,0 +1,38 @@
+/**
+ * `pnpm bench [name…]`: runs the benchmark scripts one after another (never in parallel: they measure
+ * time on a 2-core machine). Names: forecast, prices, predicts. Results go to docs/benchmarks.md by hand.
+ * Extra flags after `--` are passed to every script.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const benches: Record<string, { file: string; needs: string }> = {
+  forecast: {
+    file: 'packages/forecast/bench/forecast.bench.ts',
+    needs: '../shared/data/eth-usd-daily.csv (for backtests)',
+  },
+  prices: { file: 'packages/server/bench/prices-import.bench.ts', needs: 'PostgreSQL at 127.0.0.1:5432' },
+  predicts: { file: 'packages/server/bench/predicts.bench.ts', needs: 'PostgreSQL at 127.0.0.1:5432' },
+};
+
+const argv = process.argv.slice(2);
+const split = argv.indexOf('--');
+const names = (split === -1 ? argv : argv.slice(0, split)).filter(Boolean);
+const passThrough = split === -1 ? [] : argv.slice(split + 1);
+const unknown = names.filter((n) => !(n in benches));
+if (unknown.length) {
+  console.error(`bench: unknown benchmark ${unknown.join(', ')} (known: ${Object.keys(benches).join(', ')})`);
+  process.exit(2);
+}
+
+let failed = 0;
+for (const name of names.length ? names : Object.keys(benches)) {
+  const bench = benches[name];
+  if (!bench || !existsSync(bench.file)) continue;
+  console.log(`\n=== ${name} (${bench.file}; needs ${bench.needs})`);
+  const tsx = join('node_modules', '.bin', 'tsx');
+  const result = spawnSync(tsx, [bench.file, ...passThrough], { stdio: 'inherit' });
+  if (result.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,152 @@
+/**
+ * Predictions API on PostgreSQL, through HTTP with @ethcast/client:
+ *  1. predicts.create latency with a warm model (default lstm), p50/p95;
+ *  2. 50 concurrent predicts.create while health is polled: health latency during the burst;
+ *  3. predicts.list with 1,000,000 rows in the table: a page of 50, p50/p95, and the query plans.
+ * Not a test: prints figures for docs/benchmarks.md.
+ *
+ *   pnpm tsx packages/server/bench/predicts.bench.ts [--model lstm] [--requests 200] [--base postgres://…/postgres]
+ */
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { createEthcastClient } from '@ethcast/client';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { createDb, queryRows } from '../src/db/client.ts';
+import { migrateDatabase } from '../src/db/migrate.ts';
+import { loadConfig } from '../src/env.ts';
+import { startServer } from '../src/server.ts';
+import { createActor } from '../src/test/actors.ts';
+import { seedPrices } from '../src/test/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'lstm' },
+    requests: { type: 'string', default: '200' },
+    rows: { type: 'string', default: '1000000' },
+    base: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+  },
+});
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
+};
+const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
+const timed = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
+  const t0 = performance.now();
+  const result = await f();
+  return [result, performance.now() - t0];
+};
+
+const name = `ethcast_bench_predicts_${process.pid}`;
+const admin = postgres(values.base, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database "${name}"`);
+const url = new URL(values.base);
+url.pathname = `/${name}`;
+const handle = await createDb({ url: url.toString(), max: 10 });
+
+try {
+  await migrateDatabase(handle, { url: url.toString() });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: url.toString(),
+  });
+  const server = await startServer(config, { dbHandle: handle, logger: false });
+  const actor = await createActor(server.services, 'bench_user');
+  await seedPrices(handle.db, 'ETH-USD', '2023-01-01', 1000, 42);
+  const client = createEthcastClient({ url: server.url, getToken: () => actor.token });
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; node ${process.version}`);
+  await server.services.models(); // warm registry
+
+  // 1. create latency, warm
+  for (let i = 0; i < 10; i++) await client.predicts.create.mutate({ model: values.model, days: 30 });
+  const latencies: number[] = [];
+  for (let i = 0; i < Number(values.requests); i++) {
+    latencies.push((await timed(() => client.predicts.create.mutate({ model: values.model, days: 30 })))[1]);
+  }
+  console.log(
+    `predicts.create (${values.model}, 30 days) over HTTP, ${latencies.length} sequential: p50 ${fmt(quantile(latencies, 0.5))}, p95 ${fmt(quantile(latencies, 0.95))}`,
+  );
+
+  // 2. 50 concurrent creates while health is polled
+  const healthTimes: number[] = [];
+  let burstDone = false;
+  const poller = (async () => {
+    while (!burstDone) {
+      healthTimes.push((await timed(() => client.health.query()))[1]);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  })();
+  const [, burstMs] = await timed(() =>
+    Promise.all(
+      Array.from({ length: 50 }, () => client.predicts.create.mutate({ model: values.model, days: 30 })),
+    ),
+  );
+  burstDone = true;
+  await poller;
+  console.log(
+    `50 concurrent predicts.create: all done in ${fmt(burstMs)}; health during the burst (${healthTimes.length} calls): p50 ${fmt(quantile(healthTimes, 0.5))}, max ${fmt(Math.max(...healthTimes))}`,
+  );
+
+  // 3. list with 1,000,000 rows: 1,000 users × 1,000 forecasts each
+  const rows = Number(values.rows);
+  const users = 1000;
+  const t0 = performance.now();
+  await handle.db.execute(
+    sql.raw(
+      `insert into users (username, password) select 'u' || g, 'x' from generate_series(1, ${users}) g`,
+    ),
+  );
+  await handle.db.execute(
+    sql.raw(`insert into predict (user_id, username_predict, symbol, model, model_version, days, data_through, forecast, forecast_result)
+      select u.id, u.username, 'ETH-USD', 'lstm', 'v1', 7, date '2026-03-31', 'bench',
+             '[{"day":"2026-04-01","value":1,"lower80":1,"upper80":1,"lower95":1,"upper95":1}]'::jsonb
+      from generate_series(1, ${rows / users}) s, users u where u.username like 'u%'`),
+  );
+  await handle.db.execute(sql`analyze predict`);
+  const [count] = await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from predict`);
+  console.log(`seeded ${count?.n} predict rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const someUser = await createActor(server.services, 'bench_list_user');
+  await handle.db.execute(
+    sql.raw(
+      `update predict set user_id = ${someUser.user.id} where id in (select id from predict where username_predict = 'u500')`,
+    ),
+  );
+  const listClient = createEthcastClient({ url: server.url, getToken: () => someUser.token });
+  const adminActor = await createActor(server.services, 'bench_admin', 'admin');
+  const adminClient = createEthcastClient({ url: server.url, getToken: () => adminActor.token });
+  for (const [label, run] of [
+    ['own forecasts, first page', () => listClient.predicts.list.query({ limit: 50 })],
+    [
+      'own forecasts, deep page (cursor)',
+      async () => {
+        const first = await listClient.predicts.list.query({ limit: 50 });
+        return listClient.predicts.list.query({ limit: 50, cursor: (first.nextCursor ?? 1) - 10_000 });
+      },
+    ],
+    ['admin, all users', () => adminClient.predicts.list.query({ limit: 50 })],
+  ] as const) {
+    for (let i = 0; i < 20; i++) await run();
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) times.push((await timed(run))[1]);
+    console.log(
+      `predicts.list page of 50 (${label}) over HTTP: p50 ${fmt(quantile(times, 0.5))}, p95 ${fmt(quantile(times, 0.95))}`,
+    );
+  }
+  for (const [label, query] of [
+    ['own', `select id from predict where user_id = ${someUser.user.id} order by id desc limit 51`],
+    ['admin', 'select id from predict order by id desc limit 51'],
+  ] as const) {
+    const plan = await queryRows<{ 'QUERY PLAN': string }>(handle.db, sql.raw(`explain ${query}`));
+    console.log(`plan (${label}): ${plan.map((p) => p['QUERY PLAN'].trim()).join(' | ')}`);
+  }
+  await server.close();
+} finally {
+  await handle.close();
+  await admin.unsafe(`drop database if exists "${name}" with (force)`);
+  await admin.end();
+}
