@@ -60,8 +60,40 @@ describe('dashboard: accounts and admin', () => {
     expect(await alert.textContent()).toContain('Wrong username or password');
     expect(new URL(page.url()).pathname).toBe('/sign-in');
 
-    await signIn(page, USER, TEST_PASSWORD);
+    // With the keyboard only: the username field is the first stop, Enter submits.
+    await page.goto('/sign-in');
+    await page.getByLabel('Username').waitFor();
+    await page.keyboard.press('Tab');
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return el ? `${el.tagName.toLowerCase()} ${el.getAttribute('autocomplete') ?? el.textContent}` : null;
+      });
+    expect(await focused()).toBe('input username');
+    await page.keyboard.type(USER);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(TEST_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
     expect(await page.locator('.who').textContent()).toContain(USER);
+
+    // In the signed-in layout the first Tab reaches the skip link.
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('a Skip to content');
+  });
+
+  it('labels every form field', async () => {
+    for (const path of ['/', '/settings', '/forecasts', '/models']) {
+      await page.goto(path);
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      await page.locator('h1').waitFor();
+      const unlabelled = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLInputElement>('input, select, textarea')]
+          .filter((el) => el.labels?.length === 0 && !el.getAttribute('aria-label'))
+          .map((el) => el.outerHTML),
+      );
+      expect(unlabelled, path).toEqual([]);
+    }
   });
 
   it('keeps a user out of the admin pages', async () => {
