@@ -15,7 +15,7 @@ export type {
   SymbolSummary,
   UpsertResult,
 } from './db/queries/prices.ts';
-export { getCloses, getLatestPrice, getPriceRange, listSymbols, upsertPrices } from './db/queries/prices.ts';
+export { getLatestPrice, getPriceRange, listSymbols, upsertPrices } from './db/queries/prices.ts';
 export type { ServerConfig } from './env.ts';
 export { EnvError, loadConfig } from './env.ts';
 export { describeStartupError } from './fatal.ts';

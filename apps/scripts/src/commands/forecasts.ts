@@ -99,7 +99,7 @@ export const historyCommand: Command = {
     console.log(
       formatTable(
         page.items.map((r) => {
-          const last = r.points?.at(-1);
+          const last = r.lastPoint;
           return {
             id: r.id,
             made: r.date.toISOString().slice(0, 16).replace('T', ' '),

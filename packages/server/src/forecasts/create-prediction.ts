@@ -4,7 +4,7 @@ import { actions } from '../auth/actions.ts';
 import type { Services, SessionUser } from '../context.ts';
 import { writeLog } from '../db/queries/logs.ts';
 import { insertPrediction, type PredictionRow } from '../db/queries/predicts.ts';
-import { getCloses } from '../db/queries/prices.ts';
+import { getRecentCloses } from '../db/queries/prices.ts';
 import type { StoredForecastPoint } from '../db/schema.ts';
 import { latestContiguous } from './history.ts';
 
@@ -63,7 +63,9 @@ export async function createPrediction(
   }
 
   const needed = Math.max(info.minHistory, info.window + 1, LOOKBACK_DAYS);
-  const history = latestContiguous(await getCloses(services.db, { symbol: input.symbol, limit: needed }));
+  const history = latestContiguous(
+    await getRecentCloses(services.db, { symbol: input.symbol, limit: needed }),
+  );
   if (history.length < info.minHistory) {
     const missing = info.minHistory - history.length;
     return fail(
@@ -80,7 +82,7 @@ export async function createPrediction(
     result = await registry.forecast({
       symbol: input.symbol,
       model: info.name,
-      history: history.map((c) => ({ day: c.day, close: c.close })),
+      history,
       horizon: input.days,
     });
   } catch (error) {

@@ -179,9 +179,13 @@ describe(`predicts.* and models.* (${testEngine})`, () => {
   });
 
   it('the list shows only own rows; admins may filter by user or see all', async () => {
-    await owner.caller.predicts.create({ model: 'naive', days: 2 });
+    const mine = await owner.caller.predicts.create({ model: 'naive', days: 2 });
     await other.caller.predicts.create({ model: 'drift', days: 2 });
-    expect((await owner.caller.predicts.list({})).items.map((r) => r.usernamePredict)).toEqual(['owner']);
+    const own = await owner.caller.predicts.list({});
+    expect(own.items.map((r) => r.usernamePredict)).toEqual(['owner']);
+    // a page carries the last point of each forecast, not all of them
+    expect(own.items[0]?.lastPoint).toEqual(mine.points?.at(-1));
+    expect(own.items[0]).not.toHaveProperty('points');
     expect((await admin.caller.predicts.list({})).items).toHaveLength(2);
     expect((await admin.caller.predicts.list({ userId: other.user.id })).items.map((r) => r.model)).toEqual([
       'drift',

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client.ts';
 import { predict, type StoredForecastPoint } from '../schema.ts';
 
@@ -74,7 +74,10 @@ export type ListPredictionsArgs = {
   model?: string;
 };
 
-/** Newest first, keyset-paginated on id (index predict_user_id_id_idx, or the primary key for all users). */
+/**
+ * Newest first, keyset-paginated on id (index predict_user_id_id_idx, or the primary key for all users).
+ * A page carries each forecast's last point, not all of them: the detail view loads the rest.
+ */
 export async function listPredictions(db: Database, args: ListPredictionsArgs) {
   const conditions: SQL[] = [];
   if (args.cursor !== undefined) conditions.push(lt(predict.id, args.cursor));
@@ -82,7 +85,10 @@ export async function listPredictions(db: Database, args: ListPredictionsArgs) {
   if (args.symbol) conditions.push(eq(predict.symbol, args.symbol));
   if (args.model) conditions.push(eq(predict.model, args.model));
   const rows = await db
-    .select(predictionColumns)
+    .select({
+      ...summaryColumns,
+      lastPoint: sql<StoredForecastPoint | null>`${predict.forecastResult} -> -1`,
+    })
     .from(predict)
     .where(and(...conditions))
     .orderBy(desc(predict.id))

@@ -184,17 +184,15 @@ export async function getLatestPrice(
   return row ?? null;
 }
 
-/** The most recent `limit` candles up to `until` (inclusive), ascending: the input of a forecast. */
-export async function getCloses(
+/** Only day and close of the most recent `limit` days, ascending: the lean input of a forecast. */
+export async function getRecentCloses(
   db: Database,
-  args: { symbol: string; until?: string; limit: number },
-): Promise<Candle[]> {
-  const conditions = [eq(prices.symbol, args.symbol)];
-  if (args.until) conditions.push(lte(prices.day, args.until));
+  args: { symbol: string; limit: number },
+): Promise<{ day: string; close: number }[]> {
   const rows = await db
-    .select(candleColumns)
+    .select({ day: prices.day, close: prices.close })
     .from(prices)
-    .where(and(...conditions))
+    .where(eq(prices.symbol, args.symbol))
     .orderBy(desc(prices.day))
     .limit(args.limit);
   return rows.reverse();
