@@ -32,3 +32,16 @@ describe('zonedDayBoundary', () => {
     expect(zonedDayBoundary('2024-07-01', 'Asia/Tokyo').toISOString()).toBe('2024-06-30T15:00:00.000Z');
   });
 });
+
+describe('localizeServerMessage', () => {
+  it('translates known server and field messages for pt-BR and leaves English alone', async () => {
+    const { localizeServerMessage } = await import('./server-messages.ts');
+    expect(localizeServerMessage('Wrong username or password', 'pt-BR')).toBe('Usuário ou senha incorretos');
+    expect(localizeServerMessage('must be at least 3 characters', 'pt-BR')).toBe(
+      'deve ter pelo menos 3 caracteres',
+    );
+    expect(localizeServerMessage('Forecast 12 not found', 'pt-BR')).toBe('Previsão 12 não encontrada');
+    expect(localizeServerMessage('something new', 'pt-BR')).toBe('something new');
+    expect(localizeServerMessage('Wrong username or password', 'en')).toBe('Wrong username or password');
+  });
+});

@@ -1,6 +1,7 @@
 import { Component, type ReactNode, type Ref, useEffect, useId, useRef } from 'react';
 import { errorCode, fieldErrorsOf, isApiError } from '../api.ts';
-import { useI18n } from '../i18n.tsx';
+import { type Locale, useI18n } from '../i18n.tsx';
+import { localizeServerMessage } from '../server-messages.ts';
 
 export function Loading({ label }: { label?: string }) {
   const { t } = useI18n();
@@ -12,23 +13,23 @@ export function Loading({ label }: { label?: string }) {
   );
 }
 
-export function errorMessage(error: unknown, networkMessage: string): string {
+export function errorMessage(error: unknown, networkMessage: string, locale: Locale = 'en'): string {
   if (isApiError(error)) {
     // A failed fetch has no server data: say so plainly instead of "Failed to fetch".
     if (!error.data && !error.shape) return networkMessage;
-    return error.message;
+    return localizeServerMessage(error.message, locale);
   }
   return error instanceof Error ? error.message : String(error);
 }
 
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   // 401s are handled globally (redirect to sign-in); don't flash an error box meanwhile.
   if (errorCode(error) === 'UNAUTHORIZED') return null;
   return (
     <div className="state state-error" role="alert">
       <p>
-        <strong>{t('common.errorTitle')}:</strong> {errorMessage(error, t('common.networkError'))}
+        <strong>{t('common.errorTitle')}:</strong> {errorMessage(error, t('common.networkError'), locale)}
       </p>
       {onRetry && (
         <button type="button" className="button secondary" onClick={onRetry}>
@@ -41,13 +42,13 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
 
 /** The part of a mutation error that is not about one field (field errors sit next to their fields). */
 export function FormError({ error, fields }: { error: unknown; fields: string[] }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   if (!error) return null;
   const fieldErrors = fieldErrorsOf(error);
   if (fields.some((f) => fieldErrors[f]?.length)) return null;
   return (
     <p className="form-error" role="alert">
-      {errorMessage(error, t('common.networkError'))}
+      {errorMessage(error, t('common.networkError'), locale)}
     </p>
   );
 }
@@ -68,6 +69,7 @@ type FieldProps = {
 /** A labelled form field that shows the server's messages for `name` right under it. */
 export function Field({ label, name, error, hint, children }: FieldProps) {
   const id = useId();
+  const { locale } = useI18n();
   const messages = error ? (fieldErrorsOf(error)[name] ?? []) : [];
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = messages.length ? `${id}-error` : undefined;
@@ -83,7 +85,7 @@ export function Field({ label, name, error, hint, children }: FieldProps) {
       )}
       {messages.length > 0 && (
         <p className="field-error" id={errorId}>
-          {label} {messages.join('; ')}
+          {label} {messages.map((m) => localizeServerMessage(m, locale)).join('; ')}
         </p>
       )}
     </div>
@@ -113,7 +115,7 @@ export function ConfirmDialog({
   onCancel,
 }: ConfirmProps) {
   const ref = useRef<HTMLDialogElement>(null);
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
@@ -135,7 +137,7 @@ export function ConfirmDialog({
       <p>{message}</p>
       {error ? (
         <p className="form-error" role="alert">
-          {errorMessage(error, t('common.networkError'))}
+          {errorMessage(error, t('common.networkError'), locale)}
         </p>
       ) : null}
       <div className="dialog-actions">
