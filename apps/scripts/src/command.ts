@@ -62,3 +62,16 @@ export function parseCommandArgs<T extends NonNullable<Parameters<typeof parseAr
     throw new UsageError(`${(error as Error).message.split('\n')[0]} (usage: ${usage})`);
   }
 }
+
+/** A positive whole-number option (ids, limits, days); undefined when absent. */
+export function positiveIntOption(
+  value: string | undefined,
+  name: string,
+  usage: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new UsageError(`--${name} must be a positive whole number (usage: ${usage})`);
+  return n;
+}

@@ -1,4 +1,4 @@
-import { type Command, parseCommandArgs, UsageError } from '../command.ts';
+import { type Command, parseCommandArgs, positiveIntOption, UsageError } from '../command.ts';
 import { removeCliConfig, writeCliConfig } from '../config.ts';
 import { formatTable, printJson } from '../output.ts';
 import { readSecret } from '../prompt.ts';
@@ -71,14 +71,6 @@ export const meCommand: Command = {
   },
 };
 
-function positiveInt(value: string | undefined, name: string, usage: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0)
-    throw new UsageError(`--${name} must be a positive integer (usage: ${usage})`);
-  return n;
-}
-
 export const usersListCommand: Command = {
   name: 'users list',
   usage: 'ethcast users list [--search TEXT] [--limit N] [--cursor ID] [--json]',
@@ -90,9 +82,9 @@ export const usersListCommand: Command = {
       this.usage,
     );
     const page = await ctx.client.users.list.query({
-      limit: positiveInt(values.limit, 'limit', this.usage) ?? 50,
+      limit: positiveIntOption(values.limit, 'limit', this.usage) ?? 50,
       ...(values.search ? { search: values.search } : {}),
-      ...(values.cursor ? { cursor: positiveInt(values.cursor, 'cursor', this.usage) } : {}),
+      ...(values.cursor ? { cursor: positiveIntOption(values.cursor, 'cursor', this.usage) } : {}),
     });
     if (ctx.json) return printJson(page);
     console.log(formatTable(page.items, ['id', 'username', 'role', 'createdAt']));
@@ -126,12 +118,12 @@ export const logsListCommand: Command = {
       },
       this.usage,
     );
-    const userId = positiveInt(values.user, 'user', this.usage);
-    const cursor = positiveInt(values.cursor, 'cursor', this.usage);
+    const userId = positiveIntOption(values.user, 'user', this.usage);
+    const cursor = positiveIntOption(values.cursor, 'cursor', this.usage);
     const from = dateOption(values.from, 'from', this.usage);
     const to = dateOption(values.to, 'to', this.usage);
     const page = await ctx.client.logs.list.query({
-      limit: positiveInt(values.limit, 'limit', this.usage) ?? 50,
+      limit: positiveIntOption(values.limit, 'limit', this.usage) ?? 50,
       ...(userId ? { userId } : {}),
       ...(cursor ? { cursor } : {}),
       ...(values.action ? { action: values.action } : {}),

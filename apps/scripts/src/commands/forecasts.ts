@@ -1,5 +1,5 @@
 import type { RouterOutputs } from '@ethcast/client';
-import { type Command, parseCommandArgs, UsageError } from '../command.ts';
+import { type Command, parseCommandArgs, positiveIntOption, UsageError } from '../command.ts';
 import { formatTable, printJson } from '../output.ts';
 
 type Point = {
@@ -31,14 +31,6 @@ function pointsTable(points: Point[], actuals?: RouterOutputs['predicts']['byId'
   );
 }
 
-function wholeNumber(value: string | undefined, name: string, usage: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0)
-    throw new UsageError(`--${name} must be a positive whole number (usage: ${usage})`);
-  return n;
-}
-
 export const forecastCommand: Command = {
   name: 'forecast',
   usage: 'ethcast forecast --days N [--model NAME] [--symbol ETH-USD] [--note TEXT] [--json]',
@@ -54,7 +46,7 @@ export const forecastCommand: Command = {
       },
       this.usage,
     );
-    const days = wholeNumber(values.days, 'days', this.usage);
+    const days = positiveIntOption(values.days, 'days', this.usage);
     if (!days) throw new UsageError(`--days is required (usage: ${this.usage})`);
     const row = await ctx.client.predicts.create.mutate({
       days,
@@ -86,10 +78,10 @@ export const historyCommand: Command = {
       },
       this.usage,
     );
-    const userId = wholeNumber(values.user, 'user', this.usage);
-    const cursor = wholeNumber(values.cursor, 'cursor', this.usage);
+    const userId = positiveIntOption(values.user, 'user', this.usage);
+    const cursor = positiveIntOption(values.cursor, 'cursor', this.usage);
     const page = await ctx.client.predicts.list.query({
-      limit: wholeNumber(values.limit, 'limit', this.usage) ?? 20,
+      limit: positiveIntOption(values.limit, 'limit', this.usage) ?? 20,
       ...(values.symbol ? { symbol: values.symbol } : {}),
       ...(values.model ? { model: values.model } : {}),
       ...(userId ? { userId } : {}),
@@ -124,7 +116,7 @@ export const showCommand: Command = {
   summary: 'One forecast with the actual closes so far and its accuracy',
   async run(ctx) {
     const { positionals } = parseCommandArgs(ctx.args, {}, this.usage);
-    const id = wholeNumber(positionals[0], 'id', this.usage);
+    const id = positiveIntOption(positionals[0], 'id', this.usage);
     if (!id || positionals.length !== 1)
       throw new UsageError(`expected one forecast id (usage: ${this.usage})`);
     const row = await ctx.client.predicts.byId.query({ id });

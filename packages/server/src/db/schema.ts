@@ -1,3 +1,4 @@
+import type { ForecastPoint } from '@ethcast/forecast';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -108,14 +109,8 @@ export const predict = pgTable(
   ],
 );
 
-export type StoredForecastPoint = {
-  day: string;
-  value: number;
-  lower80: number;
-  upper80: number;
-  lower95: number;
-  upper95: number;
-};
+/** A forecast point as stored in `predict.forecast_result`: the forecast package's own type. */
+export type StoredForecastPoint = ForecastPoint;
 
 /**
  * Daily OHLCV candles, one row per symbol and UTC calendar day. Prices are double precision: every

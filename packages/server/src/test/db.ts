@@ -31,32 +31,23 @@ export async function createTestDb(options: { fresh?: boolean; migrate?: boolean
   const migrate = options.migrate ?? true;
   if (testDatabaseUrl) return createPostgresTestDb(testDatabaseUrl, migrate);
   if (options.fresh) {
-    const handle = await createDb({ url: 'memory://' });
-    if (migrate) await migrateDatabase(handle, { url: 'memory://' });
-    return {
-      handle,
-      db: handle.db,
-      url: null,
-      engine: 'pglite',
-      reset: () => truncateAll(handle.db),
-      close: () => handle.close(),
-    };
+    const handle = await createPglite(migrate);
+    return pgliteTestDb(handle, () => handle.close());
   }
-  sharedPglite ??= (async () => {
-    const handle = await createDb({ url: 'memory://' });
-    await migrateDatabase(handle, { url: 'memory://' });
-    return handle;
-  })();
+  sharedPglite ??= createPglite(true);
   const handle = await sharedPglite;
   await truncateAll(handle.db);
-  return {
-    handle,
-    db: handle.db,
-    url: null,
-    engine: 'pglite',
-    reset: () => truncateAll(handle.db),
-    close: async () => {},
-  };
+  return pgliteTestDb(handle, async () => {});
+}
+
+async function createPglite(migrate: boolean): Promise<DbHandle> {
+  const handle = await createDb({ url: 'memory://' });
+  if (migrate) await migrateDatabase(handle, { url: 'memory://' });
+  return handle;
+}
+
+function pgliteTestDb(handle: DbHandle, close: () => Promise<void>): TestDb {
+  return { handle, db: handle.db, url: null, engine: 'pglite', reset: () => truncateAll(handle.db), close };
 }
 
 async function createPostgresTestDb(baseUrl: string, migrate: boolean): Promise<TestDb> {
