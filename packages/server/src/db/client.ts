@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import postgres from 'postgres';
+import postgres, { type Sql } from 'postgres';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -28,6 +28,40 @@ export type DbHandle = {
   close(): Promise<void>;
 };
 
+/** The postgres.js pool behind each PostgreSQL database made by createDb (PGlite has none). */
+const postgresClients = new WeakMap<Database, Sql>();
+
+/**
+ * Runs `fn` in a transaction on one reserved PostgreSQL connection, giving it both a Database for the
+ * usual queries and the raw postgres.js connection (for `COPY … FROM STDIN`). Commits when `fn`
+ * resolves, rolls back when it throws. Returns undefined without calling `fn` when `db` is not a
+ * PostgreSQL database made by createDb (PGlite): the caller then uses `db.transaction`.
+ */
+export async function withPostgresTransaction<T>(
+  db: Database,
+  fn: (tx: Database, connection: Sql) => Promise<T>,
+): Promise<{ value: T } | undefined> {
+  const client = postgresClients.get(db);
+  if (!client) return undefined;
+  const connection = await client.reserve();
+  // A reserved connection lacks the pool's `options`, which drizzle reads (and sets parsers on).
+  if (!('options' in connection)) Object.assign(connection, { options: client.options });
+  try {
+    await connection`begin`;
+    let value: T;
+    try {
+      value = await fn(drizzlePostgres({ client: connection, schema }), connection);
+    } catch (error) {
+      await connection`rollback`.catch(() => {});
+      throw error;
+    }
+    await connection`commit`;
+    return { value };
+  } finally {
+    connection.release();
+  }
+}
+
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
 
 export async function createDb(config: DbConfig): Promise<DbHandle> {
@@ -41,6 +75,7 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
       connection: { application_name: 'ethcast' },
     });
     const db = drizzlePostgres({ client, schema });
+    postgresClients.set(db, client);
     // Health checks get a connection of their own, so they answer quickly while the pool is saturated.
     const pinger = postgres(config.url, {
       max: 1,

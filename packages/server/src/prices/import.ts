@@ -4,8 +4,11 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CsvError } from 'csv-parse';
 import { parse as parseCsv } from 'csv-parse/sync';
-import type { Database } from '../db/client.ts';
+import type { Sql } from 'postgres';
+import { type Database, withPostgresTransaction } from '../db/client.ts';
 import {
+  copyNewPrices,
+  lockSymbolsWithPrices,
   type PriceChange,
   type PriceRow,
   UPSERT_BATCH_SIZE,
@@ -172,7 +175,7 @@ export async function importPrices(
       return { symbol, day, open, high, low, close, volume };
     };
 
-    await db.transaction(async (tx) => {
+    const writeAll = async (write: (rows: PriceRow[]) => Promise<UpsertResult>) => {
       let batch: PriceRow[] = [];
       let pending: Promise<void> | null = null;
       let writeError: unknown = null;
@@ -190,7 +193,7 @@ export async function importPrices(
         if (batch.length === 0) return;
         const rows = batch;
         batch = [];
-        pending = upsertPrices(tx, rows, source).then(accumulate, (error: unknown) => {
+        pending = write(rows).then(accumulate, (error: unknown) => {
           writeError = error;
         });
       };
@@ -228,7 +231,11 @@ export async function importPrices(
       await flush();
       if (pending) await pending;
       if (writeError) throw writeError;
-    });
+    };
+    const onPostgres = await withPostgresTransaction(db, (tx, connection) =>
+      writeAll(copyingWriter(tx, connection, source)),
+    );
+    if (!onPostgres) await db.transaction((tx) => writeAll((rows) => upsertPrices(tx, rows, source)));
     progress();
 
     const symbols: SymbolImport[] = [...daySets.entries()]
@@ -264,6 +271,33 @@ export async function importPrices(
   } finally {
     stream.destroy();
   }
+}
+
+/**
+ * The PostgreSQL writer: rows of symbols with no stored day go in with COPY (nothing to compare them
+ * with, so they are all inserts), the others through the upsert. Each symbol is looked up once, at its
+ * first batch; the file holds no duplicate (symbol, day), so a symbol's later rows are new as well.
+ */
+function copyingWriter(
+  tx: Database,
+  connection: Sql,
+  source: string,
+): (rows: PriceRow[]) => Promise<UpsertResult> {
+  const isNew = new Map<string, boolean>();
+  return async (rows) => {
+    const unseen = new Set<string>();
+    for (const r of rows) if (!isNew.has(r.symbol)) unseen.add(r.symbol);
+    if (unseen.size > 0) {
+      const stored = await lockSymbolsWithPrices(tx, [...unseen]);
+      for (const symbol of unseen) isNew.set(symbol, !stored.has(symbol));
+    }
+    const fresh: PriceRow[] = [];
+    const known: PriceRow[] = [];
+    for (const r of rows) (isNew.get(r.symbol) ? fresh : known).push(r);
+    const copied = await copyNewPrices(connection, fresh, source);
+    const upserted = await upsertPrices(tx, known, source);
+    return { ...upserted, inserted: upserted.inserted + copied };
+  };
 }
 
 /**

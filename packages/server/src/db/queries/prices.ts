@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, gte, lte, max, min, sql } from 'drizzle-orm';
+import type { Sql } from 'postgres';
 import { type Database, queryRows } from '../client.ts';
 import { prices } from '../schema.ts';
 
@@ -95,6 +96,80 @@ export async function upsertPrices(db: Database, rows: PriceRow[], source: strin
     updated: Number(result.updated),
     changes: JSON.parse(result.changes) as PriceChange[],
   };
+}
+
+/** A value for COPY's text format: backslash, tab, newline and carriage return escaped. */
+const copyText = (value: string) =>
+  value.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  );
+
+/**
+ * Of `symbols`, those with at least one stored day. Takes a transaction-scoped advisory lock per symbol
+ * first (in a statement of its own, so the check that follows sees rows committed meanwhile): two imports
+ * that both find a symbol absent cannot both take the COPY path for it.
+ */
+export async function lockSymbolsWithPrices(db: Database, symbols: string[]): Promise<Set<string>> {
+  if (symbols.length === 0) return new Set();
+  const list = `{${[...symbols].sort().join(',')}}`;
+  await queryRows(
+    db,
+    sql`select pg_advisory_xact_lock(hashtext('ethcast.prices:' || s)) from unnest(${list}::text[]) with ordinality as t(s, n) order by n`,
+  );
+  const rows = await queryRows<{ symbol: string }>(
+    db,
+    sql`select s as symbol from unnest(${list}::text[]) as t(s) where exists (select 1 from prices p where p.symbol = t.s)`,
+  );
+  return new Set(rows.map((r) => r.symbol));
+}
+
+/** COPY into `prices` failed: the transaction is aborted (see copyNewPrices). */
+export class CopyFailedError extends Error {
+  override name = 'CopyFailedError';
+}
+
+/**
+ * Writes rows of symbols that have no stored day (see lockSymbolsWithPrices) with `COPY … FROM STDIN`
+ * on a PostgreSQL connection inside the caller's transaction: several times cheaper for the server than
+ * the upsert. A row that exists after all (a writer that took no advisory lock) fails the COPY with a
+ * unique violation, and with it the transaction. Symbols and days are validated by the caller (no tabs
+ * or backslashes), and the rows satisfy the table's checks.
+ *
+ * postgres.js 3.4 loses an error that PostgreSQL reports after the end of the COPY data: its writable
+ * never finishes and the query has already resolved. So the stream is not awaited; once the end of the
+ * data is on the wire (`_final` ran) a `select 1` follows, which fails when the COPY did.
+ */
+export async function copyNewPrices(connection: Sql, rows: PriceRow[], source: string): Promise<number> {
+  if (rows.length === 0) return 0;
+  const tail = `\t${copyText(source)}\n`;
+  let text = '';
+  for (const r of rows) {
+    text += `${r.symbol}\t${r.day}\t${r.open}\t${r.high}\t${r.low}\t${r.close}\t${r.volume === null ? '\\N' : r.volume}${tail}`;
+  }
+  const stream =
+    await connection`copy prices (symbol, day, open, high, low, close, volume, source) from stdin`.writable();
+  let streamError: unknown = null;
+  stream.on('error', (error) => {
+    streamError = error;
+  });
+  const dataSent = new Promise<void>((resolve) => {
+    const final = stream._final.bind(stream);
+    stream._final = (callback) => {
+      final(callback);
+      resolve();
+    };
+  });
+  stream.end(text);
+  await dataSent;
+  try {
+    await connection`select 1`;
+  } catch (error) {
+    throw new CopyFailedError(
+      `COPY into prices failed (${(error as Error).message}): most likely another writer stored some of the same days meanwhile`,
+      { cause: streamError ?? error },
+    );
+  }
+  return rows.length;
 }
 
 export type SymbolSummary = {

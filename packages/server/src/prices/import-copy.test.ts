@@ -1,0 +1,167 @@
+import { asc } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../db/client.ts';
+import * as schema from '../db/schema.ts';
+import { prices } from '../db/schema.ts';
+import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
+import { generateCandles, tempDir, toCsv } from '../test/price-csv.ts';
+import { type ImportReport, importPrices } from './import.ts';
+
+async function storedRows(db: Database) {
+  return db
+    .select({
+      symbol: prices.symbol,
+      day: prices.day,
+      open: prices.open,
+      high: prices.high,
+      low: prices.low,
+      close: prices.close,
+      volume: prices.volume,
+      source: prices.source,
+    })
+    .from(prices)
+    .orderBy(asc(prices.symbol), asc(prices.day));
+}
+
+/**
+ * On PostgreSQL, importPrices writes rows of symbols with no stored day with COPY. A Database that
+ * createDb did not make (a bare drizzle over its own pool) takes the upsert-only path: both must give
+ * the same reports and the same table.
+ */
+describe.runIf(testEngine === 'postgres')('importPrices: the PostgreSQL COPY path', () => {
+  let testDb: TestDb;
+  let copying: Database;
+  let upsertOnly: Database;
+  let pool: postgres.Sql | undefined;
+  const files = tempDir();
+  beforeAll(async () => {
+    testDb = await createTestDb();
+    copying = testDb.db;
+    pool = postgres(testDb.url ?? '', { max: 2, onnotice: () => {} });
+    upsertOnly = drizzle({ client: pool, schema });
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await testDb?.close();
+    files.cleanup();
+  });
+
+  const eth = generateCandles('ETH-USD', '2022-01-01', 60, 11);
+  const btc = generateCandles('BTC-USD', '2022-01-05', 45, 12);
+  const sol = generateCandles('SOL-USD', '2022-02-01', 30, 13).map((r, i) => ({
+    ...r,
+    volume: i % 3 ? r.volume : null,
+  }));
+  const revisedEth = eth.map((r, i) => (i === 7 || i === 40 ? { ...r, close: r.close * 1.02 } : r));
+  const seed = files.write('seed.csv', toCsv(eth.slice(0, 50), 'plain-with-symbol'));
+  const mixed = files.write('mixed.csv', toCsv([...btc, ...revisedEth, ...sol], 'plain-with-symbol'));
+  const badLines = toCsv([...btc, ...sol], 'plain-with-symbol')
+    .trimEnd()
+    .split('\n');
+  badLines[60] = badLines[60]?.replace(/,[^,]+$/, ',-5') ?? '';
+  const bad = files.write('bad.csv', `${badLines.join('\n')}\n`);
+  // a source with COPY text-format metacharacters
+  const source = 'file:odd\tname\\with\nescapes';
+
+  async function scenario(db: Database) {
+    await db.delete(prices);
+    const reports: (ImportReport | string)[] = [];
+    const run = async (file: string) => {
+      const report = await importPrices(db, file, { source, batchSize: 20 }).catch(
+        (e: unknown) => `${(e as Error).name}: ${(e as Error).message}`,
+      );
+      reports.push(report);
+      return storedRows(db);
+    };
+    const tables = [
+      await run(seed), // ETH-USD new
+      await run(mixed), // ETH-USD stored (2 changed closes, 10 new days); BTC-USD and SOL-USD new
+      await run(mixed), // re-import: nothing changes
+      await run(bad), // a bad row mid-file: nothing written
+    ];
+    return { reports, tables };
+  }
+
+  it('gives the same reports and rows as the upsert-only path', async () => {
+    const viaCopy = await scenario(copying);
+    const viaUpsert = await scenario(upsertOnly);
+    expect(viaCopy).toEqual(viaUpsert);
+
+    const [seeded, mixedReport, again, failed] = viaCopy.reports;
+    expect(seeded).toMatchObject({ inserted: 50, updated: 0, unchanged: 0 });
+    expect(mixedReport).toMatchObject({ inserted: 10 + 45 + 30, updated: 2, unchanged: 48 });
+    expect((mixedReport as ImportReport).changes.map((c) => c.day)).toEqual(['2022-01-08', '2022-02-10']);
+    expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 60 + 45 + 30 });
+    expect(failed).toMatch(/^PriceImportError: line 61: volume must not be negative/);
+    const [, afterMixed, afterAgain, afterBad] = viaCopy.tables;
+    expect(afterMixed).toEqual(
+      [...btc, ...revisedEth, ...sol]
+        .map((r) => ({ ...r, source }))
+        .sort((a, b) => (a.symbol === b.symbol ? (a.day < b.day ? -1 : 1) : a.symbol < b.symbol ? -1 : 1)),
+    );
+    expect(afterAgain).toEqual(afterMixed);
+    expect(afterBad).toEqual(afterMixed);
+  });
+
+  it('rolls back rows copied before a late bad row', async () => {
+    await copying.delete(prices);
+    const error = await importPrices(copying, bad, { batchSize: 10 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(await storedRows(copying)).toEqual([]);
+  });
+
+  it('lets two concurrent imports of the same new symbol both succeed', async () => {
+    await copying.delete(prices);
+    const file = files.write('concurrent.csv', toCsv(btc, 'plain-with-symbol'));
+    const reports = await Promise.all([
+      importPrices(copying, file, { batchSize: 10 }),
+      importPrices(copying, file, { batchSize: 10 }),
+    ]);
+    expect(reports.map((r) => [r.inserted, r.unchanged]).sort()).toEqual([
+      [0, 45],
+      [45, 0],
+    ]);
+    expect((await storedRows(copying)).length).toBe(45);
+  });
+
+  it('fails cleanly when a concurrent writer stores a copied day first', async () => {
+    await copying.delete(prices);
+    const file = files.write('raced.csv', toCsv(btc, 'plain-with-symbol'));
+    const other = await (pool as postgres.Sql).reserve();
+    try {
+      // A writer that takes no advisory lock (the upsert path) holds an uncommitted row of BTC-USD.
+      await other`begin`;
+      await other`insert into prices (symbol, day, open, high, low, close, volume, source)
+        values ('BTC-USD', ${btc[20]?.day ?? ''}, 1, 1, 1, 1, null, 'other')`;
+      const importing = importPrices(copying, file, { batchSize: 10 }).catch((e: unknown) => e);
+      // wait until the import's COPY waits on that row, then commit it
+      for (let i = 0; i < 200; i++) {
+        const [row] = await (pool as postgres.Sql)`
+          select count(*)::int as n from pg_stat_activity
+          where wait_event_type = 'Lock' and query ilike 'copy prices%'`;
+        if (row?.n) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await other`commit`;
+      const error = await importing;
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(/COPY into prices failed/);
+    } finally {
+      other.release();
+    }
+    expect(await storedRows(copying)).toEqual([
+      {
+        symbol: 'BTC-USD',
+        day: btc[20]?.day,
+        open: 1,
+        high: 1,
+        low: 1,
+        close: 1,
+        volume: null,
+        source: 'other',
+      },
+    ]);
+  });
+});
