@@ -126,7 +126,7 @@ export default function ForecastDetailPage({ id }: { id: number }) {
               {t('detail.accuracyBody', {
                 n: accuracy.n,
                 mae: money(accuracy.mae),
-                mape: percent(accuracy.mape, 1),
+                mape: percent(accuracy.mape / 100, 1),
                 c80: percent(accuracy.coverage80),
                 c95: percent(accuracy.coverage95),
               })}

@@ -129,7 +129,7 @@ export const showCommand: Command = {
     const a = row.accuracy;
     console.log(
       a
-        ? `Accuracy over ${a.n} day(s): MAE ${money(a.mae)}, MAPE ${(a.mape * 100).toFixed(2)}%, inside 80% band ${(a.coverage80 * 100).toFixed(0)}%, inside 95% band ${(a.coverage95 * 100).toFixed(0)}%`
+        ? `Accuracy over ${a.n} day(s): MAE ${money(a.mae)}, MAPE ${a.mape.toFixed(2)}%, inside 80% band ${(a.coverage80 * 100).toFixed(0)}%, inside 95% band ${(a.coverage95 * 100).toFixed(0)}%`
         : 'No actual prices stored for these days yet.',
     );
   },

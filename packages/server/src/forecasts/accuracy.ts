@@ -10,6 +10,7 @@ export type ActualVsForecast = {
   inside95: boolean;
 };
 
+/** `mape` in percent (0–100), like the backtest metrics; coverages are fractions (0–1), likewise. */
 export type Accuracy = { n: number; mae: number; mape: number; coverage80: number; coverage95: number };
 
 /** Pairs each forecast day that has a stored close with it, and summarises how the forecast did. */
@@ -39,7 +40,7 @@ export function compareWithActuals(
     accuracy: {
       n,
       mae: mean((a) => Math.abs(a.error)),
-      mape: mean((a) => Math.abs(a.error) / a.actual),
+      mape: 100 * mean((a) => Math.abs(a.error) / a.actual),
       coverage80: mean((a) => (a.inside80 ? 1 : 0)),
       coverage95: mean((a) => (a.inside95 ? 1 : 0)),
     },

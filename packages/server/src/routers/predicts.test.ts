@@ -160,6 +160,8 @@ describe(`predicts.* and models.* (${testEngine})`, () => {
     const mae = after.actuals.reduce((s, a) => s + Math.abs(a.error), 0) / 3;
     expect(after.accuracy?.n).toBe(3);
     expect(after.accuracy?.mae).toBeCloseTo(mae, 9);
+    const mape = (100 * after.actuals.reduce((s, a) => s + Math.abs(a.error) / a.actual, 0)) / 3;
+    expect(after.accuracy?.mape).toBeCloseTo(mape, 9); // percent, like the backtest metrics
   });
 
   it('the list paginates newest first without duplicates or gaps while rows are inserted', async () => {
