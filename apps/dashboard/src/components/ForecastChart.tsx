@@ -1,3 +1,4 @@
+import type { RouterOutputs } from '@ethcast/client';
 import {
   ColorType,
   createChart,
@@ -14,14 +15,7 @@ import {
 import { useEffect, useRef } from 'react';
 import { useI18n } from '../i18n.tsx';
 
-export type ChartBandPoint = {
-  day: string;
-  value: number;
-  lower80: number;
-  upper80: number;
-  lower95: number;
-  upper95: number;
-};
+export type ChartBandPoint = RouterOutputs['predicts']['byId']['points'][number];
 
 type Props = {
   closes: { day: string; close: number }[];

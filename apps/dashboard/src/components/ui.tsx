@@ -205,3 +205,23 @@ export class ErrorBoundary extends Component<{ children: ReactNode; resetKey: st
     return <ErrorState error={this.state.error} onRetry={() => window.location.reload()} />;
   }
 }
+
+/** "Load more" for an infinite list; hidden when there is nothing more. */
+export function LoadMore({
+  query,
+}: {
+  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => Promise<unknown> };
+}) {
+  const { t } = useI18n();
+  if (!query.hasNextPage) return null;
+  return (
+    <button
+      type="button"
+      className="button secondary"
+      onClick={() => void query.fetchNextPage()}
+      disabled={query.isFetchingNextPage}
+    >
+      {query.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
+    </button>
+  );
+}

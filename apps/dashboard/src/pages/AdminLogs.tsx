@@ -8,6 +8,7 @@ import {
   Field,
   FormError,
   Loading,
+  LoadMore,
   Notice,
   PageHeader,
 } from '../components/ui.tsx';
@@ -188,16 +189,7 @@ export function AdminLogsPage() {
           </table>
         </div>
       )}
-      {logs.hasNextPage && (
-        <button
-          type="button"
-          className="button secondary"
-          onClick={() => void logs.fetchNextPage()}
-          disabled={logs.isFetchingNextPage}
-        >
-          {logs.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
-        </button>
-      )}
+      <LoadMore query={logs} />
       <ConfirmDialog
         open={toDelete !== null}
         title={toDelete ? t('logs.deleteRow', { id: toDelete.id }) : ''}

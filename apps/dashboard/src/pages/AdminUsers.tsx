@@ -2,7 +2,7 @@ import type { RouterOutputs } from '@ethcast/client';
 import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { client, queryClient, trpc } from '../api.ts';
-import { ConfirmDialog, ErrorState, Loading, Notice, PageHeader } from '../components/ui.tsx';
+import { ConfirmDialog, ErrorState, Loading, LoadMore, Notice, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n.tsx';
 import type { Me } from '../session.ts';
 
@@ -132,16 +132,7 @@ export function AdminUsersPage({ me }: { me: Me }) {
           </table>
         </div>
       )}
-      {users.hasNextPage && (
-        <button
-          type="button"
-          className="button secondary"
-          onClick={() => void users.fetchNextPage()}
-          disabled={users.isFetchingNextPage}
-        >
-          {users.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
-        </button>
-      )}
+      <LoadMore query={users} />
       <ConfirmDialog
         open={toDelete !== null}
         title={toDelete ? t('admin.deleteUser', { name: toDelete.username }) : ''}
