@@ -4,23 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { prices } from '../db/schema.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
-import { type CsvLayout, generateCandles, tempDir, toCsv } from '../test/price-csv.ts';
+import { type CsvLayout, generateCandles, storedPrices, tempDir, toCsv } from '../test/price-csv.ts';
 import { importPrices, PriceImportError } from './import.ts';
-
-async function storedRows(db: Database) {
-  return db
-    .select({
-      symbol: prices.symbol,
-      day: prices.day,
-      open: prices.open,
-      high: prices.high,
-      low: prices.low,
-      close: prices.close,
-      volume: prices.volume,
-    })
-    .from(prices)
-    .orderBy(asc(prices.symbol), asc(prices.day));
-}
 
 describe(`importPrices (${testEngine})`, () => {
   let testDb: TestDb;
@@ -63,7 +48,7 @@ describe(`importPrices (${testEngine})`, () => {
       missingDays: 0,
       badRows: [],
     });
-    expect(await storedRows(db)).toEqual(rows);
+    expect(await storedPrices(db)).toEqual(rows);
   });
 
   it('imports a multi-symbol file and reports each symbol', async () => {
@@ -91,7 +76,7 @@ describe(`importPrices (${testEngine})`, () => {
       },
     ]);
     expect(report).toMatchObject({ firstDay: '2021-01-01', lastDay: '2021-01-30', missingDays: 2 });
-    expect(await storedRows(db)).toEqual([...btc, ...eth]);
+    expect(await storedPrices(db)).toEqual([...btc, ...eth]);
   });
 
   it('changes nothing when the same file is imported again', async () => {
@@ -124,7 +109,7 @@ describe(`importPrices (${testEngine})`, () => {
       { symbol: 'ETH-USD', day: '2022-03-04', oldClose: rows[3]?.close, newClose: revised[3]?.close },
       { symbol: 'ETH-USD', day: '2022-03-11', oldClose: rows[10]?.close, newClose: revised[10]?.close },
     ]);
-    expect(await storedRows(db)).toEqual([...revised, ...extra]);
+    expect(await storedPrices(db)).toEqual([...revised, ...extra]);
   });
 
   const header = 'date,open,high,low,close,volume';
@@ -145,7 +130,7 @@ describe(`importPrices (${testEngine})`, () => {
     await importPrices(db, files.write('seed.csv', `${header}\n${good('2020-12-31')}\n`), {
       symbol: 'ETH-USD',
     });
-    const before = await storedRows(db);
+    const before = await storedPrices(db);
     const text = [header, good('2021-01-01'), good('2021-01-02'), '', bad, good('2021-01-06')].join('\n');
     const error = await importPrices(db, files.write('bad.csv', text), { symbol: 'ETH-USD' }).catch(
       (e: unknown) => e,
@@ -155,7 +140,7 @@ describe(`importPrices (${testEngine})`, () => {
     expect((error as PriceImportError).message).toMatch(reason);
     expect((error as PriceImportError).message).toContain('nothing was imported');
     expect((error as PriceImportError).badRows[0]?.line).toBe(5);
-    expect(await storedRows(db)).toEqual(before);
+    expect(await storedPrices(db)).toEqual(before);
   });
 
   it('rolls back batches already written when a late row is bad', async () => {
@@ -174,7 +159,7 @@ describe(`importPrices (${testEngine})`, () => {
       { line: 902, reason: 'close must be a positive number (got 0)' },
       { line: 952, reason: 'unparseable date "2018-13-01"' },
     ]);
-    expect(await storedRows(db)).toEqual([]);
+    expect(await storedPrices(db)).toEqual([]);
   });
 
   it('with skipBad writes the good rows and lists the bad ones', async () => {
@@ -202,7 +187,7 @@ describe(`importPrices (${testEngine})`, () => {
         { line: 5, reason: 'duplicate day 2021-01-03 for ETH-USD in this file' },
       ],
     });
-    expect((await storedRows(db)).map((r) => r.day)).toEqual(['2021-01-01', '2021-01-03', '2021-01-05']);
+    expect((await storedPrices(db)).map((r) => r.day)).toEqual(['2021-01-01', '2021-01-03', '2021-01-05']);
   });
 
   it('reads a stream, and rejects files it cannot use with one clear message', async () => {
@@ -233,7 +218,7 @@ describe(`importPrices (${testEngine})`, () => {
         symbol: 'ETH-USD',
       }),
     ).rejects.toThrow(/line 2: timestamp "1704070800000" is not 00:00 UTC/);
-    expect((await storedRows(db)).length).toBe(5);
+    expect((await storedPrices(db)).length).toBe(5);
   });
 
   it('reads CRLF line endings and a byte-order mark', async () => {
@@ -241,7 +226,7 @@ describe(`importPrices (${testEngine})`, () => {
     const text = `\uFEFF${toCsv(rows, 'yahoo').replace(/\n/g, '\r\n')}`;
     const report = await importPrices(db, files.write('crlf.csv', text), { symbol: 'ETH-USD' });
     expect(report).toMatchObject({ format: 'yahoo', inserted: 3 });
-    expect(await storedRows(db)).toEqual(rows);
+    expect(await storedPrices(db)).toEqual(rows);
   });
 
   it('reports progress with bytes read of the file size', async () => {

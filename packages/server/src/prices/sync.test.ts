@@ -1,9 +1,8 @@
-import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PriceRow } from '../db/queries/prices.ts';
 import { prices } from '../db/schema.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
-import { generateCandles } from '../test/price-csv.ts';
+import { generateCandles, storedPrices } from '../test/price-csv.ts';
 import { type ReplayResponse, startReplayServer } from '../test/replay-server.ts';
 import { dayNumber } from './day.ts';
 import { SyncError, syncPrices } from './sync.ts';
@@ -24,19 +23,7 @@ describe(`syncPrices against a replayed exchange (${testEngine})`, () => {
   const history = generateCandles('ETH-USD', '2023-03-03', 400, 21);
   const now = new Date('2024-03-15T12:00:00Z');
   const byDay = (from: string, to: string) => history.filter((r) => r.day >= from && r.day <= to);
-  const stored = () =>
-    testDb.db
-      .select({
-        symbol: prices.symbol,
-        day: prices.day,
-        open: prices.open,
-        high: prices.high,
-        low: prices.low,
-        close: prices.close,
-        volume: prices.volume,
-      })
-      .from(prices)
-      .orderBy(asc(prices.day));
+  const stored = () => storedPrices(testDb.db);
 
   beforeAll(async () => {
     testDb = await createTestDb();

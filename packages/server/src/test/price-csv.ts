@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { asc } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
 import type { PriceRow } from '../db/queries/prices.ts';
+import { prices } from '../db/schema.ts';
 import { dayFromNumber, dayNumber } from '../prices/day.ts';
 
 /**
@@ -114,4 +117,20 @@ export function tempDir(prefix = 'ethcast-prices-') {
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** Every stored candle, ordered by symbol and day: what tests compare imports and syncs against. */
+export function storedPrices(db: Database) {
+  return db
+    .select({
+      symbol: prices.symbol,
+      day: prices.day,
+      open: prices.open,
+      high: prices.high,
+      low: prices.low,
+      close: prices.close,
+      volume: prices.volume,
+    })
+    .from(prices)
+    .orderBy(asc(prices.symbol), asc(prices.day));
 }
