@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   createActor,
   seedPrices,
@@ -11,10 +9,7 @@ import {
   testServices,
 } from '@ethcast/server/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const scriptsDir = fileURLToPath(new URL('..', import.meta.url));
-
-type Run = { code: number | null; stdout: string; stderr: string };
+import { runCli } from './test/run-cli.ts';
 
 describe('ethcast CLI', () => {
   let server: TestServer;
@@ -28,30 +23,11 @@ describe('ethcast CLI', () => {
     if (home) await rm(home, { recursive: true, force: true });
   });
 
-  function cli(args: string[], stdin = '', env: Record<string, string> = {}): Promise<Run> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-        cwd: scriptsDir,
-        env: {
-          PATH: process.env.PATH ?? '',
-          ETHCAST_URL: server.url,
-          ETHCAST_CONFIG: join(home, 'config.json'),
-          NODE_ENV: 'test',
-          ...env,
-        },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => {
-        stdout += d;
-      });
-      child.stderr.on('data', (d) => {
-        stderr += d;
-      });
-      child.stdin.end(stdin);
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  const cli = (args: string[], stdin = '', env: Record<string, string> = {}) =>
+    runCli(args, {
+      stdin,
+      env: { ETHCAST_URL: server.url, ETHCAST_CONFIG: join(home, 'config.json'), ...env },
     });
-  }
 
   it('prints health', async () => {
     const run = await cli(['health']);

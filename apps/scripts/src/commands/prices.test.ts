@@ -1,31 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli as runCliProcess } from '../test/run-cli.ts';
 
-const scriptsDir = fileURLToPath(new URL('../..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'ethcast-cli-prices-'));
 // An embedded database of its own: the CLI opens and migrates it like the server would.
 const dataDir = join(work, 'pglite');
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd: scriptsDir,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: dataDir, INIT_CWD: work },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const runCli = (args: string[]) => runCliProcess(args, { env: { DATABASE_URL: dataDir, INIT_CWD: work } });
 
 describe('pnpm ethcast prices:*', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
