@@ -1,4 +1,4 @@
-import { ForecastError, type ModelInfo } from '@ethcast/forecast';
+import { ForecastError, type ModelInfo, type ModelRegistry } from '@ethcast/forecast';
 import { TRPCError } from '@trpc/server';
 import { actions } from '../auth/actions.ts';
 import type { Services, SessionUser } from '../context.ts';
@@ -37,9 +37,10 @@ export async function createPrediction(
     throw error;
   };
 
+  let registry: ModelRegistry;
   let info: ModelInfo;
   try {
-    const registry = await services.models();
+    registry = await services.models();
     info = input.model ? registry.get(input.symbol, input.model) : registry.defaultModel(input.symbol);
   } catch (error) {
     if (error instanceof ForecastError && error.code === 'UNKNOWN_MODEL') {
@@ -76,9 +77,8 @@ export async function createPrediction(
     );
   }
 
-  let result: Awaited<ReturnType<Awaited<ReturnType<Services['models']>>['forecast']>>;
+  let result: Awaited<ReturnType<ModelRegistry['forecast']>>;
   try {
-    const registry = await services.models();
     result = await registry.forecast({
       symbol: input.symbol,
       model: info.name,
