@@ -8,7 +8,7 @@ export type {
 export { backtest, pickDefault } from './backtest/run-backtest.ts';
 export type { ScoredForecast, WalkForwardOptions } from './backtest/walk-forward.ts';
 export { walkForward } from './backtest/walk-forward.ts';
-export { addDays } from './data/days.ts';
+export { addDays, DAY_MS, parseDayMs } from './data/days.ts';
 export { parsePriceCsv } from './data/parse-price-csv.ts';
 export { validateHistory } from './data/validate-history.ts';
 export type { ForecastErrorCode } from './errors.ts';
