@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import type { Context } from './context.ts';
+import { transformer } from './transformer.ts';
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -27,7 +27,7 @@ function inputErrorSummary(error: ZodError): {
 }
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   // Never send stack traces, whatever NODE_ENV says.
   isDev: false,
   errorFormatter({ shape, error }) {
