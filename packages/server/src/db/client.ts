@@ -132,5 +132,26 @@ export async function queryRows<T extends Record<string, unknown>>(
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
+const preparedQueries = new WeakMap<Database, Map<string, unknown>>();
+
+/**
+ * A query built once per database and reused: for the per-request hot paths (the session lookup, the
+ * forecast list), drizzle then skips rebuilding the SQL on every call, and postgres.js reuses the server-side
+ * prepared statement. `key` must identify the query's shape; parameters are `sql.placeholder`s.
+ */
+export function preparedQuery<T>(db: Database, key: string, build: (db: Database) => T): T {
+  let queries = preparedQueries.get(db);
+  if (!queries) {
+    queries = new Map();
+    preparedQueries.set(db, queries);
+  }
+  let query = queries.get(key) as T | undefined;
+  if (query === undefined) {
+    query = build(db);
+    queries.set(key, query);
+  }
+  return query;
+}
+
 /** A database or an open transaction: queries that must join a caller's transaction take this. */
 export type Executor = Pick<Database, 'insert' | 'select' | 'update' | 'delete' | 'execute'>;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull, ne } from 'drizzle-orm';
+import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { Session } from '../../context.ts';
-import type { Database, Executor } from '../client.ts';
+import { type Database, type Executor, preparedQuery } from '../client.ts';
 import { sessions, users } from '../schema.ts';
 
 export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
@@ -24,27 +24,40 @@ export async function createSession(
   return { token, expiresAt, id: row.id };
 }
 
-/** The live (unexpired, unrevoked) session for a token, with its user; null otherwise. */
+const sessionByTokenHash = (db: Database) =>
+  preparedQuery(db, 'sessionByTokenHash', (database) =>
+    database
+      .select({
+        id: sessions.id,
+        expiresAt: sessions.expiresAt,
+        userId: users.id,
+        username: users.username,
+        role: users.role,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(
+        and(
+          eq(sessions.tokenHash, sql.placeholder('tokenHash')),
+          isNull(sessions.revokedAt),
+          gt(sessions.expiresAt, sql.placeholder('now')),
+        ),
+      )
+      .limit(1)
+      .prepare('session_by_token_hash'),
+  );
+
+/**
+ * The live (unexpired, unrevoked) session for a token, with its user; null otherwise. Runs on every
+ * authenticated request, so the query is prepared once per database.
+ */
 export async function findSessionByToken(db: Database, token: string): Promise<Session | null> {
   if (token.length < 20 || token.length > 200) return null;
-  const [row] = await db
-    .select({
-      id: sessions.id,
-      expiresAt: sessions.expiresAt,
-      userId: users.id,
-      username: users.username,
-      role: users.role,
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(
-      and(
-        eq(sessions.tokenHash, hashToken(token)),
-        isNull(sessions.revokedAt),
-        gt(sessions.expiresAt, new Date()),
-      ),
-    )
-    .limit(1);
+  const [row] = await sessionByTokenHash(db).execute({
+    tokenHash: hashToken(token),
+    // placeholders skip the column's Date encoding: pass the timestamp as text
+    now: new Date().toISOString(),
+  });
   if (!row) return null;
   return {
     id: row.id,
