@@ -94,6 +94,11 @@ export const predict = pgTable(
     forecast: text('forecast'),
     /** the points: [{ day, value, lower80, upper80, lower95, upper95 }] — immutable once stored */
     forecastResult: jsonb('forecast_result').$type<StoredForecastPoint[]>(),
+    /**
+     * The last point, kept by PostgreSQL itself (a stored generated column): forecast lists show only
+     * this, and reading it from here skips decompressing the whole forecast_result of every listed row.
+     */
+    lastPoint: jsonb('last_point').$type<StoredForecastPoint>().generatedAlwaysAs(sql`forecast_result -> -1`),
     model: varchar('model', { length: 100 }),
     // Nullable: rows migrated from the legacy backend have none of these.
     symbol: varchar('symbol', { length: 21 }),

@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { actions } from '../auth/actions.ts';
 import type { Services, SessionUser } from '../context.ts';
 import { writeLog } from '../db/queries/logs.ts';
-import { insertPrediction, type PredictionRow } from '../db/queries/predicts.ts';
+import { insertPredictionWithLog, type PredictionRow } from '../db/queries/predicts.ts';
 import { getRecentCloses } from '../db/queries/prices.ts';
 import type { StoredForecastPoint } from '../db/schema.ts';
 import { latestContiguous } from './history.ts';
@@ -19,7 +19,7 @@ export type CreatePredictionInput = {
 };
 
 /**
- * Runs a forecast on the latest stored prices and stores it with its log row in one transaction.
+ * Runs a forecast on the latest stored prices and stores it with its log row in one statement.
  * Every failure after input validation is logged as "predict failed with model X" for the user.
  */
 export async function createPrediction(
@@ -96,8 +96,9 @@ export async function createPrediction(
   }
 
   const points: StoredForecastPoint[] = result.points.map((p) => ({ ...p }));
-  return services.db.transaction(async (tx) => {
-    const row = await insertPrediction(tx, {
+  return insertPredictionWithLog(
+    services.db,
+    {
       userId: user.id,
       username: user.username,
       symbol: input.symbol,
@@ -108,14 +109,9 @@ export async function createPrediction(
       note: input.note ?? null,
       summary: summarise(input.symbol, result.model.name, points),
       points,
-    });
-    await writeLog(tx, {
-      userId: user.id,
-      username: user.username,
-      action: actions.predictSuccess(result.model.name),
-    });
-    return row;
-  });
+    },
+    { action: actions.predictSuccess(result.model.name) },
+  );
 }
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -56,6 +56,14 @@ describe(`predicts.* and models.* (${testEngine})`, () => {
       dataThrough: LAST_DAY,
     });
     expect(row.points).toHaveLength(7);
+    expect(row.date).toBeInstanceOf(Date);
+    expect(row.note).toBe('first try');
+    // the row as stored equals the row returned (one statement inserts it and its log row)
+    expect(await owner.caller.predicts.byId({ id: row.id })).toMatchObject({
+      id: row.id,
+      date: row.date,
+      points: row.points,
+    });
     const first = row.points?.[0];
     expect(first?.day).toBe(dayFromNumber((dayNumber(LAST_DAY) ?? 0) + 1));
     for (const p of row.points ?? []) {
@@ -72,6 +80,7 @@ describe(`predicts.* and models.* (${testEngine})`, () => {
       .where(eq(logs.action, 'predict success with model naive'));
     expect(logRows).toHaveLength(1);
     expect(logRows[0]?.userId).toBe(owner.user.id);
+    expect(logRows[0]?.usernameLog).toBe('owner');
   });
 
   it('create without a model uses the symbol default', async () => {

@@ -1,6 +1,7 @@
 import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
-import type { Database, Executor } from '../client.ts';
-import { predict, type StoredForecastPoint } from '../schema.ts';
+import { clip } from '../../auth/actions.ts';
+import { type Database, type Executor, preparedQuery } from '../client.ts';
+import { logs, predict, type StoredForecastPoint } from '../schema.ts';
 
 const summaryColumns = {
   id: predict.id,
@@ -46,22 +47,40 @@ export type NewPrediction = {
   points: StoredForecastPoint[];
 };
 
-export async function insertPrediction(db: Executor, values: NewPrediction): Promise<PredictionRow> {
-  const [row] = await db
-    .insert(predict)
-    .values({
-      userId: values.userId,
-      usernamePredict: values.username,
-      symbol: values.symbol,
-      model: values.model,
-      modelVersion: values.modelVersion,
-      days: values.days,
-      dataThrough: values.dataThrough,
-      note: values.note,
-      forecast: values.summary,
-      forecastResult: values.points,
-    })
-    .returning(predictionColumns);
+/**
+ * Stores a forecast and its log row in one statement (the log insert is a data-modifying CTE): atomic
+ * without an explicit transaction, and one round trip instead of four (begin, two inserts, commit).
+ * If the log insert fails, so does the statement, and no forecast is stored.
+ */
+export async function insertPredictionWithLog(
+  db: Database,
+  values: NewPrediction,
+  log: { action: string },
+): Promise<PredictionRow> {
+  const inserted = db.$with('inserted').as(
+    db
+      .insert(predict)
+      .values({
+        userId: values.userId,
+        usernamePredict: values.username,
+        symbol: values.symbol,
+        model: values.model,
+        modelVersion: values.modelVersion,
+        days: values.days,
+        dataThrough: values.dataThrough,
+        note: values.note,
+        forecast: values.summary,
+        forecastResult: values.points,
+      })
+      .returning(predictionColumns),
+  );
+  const logged = db.$with('logged').as(
+    db
+      .insert(logs)
+      .values({ userId: values.userId, usernameLog: clip(values.username), action: clip(log.action) })
+      .returning({ id: logs.id }),
+  );
+  const [row] = await db.with(inserted, logged).select().from(inserted);
   if (!row) throw new Error('predict insert returned no row');
   return row;
 }
@@ -74,25 +93,44 @@ export type ListPredictionsArgs = {
   model?: string;
 };
 
+/** The list query for one combination of filters, built and prepared once per database. */
+function listQuery(db: Database, args: ListPredictionsArgs) {
+  const shape = {
+    cursor: args.cursor !== undefined,
+    userId: args.userId !== undefined,
+    symbol: !!args.symbol,
+    model: !!args.model,
+  };
+  const key = `listPredictions:${Object.values(shape).map(Number).join('')}`;
+  return preparedQuery(db, key, (database) => {
+    const conditions: SQL[] = [];
+    if (shape.cursor) conditions.push(lt(predict.id, sql.placeholder('cursor')));
+    if (shape.userId) conditions.push(eq(predict.userId, sql.placeholder('userId')));
+    if (shape.symbol) conditions.push(eq(predict.symbol, sql.placeholder('symbol')));
+    if (shape.model) conditions.push(eq(predict.model, sql.placeholder('model')));
+    return database
+      .select({ ...summaryColumns, lastPoint: predict.lastPoint })
+      .from(predict)
+      .where(and(...conditions))
+      .orderBy(desc(predict.id))
+      .limit(sql.placeholder('limit'))
+      .prepare(key.replace(':', '_'));
+  });
+}
+
 /**
  * Newest first, keyset-paginated on id (index predict_user_id_id_idx, or the primary key for all users).
- * A page carries each forecast's last point, not all of them: the detail view loads the rest.
+ * A page carries each forecast's last point (the stored generated column), not all of them: the detail
+ * view loads the rest.
  */
 export async function listPredictions(db: Database, args: ListPredictionsArgs) {
-  const conditions: SQL[] = [];
-  if (args.cursor !== undefined) conditions.push(lt(predict.id, args.cursor));
-  if (args.userId !== undefined) conditions.push(eq(predict.userId, args.userId));
-  if (args.symbol) conditions.push(eq(predict.symbol, args.symbol));
-  if (args.model) conditions.push(eq(predict.model, args.model));
-  const rows = await db
-    .select({
-      ...summaryColumns,
-      lastPoint: sql<StoredForecastPoint | null>`${predict.forecastResult} -> -1`,
-    })
-    .from(predict)
-    .where(and(...conditions))
-    .orderBy(desc(predict.id))
-    .limit(args.limit + 1);
+  const rows = await listQuery(db, args).execute({
+    cursor: args.cursor,
+    userId: args.userId,
+    symbol: args.symbol,
+    model: args.model,
+    limit: args.limit + 1,
+  });
   const items = rows.slice(0, args.limit);
   return { items, nextCursor: rows.length > args.limit ? (items.at(-1)?.id ?? null) : null };
 }

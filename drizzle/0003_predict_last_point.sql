@@ -1,0 +1,1 @@
+ALTER TABLE "predict" ADD COLUMN "last_point" jsonb GENERATED ALWAYS AS (forecast_result -> -1) STORED;
