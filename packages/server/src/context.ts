@@ -1,6 +1,7 @@
 import type { ModelRegistry } from '@ethcast/forecast';
 import type { DbHandle } from './db/client.ts';
 import type { ServerConfig } from './env.ts';
+import type { ConcurrencyLimit } from './forecasts/concurrency-limit.ts';
 
 export type Role = 'user' | 'admin';
 export type SessionUser = { id: number; username: string; role: Role };
@@ -21,6 +22,8 @@ export type Services = {
   startedAt: Date;
   /** the model registry, loaded once per process on first use */
   models: () => Promise<ModelRegistry>;
+  /** bounds how many forecasts are created at once (the rest queue) */
+  predictSlots: ConcurrencyLimit;
 };
 
 export type Context = Services & {

@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       nodeEnv: 'development',
       bcryptCost: 12,
       demoAdmin: true,
+      predictConcurrency: 4,
     });
   });
 
@@ -22,6 +23,8 @@ describe('loadConfig', () => {
     [{ CORS_ORIGINS: 'https://a.example, not a url' }, /CORS_ORIGINS/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\/ URL/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV/],
+    [{ PREDICT_CONCURRENCY: '0' }, /PREDICT_CONCURRENCY/],
+    [{ PREDICT_CONCURRENCY: 'many' }, /^Invalid environment: PREDICT_CONCURRENCY must be a number$/],
   ])('rejects %o with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(EnvError);
     expect(() => loadConfig(env)).toThrow(message);

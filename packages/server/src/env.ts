@@ -60,6 +60,12 @@ const envSchema = z.object({
   DEMO_ADMIN: booleanString.optional(),
   COOKIE_SECURE: booleanString.optional(),
   MODELS_DIR: z.string().trim().min(1).optional(),
+  PREDICT_CONCURRENCY: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(1)
+    .max(64)
+    .default(4),
 });
 
 export type ServerConfig = {
@@ -82,6 +88,8 @@ export type ServerConfig = {
   cookieSecure: boolean;
   /** folder of shipped models (default: models/ in the repository) */
   modelsDir: string;
+  /** forecasts created at once per process; more wait their turn (see forecasts/concurrency-limit.ts) */
+  predictConcurrency: number;
 };
 
 export class EnvError extends Error {
@@ -116,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoAdmin: !production && (e.DEMO_ADMIN ?? e.DATABASE_URL === undefined),
     cookieSecure: e.COOKIE_SECURE ?? production,
     modelsDir: e.MODELS_DIR ?? modelsDir(),
+    predictConcurrency: e.PREDICT_CONCURRENCY,
   };
 }
 

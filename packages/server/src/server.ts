@@ -6,9 +6,13 @@ import type { DbHandle } from './db/client.ts';
 import { openDatabase } from './db/open.ts';
 import type { ServerConfig } from './env.ts';
 import { safeErrorSummary } from './errors.ts';
+import { ConcurrencyLimit } from './forecasts/concurrency-limit.ts';
 import { createHttpServer, type HttpOptions } from './http.ts';
 
 export const SERVER_VERSION: string = packageJson.version;
+
+/** Forecasts waiting for a slot beyond this are refused (TOO_MANY_REQUESTS) instead of piling up. */
+const PREDICT_QUEUE_LIMIT = 1000;
 
 export function createServices(config: ServerConfig, dbHandle: DbHandle): Services {
   return {
@@ -19,6 +23,7 @@ export function createServices(config: ServerConfig, dbHandle: DbHandle): Servic
     startedAt: new Date(),
     // loadRegistry caches per folder: every request after the first reuses the loaded models
     models: () => loadRegistry(config.modelsDir),
+    predictSlots: new ConcurrencyLimit(config.predictConcurrency, PREDICT_QUEUE_LIMIT),
   };
 }
 

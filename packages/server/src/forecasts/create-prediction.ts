@@ -6,6 +6,7 @@ import { writeLog } from '../db/queries/logs.ts';
 import { insertPredictionWithLog, type PredictionRow } from '../db/queries/predicts.ts';
 import { getRecentCloses } from '../db/queries/prices.ts';
 import type { StoredForecastPoint } from '../db/schema.ts';
+import { QueueFullError } from './concurrency-limit.ts';
 import { latestContiguous } from './history.ts';
 
 /** Closes every model looks at, at most: drift and the long-run volatility use a year of returns. */
@@ -20,23 +21,46 @@ export type CreatePredictionInput = {
 
 /**
  * Runs a forecast on the latest stored prices and stores it with its log row in one statement.
- * Every failure after input validation is logged as "predict failed with model X" for the user.
+ * Every failure after input validation is logged as "predict failed with model X" for the user. At most
+ * `PREDICT_CONCURRENCY` creates run at once per process; the others wait their turn (a bounded queue).
  */
 export async function createPrediction(
   services: Services,
   user: SessionUser,
   input: CreatePredictionInput,
 ): Promise<PredictionRow> {
-  const requested = input.model ?? 'default';
-  const fail = async (error: TRPCError): Promise<never> => {
+  const fail = failWith(services, user, input);
+  try {
+    return await services.predictSlots.run(() => create(services, user, input, fail));
+  } catch (error) {
+    if (!(error instanceof QueueFullError)) throw error;
+    return fail(
+      new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: 'The server is busy with other forecasts; try again in a moment',
+      }),
+    );
+  }
+}
+
+/** Logs "predict failed with model X" for the user, then throws the error. */
+const failWith =
+  (services: Services, user: SessionUser, input: CreatePredictionInput) =>
+  async (error: TRPCError): Promise<never> => {
     await writeLog(services.db, {
       userId: user.id,
       username: user.username,
-      action: actions.predictFailed(requested),
+      action: actions.predictFailed(input.model ?? 'default'),
     });
     throw error;
   };
 
+async function create(
+  services: Services,
+  user: SessionUser,
+  input: CreatePredictionInput,
+  fail: (error: TRPCError) => Promise<never>,
+): Promise<PredictionRow> {
   let registry: ModelRegistry;
   let info: ModelInfo;
   try {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Services } from '../context.ts';
 import { upsertPrices } from '../db/queries/prices.ts';
 import { logs, predict } from '../db/schema.ts';
+import { ConcurrencyLimit } from '../forecasts/concurrency-limit.ts';
 import { dayFromNumber, dayNumber } from '../prices/day.ts';
 import { type Actor, anonymousCaller, createActor, testServices } from '../test/actors.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
@@ -280,5 +281,46 @@ describe(`predicts.* and models.* (${testEngine})`, () => {
     expect(await services.db.select().from(predict)).toHaveLength(50);
     const success = await services.db.select().from(logs).where(sql`${logs.action} like 'predict success%'`);
     expect(success).toHaveLength(50);
+  });
+
+  it('creates run at most PREDICT_CONCURRENCY at a time, and a full queue is TOO_MANY_REQUESTS, logged', async () => {
+    class RecordingLimit extends ConcurrencyLimit {
+      peak = 0;
+      override run<T>(task: () => Promise<T>): Promise<T> {
+        return super.run(() => {
+          this.peak = Math.max(this.peak, this.running);
+          return task();
+        });
+      }
+    }
+    const limit = new RecordingLimit(2, 100);
+    services.predictSlots = limit;
+    const user = await createActor(services, 'queued');
+    const rows = await Promise.all(
+      Array.from({ length: 10 }, () => user.caller.predicts.create({ model: 'naive', days: 3 })),
+    );
+    expect(rows).toHaveLength(10);
+    expect(limit.peak).toBe(2);
+
+    services.predictSlots = new ConcurrencyLimit(1, 0);
+    const busy = await createActor(services, 'busy');
+    let release = () => {};
+    const slotHeld = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held = services.predictSlots.run(() => slotHeld);
+    const refused = await busy.caller.predicts.create({ model: 'naive', days: 3 }).catch((e: TRPCError) => e);
+    release();
+    await held;
+    expect((refused as TRPCError).code).toBe('TOO_MANY_REQUESTS');
+    expect((refused as TRPCError).message).toBe(
+      'The server is busy with other forecasts; try again in a moment',
+    );
+    const failed = await services.db
+      .select()
+      .from(logs)
+      .where(sql`${logs.userId} = ${busy.user.id} and ${logs.action} like 'predict%'`);
+    expect(failed.map((l) => l.action)).toEqual(['predict failed with model naive']);
+    expect(await busy.caller.predicts.create({ model: 'naive', days: 3 })).toMatchObject({ days: 3 });
   });
 });
