@@ -1,5 +1,5 @@
 import type { AppRouter } from '@ethcast/server/router';
-import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';
 
 export type { AppRouter, RouterInputs, RouterOutputs } from '@ethcast/server/router';
@@ -12,6 +12,11 @@ export type EthcastClientOptions = {
   getToken?: () => string | null | undefined | Promise<string | null | undefined>;
   fetch?: typeof globalThis.fetch;
   headers?: Record<string, string>;
+  /**
+   * Batch calls made in the same tick into one HTTP request (default true, as the dashboard wants);
+   * false sends one request per call.
+   */
+  batch?: boolean;
 };
 
 export type EthcastClient = TRPCClient<AppRouter>;
@@ -22,17 +27,16 @@ export function trpcUrl(url: string): string {
 
 /** A typed tRPC client for the Ethcast API. Creating one has no side effects and opens no connection. */
 export function createEthcastClient(options: EthcastClientOptions): EthcastClient {
+  const linkOptions = {
+    url: trpcUrl(options.url),
+    transformer: superjson,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    async headers() {
+      const token = await options.getToken?.();
+      return { ...options.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    },
+  };
   return createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({
-        url: trpcUrl(options.url),
-        transformer: superjson,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        async headers() {
-          const token = await options.getToken?.();
-          return { ...options.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
-        },
-      }),
-    ],
+    links: [options.batch === false ? httpLink(linkOptions) : httpBatchLink(linkOptions)],
   });
 }

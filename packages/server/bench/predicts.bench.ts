@@ -1,11 +1,13 @@
 /**
  * Predictions API on PostgreSQL, through HTTP with @ethcast/client:
  *  1. predicts.create latency with a warm model (default lstm), p50/p95;
- *  2. 50 concurrent predicts.create while health is polled: health latency during the burst;
+ *  2. bursts of 50 concurrent predicts.create (50 separate HTTP requests) while health is polled: health
+ *     latency during the bursts;
  *  3. predicts.list with 1,000,000 rows in the table: a page of 50, p50/p95, and the query plans.
  * Not a test: prints figures for docs/benchmarks.md.
  *
- *   pnpm tsx packages/server/bench/predicts.bench.ts [--model lstm] [--requests 200] [--base postgres://…/postgres]
+ *   pnpm tsx packages/server/bench/predicts.bench.ts [--model lstm] [--requests 200] [--bursts 5]
+ *     [--concurrency 4] [--rows 1000000] [--base postgres://…/postgres]
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -23,6 +25,9 @@ const { values } = parseArgs({
   options: {
     model: { type: 'string', default: 'lstm' },
     requests: { type: 'string', default: '200' },
+    bursts: { type: 'string', default: '5' },
+    /** PREDICT_CONCURRENCY of the server under test */
+    concurrency: { type: 'string', default: '4' },
     rows: { type: 'string', default: '1000000' },
     base: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
@@ -53,6 +58,7 @@ try {
     PORT: '0',
     LOG_LEVEL: 'silent',
     DATABASE_URL: url.toString(),
+    PREDICT_CONCURRENCY: values.concurrency,
   });
   const server = await startServer(config, { dbHandle: handle, logger: false });
   const actor = await createActor(server.services, 'bench_user');
@@ -71,24 +77,39 @@ try {
     `predicts.create (${values.model}, 30 days) over HTTP, ${latencies.length} sequential: p50 ${fmt(quantile(latencies, 0.5))}, p95 ${fmt(quantile(latencies, 0.95))}`,
   );
 
-  // 2. 50 concurrent creates while health is polled
+  // 2. bursts of 50 concurrent creates, each its own HTTP request, while health is polled
+  const burstClient = createEthcastClient({ url: server.url, getToken: () => actor.token, batch: false });
   const healthTimes: number[] = [];
-  let burstDone = false;
-  const poller = (async () => {
-    while (!burstDone) {
-      healthTimes.push((await timed(() => client.health.query()))[1]);
-      await new Promise((r) => setTimeout(r, 2));
-    }
-  })();
-  const [, burstMs] = await timed(() =>
-    Promise.all(
-      Array.from({ length: 50 }, () => client.predicts.create.mutate({ model: values.model, days: 30 })),
-    ),
+  const burstTimes: number[] = [];
+  const [before] = await queryRows<{ rows: number; logs: number }>(
+    handle.db,
+    sql`select (select count(*) from predict)::int as rows, (select count(*) from logs where action like 'predict success%')::int as logs`,
   );
-  burstDone = true;
-  await poller;
+  for (let b = 0; b < Number(values.bursts); b++) {
+    let burstDone = false;
+    const poller = (async () => {
+      while (!burstDone) {
+        healthTimes.push((await timed(() => client.health.query()))[1]);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    const [, burstMs] = await timed(() =>
+      Promise.all(
+        Array.from({ length: 50 }, () =>
+          burstClient.predicts.create.mutate({ model: values.model, days: 30 }),
+        ),
+      ),
+    );
+    burstTimes.push(burstMs);
+    burstDone = true;
+    await poller;
+  }
+  const [after] = await queryRows<{ rows: number; logs: number }>(
+    handle.db,
+    sql`select (select count(*) from predict)::int as rows, (select count(*) from logs where action like 'predict success%')::int as logs`,
+  );
   console.log(
-    `50 concurrent predicts.create: all done in ${fmt(burstMs)}; health during the burst (${healthTimes.length} calls): p50 ${fmt(quantile(healthTimes, 0.5))}, max ${fmt(Math.max(...healthTimes))}`,
+    `${values.bursts} bursts of 50 concurrent predicts.create (PREDICT_CONCURRENCY=${values.concurrency}): +${(after?.rows ?? 0) - (before?.rows ?? 0)} rows, +${(after?.logs ?? 0) - (before?.logs ?? 0)} log rows; a burst takes p50 ${fmt(quantile(burstTimes, 0.5))}; health during the bursts (${healthTimes.length} calls): p50 ${fmt(quantile(healthTimes, 0.5))}, p95 ${fmt(quantile(healthTimes, 0.95))}, max ${fmt(Math.max(...healthTimes))}`,
   );
 
   // 3. list with 1,000,000 rows: 1,000 users × 1,000 forecasts each
@@ -137,11 +158,20 @@ try {
       `predicts.list page of 50 (${label}) over HTTP: p50 ${fmt(quantile(times, 0.5))}, p95 ${fmt(quantile(times, 0.95))}`,
     );
   }
+  // the plans of the list's own query (the columns it reads included), with the rows it touched
+  const listColumns =
+    'id, date, user_id, username_predict, symbol, model, model_version, days, data_through, note, forecast, last_point';
   for (const [label, query] of [
-    ['own', `select id from predict where user_id = ${someUser.user.id} order by id desc limit 51`],
-    ['admin', 'select id from predict order by id desc limit 51'],
+    [
+      'own',
+      `select ${listColumns} from predict where user_id = ${someUser.user.id} order by id desc limit 51`,
+    ],
+    ['admin', `select ${listColumns} from predict order by id desc limit 51`],
   ] as const) {
-    const plan = await queryRows<{ 'QUERY PLAN': string }>(handle.db, sql.raw(`explain ${query}`));
+    const plan = await queryRows<{ 'QUERY PLAN': string }>(
+      handle.db,
+      sql.raw(`explain (analyze, buffers, costs off) ${query}`),
+    );
     console.log(`plan (${label}): ${plan.map((p) => p['QUERY PLAN'].trim()).join(' | ')}`);
   }
   await server.close();

@@ -67,6 +67,32 @@ describe(`users over HTTP (${testEngine})`, () => {
     expect(me.createdAt).toBeInstanceOf(Date);
   });
 
+  it('the client batches calls of one tick into one request, or sends one request each with batch: false', async () => {
+    const counting = () => {
+      const urls: string[] = [];
+      const fetchCounting: typeof fetch = (input, init) => {
+        urls.push(String(input instanceof Request ? input.url : input));
+        return fetch(input, init);
+      };
+      return { urls, fetchCounting };
+    };
+    const batched = counting();
+    const single = counting();
+    const calls = (batch: boolean, f: typeof fetch) => {
+      const client = createEthcastClient({ url: server.url, fetch: f, batch });
+      return Promise.all([client.health.query(), client.health.query(), client.health.query()]);
+    };
+    const [a, b] = await Promise.all([
+      calls(true, batched.fetchCounting),
+      calls(false, single.fetchCounting),
+    ]);
+    expect(a.map((h) => h.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(b.map((h) => h.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(batched.urls).toHaveLength(1);
+    expect(batched.urls[0]).toContain('health,health,health');
+    expect(single.urls).toHaveLength(3);
+  });
+
   it('an unknown user and a wrong password get the same answer', async () => {
     await server.client().users.register.mutate({ username: 'same_answer', password: 'right-password' });
     const wrong = await post(server, 'users.login', { username: 'same_answer', password: 'wrong-password' });
