@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, lte, max, min, sql } from 'drizzle-orm';
 import type { Sql } from 'postgres';
-import { type Database, queryRows } from '../client.ts';
+import { type Database, preparedQuery, queryRows } from '../client.ts';
 import { prices } from '../schema.ts';
 
 export type PriceRow = {
@@ -260,15 +260,20 @@ export async function getLatestPrice(
 }
 
 /** Only day and close of the most recent `limit` days, ascending: the lean input of a forecast. */
+/** The last `limit` closes of a symbol, oldest first. Prepared once per database: every forecast reads it. */
 export async function getRecentCloses(
   db: Database,
   args: { symbol: string; limit: number },
 ): Promise<{ day: string; close: number }[]> {
-  const rows = await db
-    .select({ day: prices.day, close: prices.close })
-    .from(prices)
-    .where(eq(prices.symbol, args.symbol))
-    .orderBy(desc(prices.day))
-    .limit(args.limit);
+  const query = preparedQuery(db, 'recentCloses', (database) =>
+    database
+      .select({ day: prices.day, close: prices.close })
+      .from(prices)
+      .where(eq(prices.symbol, sql.placeholder('symbol')))
+      .orderBy(desc(prices.day))
+      .limit(sql.placeholder('limit'))
+      .prepare('recent_closes'),
+  );
+  const rows = await query.execute({ symbol: args.symbol, limit: args.limit });
   return rows.reverse();
 }
