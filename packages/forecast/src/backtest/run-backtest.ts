@@ -29,6 +29,7 @@ export interface BacktestOptions {
   retrainEvery?: number;
   /** ACI step size (experiments only; the default is what ships) */
   gamma?: number;
+  /** scores kept per horizon (default: all, an expanding window); also how far back the warm-up starts */
   calibrationWindow?: number;
   onProgress?: (model: string, done: number, total: number) => void;
 }
@@ -60,8 +61,8 @@ export interface BacktestReport {
 
 /**
  * Walk-forward backtest over every origin in [from, to]. Each origin sees only closes through that day;
- * a forecast for horizon h is scored when origin + h ≤ to. Interval calibration warms up on the
- * DEFAULT_CALIBRATION_WINDOW origins before `from` and then updates online (ACI).
+ * a forecast for horizon h is scored when origin + h ≤ to. Interval calibration warms up on the origins
+ * before `from` (all of them by default, else the last `calibrationWindow`) and then updates online (ACI).
  */
 export async function backtest(options: BacktestOptions): Promise<BacktestReport> {
   const closes = validateHistory(options.bars);

@@ -23,7 +23,7 @@ import {
 import { formatBacktestTables } from './format-table.ts';
 
 const USAGE =
-  'usage: pnpm backtest --csv <file> --symbol ETH-USD --from YYYY-MM-DD --to YYYY-MM-DD [--models a,b] [--horizons 1,7,30] [--json] [--models-dir <dir>] [--retrain-every K] [--record-to <models dir>]';
+  'usage: pnpm backtest --csv <file> --symbol ETH-USD --from YYYY-MM-DD --to YYYY-MM-DD [--models a,b] [--horizons 1,7,30] [--json] [--models-dir <dir>] [--retrain-every K] [--record-to <models dir>] [--calibration-window <origins|all>]';
 
 async function main(): Promise<void> {
   let values: Record<string, string | boolean | undefined>;
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
         'models-dir': { type: 'string' },
         'retrain-every': { type: 'string' },
         'record-to': { type: 'string' },
+        'calibration-window': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -61,6 +62,10 @@ async function main(): Promise<void> {
     return n;
   });
   const retrainEvery = parsePositiveInt(values['retrain-every'] as string | undefined, 'retrain-every');
+  const calibrationWindow = parseCalibrationWindow(values['calibration-window'] as string | undefined);
+  if (calibrationWindow !== undefined && values['record-to']) {
+    fail('--record-to records the shipped method only; drop --calibration-window');
+  }
   let modelsDir: string;
   try {
     modelsDir = values['models-dir'] ? resolveUserPath(values['models-dir'] as string) : findModelsDir();
@@ -120,6 +125,7 @@ async function main(): Promise<void> {
       horizons,
       models,
       ...(retrainEvery ? { retrainEvery } : {}),
+      ...(calibrationWindow !== undefined ? { calibrationWindow } : {}),
       onProgress: (name, done, total) => {
         if (done % 25 === 0 || done === total) progress(`backtest ${name}: ${done}/${total} origins`);
       },
@@ -163,6 +169,16 @@ async function main(): Promise<void> {
     process.stdout.write(`${formatBacktestTables(report, symbol)}\n`);
     process.stderr.write(`backtest took ${seconds.toFixed(1)}s\n`);
   }
+}
+
+/** Scores kept per horizon, for comparing with the rolling-window method; default (all) is what ships. */
+function parseCalibrationWindow(value: string | undefined): number | undefined {
+  if (value === undefined || value === 'all') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 20) {
+    fail(`--calibration-window must be 'all' or a whole number of origins ≥ 20, got '${value}'`);
+  }
+  return n;
 }
 
 function commandLine(): string {

@@ -4,7 +4,7 @@ import { walkForward } from '../backtest/walk-forward.ts';
 import { validateHistory } from '../data/validate-history.ts';
 import { createNaiveModel } from '../models/naive.ts';
 import { randomWalkBars } from '../test-support/generate-series.ts';
-import { AdaptiveConformal, quantileSorted } from './conformal.ts';
+import { AdaptiveConformal, DEFAULT_CALIBRATION_WINDOW, quantileSorted } from './conformal.ts';
 
 describe('quantileSorted', () => {
   it('interpolates linearly', () => {
@@ -54,5 +54,81 @@ describe('95% tail floor', () => {
     const q = c.quantiles(1);
     expect(q.upper95 / q.upper80).toBeCloseTo(1.959964 / 1.281552, 6);
     expect(q.lower95 / q.lower80).toBeCloseTo(1.959964 / 1.281552, 6);
+  });
+});
+
+describe('expanding calibration window (the default)', () => {
+  /** 300 wide scores (an old crash regime), then 400 narrow ones (a calm stretch) */
+  function feed(c: AdaptiveConformal): void {
+    for (let i = 0; i < 300; i++) c.observe(1, ((i * 37) % 300) / 50 - 3, true, true);
+    for (let i = 0; i < 400; i++) c.observe(1, ((i * 53) % 400) / 200 - 1, true, true);
+  }
+
+  it('keeps every score, so an old wide regime still shapes the 95% bound after a calm year', () => {
+    const expanding = new AdaptiveConformal(1, DEFAULT_CALIBRATION_WINDOW, 0);
+    const rolling = new AdaptiveConformal(1, 365, 0);
+    feed(expanding);
+    feed(rolling);
+    expect(expanding.toJson().samples).toBe(700);
+    expect(rolling.toJson().samples).toBe(365);
+    // the rolling year has forgotten the wide scores; the expanding window has not
+    expect(rolling.quantiles(1).upper95).toBeLessThan(1.6);
+    expect(expanding.quantiles(1).upper95).toBeGreaterThan(2);
+    expect(expanding.quantiles(1).lower95).toBeLessThan(-2);
+  });
+
+  it('is recorded as window null in the calibration JSON, a rolling window as its length', () => {
+    const expanding = new AdaptiveConformal(1);
+    const rolling = new AdaptiveConformal(1, 365);
+    feed(expanding);
+    feed(rolling);
+    const json = expanding.toJson();
+    expect(json.window).toBeNull();
+    expect(rolling.toJson().window).toBe(365);
+    // survives a JSON round trip (Infinity would not)
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+  });
+
+  it('is deterministic: the same outcomes give the same calibration', async () => {
+    const closes = validateHistory(randomWalkBars({ days: 900, seed: 5, volatility: 0.03 }));
+    const run = async () =>
+      (
+        await walkForward(createNaiveModel(), closes, {
+          start: 30,
+          scoreFrom: closes.length,
+          scoreTo: closes.length - 1,
+          horizons: [],
+          maxHorizon: 30,
+        })
+      ).calibrator.toJson();
+    const first = await run();
+    expect(await run()).toEqual(first);
+    // every origin whose 30-day outcome is inside the series was scored
+    expect(first.samples).toBe(closes.length - 1 - 30 - 30 + 1);
+  });
+});
+
+describe('coverage with scores from several volatility regimes in the sample', () => {
+  it('stays near nominal at 1, 7 and 30 days when a wild regime returns after a calm year', async () => {
+    // wild (4%) for three years, calm (1.5%) for one, wild again. The expanding window mixes scores from
+    // all three; because each score is divided by the volatility of its day they stay comparable
+    const bars = randomWalkBars({
+      days: 2000,
+      seed: 21,
+      volatility: (d) => (d >= 1100 && d < 1465 ? 0.015 : 0.04),
+    });
+    const closes = validateHistory(bars);
+    const { scored } = await walkForward(createNaiveModel(), closes, {
+      start: 30,
+      scoreFrom: 1465,
+      scoreTo: closes.length - 1,
+      horizons: [1, 7, 30],
+      maxHorizon: 30,
+    });
+    for (const h of [1, 7, 30]) {
+      const m = horizonMetrics(scored.get(h) ?? []);
+      expect(Math.abs(m.coverage80 - 0.8)).toBeLessThan(0.08);
+      expect(Math.abs(m.coverage95 - 0.95)).toBeLessThan(0.05);
+    }
   });
 });

@@ -7,6 +7,12 @@
  * makes scores comparable across calm and wild periods; ACI then nudges the miscoverage level α_t
  * after every observed outcome (α_{t+1} = α_t + γ(α − err_t)) so coverage recovers if the score
  * distribution itself drifts. Signed scores give asymmetric bounds (crypto moves are skewed).
+ *
+ * By default every score since the first origin is kept (an expanding window), not just the last year:
+ * because the scores are already scaled by the volatility of their day, old crash regimes stay
+ * informative, and the 95% bound at long horizons needs them — a year of overlapping 30-day outcomes
+ * holds only about a dozen independent tail events. Chosen on 2018–2025 validation years, see
+ * docs/forecast-quality.md.
  */
 
 export const LEVELS = [0.8, 0.95] as const;
@@ -22,8 +28,8 @@ export interface HorizonQuantiles {
 export interface CalibrationJson {
   method: 'split-conformal+aci';
   score: string;
-  /** rolling number of most recent scores kept per horizon */
-  window: number;
+  /** rolling number of most recent scores kept per horizon; null = every score (expanding window) */
+  window: number | null;
   gamma: number;
   /** scores behind these quantiles (per horizon, counts may differ near the end of the data) */
   samples: number;
@@ -31,7 +37,8 @@ export interface CalibrationJson {
   horizons: Record<string, HorizonQuantiles & { alpha80: number; alpha95: number }>;
 }
 
-export const DEFAULT_CALIBRATION_WINDOW = 365;
+/** Scores kept per horizon: all of them (see the header comment for why not a rolling year). */
+export const DEFAULT_CALIBRATION_WINDOW = Number.POSITIVE_INFINITY;
 export const DEFAULT_ACI_GAMMA = 0.005;
 /** Normal quantiles, used only when no score has been observed yet. */
 const GAUSSIAN: HorizonQuantiles = { lower80: -1.2816, upper80: 1.2816, lower95: -1.96, upper95: 1.96 };
@@ -147,7 +154,7 @@ export class AdaptiveConformal {
     return {
       method: 'split-conformal+aci',
       score: 'log-error / horizon-scale (ewma vol reverting to 365-day vol)',
-      window: this.window,
+      window: Number.isFinite(this.window) ? this.window : null,
       gamma: this.gamma,
       samples: Number.isFinite(samples) ? samples : 0,
       horizons,
