@@ -1,5 +1,5 @@
 import { validateHistory } from '../data/validate-history.ts';
-import { DEFAULT_CALIBRATION_WINDOW } from '../intervals/conformal.ts';
+import { type AciSchedule, DEFAULT_CALIBRATION_WINDOW } from '../intervals/conformal.ts';
 import { MODEL_NAMES, type PointModel } from '../models/point-model.ts';
 import type { HorizonMetrics, PriceBar } from '../types.ts';
 import { horizonMetrics } from './metrics.ts';
@@ -29,6 +29,8 @@ export interface BacktestOptions {
   retrainEvery?: number;
   /** ACI step size (experiments only; the default is what ships) */
   gamma?: number;
+  /** how the ACI step depends on the horizon (experiments only; the default is what ships) */
+  gammaSchedule?: AciSchedule;
   /** scores kept per horizon (default: all, an expanding window); also how far back the warm-up starts */
   calibrationWindow?: number;
   onProgress?: (model: string, done: number, total: number) => void;
@@ -95,6 +97,7 @@ export async function backtest(options: BacktestOptions): Promise<BacktestReport
       horizons: options.horizons,
       maxHorizon: maxH,
       ...(options.gamma !== undefined ? { gamma: options.gamma } : {}),
+      ...(options.gammaSchedule !== undefined ? { gammaSchedule: options.gammaSchedule } : {}),
       calibrationWindow: window,
       ...(retrain ? { retrain } : {}),
       onProgress: (done, total) => options.onProgress?.(entry.name, done, total),

@@ -1,4 +1,5 @@
 import {
+  type AciSchedule,
   AdaptiveConformal,
   conformalIntervals,
   DEFAULT_ACI_GAMMA,
@@ -31,6 +32,8 @@ export interface WalkForwardOptions {
   maxHorizon: number;
   /** ACI step size; defaults to DEFAULT_ACI_GAMMA */
   gamma?: number;
+  /** how the ACI step depends on the horizon; defaults to DEFAULT_ACI_SCHEDULE */
+  gammaSchedule?: AciSchedule;
   /** scores kept per horizon; defaults to DEFAULT_CALIBRATION_WINDOW */
   calibrationWindow?: number;
   /** optional: refit the model every `every` origins from closes up to and including that origin */
@@ -66,6 +69,7 @@ export async function walkForward(
     H,
     options.calibrationWindow ?? DEFAULT_CALIBRATION_WINDOW,
     options.gamma ?? DEFAULT_ACI_GAMMA,
+    options.gammaSchedule,
   );
   const pending: (Pending | undefined)[] = new Array(H + 1);
   const scored = new Map<number, ScoredForecast[]>(options.horizons.map((h) => [h, []]));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BacktestModel, type BacktestReport, backtest } from '../backtest/run-backtest.ts';
 import { ForecastError } from '../errors.ts';
+import { ACI_SCHEDULES, type AciSchedule } from '../intervals/conformal.ts';
 import { createNeuralModel } from '../models/neural.ts';
 import type { PointModel } from '../models/point-model.ts';
 import { readRnnArtifacts } from '../neural/rnn-artifacts.ts';
@@ -23,7 +24,7 @@ import {
 import { formatBacktestTables } from './format-table.ts';
 
 const USAGE =
-  'usage: pnpm backtest --csv <file> --symbol ETH-USD --from YYYY-MM-DD --to YYYY-MM-DD [--models a,b] [--horizons 1,7,30] [--json] [--models-dir <dir>] [--retrain-every K] [--record-to <models dir>] [--calibration-window <origins|all>]';
+  'usage: pnpm backtest --csv <file> --symbol ETH-USD --from YYYY-MM-DD --to YYYY-MM-DD [--models a,b] [--horizons 1,7,30] [--json] [--models-dir <dir>] [--retrain-every K] [--record-to <models dir>] [--calibration-window <origins|all>] [--aci-schedule constant|inverse-h|inverse-sqrt-h]';
 
 async function main(): Promise<void> {
   let values: Record<string, string | boolean | undefined>;
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
         'retrain-every': { type: 'string' },
         'record-to': { type: 'string' },
         'calibration-window': { type: 'string' },
+        'aci-schedule': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -63,8 +65,9 @@ async function main(): Promise<void> {
   });
   const retrainEvery = parsePositiveInt(values['retrain-every'] as string | undefined, 'retrain-every');
   const calibrationWindow = parseCalibrationWindow(values['calibration-window'] as string | undefined);
-  if (calibrationWindow !== undefined && values['record-to']) {
-    fail('--record-to records the shipped method only; drop --calibration-window');
+  const gammaSchedule = parseAciSchedule(values['aci-schedule'] as string | undefined);
+  if ((calibrationWindow !== undefined || gammaSchedule !== undefined) && values['record-to']) {
+    fail('--record-to records the shipped method only; drop --calibration-window and --aci-schedule');
   }
   let modelsDir: string;
   try {
@@ -126,6 +129,7 @@ async function main(): Promise<void> {
       models,
       ...(retrainEvery ? { retrainEvery } : {}),
       ...(calibrationWindow !== undefined ? { calibrationWindow } : {}),
+      ...(gammaSchedule !== undefined ? { gammaSchedule } : {}),
       onProgress: (name, done, total) => {
         if (done % 25 === 0 || done === total) progress(`backtest ${name}: ${done}/${total} origins`);
       },
@@ -179,6 +183,15 @@ function parseCalibrationWindow(value: string | undefined): number | undefined {
     fail(`--calibration-window must be 'all' or a whole number of origins ≥ 20, got '${value}'`);
   }
   return n;
+}
+
+/** ACI step per horizon, for comparing variants; default (DEFAULT_ACI_SCHEDULE) is what ships. */
+function parseAciSchedule(value: string | undefined): AciSchedule | undefined {
+  if (value === undefined) return undefined;
+  if (!(ACI_SCHEDULES as readonly string[]).includes(value)) {
+    fail(`--aci-schedule must be one of ${ACI_SCHEDULES.join(', ')}, got '${value}'`);
+  }
+  return value as AciSchedule;
 }
 
 function commandLine(): string {

@@ -4,7 +4,7 @@ import { walkForward } from '../backtest/walk-forward.ts';
 import { validateHistory } from '../data/validate-history.ts';
 import { createNaiveModel } from '../models/naive.ts';
 import { randomWalkBars } from '../test-support/generate-series.ts';
-import { AdaptiveConformal, DEFAULT_CALIBRATION_WINDOW, quantileSorted } from './conformal.ts';
+import { AdaptiveConformal, aciGamma, DEFAULT_CALIBRATION_WINDOW, quantileSorted } from './conformal.ts';
 
 describe('quantileSorted', () => {
   it('interpolates linearly', () => {
@@ -130,5 +130,33 @@ describe('coverage with scores from several volatility regimes in the sample', (
       expect(Math.abs(m.coverage80 - 0.8)).toBeLessThan(0.08);
       expect(Math.abs(m.coverage95 - 0.95)).toBeLessThan(0.05);
     }
+  });
+});
+
+describe('ACI step per horizon (experimental schedules; constant is the default)', () => {
+  it('divides γ by h or √h, and leaves it constant by default', () => {
+    expect(aciGamma(0.005, 30, 'constant')).toBe(0.005);
+    expect(aciGamma(0.005, 30, 'inverse-h')).toBeCloseTo(0.005 / 30, 12);
+    expect(aciGamma(0.005, 25, 'inverse-sqrt-h')).toBeCloseTo(0.001, 12);
+    expect(aciGamma(0.005, 1, 'inverse-h')).toBe(0.005);
+  });
+
+  it('moves α_t less at long horizons after the same run of hits, and only records a non-default schedule', () => {
+    const constant = new AdaptiveConformal(30, DEFAULT_CALIBRATION_WINDOW, 0.005);
+    const falling = new AdaptiveConformal(30, DEFAULT_CALIBRATION_WINDOW, 0.005, 'inverse-h');
+    for (const c of [constant, falling]) {
+      for (let i = 0; i < 100; i++) {
+        c.observe(1, 0, true, true);
+        c.observe(30, 0, true, true);
+      }
+    }
+    const a = constant.toJson();
+    const b = falling.toJson();
+    // 100 hits: α80 rises by 100 · γ_h · 0.2
+    expect(a.horizons['30']?.alpha80).toBeCloseTo(0.2 + 100 * 0.005 * 0.2, 9);
+    expect(b.horizons['30']?.alpha80).toBeCloseTo(0.2 + (100 * 0.005 * 0.2) / 30, 9);
+    expect(b.horizons['1']?.alpha80).toBeCloseTo(a.horizons['1']?.alpha80 as number, 12);
+    expect(a.gammaSchedule).toBeUndefined();
+    expect(b.gammaSchedule).toBe('inverse-h');
   });
 });

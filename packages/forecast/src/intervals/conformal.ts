@@ -31,6 +31,8 @@ export interface CalibrationJson {
   /** rolling number of most recent scores kept per horizon; null = every score (expanding window) */
   window: number | null;
   gamma: number;
+  /** how the ACI step depends on the horizon (absent in older metadata = 'constant') */
+  gammaSchedule?: AciSchedule;
   /** scores behind these quantiles (per horizon, counts may differ near the end of the data) */
   samples: number;
   /** key: horizon '1'..'H' */
@@ -40,6 +42,24 @@ export interface CalibrationJson {
 /** Scores kept per horizon: all of them (see the header comment for why not a rolling year). */
 export const DEFAULT_CALIBRATION_WINDOW = Number.POSITIVE_INFINITY;
 export const DEFAULT_ACI_GAMMA = 0.005;
+
+/**
+ * How the ACI step size depends on the horizon h. Overlapping h-day outcomes carry about 1/h as much
+ * independent information as their count, so a constant γ lets a run of correlated hits (or misses) move
+ * α_t h times further than the same evidence would at 1 day. 'inverse-h' uses γ/h, 'inverse-sqrt-h' γ/√h.
+ * 'constant' is the shipped default: both falling schedules were worse on the 2018–2025 validation years
+ * (more coverage cells off target, mostly over-coverage at 30 days), see docs/forecast-quality.md.
+ */
+export const ACI_SCHEDULES = ['constant', 'inverse-h', 'inverse-sqrt-h'] as const;
+export type AciSchedule = (typeof ACI_SCHEDULES)[number];
+export const DEFAULT_ACI_SCHEDULE: AciSchedule = 'constant';
+
+/** ACI step size used at horizon h. */
+export function aciGamma(gamma: number, h: number, schedule: AciSchedule): number {
+  if (schedule === 'inverse-h') return gamma / h;
+  if (schedule === 'inverse-sqrt-h') return gamma / Math.sqrt(h);
+  return gamma;
+}
 /** Normal quantiles, used only when no score has been observed yet. */
 const GAUSSIAN: HorizonQuantiles = { lower80: -1.2816, upper80: 1.2816, lower95: -1.96, upper95: 1.96 };
 const MIN_SCORES = 20;
@@ -124,8 +144,12 @@ export class AdaptiveConformal {
     readonly maxHorizon: number,
     readonly window: number = DEFAULT_CALIBRATION_WINDOW,
     readonly gamma: number = DEFAULT_ACI_GAMMA,
+    readonly gammaSchedule: AciSchedule = DEFAULT_ACI_SCHEDULE,
   ) {
-    this.horizons = Array.from({ length: maxHorizon }, () => new HorizonCalibrator(window, gamma));
+    this.horizons = Array.from(
+      { length: maxHorizon },
+      (_, i) => new HorizonCalibrator(window, aciGamma(gamma, i + 1, gammaSchedule)),
+    );
   }
 
   private at(h: number): HorizonCalibrator {
@@ -156,6 +180,8 @@ export class AdaptiveConformal {
       score: 'log-error / horizon-scale (ewma vol reverting to 365-day vol)',
       window: Number.isFinite(this.window) ? this.window : null,
       gamma: this.gamma,
+      // only written for the experimental schedules, so the shipped metadata format is unchanged
+      ...(this.gammaSchedule !== DEFAULT_ACI_SCHEDULE ? { gammaSchedule: this.gammaSchedule } : {}),
       samples: Number.isFinite(samples) ? samples : 0,
       horizons,
     };
