@@ -9,10 +9,21 @@ type Values = Record<string, [string]>;
 const escapeKey = (key: string) =>
   key.includes('.') || key.includes('\\') ? key.replace(/\\/g, '\\\\').replace(/\./g, '\\.') : key;
 
-/** `path` is null at the root (an empty string is a valid key, so it cannot mark the root). */
-const join = (path: string | null, key: string) => (path === null ? key : `${path}.${key}`);
+/**
+ * superjson's path of a value: its parent's path (null at the root; an empty string is a valid key, so it
+ * cannot mark the root) and its own escaped key. Only containers and annotated leaves need it, so leaves
+ * (most of the values) never build one.
+ */
+const pathOf = (parent: string | null, key: string | null) =>
+  key === null ? null : parent === null ? key : `${parent}.${key}`;
 
-function walk(value: unknown, path: string | null, values: Values, seen: Set<object>): unknown {
+function walk(
+  value: unknown,
+  parent: string | null,
+  key: string | null,
+  values: Values,
+  seen: Set<object>,
+): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -21,15 +32,18 @@ function walk(value: unknown, path: string | null, values: Values, seen: Set<obj
       // NaN, ±Infinity and -0 get superjson annotations (and NaN even an identity): leave them to it
       if (Number.isFinite(value) && !Object.is(value, -0)) return value;
       throw FULL;
-    case 'undefined':
+    case 'undefined': {
+      const path = pathOf(parent, key);
       if (path === null) throw FULL;
       values[path] = ['undefined'];
       return null;
+    }
     case 'object': {
       if (value === null) return null;
       // superjson tracks every object's identity and annotates repeats (referential equality)
       if (seen.has(value)) throw FULL;
       seen.add(value);
+      const path = pathOf(parent, key);
       if (value instanceof Date) {
         if (path === null || Number.isNaN(value.getTime())) throw FULL;
         values[path] = ['Date'];
@@ -39,17 +53,17 @@ function walk(value: unknown, path: string | null, values: Values, seen: Set<obj
         const out = new Array<unknown>(value.length);
         for (let i = 0; i < value.length; i++) {
           if (!(i in value)) throw FULL; // holes: superjson skips them
-          out[i] = walk(value[i], join(path, String(i)), values, seen);
+          out[i] = walk(value[i], path, String(i), values, seen);
         }
         return out;
       }
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) throw FULL; // Map, Set, Error, class instances…
       const out: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) {
+      for (const k of Object.keys(value)) {
         // superjson refuses these (prototype pollution); let it throw its own error
-        if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw FULL;
-        out[key] = walk((value as Record<string, unknown>)[key], join(path, escapeKey(key)), values, seen);
+        if (k === '__proto__' || k === 'constructor' || k === 'prototype') throw FULL;
+        out[k] = walk((value as Record<string, unknown>)[k], path, escapeKey(k), values, seen);
       }
       return out;
     }
@@ -70,7 +84,7 @@ export function serializeOutput(value: unknown): SuperJSONResult {
   const seen = new Set<object>();
   let json: unknown;
   try {
-    json = walk(value, null, values, seen);
+    json = walk(value, null, null, values, seen);
   } catch (error) {
     if (error === FULL) return superjson.serialize(value);
     throw error;
