@@ -370,7 +370,7 @@ class UpsertBatches {
     private readonly beforeSend: () => Promise<void> = async () => {},
   ) {}
 
-  add(symbol: string, row: PendingRow): Promise<void> | undefined {
+  add(symbol: string, row: UpsertRow): Promise<void> | undefined {
     this.columns.add(symbol, row.day, row.open, row.high, row.low, row.close, row.volume);
     if (this.columns.count >= this.batchSize) return this.flush();
     return undefined;
@@ -433,7 +433,7 @@ class UpsertWriter implements RowWriter {
 }
 
 /** A row as the upsert batches take it. */
-type PendingRow = Pick<RowFields, 'day' | 'open' | 'high' | 'low' | 'close' | 'volume'>;
+type UpsertRow = Pick<RowFields, 'day' | 'open' | 'high' | 'low' | 'close' | 'volume'>;
 
 /**
  * Lines read ahead for the symbols to look up together with an unseen one. A COPY has to end for each
