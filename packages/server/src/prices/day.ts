@@ -1,21 +1,46 @@
 /** UTC calendar days as 'YYYY-MM-DD' strings and as integer day numbers (days since 1970-01-01). */
 
 const MS_PER_DAY = 86_400_000;
-const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** The day number of a 'YYYY-MM-DD' string, or null if it is not a real calendar date. */
+/** The number written by `count` ASCII digits of `text` from `start`, or -1 if one is not a digit. */
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil): exact
+ * integer arithmetic, no Date object.
+ */
+function daysFromCivil(year: number, month: number, date: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + date - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/**
+ * The day number of a 'YYYY-MM-DD' string (years 0001–9999), or null if it is not a real calendar
+ * date. Read by character codes: the importer calls this once per row.
+ */
 export function dayNumber(day: string): number | null {
-  const match = DAY_PATTERN.exec(day);
-  if (!match) return null;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const date = Number(match[3]);
-  if (month < 1 || month > 12 || date < 1 || date > 31) return null;
-  const ms = Date.UTC(year, month - 1, date);
-  // Date.UTC rolls 2023-02-30 over to March: a real date survives the round trip.
-  const check = new Date(ms);
-  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== date) return null;
-  return ms / MS_PER_DAY;
+  if (day.length !== 10 || day.charCodeAt(4) !== 45 || day.charCodeAt(7) !== 45) return null;
+  const year = digitsAt(day, 0, 4);
+  const month = digitsAt(day, 5, 2);
+  const date = digitsAt(day, 8, 2);
+  if (year < 1 || month < 1 || month > 12 || date < 1) return null;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const daysInMonth = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  if (date > daysInMonth) return null;
+  return daysFromCivil(year, month, date);
 }
 
 export const isValidDay = (day: string) => dayNumber(day) !== null;

@@ -67,4 +67,67 @@ describe('detectFormat and parseRecord', () => {
       reason: 'unparseable close "NaN"',
     });
   });
+
+  it('rejects impossible dates without a regex or Date per row', () => {
+    const format = detectFormat(['date,open,high,low,close,volume']);
+    const day = (cell: string) => {
+      const row = parseRecord(format, [cell, '1', '2', '0.5', '1.5', '']);
+      return row.ok ? row.candle.dayNumber : row.reason;
+    };
+    for (const bad of ['2023-02-29', '2024-13-01', '2024-00-10', '2024-04-31', '1900-02-29', '2024-01-00']) {
+      expect(day(bad)).toBe(`unparseable date "${bad}"`);
+    }
+    for (const bad of ['2024-1-01', '2024-01-1', '2024/01/01', '20240101', '2024-01-0a', '0000-01-01']) {
+      expect(day(bad)).toBe(`unparseable date "${bad}"`);
+    }
+    expect(day('2024-02-29')).toBe(19_782);
+    expect(day('2000-02-29')).toBe(11_016);
+    expect(day('1970-01-01')).toBe(0);
+    expect(day('1969-12-31')).toBe(-1);
+  });
+
+  it('reads a price or volume cell only as a plain decimal number', () => {
+    const format = detectFormat(['date,open,high,low,close,volume']);
+    const close = (cell: string) => {
+      const row = parseRecord(format, ['2024-01-01', '1', '2000', '0.1', cell, '']);
+      return row.ok ? row.candle.close : row.reason;
+    };
+    expect(close('1e3')).toBe(1000);
+    expect(close('.5')).toBe(0.5);
+    expect(close('5.')).toBe(5);
+    expect(close('+7')).toBe(7);
+    expect(close('1.5E+2')).toBe(150);
+    for (const bad of [
+      '1,5',
+      '',
+      'NaN',
+      'Infinity',
+      '+Infinity',
+      '0x10',
+      '0b1',
+      '0o7',
+      '1_000',
+      '1e',
+      '.',
+      '-',
+      'e5',
+    ]) {
+      expect(close(bad)).toBe(`unparseable close "${bad}"`);
+    }
+    // whitespace inside a cell (splitting trims the ends of cells)
+    expect(close(' 1')).toBe('unparseable close " 1"');
+    expect(close('1 ')).toBe('unparseable close "1 "');
+    expect(close('-0')).toBe('close must be a positive number (got -0)');
+    expect(close('1e999')).toBe('close must be a positive number (got 1e999)');
+
+    const volume = (cell: string) => {
+      const row = parseRecord(format, ['2024-01-01', '1', '2', '0.5', '1.5', cell]);
+      return row.ok ? row.candle.volume : row.reason;
+    };
+    expect(volume('')).toBeNull();
+    expect(volume('-0')).toBe(0); // toBe tells 0 from -0
+    expect(volume('0')).toBe(0);
+    expect(volume('-1')).toBe('volume must not be negative (got -1)');
+    expect(volume('NaN')).toBe('unparseable volume "NaN"');
+  });
 });

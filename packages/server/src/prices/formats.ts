@@ -137,7 +137,6 @@ function columnsOf(header: string[], raw: string): CsvFormat['columns'] {
   };
 }
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const ISO_DATETIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** Day number of a date cell: a day, an ISO date-time at 00:00 UTC, or epoch s / ms / µs. */
@@ -162,50 +161,139 @@ function parseDateCell(value: string): number | string {
   return ms / 86_400_000;
 }
 
-function parseNumber(value: string | undefined, name: string): number | string {
-  if (value === undefined) return `missing ${name}`;
-  if (!NUMBER.test(value)) return `unparseable ${name} "${value.slice(0, 40)}"`;
-  return Number(value);
+/**
+ * The value of a plain decimal cell, `[+-]?(digits[.digits]|.digits)([eE][+-]?digits)?`, or NaN.
+ * Number() accepts exactly that grammar plus surrounding whitespace, `Infinity`, `0x`/`0o`/`0b`
+ * integers and '' (as 0); checking the first, second and last characters rules those out, and costs
+ * less than a regex or a character loop per cell (the importer reads five numbers per row). Such a text
+ * is read to the same double by JavaScript and by PostgreSQL's float8in (both round correctly), so a
+ * validated cell can be sent to PostgreSQL as it is.
+ */
+export function decimalValue(text: string): number {
+  const n = text.length;
+  if (n === 0) return Number.NaN;
+  const first = text.charCodeAt(0);
+  if (!((first >= 48 && first <= 57) || first === 46 || first === 43 || first === 45)) return Number.NaN;
+  const last = text.charCodeAt(n - 1);
+  if (!((last >= 48 && last <= 57) || last === 46)) return Number.NaN;
+  if (n > 1) {
+    const second = text.charCodeAt(1) | 32; // lower case
+    if (second === 120 || second === 111 || second === 98) return Number.NaN; // x, o, b
+  }
+  return Number(text);
+}
+
+/**
+ * One validated row as PostgreSQL input text (for COPY and array literals). The importer reuses one
+ * object for every row, so reading a row allocates nothing but the cells.
+ */
+export type RowFields = {
+  /** the symbol cell as written (not yet upper-cased or validated); null without a symbol column */
+  symbolCell: string | null;
+  day: string;
+  dayNumber: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  /** null when the file has no volume column or the cell is empty */
+  volume: string | null;
+};
+
+export const emptyRowFields = (): RowFields => ({
+  symbolCell: null,
+  day: '',
+  dayNumber: 0,
+  open: '',
+  high: '',
+  low: '',
+  close: '',
+  volume: null,
+});
+
+/** The value of the last price cell readPrice accepted (saves a second Number() per cell). */
+let priceValue = 0;
+
+function readPrice(cell: string | undefined, name: string): string | null {
+  if (cell === undefined) return `missing ${name}`;
+  const value = decimalValue(cell);
+  if (Number.isNaN(value)) return `unparseable ${name} "${cell.slice(0, 40)}"`;
+  if (!(value > 0) || value === Number.POSITIVE_INFINITY) {
+    return `${name} must be a positive number (got ${cell})`;
+  }
+  priceValue = value;
+  return null;
+}
+
+/**
+ * Validates one data record into `out`; returns the reason shown to the user when it is bad (then
+ * `out` holds garbage). Price cells are kept as written (see decimalValue); a negative zero volume is sent
+ * as 0, as JavaScript would print it.
+ */
+export function readRecord(format: CsvFormat, record: string[], out: RowFields): string | null {
+  const c = format.columns;
+  const dateCell = record[c.date];
+  if (dateCell === undefined || dateCell === '') return 'missing date';
+  const dayNo = dayNumber(dateCell);
+  if (dayNo !== null) {
+    out.day = dateCell;
+    out.dayNumber = dayNo;
+  } else {
+    const parsed = parseDateCell(dateCell);
+    if (typeof parsed === 'string') return parsed;
+    out.day = dayFromNumber(parsed);
+    out.dayNumber = parsed;
+  }
+  const open = record[c.open];
+  let reason = readPrice(open, 'open');
+  if (reason !== null) return reason;
+  const high = record[c.high];
+  reason = readPrice(high, 'high');
+  if (reason !== null) return reason;
+  const highValue = priceValue;
+  const low = record[c.low];
+  reason = readPrice(low, 'low');
+  if (reason !== null) return reason;
+  const lowValue = priceValue;
+  const close = record[c.close];
+  reason = readPrice(close, 'close');
+  if (reason !== null) return reason;
+  if (highValue < lowValue) return `high ${highValue} is below low ${lowValue}`;
+  out.open = open as string;
+  out.high = high as string;
+  out.low = low as string;
+  out.close = close as string;
+  const volume = c.volume === null ? '' : (record[c.volume] ?? '');
+  if (volume === '') {
+    out.volume = null;
+  } else {
+    const value = decimalValue(volume);
+    if (Number.isNaN(value)) return `unparseable volume "${volume.slice(0, 40)}"`;
+    if (value < 0 || value === Number.POSITIVE_INFINITY) {
+      return `volume must not be negative (got ${volume})`;
+    }
+    out.volume = volume.charCodeAt(0) === 45 ? String(value) : volume;
+  }
+  out.symbolCell = c.symbol === null ? null : (record[c.symbol] ?? '');
+  return null;
 }
 
 /** Validates one data record; a failure carries the reason shown to the user. */
 export function parseRecord(format: CsvFormat, record: string[]): ParsedRow {
-  const c = format.columns;
-  const dateCell = record[c.date];
-  if (dateCell === undefined || dateCell === '') return { ok: false, reason: 'missing date' };
-  const dayNo = parseDateCell(dateCell);
-  if (typeof dayNo === 'string') return { ok: false, reason: dayNo };
-  // Most files already hold 'YYYY-MM-DD': reuse it rather than format a new string per row.
-  const day = dateCell.length === 10 && dateCell[4] === '-' ? dateCell : dayFromNumber(dayNo);
-  const values: number[] = [];
-  for (const [name, index] of [
-    ['open', c.open],
-    ['high', c.high],
-    ['low', c.low],
-    ['close', c.close],
-  ] as const) {
-    const value = parseNumber(record[index], name);
-    if (typeof value === 'string') return { ok: false, reason: value };
-    if (!(value > 0) || !Number.isFinite(value)) {
-      return { ok: false, reason: `${name} must be a positive number (got ${record[index]})` };
-    }
-    values.push(value);
-  }
-  const [open = 0, high = 0, low = 0, close = 0] = values;
-  if (high < low) return { ok: false, reason: `high ${high} is below low ${low}` };
-  let volume: number | null = null;
-  const volumeCell = c.volume === null ? '' : (record[c.volume] ?? '');
-  if (volumeCell !== '') {
-    const parsed = parseNumber(volumeCell, 'volume');
-    if (typeof parsed === 'string') return { ok: false, reason: parsed };
-    if (parsed < 0 || !Number.isFinite(parsed)) {
-      return { ok: false, reason: `volume must not be negative (got ${volumeCell})` };
-    }
-    volume = parsed;
-  }
-  const symbol = c.symbol === null ? null : (record[c.symbol] ?? '').toUpperCase();
+  const fields = emptyRowFields();
+  const reason = readRecord(format, record, fields);
+  if (reason !== null) return { ok: false, reason };
   return {
     ok: true,
-    candle: { symbol, day, dayNumber: dayNo, open, high, low, close, volume },
+    candle: {
+      symbol: fields.symbolCell === null ? null : fields.symbolCell.toUpperCase(),
+      day: fields.day,
+      dayNumber: fields.dayNumber,
+      open: Number(fields.open),
+      high: Number(fields.high),
+      low: Number(fields.low),
+      close: Number(fields.close),
+      volume: fields.volume === null ? null : Number(fields.volume),
+    },
   };
 }

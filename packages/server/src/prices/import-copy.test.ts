@@ -1,12 +1,13 @@
 import { asc } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../db/client.ts';
+import { PriceCopy } from '../db/queries/prices.ts';
 import * as schema from '../db/schema.ts';
 import { prices } from '../db/schema.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
-import { generateCandles, tempDir, toCsv } from '../test/price-csv.ts';
+import { generateCandles, storedPrices, tempDir, toCsv } from '../test/price-csv.ts';
 import { type ImportReport, importPrices } from './import.ts';
 
 async function storedRows(db: Database) {
@@ -41,6 +42,9 @@ describe.runIf(testEngine === 'postgres')('importPrices: the PostgreSQL COPY pat
     copying = testDb.db;
     pool = postgres(testDb.url ?? '', { max: 2, onnotice: () => {} });
     upsertOnly = drizzle({ client: pool, schema });
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
   });
   afterAll(async () => {
     await pool?.end();
@@ -162,6 +166,92 @@ describe.runIf(testEngine === 'postgres')('importPrices: the PostgreSQL COPY pat
         volume: null,
         source: 'other',
       },
+    ]);
+  });
+
+  const byKey = <T extends { symbol: string; day: string }>(rows: T[]) =>
+    [...rows].sort((a, b) =>
+      a.symbol === b.symbol ? (a.day < b.day ? -1 : 1) : a.symbol < b.symbol ? -1 : 1,
+    );
+
+  it('streams a file ordered by day, mixing new and stored symbols, across many COPY chunks', async () => {
+    const stored = ['AAA-USD', 'BBB-USD'].map((s, i) => generateCandles(s, '2021-01-01', 80, 20 + i));
+    const fresh = ['NEW-USD', 'NXT-USD', 'NYY-USD'].map((s, i) =>
+      generateCandles(s, '2021-01-01', 100, 30 + i),
+    );
+    // AAA-USD: 3 revised closes and 20 new days; BBB-USD: unchanged
+    const revised = generateCandles('AAA-USD', '2021-01-01', 100, 20).map((r, i) =>
+      i === 5 || i === 50 || i === 79 ? { ...r, close: r.close * 1.5, high: r.high * 1.5 } : r,
+    );
+    const all = [revised, stored[1] ?? [], ...fresh];
+    // day by day, every symbol in turn: the writer switches between COPY and upsert all along
+    const interleaved = Array.from({ length: 100 }, (_, day) => all.flatMap((rows) => rows[day] ?? []));
+    const file = files.write('by-day.csv', toCsv(interleaved.flat(), 'plain-with-symbol'));
+    const seed = files.write('seed-2.csv', toCsv(stored.flat(), 'plain-with-symbol'));
+    const options = { batchSize: 7, copyChunkBytes: 300 };
+
+    const run = async (db: Database) => {
+      await db.delete(prices);
+      await importPrices(db, seed, options);
+      return { report: await importPrices(db, file, options), rows: await storedPrices(db) };
+    };
+    const viaUpsert = await run(upsertOnly);
+    const chunks = vi.spyOn(PriceCopy.prototype as unknown as { send(): Promise<void> }, 'send');
+    const ends = vi.spyOn(PriceCopy.prototype, 'end');
+    const viaCopy = await run(copying);
+
+    expect(viaCopy).toEqual(viaUpsert);
+    expect(viaCopy.report).toMatchObject({ inserted: 20 + 300, updated: 3, unchanged: 160 - 3, skipped: 0 });
+    expect(viaCopy.report.changes.map((c) => c.day)).toEqual(['2021-01-06', '2021-02-20', '2021-03-21']);
+    expect(viaCopy.rows).toEqual(byKey(all.flat()));
+    // 300 copied rows of ~90 bytes in 300-byte chunks, and the COPY stopped for the upserts
+    expect(chunks.mock.calls.length).toBeGreaterThan(50);
+    expect(ends.mock.calls.length).toBeGreaterThan(10);
+  });
+
+  it('cancels a COPY in progress at a late bad row, writes nothing and keeps the connection usable', async () => {
+    await copying.delete(prices);
+    const chunks = vi.spyOn(PriceCopy.prototype as unknown as { send(): Promise<void> }, 'send');
+    const error = await importPrices(copying, bad, { copyChunkBytes: 256 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/^line 61: volume must not be negative/);
+    expect(chunks.mock.calls.length).toBeGreaterThan(5); // rows were on the wire before the bad one
+    expect(await storedRows(copying)).toEqual([]);
+    const report = await importPrices(copying, files.write('after.csv', toCsv(btc, 'plain-with-symbol')), {
+      copyChunkBytes: 256,
+    });
+    expect(report.inserted).toBe(45);
+    expect((await storedRows(copying)).length).toBe(45);
+  });
+
+  it('fails with nothing written when a concurrent writer breaks the COPY mid-stream', async () => {
+    await copying.delete(prices);
+    // more than the socket buffers hold: the import is still sending when the COPY fails
+    const rows = generateCandles('BIG-USD', '1500-01-01', 200_000, 5);
+    const file = files.write('big.csv', toCsv(rows, 'plain-with-symbol'));
+    const other = await (pool as postgres.Sql).reserve();
+    try {
+      await other`begin`;
+      await other`insert into prices (symbol, day, open, high, low, close, volume, source)
+        values ('BIG-USD', ${rows[50]?.day ?? ''}, 1, 1, 1, 1, null, 'other')`;
+      const importing = importPrices(copying, file, { copyChunkBytes: 16_384 }).catch((e: unknown) => e);
+      for (let i = 0; i < 400; i++) {
+        const [row] = await (pool as postgres.Sql)`
+          select count(*)::int as n from pg_stat_activity
+          where wait_event_type = 'Lock' and query ilike 'copy prices%'`;
+        if (row?.n) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await other`commit`;
+      const error = await importing;
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).name).toBe('CopyFailedError');
+      expect((error as Error).message).toMatch(/COPY into prices failed \(duplicate key value/);
+    } finally {
+      other.release();
+    }
+    expect((await storedRows(copying)).map((r) => [r.symbol, r.day, r.source])).toEqual([
+      ['BIG-USD', rows[50]?.day, 'other'],
     ]);
   });
 });

@@ -190,6 +190,69 @@ describe(`importPrices (${testEngine})`, () => {
     expect((await storedPrices(db)).map((r) => r.day)).toEqual(['2021-01-01', '2021-01-03', '2021-01-05']);
   });
 
+  it('stores number cells exactly as JavaScript reads them, -0 volume as 0', async () => {
+    const cells = [
+      ['1e3', '1.5E+3', '.5', '1000.', '0'],
+      [
+        '0.1',
+        '0.30000000000000004',
+        '0.1',
+        '0.1000000000000000055511151231257827021181583404541015625',
+        '-0',
+      ],
+      ['9007199254740993', '9007199254740993', '9007199254740992', '9007199254740993', '-0.0e5'],
+      ['1234.5678901234567', '1e21', '1e-7', '4.35', '123456789012345678901234567890'],
+      ['+7', '+7', '+7', '+7', ''],
+    ];
+    const text = [header, ...cells.map((c, i) => `2024-01-0${i + 1},${c.join(',')}`)].join('\n');
+    const report = await importPrices(db, files.write('numbers.csv', text), { symbol: 'ETH-USD' });
+    expect(report).toMatchObject({ inserted: 5, skipped: 0 });
+    const stored = await storedPrices(db);
+    expect(stored).toEqual(
+      cells.map(([open, high, low, close, volume], i) => ({
+        symbol: 'ETH-USD',
+        day: `2024-01-0${i + 1}`,
+        open: Number(open),
+        high: Number(high),
+        low: Number(low),
+        close: Number(close),
+        volume: volume === '' ? null : Number(volume) + 0, // -0 is stored as 0
+      })),
+    );
+    expect(Object.is(stored[1]?.volume, 0)).toBe(true);
+    expect(Object.is(stored[2]?.volume, 0)).toBe(true);
+  });
+
+  it('names the rows whose date or numbers the fast parser rejects', async () => {
+    const text = [
+      header,
+      good('2024-01-01'),
+      '2023-02-29,10,12,9,11,100',
+      '2024-13-01,10,12,9,11,100',
+      '2024-00-10,10,12,9,11,100',
+      '2024-01-05,0x10,12,9,11,100',
+      '2024-01-06,10,Infinity,9,11,100',
+      '2024-01-07,10,12,NaN,11,100',
+      '2024-01-08,10,12,9,,100',
+      good('2024-01-09'),
+    ].join('\n');
+    const report = await importPrices(db, files.write('fast-bad.csv', text), {
+      symbol: 'ETH-USD',
+      skipBad: true,
+    });
+    expect(report).toMatchObject({ inserted: 2, skipped: 7 });
+    expect(report.badRows).toEqual([
+      { line: 3, reason: 'unparseable date "2023-02-29"' },
+      { line: 4, reason: 'unparseable date "2024-13-01"' },
+      { line: 5, reason: 'unparseable date "2024-00-10"' },
+      { line: 6, reason: 'unparseable open "0x10"' },
+      { line: 7, reason: 'unparseable high "Infinity"' },
+      { line: 8, reason: 'unparseable low "NaN"' },
+      { line: 9, reason: 'unparseable close ""' },
+    ]);
+    expect((await storedPrices(db)).map((r) => r.day)).toEqual(['2024-01-01', '2024-01-09']);
+  });
+
   it('reads a stream, and rejects files it cannot use with one clear message', async () => {
     const rows = generateCandles('BTC-USD', '2024-02-27', 5, 6);
     const report = await importPrices(db, Readable.from([toCsv(rows, 'plain')]), { symbol: 'btc-usd' });
