@@ -7,7 +7,7 @@
  * Not a test: prints figures for docs/benchmarks.md.
  *
  *   pnpm tsx packages/server/bench/predicts.bench.ts [--model lstm] [--requests 200] [--bursts 5]
- *     [--concurrency 4] [--rows 1000000] [--base postgres://…/postgres]
+ *     [--concurrency 2] [--rows 1000000] [--base postgres://…/postgres]
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -27,7 +27,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '200' },
     bursts: { type: 'string', default: '5' },
     /** PREDICT_CONCURRENCY of the server under test */
-    concurrency: { type: 'string', default: '4' },
+    concurrency: { type: 'string', default: '2' },
     rows: { type: 'string', default: '1000000' },
     base: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
@@ -71,7 +71,7 @@ try {
   await server.services.models(); // warm registry
 
   // 1. create latency, warm
-  for (let i = 0; i < 10; i++) await client.predicts.create.mutate({ model: values.model, days: 30 });
+  for (let i = 0; i < 50; i++) await client.predicts.create.mutate({ model: values.model, days: 30 });
   const latencies: number[] = [];
   for (let i = 0; i < Number(values.requests); i++) {
     latencies.push((await timed(() => client.predicts.create.mutate({ model: values.model, days: 30 })))[1]);
@@ -160,7 +160,9 @@ try {
   });
   const newest = await listClient.predicts.list.query({ limit: 1 });
   const deepCursor = Math.max(1, (newest.items[0]?.id ?? 1) - 10_000);
-  for (const [label, run] of [
+  // The cases take turns (one call each per round), after warm-up rounds, so that none is measured
+  // in a different state of the JIT, the GC or the host than the others.
+  const cases = [
     ['own forecasts, first page', () => listClient.predicts.list.query({ limit: 50 })],
     [
       'own forecasts, cursor 10,000 ids back',
@@ -171,12 +173,18 @@ try {
       'own forecasts, first page, batching client',
       () => batchingListClient.predicts.list.query({ limit: 50 }),
     ],
-  ] as const) {
-    for (let i = 0; i < 20; i++) await run();
-    const times: number[] = [];
-    for (let i = 0; i < 200; i++) times.push((await timed(run))[1]);
+  ] as const;
+  const listTimes = cases.map(() => [] as number[]);
+  for (let round = 0; round < 300; round++) {
+    for (const [k, [, run]] of cases.entries()) {
+      const [, ms] = await timed(run);
+      if (round >= 100) listTimes[k]?.push(ms);
+    }
+  }
+  for (const [k, [label]] of cases.entries()) {
+    const times = listTimes[k] ?? [];
     console.log(
-      `predicts.list page of 50 (${label}) over HTTP: p50 ${fmt(quantile(times, 0.5))}, p95 ${fmt(quantile(times, 0.95))}`,
+      `predicts.list page of 50 (${label}) over HTTP, ${times.length} calls: p50 ${fmt(quantile(times, 0.5))}, p95 ${fmt(quantile(times, 0.95))}`,
     );
   }
   // the plans of the list's own query (the columns it reads included), with the rows it touched

@@ -12,7 +12,7 @@ describe('loadConfig', () => {
       nodeEnv: 'development',
       bcryptCost: 12,
       demoAdmin: true,
-      predictConcurrency: 4,
+      predictConcurrency: 2,
     });
   });
 

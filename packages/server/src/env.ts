@@ -65,7 +65,7 @@ const envSchema = z.object({
     .int('must be an integer')
     .min(1)
     .max(64)
-    .default(4),
+    .default(2),
 });
 
 export type ServerConfig = {
