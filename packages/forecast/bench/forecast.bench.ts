@@ -3,7 +3,7 @@
  * per model (365 origins × horizons 1, 7, 30), and neural training time per epoch.
  *
  *   pnpm --filter @ethcast/forecast exec tsx bench/forecast.bench.ts [--csv <file>] [--symbol ETH-USD]
- *       [--models-dir <dir>] [--runs 3] [--skip-training]
+ *       [--models-dir <dir>] [--runs 3] [--skip-backtest] [--skip-training]
  */
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     symbol: { type: 'string', default: 'ETH-USD' },
     'models-dir': { type: 'string' },
     runs: { type: 'string', default: '3' },
+    'skip-backtest': { type: 'boolean', default: false },
     'skip-training': { type: 'boolean', default: false },
   },
 });
@@ -115,27 +116,29 @@ for (const m of loaded) {
     `${name.padEnd(9)} ${cell(uncached.median, 18)} ${cell(uncached.p95, 8)} ${cell(cached.median, 18)} ${cell(cached.p95, 8)}`,
   );
 }
-log('');
-log(
-  '## Walk-forward backtest time per model (2025-04-01 → 2026-03-31, horizons 1,7,30, incl. calibration warm-up)',
-);
-log('model     median s');
-for (const m of loaded) {
-  const times: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t = performance.now();
-    await backtest({
-      bars,
-      from: '2025-04-01',
-      to: '2026-03-31',
-      horizons: [1, 7, 30],
-      models: [
-        { name: m.info.name, id: m.info.id, version: m.info.version, trainedThrough: null, model: m.model },
-      ],
-    });
-    times.push((performance.now() - t) / 1000);
+if (!values['skip-backtest']) {
+  log('');
+  log(
+    '## Walk-forward backtest time per model (2025-04-01 → 2026-03-31, horizons 1,7,30, incl. calibration warm-up)',
+  );
+  log('model     median s');
+  for (const m of loaded) {
+    const times: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const t = performance.now();
+      await backtest({
+        bars,
+        from: '2025-04-01',
+        to: '2026-03-31',
+        horizons: [1, 7, 30],
+        models: [
+          { name: m.info.name, id: m.info.id, version: m.info.version, trainedThrough: null, model: m.model },
+        ],
+      });
+      times.push((performance.now() - t) / 1000);
+    }
+    log(`${m.info.name.padEnd(9)} ${median(times).toFixed(2).padStart(8)}`);
   }
-  log(`${m.info.name.padEnd(9)} ${median(times).toFixed(2).padStart(8)}`);
 }
 
 if (!values['skip-training']) {
