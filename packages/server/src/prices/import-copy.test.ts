@@ -1,4 +1,3 @@
-import { asc } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -7,24 +6,8 @@ import { PriceCopy } from '../db/queries/prices.ts';
 import * as schema from '../db/schema.ts';
 import { prices } from '../db/schema.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
-import { generateCandles, storedPrices, tempDir, toCsv } from '../test/price-csv.ts';
+import { generateCandles, storedPrices, storedPricesWithSource, tempDir, toCsv } from '../test/price-csv.ts';
 import { type ImportReport, importPrices } from './import.ts';
-
-async function storedRows(db: Database) {
-  return db
-    .select({
-      symbol: prices.symbol,
-      day: prices.day,
-      open: prices.open,
-      high: prices.high,
-      low: prices.low,
-      close: prices.close,
-      volume: prices.volume,
-      source: prices.source,
-    })
-    .from(prices)
-    .orderBy(asc(prices.symbol), asc(prices.day));
-}
 
 /**
  * On PostgreSQL, importPrices writes rows of symbols with no stored day with COPY. A Database that
@@ -77,7 +60,7 @@ describe.runIf(testEngine === 'postgres')('importPrices: the PostgreSQL COPY pat
         (e: unknown) => `${(e as Error).name}: ${(e as Error).message}`,
       );
       reports.push(report);
-      return storedRows(db);
+      return storedPricesWithSource(db);
     };
     const tables = [
       await run(seed), // ETH-USD new
@@ -113,7 +96,7 @@ describe.runIf(testEngine === 'postgres')('importPrices: the PostgreSQL COPY pat
     await copying.delete(prices);
     const error = await importPrices(copying, bad, { batchSize: 10 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
-    expect(await storedRows(copying)).toEqual([]);
+    expect(await storedPricesWithSource(copying)).toEqual([]);
   });
 
   it('lets two concurrent imports of the same new symbol both succeed', async () => {
@@ -127,7 +110,7 @@ describe.runIf(testEngine === 'postgres')('importPrices: the PostgreSQL COPY pat
       [0, 45],
       [45, 0],
     ]);
-    expect((await storedRows(copying)).length).toBe(45);
+    expect((await storedPricesWithSource(copying)).length).toBe(45);
   });
 
   it('fails cleanly when a concurrent writer stores a copied day first', async () => {
@@ -155,7 +138,7 @@ describe.runIf(testEngine === 'postgres')('importPrices: the PostgreSQL COPY pat
     } finally {
       other.release();
     }
-    expect(await storedRows(copying)).toEqual([
+    expect(await storedPricesWithSource(copying)).toEqual([
       {
         symbol: 'BTC-USD',
         day: btc[20]?.day,
@@ -216,12 +199,12 @@ describe.runIf(testEngine === 'postgres')('importPrices: the PostgreSQL COPY pat
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/^line 61: volume must not be negative/);
     expect(chunks.mock.calls.length).toBeGreaterThan(5); // rows were on the wire before the bad one
-    expect(await storedRows(copying)).toEqual([]);
+    expect(await storedPricesWithSource(copying)).toEqual([]);
     const report = await importPrices(copying, files.write('after.csv', toCsv(btc, 'plain-with-symbol')), {
       copyChunkBytes: 256,
     });
     expect(report.inserted).toBe(45);
-    expect((await storedRows(copying)).length).toBe(45);
+    expect((await storedPricesWithSource(copying)).length).toBe(45);
   });
 
   it('fails with nothing written when a concurrent writer breaks the COPY mid-stream', async () => {
@@ -250,7 +233,7 @@ describe.runIf(testEngine === 'postgres')('importPrices: the PostgreSQL COPY pat
     } finally {
       other.release();
     }
-    expect((await storedRows(copying)).map((r) => [r.symbol, r.day, r.source])).toEqual([
+    expect((await storedPricesWithSource(copying)).map((r) => [r.symbol, r.day, r.source])).toEqual([
       ['BIG-USD', rows[50]?.day, 'other'],
     ]);
   });

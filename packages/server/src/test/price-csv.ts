@@ -119,18 +119,25 @@ export function tempDir(prefix = 'ethcast-prices-') {
   };
 }
 
+const candleColumns = {
+  symbol: prices.symbol,
+  day: prices.day,
+  open: prices.open,
+  high: prices.high,
+  low: prices.low,
+  close: prices.close,
+  volume: prices.volume,
+};
+
 /** Every stored candle, ordered by symbol and day: what tests compare imports and syncs against. */
 export function storedPrices(db: Database) {
+  return db.select(candleColumns).from(prices).orderBy(asc(prices.symbol), asc(prices.day));
+}
+
+/** The same, with the source each row came from. */
+export function storedPricesWithSource(db: Database) {
   return db
-    .select({
-      symbol: prices.symbol,
-      day: prices.day,
-      open: prices.open,
-      high: prices.high,
-      low: prices.low,
-      close: prices.close,
-      volume: prices.volume,
-    })
+    .select({ ...candleColumns, source: prices.source })
     .from(prices)
     .orderBy(asc(prices.symbol), asc(prices.day));
 }
