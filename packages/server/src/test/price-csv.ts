@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import type { PriceRow } from '../db/queries/prices.ts';
+import { candleColumns, type PriceRow } from '../db/queries/prices.ts';
 import { prices } from '../db/schema.ts';
 import { dayFromNumber, dayNumber } from '../prices/day.ts';
 
@@ -119,25 +119,17 @@ export function tempDir(prefix = 'ethcast-prices-') {
   };
 }
 
-const candleColumns = {
-  symbol: prices.symbol,
-  day: prices.day,
-  open: prices.open,
-  high: prices.high,
-  low: prices.low,
-  close: prices.close,
-  volume: prices.volume,
-};
+const storedColumns = { symbol: prices.symbol, ...candleColumns };
 
 /** Every stored candle, ordered by symbol and day: what tests compare imports and syncs against. */
 export function storedPrices(db: Database) {
-  return db.select(candleColumns).from(prices).orderBy(asc(prices.symbol), asc(prices.day));
+  return db.select(storedColumns).from(prices).orderBy(asc(prices.symbol), asc(prices.day));
 }
 
 /** The same, with the source each row came from. */
 export function storedPricesWithSource(db: Database) {
   return db
-    .select({ ...candleColumns, source: prices.source })
+    .select({ ...storedColumns, source: prices.source })
     .from(prices)
     .orderBy(asc(prices.symbol), asc(prices.day));
 }

@@ -374,7 +374,8 @@ export async function getLastDay(db: Database, symbol: string): Promise<string |
   return row?.day ?? null;
 }
 
-const candleColumns = {
+/** A stored candle's columns without its symbol (and without source and updated_at). */
+export const candleColumns = {
   day: prices.day,
   open: prices.open,
   high: prices.high,
