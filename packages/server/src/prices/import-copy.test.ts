@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -7,7 +8,10 @@ import * as schema from '../db/schema.ts';
 import { prices } from '../db/schema.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 import { generateCandles, storedPrices, storedPricesWithSource, tempDir, toCsv } from '../test/price-csv.ts';
+import { startReplayServer } from '../test/replay-server.ts';
+import { dayNumber } from './day.ts';
 import { type ImportReport, importPrices } from './import.ts';
+import { syncPrices } from './sync.ts';
 
 /**
  * On PostgreSQL, importPrices writes rows of symbols with no stored day with COPY. A Database that
@@ -236,5 +240,113 @@ describe.runIf(testEngine === 'postgres')('importPrices: the PostgreSQL COPY pat
     expect((await storedPricesWithSource(copying)).map((r) => [r.symbol, r.day, r.source])).toEqual([
       ['BIG-USD', rows[50]?.day, 'other'],
     ]);
+  });
+
+  /** Sessions holding / waiting for the advisory lock of `key` (see lockSymbolsWithPrices), and all lock waits. */
+  async function locks(key: string) {
+    const [row] = await (pool as postgres.Sql)`
+      select count(*) filter (where granted and locktype = 'advisory'
+          and objid = (hashtext(${key})::bigint & 4294967295)::oid)::int as held,
+        count(*) filter (where not granted)::int as waiting
+      from pg_locks where database = (select oid from pg_database where datname = current_database())
+        or locktype = 'transactionid'`;
+    return { held: row?.held ?? 0, waiting: row?.waiting ?? 0 };
+  }
+  async function until(check: () => Promise<boolean>, what: string) {
+    for (let i = 0; i < 400; i++) {
+      if (await check()) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  // An import reads LOOKAHEAD_LINES (65,536) lines ahead to look symbols up together: a symbol is locked
+  // on its own only when the next one is further away than that.
+  const LONG = 66_000;
+
+  it('runs two imports that meet the same new symbols in opposite orders one after the other, without a deadlock', async () => {
+    await copying.delete(prices);
+    const xaa = generateCandles('XAA-USD', '1800-01-01', LONG, 41);
+    const ybb = generateCandles('YBB-USD', '1800-01-01', LONG, 42);
+    const [headerA, ...firstA] = toCsv(xaa, 'plain-with-symbol').trimEnd().split('\n');
+    const [headerB, ...firstB] = toCsv(ybb, 'plain-with-symbol').trimEnd().split('\n');
+    const restA = toCsv(ybb.slice(0, 10), 'plain-with-symbol').trimEnd().split('\n').slice(1);
+    const restB = toCsv(xaa.slice(0, 10), 'plain-with-symbol').trimEnd().split('\n').slice(1);
+    // Each import first sees only its first symbol's rows and holds that symbol while it waits for more.
+    const a = new PassThrough();
+    const b = new PassThrough();
+    a.write(`${headerA}\n${firstA.join('\n')}\n`);
+    b.write(`${headerB}\n${firstB.join('\n')}\n`);
+    const importingA = importPrices(copying, a, { source: 'a' }).catch((e: unknown) => e);
+    await until(async () => (await locks('ethcast.prices:XAA-USD')).held === 1, 'import A to lock XAA-USD');
+    const importingB = importPrices(copying, b, { source: 'b' }).catch((e: unknown) => e);
+    // B now waits for A or, were imports not serialized, holds YBB-USD: either way, send the rest.
+    await until(
+      async () => (await locks('ethcast.prices:YBB-USD')).held === 1 || (await locks('')).waiting >= 1,
+      'import B to lock YBB-USD or to wait',
+    );
+    a.end(`${restA.join('\n')}\n`);
+    b.end(`${restB.join('\n')}\n`);
+    const [reportA, reportB] = await Promise.all([importingA, importingB]);
+    // A was first and inserted everything it read; B inserted the YBB-USD days A did not have.
+    expect(reportA).toMatchObject({ inserted: LONG + 10, updated: 0, unchanged: 0 });
+    expect(reportB).toMatchObject({ inserted: LONG - 10, updated: 0, unchanged: 20 });
+    const [count] = await (pool as postgres.Sql)`
+      select count(*)::int as n, count(distinct symbol)::int as symbols from prices`;
+    expect(count).toEqual({ n: 2 * LONG, symbols: 2 });
+  });
+
+  it('makes a sync of a symbol wait for an import that is copying it as new', async () => {
+    await copying.delete(prices);
+    const zcc = generateCandles('ZCC-USD', '1800-01-01', LONG, 43);
+    const [header, ...lines] = toCsv(zcc, 'plain-with-symbol').trimEnd().split('\n');
+    const importing = new PassThrough();
+    importing.write(`${header}\n${lines.slice(0, -10).join('\n')}\n`);
+    const done = importPrices(copying, importing, { source: 'import' }).catch((e: unknown) => e);
+    await until(async () => (await locks('ethcast.prices:ZCC-USD')).held === 1, 'the import to lock ZCC-USD');
+    // the exchange has the 10 days the import has not read yet, with a revised close on the last one
+    const recent = zcc.slice(-10);
+    const exchange = recent.map((r, i) =>
+      i === 9 ? { ...r, close: r.close * 1.01, high: r.high * 1.01 } : r,
+    );
+    const lastDay = recent[9]?.day ?? '';
+    const server = await startReplayServer([
+      {
+        status: 200,
+        body: exchange
+          .map((r) => [(dayNumber(r.day) ?? 0) * 86_400, r.low, r.high, r.open, r.close, r.volume])
+          .reverse(),
+      },
+    ]);
+    try {
+      let synced = false;
+      const syncing = syncPrices(copying, {
+        symbol: 'ZCC-USD',
+        baseUrl: server.url,
+        since: recent[0]?.day ?? '',
+        // noon of the day after the last one: that day is closed
+        now: new Date(Date.parse(`${lastDay}T12:00:00Z`) + 86_400_000),
+        sleep: async () => {},
+        baseDelayMs: 1,
+      })
+        .catch((e: unknown) => e)
+        .finally(() => {
+          synced = true;
+        });
+      // Without the symbol's lock the sync would store those days first and fail the import's COPY.
+      await until(async () => synced || (await locks('')).waiting >= 1, 'the sync to wait or finish');
+      expect(synced).toBe(false);
+      importing.end(`${lines.slice(-10).join('\n')}\n`);
+      expect(await done).toMatchObject({ inserted: LONG, updated: 0 });
+      // the sync ran after the import committed: it changed only the revised day
+      expect(await syncing).toMatchObject({ inserted: 0, updated: 1, unchanged: 9 });
+    } finally {
+      await server.close();
+    }
+    const [changed] = await (pool as postgres.Sql)`
+      select count(*)::int as n, count(*) filter (where source <> 'import')::int as synced,
+        max(day) filter (where source <> 'import')::text as day
+      from prices`;
+    expect(changed).toEqual({ n: LONG, synced: 1, day: lastDay });
   });
 });

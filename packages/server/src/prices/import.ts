@@ -8,6 +8,7 @@ import type { Sql } from 'postgres';
 import { type Database, withPostgresTransaction } from '../db/client.ts';
 import {
   COPY_CHUNK_BYTES,
+  lockPriceImports,
   lockSymbolsWithPrices,
   type PriceChange,
   PriceColumns,
@@ -296,11 +297,16 @@ export async function importPrices(
         throw error;
       }
     };
-    const onPostgres = await withPostgresTransaction(db, (tx, connection) =>
-      run(new CopyingWriter(tx, connection, source, batchSize, copyChunkBytes, upcomingSymbols)),
-    );
+    const onPostgres = await withPostgresTransaction(db, async (tx, connection) => {
+      await lockPriceImports(tx);
+      return run(new CopyingWriter(tx, connection, source, batchSize, copyChunkBytes, upcomingSymbols));
+    });
     const totals =
-      onPostgres?.value ?? (await db.transaction((tx) => run(new UpsertWriter(tx, source, batchSize))));
+      onPostgres?.value ??
+      (await db.transaction(async (tx) => {
+        await lockPriceImports(tx);
+        return run(new UpsertWriter(tx, source, batchSize));
+      }));
     progress();
 
     const symbols: SymbolImport[] = [...states.values()]

@@ -1,6 +1,7 @@
 import type { Database } from '../db/client.ts';
 import {
   getLastDay,
+  lockSymbolsWithPrices,
   type PriceChange,
   type PriceRow,
   UPSERT_BATCH_SIZE,
@@ -126,6 +127,8 @@ export async function syncPrices(db: Database, options: SyncOptions): Promise<Sy
 
   const ordered = [...rows.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
   await db.transaction(async (tx) => {
+    // the symbol's import lock: an import streaming this symbol as new (COPY) finishes first
+    await lockSymbolsWithPrices(tx, [symbol]);
     for (let i = 0; i < ordered.length; i += UPSERT_BATCH_SIZE) {
       const result = await upsertPrices(tx, ordered.slice(i, i + UPSERT_BATCH_SIZE), source);
       report.inserted += result.inserted;
