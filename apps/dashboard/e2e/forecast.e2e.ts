@@ -106,6 +106,37 @@ describe('dashboard: forecasts', () => {
     await page.getByRole('heading', { name: `Forecast #${forecastId}` }).waitFor();
   });
 
+  it("lets an admin switch from their own forecasts to everyone's, with whose each one is", async () => {
+    await createActor(h.server.services, 'overseer', 'admin');
+    const admin = await h.newPage(desktop);
+    try {
+      await signIn(admin.page, 'overseer', TEST_PASSWORD);
+      await admin.page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'My forecasts' })
+        .click();
+      // An admin's own history first: they have made none.
+      await admin.page.getByRole('heading', { name: 'My forecasts' }).waitFor();
+      await admin.page.getByText('You have not made any forecasts yet.').waitFor();
+
+      await admin.page.getByLabel('Show').selectOption({ label: 'Everyone’s forecasts' });
+      await admin.page.getByRole('heading', { name: 'All forecasts' }).waitFor();
+      const row = admin.page.locator('tbody tr', { hasText: 'batch 11' });
+      await row.waitFor();
+      expect(await admin.page.getByRole('columnheader', { name: 'User' }).count()).toBe(1);
+      expect(await row.getByRole('cell', { name: USER, exact: true }).count()).toBe(1);
+      expect(await admin.page.locator('tbody tr').count()).toBe(10);
+      await admin.page.screenshot({ path: screenshotPath('history-admin-all.png'), fullPage: true });
+
+      // The forecast opens for the admin as well.
+      await row.getByRole('link', { name: /^View #/ }).click();
+      await admin.page.getByRole('heading', { name: /^Forecast #/ }).waitFor();
+      await admin.page.getByText(`by ${USER}`, { exact: false }).first().waitFor();
+    } finally {
+      await admin.context.close();
+    }
+  });
+
   it('draws the actual closes over the forecast once they exist, with its accuracy', async () => {
     await page.getByText(/No actual closes yet/).waitFor();
     // Ten more days of prices arrive (the same deterministic series, continued).

@@ -1,22 +1,38 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { trpc } from '../api.ts';
 import { ErrorState, Loading, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
+import { useMe } from '../session.ts';
 
 const PAGE_SIZE = 10;
 
-/** The signed-in user's forecasts, newest first, one page at a time (keyset cursors). */
+type Scope = 'mine' | 'all';
+
+/**
+ * The signed-in user's forecasts, newest first, one page at a time (keyset cursors). Admins can switch
+ * to everyone's forecasts, with a column saying whose each one is.
+ */
 export function HistoryPage() {
   const { t, dateTime } = useI18n();
+  const scopeId = useId();
+  const me = useMe().data;
+  const isAdmin = me?.role === 'admin';
+  const [scope, setScope] = useState<Scope>('mine');
+  const showAll = isAdmin && scope === 'all';
   // cursors[i] is the cursor that loads page i (undefined for the first page)
   const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
   const page = cursors.length - 1;
   const cursor = cursors[page];
   const list = useQuery(
     trpc.predicts.list.queryOptions(
-      { limit: PAGE_SIZE, ...(cursor !== undefined ? { cursor } : {}) },
+      {
+        limit: PAGE_SIZE,
+        // the server lists everyone's forecasts to an admin who names no user
+        ...(isAdmin && !showAll && me ? { userId: me.id } : {}),
+        ...(cursor !== undefined ? { cursor } : {}),
+      },
       { placeholderData: keepPreviousData },
     ),
   );
@@ -27,14 +43,32 @@ export function HistoryPage() {
   const { items, nextCursor } = list.data;
   return (
     <section>
-      <PageHeader title={t('history.title')}>
-        <Link to="/" className="button primary small">
-          {t('forecast.submit')}
-        </Link>
+      <PageHeader title={showAll ? t('history.allTitle') : t('history.title')}>
+        <div className="header-actions">
+          {isAdmin && (
+            <div className="inline-field">
+              <label htmlFor={scopeId}>{t('history.show')}</label>
+              <select
+                id={scopeId}
+                value={scope}
+                onChange={(e) => {
+                  setScope(e.target.value as Scope);
+                  setCursors([undefined]);
+                }}
+              >
+                <option value="mine">{t('history.scopeMine')}</option>
+                <option value="all">{t('history.scopeAll')}</option>
+              </select>
+            </div>
+          )}
+          <Link to="/" className="button primary small">
+            {t('forecast.submit')}
+          </Link>
+        </div>
       </PageHeader>
       {items.length === 0 && page === 0 ? (
         <div className="empty">
-          <p>{t('history.empty')}</p>
+          <p>{showAll ? t('history.emptyAll') : t('history.empty')}</p>
           <Link to="/">{t('history.makeOne')}</Link>
         </div>
       ) : (
@@ -47,6 +81,7 @@ export function HistoryPage() {
                     #
                   </th>
                   <th scope="col">{t('history.made')}</th>
+                  {showAll && <th scope="col">{t('history.user')}</th>}
                   <th scope="col">{t('forecast.symbol')}</th>
                   <th scope="col">{t('forecast.model')}</th>
                   <th scope="col" className="num">
@@ -66,6 +101,9 @@ export function HistoryPage() {
                     <td className="nowrap made">
                       <Link to={`/forecasts/${row.id}`}>{dateTime(row.date)}</Link>
                     </td>
+                    {showAll && (
+                      <td data-label={t('history.user')}>{row.usernamePredict ?? t('common.none')}</td>
+                    )}
                     <td data-label={t('forecast.symbol')}>{row.symbol ?? t('common.none')}</td>
                     <td data-label={t('forecast.model')}>{row.model ?? t('common.none')}</td>
                     <td className="num" data-label={t('history.horizon')}>
