@@ -1,5 +1,9 @@
 import { validateHistory } from '../data/validate-history.ts';
-import { type AciSchedule, DEFAULT_CALIBRATION_WINDOW } from '../intervals/conformal.ts';
+import {
+  type AciSchedule,
+  type CalibratorOptions,
+  DEFAULT_CALIBRATION_WINDOW,
+} from '../intervals/conformal.ts';
 import { MODEL_NAMES, type PointModel } from '../models/point-model.ts';
 import type { HorizonMetrics, PriceBar } from '../types.ts';
 import { horizonMetrics } from './metrics.ts';
@@ -33,6 +37,8 @@ export interface BacktestOptions {
   gammaSchedule?: AciSchedule;
   /** scores kept per horizon (default: all, an expanding window); also how far back the warm-up starts */
   calibrationWindow?: number;
+  /** regime bins and band shape (experiments only; the default is what ships) */
+  calibration?: CalibratorOptions;
   onProgress?: (model: string, done: number, total: number) => void;
 }
 
@@ -99,6 +105,7 @@ export async function backtest(options: BacktestOptions): Promise<BacktestReport
       ...(options.gamma !== undefined ? { gamma: options.gamma } : {}),
       ...(options.gammaSchedule !== undefined ? { gammaSchedule: options.gammaSchedule } : {}),
       calibrationWindow: window,
+      ...(options.calibration !== undefined ? { calibration: options.calibration } : {}),
       ...(retrain ? { retrain } : {}),
       onProgress: (done, total) => options.onProgress?.(entry.name, done, total),
     });

@@ -1,12 +1,13 @@
 import {
   type AciSchedule,
   AdaptiveConformal,
+  type CalibratorOptions,
   conformalIntervals,
   DEFAULT_ACI_GAMMA,
   DEFAULT_CALIBRATION_WINDOW,
   type HorizonQuantiles,
 } from '../intervals/conformal.ts';
-import { horizonScales } from '../intervals/volatility.ts';
+import { horizonScales, volatilityRatio } from '../intervals/volatility.ts';
 import type { PointModel } from '../models/point-model.ts';
 
 /** One forecast made at an origin for one horizon, with its outcome. */
@@ -36,6 +37,8 @@ export interface WalkForwardOptions {
   gammaSchedule?: AciSchedule;
   /** scores kept per horizon; defaults to DEFAULT_CALIBRATION_WINDOW */
   calibrationWindow?: number;
+  /** regime bins and band shape; defaults to the shipped method (see AdaptiveConformal) */
+  calibration?: CalibratorOptions;
   /** optional: refit the model every `every` origins from closes up to and including that origin */
   retrain?: { every: number; fit: (closes: Float64Array) => Promise<PointModel> };
   onProgress?: (done: number, total: number) => void;
@@ -51,6 +54,8 @@ interface Pending {
   scales: Float64Array;
   lastClose: number;
   quantiles: HorizonQuantiles[];
+  /** volatility regime bin at the origin */
+  bin: number;
 }
 
 /**
@@ -70,6 +75,7 @@ export async function walkForward(
     options.calibrationWindow ?? DEFAULT_CALIBRATION_WINDOW,
     options.gamma ?? DEFAULT_ACI_GAMMA,
     options.gammaSchedule,
+    options.calibration,
   );
   const pending: (Pending | undefined)[] = new Array(H + 1);
   const scored = new Map<number, ScoredForecast[]>(options.horizons.map((h) => [h, []]));
@@ -92,6 +98,7 @@ export async function walkForward(
         score,
         actual >= interval.lower80 && actual <= interval.upper80,
         actual >= interval.lower95 && actual <= interval.upper95,
+        p.bin,
       );
     }
     pending[t % (H + 1)] = undefined;
@@ -107,8 +114,9 @@ export async function walkForward(
     // 3. forecast from today with the calibration known today
     const logChange = model.predictLogChange(history, H);
     const scales = horizonScales(history, H);
-    const quantiles = Array.from({ length: H }, (_, i) => calibrator.quantiles(i + 1));
-    pending[t % (H + 1)] = { logChange, scales, lastClose: actual, quantiles };
+    const bin = calibrator.bin(volatilityRatio(history));
+    const quantiles = calibrator.bandQuantiles(scales, bin);
+    pending[t % (H + 1)] = { logChange, scales, lastClose: actual, quantiles, bin };
 
     if (t >= options.scoreFrom) {
       for (const h of options.horizons) {

@@ -4,7 +4,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BacktestModel, type BacktestReport, backtest } from '../backtest/run-backtest.ts';
 import { ForecastError } from '../errors.ts';
-import { ACI_SCHEDULES, type AciSchedule } from '../intervals/conformal.ts';
+import {
+  ACI_SCHEDULES,
+  type AciSchedule,
+  BAND_SHAPES,
+  type BandShape,
+  type CalibratorOptions,
+  type RegimeBins,
+} from '../intervals/conformal.ts';
 import { createNeuralModel } from '../models/neural.ts';
 import type { PointModel } from '../models/point-model.ts';
 import { readRnnArtifacts } from '../neural/rnn-artifacts.ts';
@@ -24,7 +31,7 @@ import {
 import { formatBacktestTables } from './format-table.ts';
 
 const USAGE =
-  'usage: pnpm backtest --csv <file> --symbol ETH-USD --from YYYY-MM-DD --to YYYY-MM-DD [--models a,b] [--horizons 1,7,30] [--json] [--models-dir <dir>] [--retrain-every K] [--record-to <models dir>] [--calibration-window <origins|all>] [--aci-schedule constant|inverse-h|inverse-sqrt-h]';
+  'usage: pnpm backtest --csv <file> --symbol ETH-USD --from YYYY-MM-DD --to YYYY-MM-DD [--models a,b] [--horizons 1,7,30] [--json] [--models-dir <dir>] [--retrain-every K] [--record-to <models dir>] [--calibration-window <origins|all>] [--aci-schedule constant|inverse-h|inverse-sqrt-h] [--bands monotone|per-horizon] [--regimes <edge,edge,…>[:minScores]]';
 
 async function main(): Promise<void> {
   let values: Record<string, string | boolean | undefined>;
@@ -43,6 +50,8 @@ async function main(): Promise<void> {
         'record-to': { type: 'string' },
         'calibration-window': { type: 'string' },
         'aci-schedule': { type: 'string' },
+        bands: { type: 'string' },
+        regimes: { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -66,8 +75,19 @@ async function main(): Promise<void> {
   const retrainEvery = parsePositiveInt(values['retrain-every'] as string | undefined, 'retrain-every');
   const calibrationWindow = parseCalibrationWindow(values['calibration-window'] as string | undefined);
   const gammaSchedule = parseAciSchedule(values['aci-schedule'] as string | undefined);
-  if ((calibrationWindow !== undefined || gammaSchedule !== undefined) && values['record-to']) {
-    fail('--record-to records the shipped method only; drop --calibration-window and --aci-schedule');
+  const bands = parseBands(values.bands as string | undefined);
+  const regimes = parseRegimes(values.regimes as string | undefined);
+  const calibration: CalibratorOptions | undefined =
+    bands !== undefined || regimes !== undefined
+      ? { ...(bands !== undefined ? { bands } : {}), ...(regimes !== undefined ? { regimes } : {}) }
+      : undefined;
+  if (
+    (calibrationWindow !== undefined || gammaSchedule !== undefined || calibration !== undefined) &&
+    values['record-to']
+  ) {
+    fail(
+      '--record-to records the shipped method only; drop --calibration-window, --aci-schedule, --bands and --regimes',
+    );
   }
   let modelsDir: string;
   try {
@@ -130,6 +150,7 @@ async function main(): Promise<void> {
       ...(retrainEvery ? { retrainEvery } : {}),
       ...(calibrationWindow !== undefined ? { calibrationWindow } : {}),
       ...(gammaSchedule !== undefined ? { gammaSchedule } : {}),
+      ...(calibration !== undefined ? { calibration } : {}),
       onProgress: (name, done, total) => {
         if (done % 25 === 0 || done === total) progress(`backtest ${name}: ${done}/${total} origins`);
       },
@@ -192,6 +213,33 @@ function parseAciSchedule(value: string | undefined): AciSchedule | undefined {
     fail(`--aci-schedule must be one of ${ACI_SCHEDULES.join(', ')}, got '${value}'`);
   }
   return value as AciSchedule;
+}
+
+/** Band shape across horizons, for comparing with independent per-horizon bands; default is what ships. */
+function parseBands(value: string | undefined): BandShape | undefined {
+  if (value === undefined) return undefined;
+  if (!(BAND_SHAPES as readonly string[]).includes(value)) {
+    fail(`--bands must be one of ${BAND_SHAPES.join(', ')}, got '${value}'`);
+  }
+  return value as BandShape;
+}
+
+/**
+ * Regime-conditional calibration (an experiment, not shipped): ascending volatility-ratio edges, optionally
+ * followed by ':' and the minimum number of scores a bin needs before it is used (default 250).
+ */
+function parseRegimes(value: string | undefined): RegimeBins | undefined {
+  if (value === undefined) return undefined;
+  const [list = '', min] = value.split(':');
+  const edges = list.split(',').map(Number);
+  const minScores = min === undefined ? 250 : Number(min);
+  const ascending = edges.every(
+    (e, i) => Number.isFinite(e) && e > 0 && (i === 0 || e > (edges[i - 1] as number)),
+  );
+  if (!list || !ascending || !Number.isInteger(minScores) || minScores < 1) {
+    fail(`--regimes must be ascending positive edges like 0.5,2 with an optional :minScores, got '${value}'`);
+  }
+  return { edges, minScores };
 }
 
 function commandLine(): string {

@@ -4,7 +4,19 @@ import { walkForward } from '../backtest/walk-forward.ts';
 import { validateHistory } from '../data/validate-history.ts';
 import { createNaiveModel } from '../models/naive.ts';
 import { randomWalkBars } from '../test-support/generate-series.ts';
-import { AdaptiveConformal, aciGamma, DEFAULT_CALIBRATION_WINDOW, quantileSorted } from './conformal.ts';
+import {
+  AdaptiveConformal,
+  aciGamma,
+  type CalibrationJson,
+  DEFAULT_CALIBRATION_WINDOW,
+  type HorizonQuantiles,
+  monotoneQuantiles,
+  quantileSorted,
+  regimeBin,
+  storedBandQuantiles,
+  storedQuantiles,
+} from './conformal.ts';
+import { horizonScales } from './volatility.ts';
 
 describe('quantileSorted', () => {
   it('interpolates linearly', () => {
@@ -158,5 +170,138 @@ describe('ACI step per horizon (experimental schedules; constant is the default)
     expect(b.horizons['1']?.alpha80).toBeCloseTo(a.horizons['1']?.alpha80 as number, 12);
     expect(a.gammaSchedule).toBeUndefined();
     expect(b.gammaSchedule).toBe('inverse-h');
+  });
+});
+
+describe('monotone bands across horizons (the default)', () => {
+  const jagged: HorizonQuantiles[] = [
+    { lower80: -1.3, upper80: 1.2, lower95: -2.0, upper95: 1.9 },
+    { lower80: -1.0, upper80: 1.0, lower95: -1.5, upper95: 1.5 },
+    { lower80: -1.4, upper80: 1.3, lower95: -2.2, upper95: 2.1 },
+  ];
+
+  it("makes every bound's distance from the forecast a running maximum over h, in log units", () => {
+    const scales = [0.02, 0.03, 0.04];
+    const q = monotoneQuantiles(jagged, scales);
+    const reach = (h: number, key: keyof HorizonQuantiles) => (q[h]?.[key] as number) * (scales[h] as number);
+    for (const key of ['lower80', 'lower95'] as const) {
+      for (let h = 1; h < 3; h++) expect(reach(h, key)).toBeLessThanOrEqual(reach(h - 1, key));
+    }
+    for (const key of ['upper80', 'upper95'] as const) {
+      for (let h = 1; h < 3; h++) expect(reach(h, key)).toBeGreaterThanOrEqual(reach(h - 1, key));
+    }
+    // a horizon that already widens keeps its own quantiles
+    expect(q[0]).toEqual(jagged[0]);
+    expect(q[2]).toEqual(jagged[2]);
+  });
+
+  it('lifts a bound that would come closer to the forecast at a longer horizon', () => {
+    // equal scales: day 2's own 95% bound (1.5) is thinner than day 1's (1.9)
+    const q = monotoneQuantiles(jagged, [0.05, 0.05, 0.05]);
+    expect(q[1]).toEqual({ lower80: -1.3, upper80: 1.2, lower95: -2.0, upper95: 1.9 });
+    // keeps the order of the bounds
+    for (const x of q) {
+      expect(x.lower95).toBeLessThanOrEqual(x.lower80);
+      expect(x.upper80).toBeLessThanOrEqual(x.upper95);
+    }
+  });
+
+  it('is what the walk-forward issues: no band of a naive forecast narrows at a longer horizon', async () => {
+    const closes = validateHistory(
+      randomWalkBars({ days: 900, seed: 8, volatility: (d) => (d % 200 < 100 ? 0.02 : 0.05) }),
+    );
+    const { calibrator } = await walkForward(createNaiveModel(), closes, {
+      start: 30,
+      scoreFrom: closes.length,
+      scoreTo: closes.length - 1,
+      horizons: [],
+      maxHorizon: 30,
+    });
+    expect(calibrator.bands).toBe('monotone');
+    let lifted = 0;
+    for (const end of [400, 550, 700, 899]) {
+      const scales = horizonScales(closes, 30, end);
+      const raw = Array.from({ length: 30 }, (_, i) => calibrator.quantiles(i + 1));
+      const issued = calibrator.bandQuantiles(scales);
+      for (let h = 1; h < 30; h++) {
+        const s0 = scales[h - 1] as number;
+        const s1 = scales[h] as number;
+        const a = issued[h - 1] as HorizonQuantiles;
+        const b = issued[h] as HorizonQuantiles;
+        expect(b.lower95 * s1).toBeLessThanOrEqual(a.lower95 * s0 + 1e-15);
+        expect(b.upper95 * s1).toBeGreaterThanOrEqual(a.upper95 * s0 - 1e-15);
+        expect(b.lower80 * s1).toBeLessThanOrEqual(a.lower80 * s0 + 1e-15);
+        expect(b.upper80 * s1).toBeGreaterThanOrEqual(a.upper80 * s0 - 1e-15);
+        if ((raw[h] as HorizonQuantiles).upper95 * s1 < (raw[h - 1] as HorizonQuantiles).upper95 * s0)
+          lifted++;
+      }
+    }
+    // the independent per-horizon quantiles really were jagged somewhere, so the property is not vacuous
+    expect(lifted).toBeGreaterThan(0);
+  });
+
+  it('is recorded in the calibration JSON; metadata without it is served per horizon as before', () => {
+    const monotone = new AdaptiveConformal(3);
+    const perHorizon = new AdaptiveConformal(3, DEFAULT_CALIBRATION_WINDOW, 0.005, 'constant', {
+      bands: 'per-horizon',
+    });
+    expect(monotone.toJson().bands).toBe('monotone');
+    expect(perHorizon.toJson().bands).toBeUndefined();
+    const stored: CalibrationJson = {
+      ...perHorizon.toJson(),
+      horizons: Object.fromEntries(
+        jagged.map((q, i) => [String(i + 1), { ...q, alpha80: 0.2, alpha95: 0.05 }]),
+      ),
+    };
+    const scales = [0.05, 0.05, 0.05];
+    expect(storedBandQuantiles(stored, scales)).toEqual(jagged);
+    expect(storedBandQuantiles({ ...stored, bands: 'monotone' }, scales)).toEqual(
+      monotoneQuantiles(jagged, scales),
+    );
+  });
+});
+
+describe('regime-conditional calibration (experiment, not shipped)', () => {
+  it('bins a volatility ratio by how many edges it reaches', () => {
+    expect(regimeBin(0.3, [0.5, 2])).toBe(0);
+    expect(regimeBin(0.5, [0.5, 2])).toBe(1);
+    expect(regimeBin(1.9, [0.5, 2])).toBe(1);
+    expect(regimeBin(2, [0.5, 2])).toBe(2);
+  });
+
+  it("uses a bin's own scores once it holds minScores of them, else falls back to the pooled scores", () => {
+    const c = new AdaptiveConformal(1, DEFAULT_CALIBRATION_WINDOW, 0, 'constant', {
+      regimes: { edges: [1], minScores: 100 },
+      bands: 'per-horizon',
+    });
+    // calm bin (0): 150 wide scores; stormy bin (1): 50 narrow ones
+    for (let i = 0; i < 150; i++) c.observe(1, ((i * 37) % 150) / 25 - 3, true, true, 0);
+    for (let i = 0; i < 50; i++) c.observe(1, ((i * 7) % 50) / 50 - 0.5, true, true, 1);
+    const pooled = new AdaptiveConformal(1, DEFAULT_CALIBRATION_WINDOW, 0, 'constant', {
+      bands: 'per-horizon',
+    });
+    for (let i = 0; i < 150; i++) pooled.observe(1, ((i * 37) % 150) / 25 - 3, true, true);
+    for (let i = 0; i < 50; i++) pooled.observe(1, ((i * 7) % 50) / 50 - 0.5, true, true);
+    const calm = c.quantiles(1, c.bin(0.4));
+    const stormy = c.quantiles(1, c.bin(3));
+    expect(c.bin(0.4)).toBe(0);
+    expect(c.bin(3)).toBe(1);
+    // the calm bin is full: its own (wider) scores
+    expect(calm.upper80).toBeGreaterThan(pooled.quantiles(1).upper80);
+    // the stormy bin has 50 < 100 scores: pooled quantiles, not its own narrow ones
+    expect(stormy).toEqual(pooled.quantiles(1));
+    // stored and served the same way, by the ratio at the origin
+    const json = JSON.parse(JSON.stringify(c.toJson())) as CalibrationJson;
+    expect(json.regimes?.edges).toEqual([1]);
+    expect(storedQuantiles(json, 1, 0.4)).toEqual(calm);
+    expect(storedQuantiles(json, 1, 3)).toEqual(stormy);
+    // without a ratio (or without regimes) the pooled quantiles are served
+    const {
+      alpha80: _a,
+      alpha95: _b,
+      ...pooledStored
+    } = json.horizons['1'] as CalibrationJson['horizons'][string];
+    expect(storedQuantiles(json, 1)).toEqual(pooledStored);
+    expect(storedQuantiles({ ...json, regimes: undefined } as CalibrationJson, 1, 0.4)).toEqual(pooledStored);
   });
 });

@@ -36,15 +36,13 @@ export const LONG_RUN_DAYS = 365;
 export const VOL_PERSISTENCE = 0.97;
 
 /**
- * Interval scale for every horizon 1..H from closes[0..end]: √(h · average expected daily variance over the
- * next h days), where the expected variance decays from today's EWMA variance toward the long-run one
- * (the GARCH(1,1) term structure). Short horizons follow the current regime, long ones lean on the year.
+ * Today's EWMA daily variance and the long-run (last LONG_RUN_DAYS) daily variance it reverts to, from
+ * closes[0..end]. With fewer than 30 returns the long-run variance is taken to be today's.
  */
-export function horizonScales(
+export function volatilityState(
   closes: ArrayLike<number>,
-  maxHorizon: number,
   end: number = closes.length - 1,
-): Float64Array {
+): { shortVar: number; longVar: number } {
   const shortVar = ewmaVolatility(closes, end) ** 2;
   const start = Math.max(1, end - LONG_RUN_DAYS + 1);
   let longVar = shortVar;
@@ -56,6 +54,29 @@ export function horizonScales(
     }
     longVar = Math.max(sum / (end - start + 1), MIN_DAILY_VOL ** 2);
   }
+  return { shortVar, longVar };
+}
+
+/**
+ * Volatility regime at the origin: today's EWMA variance ÷ the long-run variance (below 1 = calmer than the
+ * year, above 1 = stormier). Used to pick regime-conditional conformal quantiles.
+ */
+export function volatilityRatio(closes: ArrayLike<number>, end: number = closes.length - 1): number {
+  const { shortVar, longVar } = volatilityState(closes, end);
+  return shortVar / longVar;
+}
+
+/**
+ * Interval scale for every horizon 1..H from closes[0..end]: √(h · average expected daily variance over the
+ * next h days), where the expected variance decays from today's EWMA variance toward the long-run one
+ * (the GARCH(1,1) term structure). Short horizons follow the current regime, long ones lean on the year.
+ */
+export function horizonScales(
+  closes: ArrayLike<number>,
+  maxHorizon: number,
+  end: number = closes.length - 1,
+): Float64Array {
+  const { shortVar, longVar } = volatilityState(closes, end);
   const phi = VOL_PERSISTENCE;
   const scales = new Float64Array(maxHorizon);
   let cumulative = 0;

@@ -1,6 +1,11 @@
 import { addDays } from '../data/days.ts';
-import { type CalibrationJson, conformalIntervals, storedQuantiles } from '../intervals/conformal.ts';
-import { horizonScales } from '../intervals/volatility.ts';
+import {
+  type CalibrationJson,
+  conformalIntervals,
+  type HorizonQuantiles,
+  storedBandQuantiles,
+} from '../intervals/conformal.ts';
+import { horizonScales, volatilityRatio } from '../intervals/volatility.ts';
 import type { PointModel } from '../models/point-model.ts';
 import type { ForecastPoint } from '../types.ts';
 import type { ForecastCache } from './forecast-cache.ts';
@@ -17,12 +22,14 @@ export function forecastPoints(
   const compute = () => ({
     logChange: model.predictLogChange(closes, model.maxHorizon),
     scales: horizonScales(closes, model.maxHorizon),
+    ratio: volatilityRatio(closes),
   });
-  const { logChange, scales } = cache ? cache.get(closes, compute) : compute();
+  const { logChange, scales, ratio } = cache ? cache.get(closes, compute) : compute();
+  const quantiles = storedBandQuantiles(calibration, scales, ratio);
   const lastClose = closes[closes.length - 1] as number;
   const points: ForecastPoint[] = [];
   for (let h = 1; h <= horizon; h++) {
-    const q = storedQuantiles(calibration, h);
+    const q = quantiles[h - 1] as HorizonQuantiles;
     points.push({
       day: addDays(lastDay, h),
       ...conformalIntervals(lastClose, logChange[h - 1] as number, scales[h - 1] as number, q),

@@ -69,6 +69,24 @@ describe('registry', () => {
     }
   });
 
+  it('serves bands that never narrow at a longer horizon (monotone calibration)', async () => {
+    const result = await registry.forecast({ symbol: 'ETH-USD', model: 'naive', history: bars, horizon: 30 });
+    // persistence: the centre is the last close at every horizon, so the bounds themselves must spread out
+    for (let i = 1; i < result.points.length; i++) {
+      const a = result.points[i - 1];
+      const b = result.points[i];
+      if (!a || !b) throw new Error('missing point');
+      expect(b.lower95).toBeLessThanOrEqual(a.lower95 * (1 + 1e-12));
+      expect(b.lower80).toBeLessThanOrEqual(a.lower80 * (1 + 1e-12));
+      expect(b.upper80).toBeGreaterThanOrEqual(a.upper80 * (1 - 1e-12));
+      expect(b.upper95).toBeGreaterThanOrEqual(a.upper95 * (1 - 1e-12));
+    }
+    const metadata = JSON.parse(
+      await readFile(path.join(modelsDir, 'eth-usd-naive', 'metadata.json'), 'utf8'),
+    );
+    expect(metadata.calibration.bands).toBe('monotone');
+  });
+
   it('serves repeated requests from the cache without changing results', async () => {
     const first = await registry.forecast({ symbol: 'ETH-USD', model: 'lstm', history: bars, horizon: 7 });
     const again = await registry.forecast({
