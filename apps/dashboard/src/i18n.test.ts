@@ -42,6 +42,27 @@ describe('localizeServerMessage', () => {
     );
     expect(localizeServerMessage('Forecast 12 not found', 'pt-BR')).toBe('Previsão 12 não encontrada');
     expect(localizeServerMessage('something new', 'pt-BR')).toBe('something new');
+    // what predicts.create answers (see packages/server/src/forecasts/create-prediction.ts)
+    expect(localizeServerMessage('naive forecasts at most 30 days ahead; 31 were asked', 'pt-BR')).toBe(
+      'O modelo naive prevê no máximo 30 dias à frente; foram pedidos 31',
+    );
+    expect(
+      localizeServerMessage(
+        'lstm needs 61 consecutive days of ETH-USD prices; 40 are stored (21 missing). Import prices first.',
+        'pt-BR',
+      ),
+    ).toBe(
+      'O modelo lstm precisa de 61 dias seguidos de preços de ETH-USD; há 40 salvos (faltam 21). Importe os preços primeiro.',
+    );
+    expect(localizeServerMessage("Unknown model 'nope' for ETH-USD; available: naive, drift", 'pt-BR')).toBe(
+      "Modelo 'nope' desconhecido para ETH-USD; disponíveis: naive, drift",
+    );
+    expect(
+      localizeServerMessage('The server is busy with other forecasts; try again in a moment', 'pt-BR'),
+    ).toBe('O servidor está ocupado com outras previsões; tente de novo em instantes');
+    expect(localizeServerMessage('You can only delete your own account', 'pt-BR')).toBe(
+      'Você só pode excluir a sua própria conta',
+    );
     expect(localizeServerMessage('Wrong username or password', 'en')).toBe('Wrong username or password');
   });
 });
