@@ -1,9 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModels } from '../registry/load-registry.ts';
 import { randomWalkBars, TINY_RNN } from '../test-support/generate-series.ts';
+import { useTempDirs } from '../test-support/temp-dirs.ts';
 import { trainModel } from '../training/train-model.ts';
 import type { PriceBar } from '../types.ts';
 import { type BacktestModel, backtest } from './run-backtest.ts';
@@ -13,6 +11,7 @@ import { type BacktestModel, backtest } from './run-backtest.ts';
  * at origins up to the cut-off are bit-identical. Covers the models and the online conformal calibration.
  */
 describe('no look-ahead', () => {
+  const temp = useTempDirs('ethcast-lookahead-');
   const bars = randomWalkBars({ days: 520, seed: 21 });
   const from = bars[440]?.day as string;
   const to = bars[519]?.day as string;
@@ -23,7 +22,7 @@ describe('no look-ahead', () => {
   let models: BacktestModel[] = [];
 
   beforeAll(async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'ethcast-lookahead-'));
+    const dir = await temp.make();
     const training = bars.slice(0, 420);
     for (const name of ['naive', 'drift', 'theta', 'lstm', 'gru', 'ensemble'] as const) {
       await trainModel({ name, symbol: 'TEST', bars: training, modelsDir: dir, seed: 2, rnn: TINY_RNN });

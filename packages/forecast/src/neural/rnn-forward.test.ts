@@ -1,13 +1,14 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../test-support/temp-dirs.ts';
 import { readRnnArtifacts } from './rnn-artifacts.ts';
 import { rnnForward } from './rnn-forward.ts';
 import { loadTf } from './tfjs-backend.ts';
 import { buildRnn, DEFAULT_RNN_HYPERPARAMETERS, serializeRnn } from './train-rnn.ts';
 
 describe('hand-written forward pass', () => {
+  const temp = useTempDirs('ethcast-fwd-');
   for (const cell of ['lstm', 'gru'] as const) {
     it(`matches tfjs within 1e-4 for the shipped ${cell.toUpperCase()} architecture (2×50, window 60)`, async () => {
       const tf = await loadTf();
@@ -16,7 +17,7 @@ describe('hand-written forward pass', () => {
       // random init weights are small; scale them up so gates saturate and nonlinearity errors would show
       model.setWeights(model.getWeights().map((w) => w.mul(3)));
       const artifacts = await serializeRnn(model);
-      const dir = await mkdtemp(path.join(tmpdir(), 'ethcast-fwd-'));
+      const dir = await temp.make();
       await writeFile(path.join(dir, 'model.json'), JSON.stringify(artifacts.modelJson));
       await writeFile(path.join(dir, 'weights.bin'), artifacts.weightsBin);
       const network = await readRnnArtifacts(dir, cell);

@@ -1,16 +1,17 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../data/days.ts';
 import { ForecastError } from '../errors.ts';
 import { randomWalkBars, TINY_RNN } from '../test-support/generate-series.ts';
+import { useTempDirs } from '../test-support/temp-dirs.ts';
 import { trainModel } from '../training/train-model.ts';
 import { findModelsDir } from './find-models-dir.ts';
 import { loadRegistry, type ModelRegistry } from './load-registry.ts';
 
 const bars = randomWalkBars({ days: 420, seed: 5 });
 let modelsDir = '';
+const temp = useTempDirs('ethcast-registry-');
 let registry: ModelRegistry;
 
 async function errorOf(promise: Promise<unknown>): Promise<ForecastError> {
@@ -24,7 +25,7 @@ async function errorOf(promise: Promise<unknown>): Promise<ForecastError> {
 }
 
 beforeAll(async () => {
-  modelsDir = await mkdtemp(path.join(tmpdir(), 'ethcast-registry-'));
+  modelsDir = await temp.make();
   for (const name of ['naive', 'theta', 'lstm'] as const) {
     await trainModel({ name, symbol: 'ETH-USD', bars, modelsDir, seed: 1, rnn: TINY_RNN });
   }
@@ -134,7 +135,7 @@ describe('registry', () => {
 
 describe('corrupt artifacts', () => {
   async function copyOf(): Promise<string> {
-    const dir = await mkdtemp(path.join(tmpdir(), 'ethcast-corrupt-'));
+    const dir = await temp.make();
     await cp(modelsDir, dir, { recursive: true });
     return dir;
   }
@@ -170,7 +171,7 @@ describe('corrupt artifacts', () => {
 
 describe('findModelsDir', () => {
   it('walks up to the folder holding models/', async () => {
-    const root = await mkdtemp(path.join(tmpdir(), 'ethcast-root-'));
+    const root = await temp.make();
     await mkdir(path.join(root, 'models'));
     await writeFile(path.join(root, 'package.json'), '{}');
     // a source folder called models/ below the root must not match

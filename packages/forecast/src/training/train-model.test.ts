@@ -1,19 +1,18 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateHistory } from '../data/validate-history.ts';
 import { fitReturnScaling } from '../neural/features.ts';
 import { loadModels } from '../registry/load-registry.ts';
 import { randomWalkBars, TINY_RNN } from '../test-support/generate-series.ts';
+import { useTempDirs } from '../test-support/temp-dirs.ts';
 import { recalibrateModel } from './recalibrate-model.ts';
 import { trainModel } from './train-model.ts';
 
 const bars = randomWalkBars({ days: 420, seed: 3 });
 
-async function tempDir(): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), 'ethcast-train-'));
-}
+const temp = useTempDirs('ethcast-train-');
+const tempDir = () => temp.make();
 
 describe('trainModel', () => {
   it('is deterministic for a seed (identical weights) and differs for another seed', async () => {
