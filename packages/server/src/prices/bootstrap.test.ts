@@ -64,7 +64,7 @@ describe(`bootstrapPrices (${testEngine})`, () => {
     try {
       const result = await bootstrapPrices(
         testDb,
-        { ...config, pricesCsv: `${files.dir}/missing.csv`, pricesSyncUrl: server.url },
+        { ...config, pricesCsv: files.pathOf('missing.csv'), pricesSyncUrl: server.url },
         log,
         { now: new Date('2024-03-15T08:00:00Z'), since: '2024-03-10' },
       );

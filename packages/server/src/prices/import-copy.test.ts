@@ -46,13 +46,19 @@ describe.runIf(testEngine === 'postgres')('importPrices: the PostgreSQL COPY pat
     volume: i % 3 ? r.volume : null,
   }));
   const revisedEth = eth.map((r, i) => (i === 7 || i === 40 ? { ...r, close: r.close * 1.02 } : r));
-  const seed = files.write('seed.csv', toCsv(eth.slice(0, 50), 'plain-with-symbol'));
-  const mixed = files.write('mixed.csv', toCsv([...btc, ...revisedEth, ...sol], 'plain-with-symbol'));
+  // files are written in beforeAll: on PGlite this suite is skipped and its afterAll (cleanup) never runs
+  let seed = '';
+  let mixed = '';
+  let bad = '';
   const badLines = toCsv([...btc, ...sol], 'plain-with-symbol')
     .trimEnd()
     .split('\n');
   badLines[60] = badLines[60]?.replace(/,[^,]+$/, ',-5') ?? '';
-  const bad = files.write('bad.csv', `${badLines.join('\n')}\n`);
+  beforeAll(() => {
+    seed = files.write('seed.csv', toCsv(eth.slice(0, 50), 'plain-with-symbol'));
+    mixed = files.write('mixed.csv', toCsv([...btc, ...revisedEth, ...sol], 'plain-with-symbol'));
+    bad = files.write('bad.csv', `${badLines.join('\n')}\n`);
+  });
   // a source with COPY text-format metacharacters
   const source = 'file:odd\tname\\with\nescapes';
 

@@ -269,7 +269,7 @@ describe(`importPrices (${testEngine})`, () => {
     await expect(
       importPrices(db, files.write('s.csv', toCsv(rows, 'plain')), { symbol: 'ETH' }),
     ).rejects.toThrow(/invalid symbol "ETH"/);
-    await expect(importPrices(db, `${files.dir}/absent.csv`, { symbol: 'ETH-USD' })).rejects.toThrow(
+    await expect(importPrices(db, files.pathOf('absent.csv'), { symbol: 'ETH-USD' })).rejects.toThrow(
       /cannot read .*absent\.csv: ENOENT/,
     );
     const mixed = toCsv(generateCandles('SOL-USD', '2024-01-01', 2), 'plain-with-symbol');

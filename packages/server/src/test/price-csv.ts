@@ -105,17 +105,29 @@ export function toCsv(rows: PriceRow[], layout: CsvLayout): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A temporary folder for generated files, removed by `cleanup()`. */
+/**
+ * A temporary folder for generated files, made at first use and removed by `cleanup()`. Made lazily, so
+ * that calling this in a describe that is then skipped (PostgreSQL-only suites on PGlite, whose afterAll
+ * never runs) leaves nothing behind.
+ */
 export function tempDir(prefix = 'ethcast-prices-') {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let dir: string | null = null;
+  const pathOf = (name: string) => {
+    dir ??= mkdtempSync(join(tmpdir(), prefix));
+    return join(dir, name);
+  };
   return {
-    dir,
+    /** where a file called `name` would be, without writing it */
+    pathOf,
     write(name: string, text: string) {
-      const file = join(dir, name);
+      const file = pathOf(name);
       writeFileSync(file, text);
       return file;
     },
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      dir = null;
+    },
   };
 }
 
