@@ -4,7 +4,9 @@ import { en, ptBR } from './messages.ts';
 
 describe('messages', () => {
   it('translates every English key into Brazilian Portuguese with the same placeholders', () => {
-    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    // variables used, as {name} or as {name:singular|plural}
+    const placeholders = (text: string) =>
+      [...new Set([...text.matchAll(/\{(\w+)[:}]/g)].map((m) => m[1]))].sort();
     for (const key of Object.keys(en) as (keyof typeof en)[]) {
       expect(ptBR[key], key).toBeTruthy();
       expect(placeholders(ptBR[key]), key).toEqual(placeholders(en[key]));
@@ -14,6 +16,21 @@ describe('messages', () => {
   it('fills placeholders and leaves unknown ones visible', () => {
     expect(interpolate('Hi {name}, {n} new', { name: 'Ana', n: 3 })).toBe('Hi Ana, 3 new');
     expect(interpolate('Hi {name}')).toBe('Hi {name}');
+  });
+
+  it('picks singular or plural forms by the number, with placeholders inside the forms', () => {
+    const known = (n: number) => interpolate('{n} {n:day|days} known', { n });
+    expect([known(0), known(1), known(2), known(30)]).toEqual([
+      '0 days known',
+      '1 day known',
+      '2 days known',
+      '30 days known',
+    ]);
+    const window = (n: number) => interpolate('Olha {n:o último dia|os últimos {n} dias}', { n });
+    expect(window(1)).toBe('Olha o último dia');
+    expect(window(60)).toBe('Olha os últimos 60 dias');
+    // an unknown variable leaves the whole choice visible
+    expect(interpolate('{x:a|b}')).toBe('{x:a|b}');
   });
 });
 

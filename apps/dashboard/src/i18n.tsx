@@ -52,8 +52,19 @@ export type I18n = {
 
 const I18nContext = createContext<I18n | null>(null);
 
+/**
+ * Fills `{name}` placeholders. `{name:singular|plural}` picks a form by the number in `name` (singular for
+ * exactly 1, which is right for English and Brazilian Portuguese); the forms may hold placeholders too.
+ */
 export function interpolate(text: string, vars: Vars = {}): string {
-  return text.replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match));
+  const fill = (part: string) =>
+    part.replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match));
+  const chosen = text.replace(
+    /\{(\w+):([^|{}]*(?:\{\w+\}[^|{}]*)*)\|([^|{}]*(?:\{\w+\}[^|{}]*)*)\}/g,
+    (match, name: string, one: string, other: string) =>
+      name in vars ? (Number(vars[name]) === 1 ? one : other) : match,
+  );
+  return fill(chosen);
 }
 
 export function I18nProvider({ children }: { children: ReactNode }) {

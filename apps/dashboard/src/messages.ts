@@ -144,7 +144,7 @@ export const en = {
   'detail.accuracy': 'Accuracy so far',
   'detail.noActuals': 'No actual closes yet: check back after {day}.',
   'detail.accuracyBody':
-    '{n} day(s) known. Mean absolute error {mae} ({mape}). {c80} of days fell inside the 80% band, {c95} inside the 95% band.',
+    '{n} {n:day|days} known. Mean absolute error {mae} ({mape}). {c80} of days fell inside the 80% band, {c95} inside the 95% band.',
   'detail.note': 'Note',
   'detail.saveNote': 'Save note',
   'detail.delete': 'Delete forecast',
@@ -156,7 +156,7 @@ export const en = {
   'models.empty': 'No models are registered.',
   'models.horizon': '{h}-day horizon',
   'models.trainedThrough': 'Trained through {day}',
-  'models.window': 'Looks at the last {n} day(s)',
+  'models.window': 'Looks at the last {n} {n:day|days}',
   'models.maxHorizon': 'Forecasts up to {n} days',
   'models.beats': 'Typical error is {pct} smaller than persistence.',
   'models.loses': 'Typical error is {pct} larger than persistence.',
@@ -314,7 +314,7 @@ export const ptBR: Record<MessageKey, string> = {
   'detail.accuracy': 'Acerto até agora',
   'detail.noActuals': 'Ainda sem fechamentos reais: volte depois de {day}.',
   'detail.accuracyBody':
-    '{n} dia(s) conhecido(s). Erro absoluto médio {mae} ({mape}). {c80} dos dias ficaram dentro da faixa de 80%, {c95} dentro da de 95%.',
+    '{n} {n:dia conhecido|dias conhecidos}. Erro absoluto médio {mae} ({mape}). {c80} dos dias ficaram dentro da faixa de 80%, {c95} dentro da de 95%.',
   'detail.note': 'Observação',
   'detail.saveNote': 'Salvar observação',
   'detail.delete': 'Excluir previsão',
@@ -324,9 +324,9 @@ export const ptBR: Record<MessageKey, string> = {
   'models.intro':
     'Cada modelo foi testado em dados passados que ele não tinha visto (backtest walk-forward). "Persistência" é o palpite ingênuo de que amanhã será igual a hoje: um modelo só é útil se for melhor que ela.',
   'models.empty': 'Nenhum modelo registrado.',
-  'models.horizon': 'Horizonte de {h} dia(s)',
+  'models.horizon': 'Horizonte de {h} {h:dia|dias}',
   'models.trainedThrough': 'Treinado até {day}',
-  'models.window': 'Olha o(s) último(s) {n} dia(s)',
+  'models.window': 'Olha {n:o último dia|os últimos {n} dias}',
   'models.maxHorizon': 'Prevê até {n} dias',
   'models.beats': 'O erro típico é {pct} menor que o da persistência.',
   'models.loses': 'O erro típico é {pct} maior que o da persistência.',
