@@ -51,6 +51,10 @@ describe('dashboard: forecasts', () => {
 
     const model = page.getByLabel('Model');
     await model.waitFor();
+    // The generated prices end on 2025-10-27, long before today: the page says the forecast starts then.
+    await page
+      .getByText(/These prices are \d+ days behind: a forecast starts after Oct 27, 2025, not today/)
+      .waitFor();
     // The registry's default (or persistence, when no model has a recorded backtest) is preselected.
     expect(await model.inputValue()).not.toBe('');
     await page
@@ -142,7 +146,7 @@ describe('dashboard: forecasts', () => {
     // Ten more days of prices arrive (the same deterministic series, continued).
     await seedPrices(h.server.testDb.db, SYMBOL, START, HISTORY + 10, SEED);
     await page.reload();
-    await page.getByText(/10 day\(s\) known/).waitFor();
+    await page.getByText(/10 days known/).waitFor();
     await page.getByText('Actual close').waitFor();
     expect(await page.locator('.forecast-table thead').textContent()).toContain('Actual');
     await page.screenshot({ path: screenshotPath('forecast-detail-desktop.png'), fullPage: true });

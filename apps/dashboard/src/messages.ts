@@ -102,6 +102,8 @@ export const en = {
   'forecast.noModels': 'No trained models for {symbol} yet.',
   'forecast.quality': 'Backtest quality',
   'forecast.dataThrough': 'Prices through {day}',
+  'forecast.stale':
+    'These prices are {n} {n:day|days} behind: a forecast starts after {day}, not today. An admin can load newer ones with pnpm ethcast prices:sync or prices:import.',
   'forecast.result': 'Forecast for {symbol} by {model}',
   'forecast.saved': 'Saved to your forecasts.',
   'forecast.open': 'Open this forecast',
@@ -272,6 +274,8 @@ export const ptBR: Record<MessageKey, string> = {
   'forecast.noModels': 'Ainda não há modelos treinados para {symbol}.',
   'forecast.quality': 'Qualidade no backtest',
   'forecast.dataThrough': 'Preços até {day}',
+  'forecast.stale':
+    'Estes preços estão {n} {n:dia|dias} atrasados: uma previsão começa depois de {day}, não hoje. Um administrador pode carregar preços novos com pnpm ethcast prices:sync ou prices:import.',
   'forecast.result': 'Previsão de {symbol} pelo modelo {model}',
   'forecast.saved': 'Salva nas suas previsões.',
   'forecast.open': 'Abrir esta previsão',

@@ -5,10 +5,12 @@ import { queryClient, trpc } from '../api.ts';
 import ForecastChart from '../components/ForecastChart.tsx';
 import {
   addDays,
+  daysBehind,
   ForecastTable,
   type ModelInfo,
   ModelQuality,
   nearestHorizon,
+  STALE_AFTER_DAYS,
 } from '../components/forecast-parts.tsx';
 import { ErrorState, Field, FormError, Loading, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n.tsx';
@@ -107,6 +109,7 @@ export default function ForecastPage() {
             {selectedSymbol && (
               <p className="hint">{t('forecast.dataThrough', { day: day(selectedSymbol.lastDay) })}</p>
             )}
+            {selectedSymbol && <StaleWarning lastDay={selectedSymbol.lastDay} />}
           </div>
           <div className="field">
             <label htmlFor={modelId}>{t('forecast.model')}</label>
@@ -172,6 +175,14 @@ export default function ForecastPage() {
   );
 }
 
+/** Says so when the stored prices stop well before today: the forecast then starts in the past. */
+function StaleWarning({ lastDay }: { lastDay: string }) {
+  const { t, day } = useI18n();
+  const behind = daysBehind(lastDay);
+  if (behind < STALE_AFTER_DAYS) return null;
+  return <p className="hint stale-warning">{t('forecast.stale', { n: behind, day: day(lastDay) })}</p>;
+}
+
 type Created = RouterOutputs['predicts']['create'];
 
 function ForecastResult({ result }: { result: Created }) {
@@ -197,6 +208,7 @@ function ForecastResult({ result }: { result: Created }) {
       <p className="muted">
         {t('forecast.saved')} {through && t('forecast.dataThrough', { day: day(through) })}
       </p>
+      {through && <StaleWarning lastDay={through} />}
       <div className="card chart-card">
         {closes.isPending ? (
           <Loading />
