@@ -31,6 +31,21 @@ const transformer = {
     superjson.deserialize(payload, { inPlace: true }),
 };
 
+/**
+ * Whole days between the last stored price day ('YYYY-MM-DD') and yesterday in UTC, the last daily candle
+ * that has closed: 0 while prices are current, more when imports or syncs have stopped. A forecast starts
+ * after its last price day, so stale prices make it start in the past.
+ */
+export function daysBehind(lastDay: string, now: Date = new Date()): number {
+  const last = Date.parse(`${lastDay}T00:00:00Z`);
+  if (Number.isNaN(last)) return 0;
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Math.max(0, Math.round((today - 86_400_000 - last) / 86_400_000));
+}
+
+/** Prices at least this far behind deserve a warning (one day of delay is a sync that has not run yet). */
+export const STALE_AFTER_DAYS = 2;
+
 export function trpcUrl(url: string): string {
   return `${url.replace(/\/+$/, '')}/trpc`;
 }

@@ -14,20 +14,6 @@ export function addDays(day: string, n: number): string {
   return date.toISOString().slice(0, 10);
 }
 
-/**
- * Whole days between the last stored price day and yesterday (UTC), the last daily candle that has closed:
- * 0 when prices are current, more when imports or syncs have stopped.
- */
-export function daysBehind(lastDay: string, now: Date = new Date()): number {
-  const yesterday = Date.parse(`${addDays(now.toISOString().slice(0, 10), -1)}T00:00:00Z`);
-  const last = Date.parse(`${lastDay}T00:00:00Z`);
-  if (Number.isNaN(last)) return 0;
-  return Math.max(0, Math.round((yesterday - last) / 86_400_000));
-}
-
-/** Prices this far behind get a warning: a day of delay is a sync that has not run yet. */
-export const STALE_AFTER_DAYS = 2;
-
 /** The backtest horizon ('1', '7', '30'…) closest to the number of days asked for. */
 export function nearestHorizon(model: ModelInfo, days: number): { horizon: number; metrics: Metrics } | null {
   let best: { horizon: number; metrics: Metrics } | null = null;

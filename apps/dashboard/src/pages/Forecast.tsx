@@ -1,16 +1,14 @@
-import type { RouterOutputs } from '@ethcast/client';
+import { daysBehind, type RouterOutputs, STALE_AFTER_DAYS } from '@ethcast/client';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { queryClient, trpc } from '../api.ts';
 import ForecastChart from '../components/ForecastChart.tsx';
 import {
   addDays,
-  daysBehind,
   ForecastTable,
   type ModelInfo,
   ModelQuality,
   nearestHorizon,
-  STALE_AFTER_DAYS,
 } from '../components/forecast-parts.tsx';
 import { ErrorState, Field, FormError, Loading, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n.tsx';

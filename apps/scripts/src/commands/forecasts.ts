@@ -1,4 +1,4 @@
-import type { RouterOutputs } from '@ethcast/client';
+import { daysBehind, type RouterOutputs, STALE_AFTER_DAYS } from '@ethcast/client';
 import { type Command, parseCommandArgs, positiveIntOption, UsageError } from '../command.ts';
 import { formatTable, printJson } from '../output.ts';
 
@@ -59,6 +59,12 @@ export const forecastCommand: Command = {
       `Forecast ${row.id}: ${row.symbol} with ${row.model} (${row.modelVersion}), prices through ${row.dataThrough}`,
     );
     console.log(pointsTable(row.points ?? []));
+    const behind = row.dataThrough ? daysBehind(row.dataThrough) : 0;
+    if (behind >= STALE_AFTER_DAYS) {
+      console.error(
+        `warning: the stored ${row.symbol} prices are ${behind} days behind, so this forecast starts after ${row.dataThrough}, not today; load newer prices with "pnpm ethcast prices:sync" or "prices:import"`,
+      );
+    }
   },
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBehind } from './forecast-parts.tsx';
+import { daysBehind } from './index.ts';
 
 describe('daysBehind', () => {
   const now = new Date('2026-11-28T15:00:00Z');
@@ -19,12 +19,5 @@ describe('daysBehind', () => {
 
   it('treats an unreadable day as current rather than warning about it', () => {
     expect(daysBehind('not a day', now)).toBe(0);
-  });
-});
-
-describe('addDays', () => {
-  it('adds calendar days in UTC', () => {
-    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
-    expect(addDays('2026-01-01', -1)).toBe('2025-12-31');
   });
 });
