@@ -114,7 +114,8 @@ export async function walkForward(
     // 3. forecast from today with the calibration known today
     const logChange = model.predictLogChange(history, H);
     const scales = horizonScales(history, H);
-    const bin = calibrator.bin(volatilityRatio(history));
+    // the volatility regime only matters to the regime experiment (`--regimes`)
+    const bin = calibrator.regimes ? calibrator.bin(volatilityRatio(history)) : 0;
     const quantiles = calibrator.bandQuantiles(scales, bin);
     pending[t % (H + 1)] = { logChange, scales, lastClose: actual, quantiles, bin };
 

@@ -290,18 +290,14 @@ describe('regime-conditional calibration (experiment, not shipped)', () => {
     expect(calm.upper80).toBeGreaterThan(pooled.quantiles(1).upper80);
     // the stormy bin has 50 < 100 scores: pooled quantiles, not its own narrow ones
     expect(stormy).toEqual(pooled.quantiles(1));
-    // stored and served the same way, by the ratio at the origin
-    const json = JSON.parse(JSON.stringify(c.toJson())) as CalibrationJson;
-    expect(json.regimes?.edges).toEqual([1]);
-    expect(storedQuantiles(json, 1, 0.4)).toEqual(calm);
-    expect(storedQuantiles(json, 1, 3)).toEqual(stormy);
-    // without a ratio (or without regimes) the pooled quantiles are served
+    // never stored: what is recorded (and served) is the pooled calibration
+    const json = JSON.parse(JSON.stringify(c.toJson())) as CalibrationJson & { regimes?: unknown };
+    expect(json.regimes).toBeUndefined();
     const {
       alpha80: _a,
       alpha95: _b,
       ...pooledStored
     } = json.horizons['1'] as CalibrationJson['horizons'][string];
     expect(storedQuantiles(json, 1)).toEqual(pooledStored);
-    expect(storedQuantiles({ ...json, regimes: undefined } as CalibrationJson, 1, 0.4)).toEqual(pooledStored);
   });
 });

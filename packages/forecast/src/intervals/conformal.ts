@@ -40,16 +40,6 @@ export interface CalibrationJson {
   samples: number;
   /** key: horizon '1'..'H' */
   horizons: Record<string, HorizonQuantiles & { alpha80: number; alpha95: number }>;
-  /** regime-conditional quantiles (absent in older metadata = one pool, `horizons` only) */
-  regimes?: {
-    ratio: string;
-    /** volatility-ratio bin edges, ascending; bin i holds ratios in [edges[i-1], edges[i]) */
-    edges: number[];
-    /** a bin with fewer scores than this used the pooled ones (already resolved below) */
-    minScores: number;
-    /** key: horizon '1'..'H'; one entry per bin */
-    horizons: Record<string, HorizonQuantiles[]>;
-  };
   /** band shape across horizons (absent in older metadata = 'per-horizon') */
   bands?: BandShape;
 }
@@ -276,7 +266,9 @@ export class AdaptiveConformal {
       samples = Math.min(samples, c.count);
       horizons[String(h)] = { ...c.quantiles(), alpha80: c.alpha80, alpha95: c.alpha95 };
     }
-    const json: CalibrationJson = {
+    // Regime-conditional quantiles (an experiment of the backtest) are never stored: `pnpm backtest
+    // --record-to` refuses --regimes, and serving uses the pooled quantiles only.
+    return {
       method: 'split-conformal+aci',
       score: 'log-error / horizon-scale (ewma vol reverting to 365-day vol)',
       window: Number.isFinite(this.window) ? this.window : null,
@@ -287,21 +279,6 @@ export class AdaptiveConformal {
       horizons,
       ...(this.bands !== 'per-horizon' ? { bands: this.bands } : {}),
     };
-    if (this.regimes) {
-      const byRegime: Record<string, HorizonQuantiles[]> = {};
-      for (let h = 1; h <= this.maxHorizon; h++) {
-        byRegime[String(h)] = Array.from({ length: this.regimes.edges.length + 1 }, (_, bin) =>
-          this.at(h).quantiles(bin),
-        );
-      }
-      json.regimes = {
-        ratio: 'ewma variance / 365-day variance at the origin',
-        edges: [...this.regimes.edges],
-        minScores: this.regimes.minScores,
-        horizons: byRegime,
-      };
-    }
-    return json;
   }
 }
 
@@ -331,17 +308,7 @@ export function monotoneQuantiles(
 }
 
 /** Quantiles stored in metadata for horizon h, or Gaussian ones if the model was never calibrated. */
-export function storedQuantiles(
-  calibration: CalibrationJson | null,
-  h: number,
-  /** volatilityRatio at the origin; used only when the calibration is regime-conditional */
-  ratio?: number,
-): HorizonQuantiles {
-  const regimes = calibration?.regimes;
-  if (regimes && ratio !== undefined) {
-    const q = regimes.horizons[String(h)]?.[regimeBin(ratio, regimes.edges)];
-    if (q) return { lower80: q.lower80, upper80: q.upper80, lower95: q.lower95, upper95: q.upper95 };
-  }
+export function storedQuantiles(calibration: CalibrationJson | null, h: number): HorizonQuantiles {
   const q = calibration?.horizons[String(h)];
   return q
     ? { lower80: q.lower80, upper80: q.upper80, lower95: q.lower95, upper95: q.upper95 }
@@ -356,9 +323,8 @@ export function storedQuantiles(
 export function storedBandQuantiles(
   calibration: CalibrationJson | null,
   scales: ArrayLike<number>,
-  ratio?: number,
 ): HorizonQuantiles[] {
-  const q = Array.from({ length: scales.length }, (_, i) => storedQuantiles(calibration, i + 1, ratio));
+  const q = Array.from({ length: scales.length }, (_, i) => storedQuantiles(calibration, i + 1));
   return calibration?.bands === 'monotone' ? monotoneQuantiles(q, scales) : q;
 }
 

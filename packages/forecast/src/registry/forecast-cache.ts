@@ -7,8 +7,6 @@ const MAX_ENTRIES = 64;
 export interface ForecastInputs {
   logChange: Float64Array;
   scales: Float64Array;
-  /** volatility regime at the origin (volatilityRatio) */
-  ratio: number;
 }
 
 /**

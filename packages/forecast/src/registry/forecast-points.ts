@@ -5,7 +5,7 @@ import {
   type HorizonQuantiles,
   storedBandQuantiles,
 } from '../intervals/conformal.ts';
-import { horizonScales, volatilityRatio } from '../intervals/volatility.ts';
+import { horizonScales } from '../intervals/volatility.ts';
 import type { PointModel } from '../models/point-model.ts';
 import type { ForecastPoint } from '../types.ts';
 import type { ForecastCache } from './forecast-cache.ts';
@@ -22,10 +22,9 @@ export function forecastPoints(
   const compute = () => ({
     logChange: model.predictLogChange(closes, model.maxHorizon),
     scales: horizonScales(closes, model.maxHorizon),
-    ratio: volatilityRatio(closes),
   });
-  const { logChange, scales, ratio } = cache ? cache.get(closes, compute) : compute();
-  const quantiles = storedBandQuantiles(calibration, scales, ratio);
+  const { logChange, scales } = cache ? cache.get(closes, compute) : compute();
+  const quantiles = storedBandQuantiles(calibration, scales);
   const lastClose = closes[closes.length - 1] as number;
   const points: ForecastPoint[] = [];
   for (let h = 1; h <= horizon; h++) {
