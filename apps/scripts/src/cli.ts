@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --import tsx
-import { TRPCClientError } from '@ethcast/client';
 import { buildContext, type Command, UsageError } from './command.ts';
 import { commands } from './commands/index.ts';
+import { describeError } from './describe-error.ts';
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.usage.length));
@@ -50,22 +50,6 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`ethcast: ${describeError(error)}`);
     return error instanceof UsageError ? 2 : 1;
   }
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof TRPCClientError) {
-    const code = (error.data as { code?: string } | undefined)?.code;
-    const cause = error.cause as { code?: string; cause?: { code?: string } } | undefined;
-    if (
-      !code &&
-      (cause?.code === 'ECONNREFUSED' ||
-        cause?.cause?.code === 'ECONNREFUSED' ||
-        /fetch failed/.test(error.message))
-    )
-      return 'cannot reach the server (is it running? set ETHCAST_URL)';
-    return code ? `${error.message} (${code})` : error.message;
-  }
-  return (error as Error)?.message?.split('\n')[0] ?? String(error);
 }
 
 process.exitCode = await main(process.argv.slice(2));
