@@ -39,6 +39,32 @@ describe.runIf(testEngine === 'postgres')('importPrices: the PostgreSQL COPY pat
     files.cleanup();
   });
 
+  /** Sessions holding / waiting for the advisory lock of `key` (see lockSymbolsWithPrices), and all lock waits. */
+  async function locks(key: string) {
+    const [row] = await (pool as postgres.Sql)`
+      select count(*) filter (where granted and locktype = 'advisory'
+          and objid = (hashtext(${key})::bigint & 4294967295)::oid)::int as held,
+        count(*) filter (where not granted)::int as waiting
+      from pg_locks where database = (select oid from pg_database where datname = current_database())
+        or locktype = 'transactionid'`;
+    return { held: row?.held ?? 0, waiting: row?.waiting ?? 0 };
+  }
+  async function until(check: () => Promise<boolean>, what: string) {
+    for (let i = 0; i < 400; i++) {
+      if (await check()) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  /** Whether an import's COPY is waiting on a row lock (a concurrent writer's uncommitted row). */
+  async function copyWaitsOnRow() {
+    const [row] = await (pool as postgres.Sql)`
+      select count(*)::int as n from pg_stat_activity
+      where wait_event_type = 'Lock' and query ilike 'copy prices%'`;
+    return (row?.n ?? 0) > 0;
+  }
+
   const eth = generateCandles('ETH-USD', '2022-01-01', 60, 11);
   const btc = generateCandles('BTC-USD', '2022-01-05', 45, 12);
   const sol = generateCandles('SOL-USD', '2022-02-01', 30, 13).map((r, i) => ({
@@ -134,13 +160,7 @@ describe.runIf(testEngine === 'postgres')('importPrices: the PostgreSQL COPY pat
         values ('BTC-USD', ${btc[20]?.day ?? ''}, 1, 1, 1, 1, null, 'other')`;
       const importing = importPrices(copying, file, { batchSize: 10 }).catch((e: unknown) => e);
       // wait until the import's COPY waits on that row, then commit it
-      for (let i = 0; i < 200; i++) {
-        const [row] = await (pool as postgres.Sql)`
-          select count(*)::int as n from pg_stat_activity
-          where wait_event_type = 'Lock' and query ilike 'copy prices%'`;
-        if (row?.n) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await until(copyWaitsOnRow, "the import's COPY to wait on the uncommitted row");
       await other`commit`;
       const error = await importing;
       expect(error).toBeInstanceOf(Error);
@@ -228,13 +248,7 @@ describe.runIf(testEngine === 'postgres')('importPrices: the PostgreSQL COPY pat
       await other`insert into prices (symbol, day, open, high, low, close, volume, source)
         values ('BIG-USD', ${rows[50]?.day ?? ''}, 1, 1, 1, 1, null, 'other')`;
       const importing = importPrices(copying, file, { copyChunkBytes: 16_384 }).catch((e: unknown) => e);
-      for (let i = 0; i < 400; i++) {
-        const [row] = await (pool as postgres.Sql)`
-          select count(*)::int as n from pg_stat_activity
-          where wait_event_type = 'Lock' and query ilike 'copy prices%'`;
-        if (row?.n) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await until(copyWaitsOnRow, "the import's COPY to wait on the uncommitted row");
       await other`commit`;
       const error = await importing;
       expect(error).toBeInstanceOf(Error);
@@ -247,24 +261,6 @@ describe.runIf(testEngine === 'postgres')('importPrices: the PostgreSQL COPY pat
       ['BIG-USD', rows[50]?.day, 'other'],
     ]);
   });
-
-  /** Sessions holding / waiting for the advisory lock of `key` (see lockSymbolsWithPrices), and all lock waits. */
-  async function locks(key: string) {
-    const [row] = await (pool as postgres.Sql)`
-      select count(*) filter (where granted and locktype = 'advisory'
-          and objid = (hashtext(${key})::bigint & 4294967295)::oid)::int as held,
-        count(*) filter (where not granted)::int as waiting
-      from pg_locks where database = (select oid from pg_database where datname = current_database())
-        or locktype = 'transactionid'`;
-    return { held: row?.held ?? 0, waiting: row?.waiting ?? 0 };
-  }
-  async function until(check: () => Promise<boolean>, what: string) {
-    for (let i = 0; i < 400; i++) {
-      if (await check()) return;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
 
   // An import reads LOOKAHEAD_LINES (65,536) lines ahead to look symbols up together: a symbol is locked
   // on its own only when the next one is further away than that.
