@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import type { Context } from './context.ts';
+import { DomainError, type ErrorKind, type ErrorParams, type Reason } from './domain/errors.ts';
 import { transformer } from './transformer.ts';
 
 export type FieldErrors = Record<string, string[]>;
@@ -26,13 +27,44 @@ function inputErrorSummary(error: ZodError): {
   };
 }
 
+/** Each domain error kind maps once to a tRPC code; the HTTP status follows from it. */
+const trpcCodeOf = {
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  PRECONDITION_FAILED: 'PRECONDITION_FAILED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNPROCESSABLE_CONTENT: 'UNPROCESSABLE_CONTENT',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const satisfies Record<ErrorKind, TRPCError['code']>;
+
+/** Turns a DomainError thrown anywhere below a procedure into the TRPCError that carries it. */
+export function toTRPCError(error: DomainError): TRPCError {
+  return new TRPCError({ code: trpcCodeOf[error.kind], message: error.message, cause: error });
+}
+
+function domainCause(error: TRPCError): DomainError | null {
+  return error.cause instanceof DomainError ? error.cause : null;
+}
+
 const t = initTRPC.context<Context>().create({
   transformer,
   // Never send stack traces, whatever NODE_ENV says.
   isDev: false,
   errorFormatter({ shape, error }) {
     const zod = error.cause instanceof ZodError ? inputErrorSummary(error.cause) : null;
+    const domain = domainCause(error);
     const internal = error.code === 'INTERNAL_SERVER_ERROR';
+    // Every error carries a reason: the domain's own, INVALID_INPUT for schema failures, else the
+    // tRPC code itself (PARSE_ERROR, METHOD_NOT_SUPPORTED, ...), INTERNAL for bugs.
+    const reason: Reason | string = internal
+      ? 'INTERNAL'
+      : (domain?.reason ?? (zod ? 'INVALID_INPUT' : error.code));
+    const params: ErrorParams = (!internal && domain?.params) || {};
     return {
       code: shape.code,
       message: internal ? 'Internal server error' : (zod?.message ?? shape.message),
@@ -40,6 +72,8 @@ const t = initTRPC.context<Context>().create({
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
+        reason,
+        params,
         fieldErrors: zod?.fieldErrors ?? null,
         formErrors: zod?.formErrors ?? null,
       },
@@ -51,10 +85,20 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
-export const publicProcedure = t.procedure;
+/** A DomainError thrown by a resolver or a service becomes the TRPCError of its kind. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const mapped = toTRPCError(result.error.cause);
+    (result as { error: TRPCError }).error = mapped;
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors);
 
 /** Signed in: `ctx.session` and `ctx.user` are non-null from here on. */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
   return next({ ctx: { session: ctx.session, user: ctx.session.user } });
 });
