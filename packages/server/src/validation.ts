@@ -7,6 +7,32 @@ export const idSchema = z
   .positive('must be positive')
   .max(Number.MAX_SAFE_INTEGER, 'is too large');
 
+// C0 controls (NUL included: PostgreSQL refuses it in text, error 22021), DEL and C1 controls. Tab, line
+// feed and carriage return are allowed where text may span lines.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_CHARACTERS_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+export const CONTROL_CHARACTER_MESSAGE = 'must not contain control characters (such as a null byte)';
+
+/**
+ * The one schema for text a client sends (names, searches, notes, log fields, passwords): bounded,
+ * and free of control characters, which PostgreSQL refuses (NUL) or which nobody means to store.
+ * `trim: false` keeps the text exactly as sent (passwords).
+ */
+export function textSchema(options: {
+  max: number;
+  min?: number;
+  multiline?: boolean;
+  trim?: boolean;
+  maxMessage?: string;
+}) {
+  const forbidden = options.multiline ? CONTROL_CHARACTERS_EXCEPT_LINES : CONTROL_CHARACTERS;
+  const base = z.string({ message: 'must be a string' });
+  return (options.trim === false ? base : base.trim())
+    .min(options.min ?? 0, options.min === 1 ? 'is required' : `must be at least ${options.min} characters`)
+    .max(options.max, options.maxMessage ?? `must be at most ${options.max} characters`)
+    .refine((text) => !forbidden.test(text), { message: CONTROL_CHARACTER_MESSAGE });
+}
+
 export const usernameSchema = z
   .string({ message: 'must be a string' })
   .trim()
@@ -14,9 +40,12 @@ export const usernameSchema = z
   .max(100, 'must be at most 100 characters')
   .regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits, "_", "." and "-"');
 
+/** Any stored username shape (legacy rows hold other characters) when looking one up. */
+export const usernameLookupSchema = textSchema({ min: 1, max: 100 });
+
 export const pageSchema = {
   cursor: idSchema.optional(),
   limit: z.number().int('must be an integer').min(1).max(100).default(50),
 };
 
-export const searchSchema = z.string().trim().max(100, 'must be at most 100 characters');
+export const searchSchema = textSchema({ max: 100 });

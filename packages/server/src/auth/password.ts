@@ -1,13 +1,11 @@
 import { hash, verify } from '@node-rs/bcrypt';
-import { z } from 'zod';
+import { textSchema } from '../validation.ts';
 
 /** bcrypt ignores bytes past 72, so longer passwords are refused instead of silently truncated. */
 export const MAX_PASSWORD_BYTES = 72;
 export const MIN_PASSWORD_BYTES = 8;
 
-export const passwordSchema = z
-  .string()
-  .max(1000, 'must be at most 72 bytes')
+export const passwordSchema = textSchema({ max: 1000, trim: false, maxMessage: 'must be at most 72 bytes' })
   .refine((pw) => Buffer.byteLength(pw, 'utf8') >= MIN_PASSWORD_BYTES, {
     message: `must be at least ${MIN_PASSWORD_BYTES} bytes`,
   })

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { actions } from '../auth/actions.ts';
 import { deleteLog, getLog, listLogs, updateLog, writeLog } from '../db/queries/logs.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
-import { idSchema, pageSchema } from '../validation.ts';
+import { idSchema, pageSchema, textSchema } from '../validation.ts';
 
 const notFound = (id: number) => new TRPCError({ code: 'NOT_FOUND', message: `Log ${id} not found` });
 
@@ -15,7 +15,7 @@ export const logsRouter = router({
         .strictObject({
           ...pageSchema,
           userId: idSchema.optional(),
-          action: z.string().trim().min(1).max(100).optional(),
+          action: textSchema({ min: 1, max: 100 }).optional(),
           from: z.date({ message: 'must be a date' }).optional(),
           to: z.date({ message: 'must be a date' }).optional(),
         })
@@ -45,8 +45,8 @@ export const logsRouter = router({
     .input(
       z.strictObject({
         id: idSchema,
-        usernameLog: z.string().trim().max(100, 'must be at most 100 characters').nullable(),
-        action: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+        usernameLog: textSchema({ max: 100 }).nullable(),
+        action: textSchema({ min: 1, max: 100 }),
       }),
     )
     .mutation(({ ctx, input }) =>

@@ -16,7 +16,7 @@ import { compareWithActuals } from '../forecasts/accuracy.ts';
 import { createPrediction } from '../forecasts/create-prediction.ts';
 import { symbolSchema } from '../prices/symbol.ts';
 import { authedProcedure, router } from '../trpc.ts';
-import { idSchema, pageSchema } from '../validation.ts';
+import { idSchema, pageSchema, textSchema } from '../validation.ts';
 
 const modelNameSchema = z
   .string()
@@ -24,7 +24,7 @@ const modelNameSchema = z
   .min(1, 'is required')
   .max(50, 'must be at most 50 characters')
   .regex(/^[a-z0-9_-]+$/, 'must be a model name like "lstm"');
-const noteSchema = z.string().trim().max(500, 'must be at most 500 characters');
+const noteSchema = textSchema({ max: 500, multiline: true });
 
 /** The row if the user may act on it: its owner or an admin. */
 async function ownedPrediction(db: Executor, user: SessionUser, id: number): Promise<PredictionRow> {

@@ -4,7 +4,14 @@ import { deleteUser, loginUser, logoutSession, registerUser, updateUser } from '
 import { passwordSchema } from '../auth/password.ts';
 import { getUserById, getUserByUsername, listUsers } from '../db/queries/users.ts';
 import { adminProcedure, authedProcedure, publicProcedure, router } from '../trpc.ts';
-import { idSchema, pageSchema, searchSchema, usernameSchema } from '../validation.ts';
+import {
+  idSchema,
+  pageSchema,
+  searchSchema,
+  textSchema,
+  usernameLookupSchema,
+  usernameSchema,
+} from '../validation.ts';
 
 const credentials = z.strictObject({ username: usernameSchema, password: passwordSchema });
 
@@ -17,8 +24,8 @@ export const usersRouter = router({
     .input(
       // Login accepts any stored username shape (legacy rows) but stays bounded.
       z.strictObject({
-        username: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
-        password: z.string().min(1, 'is required').max(1000, 'is too long'),
+        username: usernameLookupSchema,
+        password: textSchema({ min: 1, max: 1000, trim: false, maxMessage: 'is too long' }),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -63,7 +70,7 @@ export const usersRouter = router({
   }),
 
   byUsername: authedProcedure
-    .input(z.strictObject({ username: z.string().trim().min(1).max(100) }))
+    .input(z.strictObject({ username: usernameLookupSchema }))
     .query(async ({ ctx, input }) => {
       const self = ctx.user.username.toLowerCase() === input.username.toLowerCase();
       if (ctx.user.role !== 'admin' && !self) {
@@ -80,7 +87,7 @@ export const usersRouter = router({
         id: idSchema,
         username: usernameSchema.optional(),
         password: passwordSchema.optional(),
-        currentPassword: z.string().min(1).max(1000).optional(),
+        currentPassword: textSchema({ min: 1, max: 1000, trim: false }).optional(),
         role: z.enum(['user', 'admin']).optional(),
       }),
     )
