@@ -1,5 +1,6 @@
 import type { ModelRegistry } from '@ethcast/forecast';
 import type { DbHandle } from './db/client.ts';
+import type { MigrationStamp } from './db/readiness.ts';
 import type { ServerConfig } from './env.ts';
 import type { ConcurrencyLimit } from './forecasts/concurrency-limit.ts';
 
@@ -24,6 +25,8 @@ export type Services = {
   models: () => Promise<ModelRegistry>;
   /** bounds how many forecasts are created at once (the rest queue) */
   predictSlots: ConcurrencyLimit;
+  /** the migrations this build ships: readiness compares the database's with them */
+  expectedMigrations: MigrationStamp[];
 };
 
 export type Context = Services & {

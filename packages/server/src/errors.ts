@@ -30,3 +30,41 @@ export function pgErrorCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+// postgres.js's own codes for a lost or refused connection, and the operating system's.
+const CONNECTION_ERROR_CODES = new Set([
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * True when an error (or a cause) says the database cannot be reached or is restarting: a refused or
+ * dropped connection, or PostgreSQL's connection exceptions (class 08), admin/crash shutdown and
+ * "starting up" (57P01–57P03), too many connections (53300). The request may succeed if retried.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 10 && current && typeof current === 'object'; depth++) {
+    const { code, errno } = current as { code?: unknown; errno?: unknown };
+    for (const value of [code, errno]) {
+      if (typeof value !== 'string') continue;
+      if (CONNECTION_ERROR_CODES.has(value)) return true;
+      if (/^08[0-9A-Z]{3}$/.test(value) || /^57P0[123]$/.test(value) || value === '53300') return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** PostgreSQL's foreign_key_violation: every foreign key here points at `users`, so the user is gone. */
+export const FOREIGN_KEY_VIOLATION = '23503';

@@ -5,12 +5,15 @@ import type { ServerConfig } from './env.ts';
 
 export const SESSION_COOKIE = 'ethcast_session';
 
-/** Bearer token from the Authorization header, else from the session cookie. */
-export function tokenFromRequest(req: FastifyRequest): string | null {
+/** Bearer token from the Authorization header, else from the session cookie, and where it came from. */
+export function tokenFromRequest(req: FastifyRequest): { token: string; source: 'bearer' | 'cookie' } | null {
   const header = req.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim() || null;
+  if (header?.startsWith('Bearer ')) {
+    const token = header.slice(7).trim();
+    return token ? { token, source: 'bearer' } : null;
+  }
   const cookie = req.cookies?.[SESSION_COOKIE];
-  return cookie || null;
+  return cookie ? { token: cookie, source: 'cookie' } : null;
 }
 
 export function cookieJarFor(reply: FastifyReply, config: ServerConfig): CookieJar {

@@ -16,10 +16,13 @@ describe('HTTP server', () => {
     expect(health.time.getTime()).toBeGreaterThanOrEqual(before - 1000);
   });
 
-  it('serves plain GET /health for load balancers and the legacy root', async () => {
+  it('serves plain GET /health (liveness), GET /ready (readiness) and the legacy root', async () => {
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', database: 'up' });
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+    const ready = await fetch(`${server.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', database: 'up', migrations: 'current' });
     const root = await fetch(`${server.url}/`);
     expect(await root.json()).toEqual({ message: 'working' });
   });

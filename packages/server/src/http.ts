@@ -11,9 +11,13 @@ import {
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Context, Services } from './context.ts';
 import { findSessionByToken } from './db/queries/sessions.ts';
+import { DomainError } from './domain/errors.ts';
 import { safeErrorSummary } from './errors.ts';
 import { cookieJarFor, tokenFromRequest } from './http-context.ts';
+import { isJsonPost, isTrustedOrigin, MAX_BATCH_SIZE, refuseContentType } from './http-guards.ts';
 import { type AppRouter, appRouter } from './router.ts';
+import { NOT_READY_RETRY_AFTER_SECONDS, readinessReport } from './routers/health.ts';
+import { domainErrorOf, retryAfterSecondsOf, toTRPCError } from './trpc.ts';
 
 export type HttpOptions = {
   /** pino logging (default: on at config.logLevel) */
@@ -22,7 +26,10 @@ export type HttpOptions = {
   dashboardDir?: string | null;
 };
 
-/** Builds the Fastify app: tRPC at /trpc, GET /health, GET / and (optionally) the built dashboard. */
+/**
+ * Builds the Fastify app: tRPC at /trpc, GET /health (liveness), GET /ready (readiness), GET / and
+ * (optionally) the built dashboard.
+ */
 export async function createHttpServer(
   services: Services,
   options: HttpOptions = {},
@@ -50,35 +57,65 @@ export async function createHttpServer(
   });
 
   const createContext = async ({ req, res }: CreateFastifyContextOptions): Promise<Context> => {
-    const token = tokenFromRequest(req);
-    const session = token ? await findSessionByToken(services.db, token) : null;
+    const credential = tokenFromRequest(req);
+    if (credential?.source === 'cookie' && req.method === 'POST' && !isTrustedOrigin(req, config)) {
+      throw toTRPCError(new DomainError('CROSS_SITE_REQUEST', { origin: req.headers.origin ?? 'none' }));
+    }
+    let session: Context['session'] = null;
+    if (credential) {
+      try {
+        session = await findSessionByToken(services.db, credential.token);
+      } catch (error) {
+        const domain = domainErrorOf(error, false);
+        throw domain ? toTRPCError(domain) : error;
+      }
+    }
     return {
       ...services,
       session,
-      token: session ? token : null,
+      token: session ? (credential?.token ?? null) : null,
       cookies: cookieJarFor(res, config),
       clientIp: req.ip ?? null,
     };
   };
 
-  await app.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      createContext,
-      onError({ error, path }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          app.log.error({ path, err: safeErrorSummary(error) }, 'procedure failed');
-        }
-      },
-    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  await app.register(async (trpcScope) => {
+    trpcScope.addHook('onRequest', async (req, reply) => {
+      if (!isJsonPost(req)) return refuseContentType(reply);
+    });
+
+    await trpcScope.register(fastifyTRPCPlugin, {
+      prefix: '/trpc',
+      trpcOptions: {
+        router: appRouter,
+        createContext,
+        maxBatchSize: MAX_BATCH_SIZE,
+        responseMeta({ errors }) {
+          const retryAfter = retryAfterSecondsOf(errors);
+          return retryAfter === null ? {} : { headers: { 'retry-after': String(retryAfter) } };
+        },
+        onError({ error, path }) {
+          if (error.code === 'INTERNAL_SERVER_ERROR') {
+            app.log.error({ path, err: safeErrorSummary(error) }, 'procedure failed');
+          }
+        },
+      } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+    });
   });
 
-  app.get('/health', async (_req, reply) => {
-    const up = await services.dbHandle.ping();
-    return reply
-      .code(up ? 200 : 503)
-      .send({ status: up ? 'ok' : 'degraded', database: up ? 'up' : 'down', version: services.version });
+  // Liveness: the process answers. It never touches the database, so a database outage does not make
+  // an orchestrator restart healthy processes.
+  app.get('/health', async () => ({
+    status: 'ok',
+    version: services.version,
+    uptimeSeconds: Math.round((Date.now() - services.startedAt.getTime()) / 1000),
+  }));
+
+  // Readiness: the database answers and has this build's migrations (the tRPC `health` says the same).
+  app.get('/ready', async (_req, reply) => {
+    const report = await readinessReport(services);
+    if (!report.ready) reply.header('retry-after', String(NOT_READY_RETRY_AFTER_SECONDS));
+    return reply.code(report.ready ? 200 : 503).send(report);
   });
 
   const dashboardDir = options.dashboardDir;

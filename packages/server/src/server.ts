@@ -4,10 +4,12 @@ import packageJson from '../package.json' with { type: 'json' };
 import type { Services } from './context.ts';
 import type { DbHandle } from './db/client.ts';
 import { openDatabase } from './db/open.ts';
+import { expectedMigrations } from './db/readiness.ts';
 import type { ServerConfig } from './env.ts';
 import { safeErrorSummary } from './errors.ts';
 import { ConcurrencyLimit } from './forecasts/concurrency-limit.ts';
 import { createHttpServer, type HttpOptions } from './http.ts';
+import { migrationsDir } from './paths.ts';
 
 export const SERVER_VERSION: string = packageJson.version;
 
@@ -24,6 +26,7 @@ export function createServices(config: ServerConfig, dbHandle: DbHandle): Servic
     // loadRegistry caches per folder: every request after the first reuses the loaded models
     models: () => loadRegistry(config.modelsDir),
     predictSlots: new ConcurrencyLimit(config.predictConcurrency, PREDICT_QUEUE_LIMIT),
+    expectedMigrations: expectedMigrations(migrationsDir()),
   };
 }
 

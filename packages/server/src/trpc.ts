@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import type { Context } from './context.ts';
 import { DomainError, type ErrorKind, type ErrorParams, type Reason } from './domain/errors.ts';
+import { FOREIGN_KEY_VIOLATION, isDatabaseUnavailable, pgErrorCode } from './errors.ts';
 import { transformer } from './transformer.ts';
 
 export type FieldErrors = Record<string, string[]>;
@@ -47,6 +48,16 @@ export function toTRPCError(error: DomainError): TRPCError {
   return new TRPCError({ code: trpcCodeOf[error.kind], message: error.message, cause: error });
 }
 
+/** The longest `retryAfterSeconds` among the domain errors of a response (for its Retry-After header). */
+export function retryAfterSecondsOf(errors: readonly TRPCError[]): number | null {
+  let longest: number | null = null;
+  for (const error of errors) {
+    const seconds = domainCause(error)?.params.retryAfterSeconds;
+    if (typeof seconds === 'number' && seconds > 0) longest = Math.max(longest ?? 0, Math.ceil(seconds));
+  }
+  return longest;
+}
+
 function domainCause(error: TRPCError): DomainError | null {
   return error.cause instanceof DomainError ? error.cause : null;
 }
@@ -85,12 +96,34 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
+/** Seconds a client should wait before retrying when the database is unreachable or restarting. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * The domain meaning of an error thrown below a procedure, if it has one besides a bug: a DomainError
+ * itself; DATABASE_UNAVAILABLE when the database cannot be reached (503, retry); UNAUTHENTICATED when a
+ * write hit a foreign key because the signed-in user was deleted while the request ran (401).
+ */
+export function domainErrorOf(error: unknown, signedIn: boolean): DomainError | null {
+  if (error instanceof DomainError) return error;
+  if (isDatabaseUnavailable(error)) {
+    return new DomainError('DATABASE_UNAVAILABLE', { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS });
+  }
+  if (signedIn && pgErrorCode(error) === FOREIGN_KEY_VIOLATION) return new DomainError('UNAUTHENTICATED');
+  return null;
+}
+
 /** A DomainError thrown by a resolver or a service becomes the TRPCError of its kind. */
-const domainErrors = t.middleware(async ({ next }) => {
+const domainErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) {
-    const mapped = toTRPCError(result.error.cause);
-    (result as { error: TRPCError }).error = mapped;
+  if (!result.ok) {
+    const { cause, code } = result.error;
+    // Only a DomainError or an unexpected failure is reinterpreted; a deliberate tRPC code stays.
+    const domain =
+      cause instanceof DomainError || code === 'INTERNAL_SERVER_ERROR'
+        ? domainErrorOf(cause, ctx.session !== null)
+        : null;
+    if (domain) (result as { error: TRPCError }).error = toTRPCError(domain);
   }
   return result;
 });

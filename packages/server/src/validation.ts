@@ -7,10 +7,22 @@ export const idSchema = z
   .positive('must be positive')
   .max(Number.MAX_SAFE_INTEGER, 'is too large');
 
-// C0 controls (NUL included: PostgreSQL refuses it in text, error 22021), DEL and C1 controls. Tab, line
-// feed and carriage return are allowed where text may span lines.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-const CONTROL_CHARACTERS_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/**
+ * C0 controls (NUL included: PostgreSQL refuses it in text, error 22021), DEL and C1 controls. Tab, line
+ * feed and carriage return are allowed where text may span lines.
+ */
+export function hasControlCharacter(text: string, allowLineBreaks: boolean): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20) {
+      if (allowLineBreaks && (c === 0x09 || c === 0x0a || c === 0x0d)) continue;
+      return true;
+    }
+    if (c >= 0x7f && c <= 0x9f) return true;
+  }
+  return false;
+}
+
 export const CONTROL_CHARACTER_MESSAGE = 'must not contain control characters (such as a null byte)';
 
 /**
@@ -25,12 +37,13 @@ export function textSchema(options: {
   trim?: boolean;
   maxMessage?: string;
 }) {
-  const forbidden = options.multiline ? CONTROL_CHARACTERS_EXCEPT_LINES : CONTROL_CHARACTERS;
   const base = z.string({ message: 'must be a string' });
   return (options.trim === false ? base : base.trim())
     .min(options.min ?? 0, options.min === 1 ? 'is required' : `must be at least ${options.min} characters`)
     .max(options.max, options.maxMessage ?? `must be at most ${options.max} characters`)
-    .refine((text) => !forbidden.test(text), { message: CONTROL_CHARACTER_MESSAGE });
+    .refine((text) => !hasControlCharacter(text, options.multiline === true), {
+      message: CONTROL_CHARACTER_MESSAGE,
+    });
 }
 
 export const usernameSchema = z

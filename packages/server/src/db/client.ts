@@ -26,6 +26,11 @@ export type DbHandle = {
   driver: 'postgres' | 'pglite';
   /** true when reachable */
   ping(): Promise<boolean>;
+  /**
+   * Runs a read-only statement without parameters for health checks: on PostgreSQL on a connection of
+   * its own (so it answers while the pool is saturated), on PGlite on its one connection. Throws on error.
+   */
+  probe<T extends Record<string, unknown>>(statement: string): Promise<T[]>;
   close(): Promise<void>;
 };
 
@@ -124,6 +129,8 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
           return false;
         }
       },
+      probe: async <T extends Record<string, unknown>>(statement: string) =>
+        [...(await pinger.unsafe(statement))] as unknown as T[],
       close: async () => {
         await Promise.all([client.end({ timeout: 5 }), pinger.end({ timeout: 1 })]);
       },
@@ -137,6 +144,8 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
     db,
     driver: 'pglite',
     ping: () => ping(db),
+    probe: async <T extends Record<string, unknown>>(statement: string) =>
+      (await client.query<T>(statement)).rows,
     close: () => client.close(),
   };
 }

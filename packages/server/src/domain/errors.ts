@@ -35,7 +35,15 @@ export const reasons = {
   },
   DATABASE_UNAVAILABLE: {
     kind: 'SERVICE_UNAVAILABLE',
-    message: 'The database is unavailable; try again shortly',
+    message: 'The database is unavailable; try again in {retryAfterSeconds} s',
+  },
+  NOT_READY: {
+    kind: 'SERVICE_UNAVAILABLE',
+    message: 'Not ready: database {database}, migrations {migrations}',
+  },
+  CROSS_SITE_REQUEST: {
+    kind: 'FORBIDDEN',
+    message: 'Refused: a signed-in change must come from this site (Origin {origin})',
   },
   INTERNAL: { kind: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' },
 } as const satisfies Record<string, { kind: ErrorKind; message: string }>;

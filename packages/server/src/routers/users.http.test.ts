@@ -51,7 +51,10 @@ describe(`users over HTTP (${testEngine})`, () => {
     const me = await get(server, 'users.me', undefined, { cookie: pair });
     expect(me.status).toBe(200);
     expect(me.text).toContain('cookie_user');
-    const logout = await post(server, 'users.logout', undefined, undefined, { cookie: pair });
+    const logout = await post(server, 'users.logout', undefined, undefined, {
+      cookie: pair,
+      origin: server.url,
+    });
     expect(logout.headers.get('set-cookie')).toMatch(/ethcast_session=;/);
     expect((await get(server, 'users.me', undefined, { cookie: pair })).status).toBe(401);
   });

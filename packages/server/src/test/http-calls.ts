@@ -24,7 +24,8 @@ export async function getProcedure(
   input: unknown,
   headers: Record<string, string> = {},
 ): Promise<RawResponse> {
-  const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`;
+  const query =
+    input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`;
   const response = await fetch(`${baseUrl}/trpc/${path}${query}`, { headers });
   return { status: response.status, text: await response.text(), headers: response.headers };
 }

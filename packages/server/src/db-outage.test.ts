@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb, type DbHandle } from './db/client.ts';
+import { createActor, testServices } from './test/actors.ts';
+import { createTestDb, type TestDb, testEngine } from './test/db.ts';
+import { getProcedure } from './test/http-calls.ts';
+import { startTestServer, type TestServer } from './test/server.ts';
+import { startTcpProxy, type TcpProxy } from './test/tcp-proxy.ts';
+
+// An outage needs a database on the other side of a network connection: PostgreSQL only (the embedded
+// PGlite runs inside the server process and cannot become unreachable).
+describe.skipIf(testEngine !== 'postgres')('the database unreachable, then back (PostgreSQL)', () => {
+  let testDb: TestDb;
+  let proxy: TcpProxy;
+  let handle: DbHandle;
+  let server: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    testDb = await createTestDb();
+    token = (await createActor(testServices(testDb), 'outage_reader')).token;
+    const direct = new URL(testDb.url ?? '');
+    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+    const viaProxy = new URL(direct);
+    viaProxy.port = String(proxy.port);
+    handle = await createDb({ url: viaProxy.toString(), max: 4 });
+    server = await startTestServer({}, { testDb: { ...testDb, handle, db: handle.db } });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await handle?.close();
+    await proxy?.close();
+    await testDb?.close();
+  });
+
+  const read = () =>
+    getProcedure(server.url, 'predicts.list', { limit: 5 }, { authorization: `Bearer ${token}` });
+
+  it('answers 503 DATABASE_UNAVAILABLE with Retry-After during the outage, and recovers by itself', async () => {
+    expect((await read()).status).toBe(200);
+    await proxy.cut();
+    const during = await Promise.all(Array.from({ length: 10 }, read));
+    for (const response of during) {
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(response.text).toContain('DATABASE_UNAVAILABLE');
+      expect(response.text).not.toMatch(/ECONNRESET|CONNECTION_|select |stack/);
+    }
+    const ready = await fetch(`${server.url}/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ ready: false, database: 'down' });
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    await proxy.restore();
+    let status = 0;
+    for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
+      status = (await read()).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(200);
+    expect((await fetch(`${server.url}/ready`)).status).toBe(200);
+  });
+});
