@@ -46,6 +46,9 @@ export function daysBehind(lastDay: string, now: Date = new Date()): number {
 /** Prices at least this far behind deserve a warning (one day of delay is a sync that has not run yet). */
 export const STALE_AFTER_DAYS = 2;
 
+/** The server refuses batches of more calls (packages/server/src/http-guards.ts); the link splits them. */
+export const MAX_BATCH_SIZE = 10;
+
 export function trpcUrl(url: string): string {
   return `${url.replace(/\/+$/, '')}/trpc`;
 }
@@ -62,6 +65,10 @@ export function createEthcastClient(options: EthcastClientOptions): EthcastClien
     },
   };
   return createTRPCClient<AppRouter>({
-    links: [options.batch === false ? httpLink(linkOptions) : httpBatchLink(linkOptions)],
+    links: [
+      options.batch === false
+        ? httpLink(linkOptions)
+        : httpBatchLink({ ...linkOptions, maxItems: MAX_BATCH_SIZE }),
+    ],
   });
 }

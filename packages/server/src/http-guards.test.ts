@@ -1,3 +1,4 @@
+import { createEthcastClient } from '@ethcast/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActor, TEST_PASSWORD, testServices } from './test/actors.ts';
 import { testEngine } from './test/db.ts';
@@ -35,6 +36,21 @@ describe(`request guards (${testEngine})`, () => {
     const ten = await batch(10);
     expect(ten.status).toBe(200);
     expect((await ten.json()) as unknown[]).toHaveLength(10);
+  });
+
+  it('the client splits 11 calls of one tick into batches the server accepts', async () => {
+    const urls: string[] = [];
+    const client = createEthcastClient({
+      url: server.url,
+      getToken: () => token,
+      fetch: (input, init) => {
+        urls.push(String(input instanceof Request ? input.url : input));
+        return fetch(input, init);
+      },
+    });
+    const answers = await Promise.all(Array.from({ length: 11 }, () => client.users.me.query()));
+    expect(answers.every((me) => me.username === 'guard_user')).toBe(true);
+    expect(urls).toHaveLength(2);
   });
 
   it('refuses 11 logins in one POST batch before evaluating any of them', async () => {
