@@ -248,12 +248,12 @@ describe(`predicts.* and models.* (${testEngine})`, () => {
       [
         'byId',
         (c) => c.predicts.byId({ id: row.id }),
-        { anon: 'UNAUTHORIZED', owner: 'ok', other: 'FORBIDDEN', admin: 'ok' },
+        { anon: 'UNAUTHORIZED', owner: 'ok', other: 'NOT_FOUND', admin: 'ok' },
       ],
       [
         'update',
         (c) => c.predicts.update({ id: row.id, note: 'n' }),
-        { anon: 'UNAUTHORIZED', owner: 'ok', other: 'FORBIDDEN', admin: 'ok' },
+        { anon: 'UNAUTHORIZED', owner: 'ok', other: 'NOT_FOUND', admin: 'ok' },
       ],
       ['models.list', (c) => c.models.list({}), { anon: 'ok', owner: 'ok', other: 'ok', admin: 'ok' }],
     ];
@@ -263,9 +263,9 @@ describe(`predicts.* and models.* (${testEngine})`, () => {
         expect(`${name} as ${who}: ${await codeOf(run(caller))}`).toBe(`${name} as ${who}: ${expected[who]}`);
       }
     }
-    // delete last: owner's row by other (forbidden), then admin (ok), then owner (gone)
+    // delete last: owner's row by other (not found, like a missing id), then admin (ok), then owner (gone)
     expect(await codeOf(anon.predicts.delete({ id: row.id }))).toBe('UNAUTHORIZED');
-    expect(await codeOf(other.caller.predicts.delete({ id: row.id }))).toBe('FORBIDDEN');
+    expect(await codeOf(other.caller.predicts.delete({ id: row.id }))).toBe('NOT_FOUND');
     const second = await owner.caller.predicts.create({ model: 'naive', days: 1 });
     expect(await codeOf(owner.caller.predicts.delete({ id: second.id }))).toBe('ok');
     expect(await codeOf(admin.caller.predicts.delete({ id: row.id }))).toBe('ok');

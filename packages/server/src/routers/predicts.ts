@@ -12,6 +12,7 @@ import {
   updatePredictionNote,
 } from '../db/queries/predicts.ts';
 import { getPriceRange } from '../db/queries/prices.ts';
+import { fail } from '../domain/errors.ts';
 import { compareWithActuals } from '../forecasts/accuracy.ts';
 import { createPrediction } from '../forecasts/create-prediction.ts';
 import { symbolSchema } from '../prices/symbol.ts';
@@ -29,10 +30,9 @@ const noteSchema = textSchema({ max: 500, multiline: true });
 /** The row if the user may act on it: its owner or an admin. */
 async function ownedPrediction(db: Executor, user: SessionUser, id: number): Promise<PredictionRow> {
   const row = await getPrediction(db, id);
-  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Forecast ${id} not found` });
-  if (user.role !== 'admin' && row.userId !== user.id) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'This forecast belongs to another user' });
-  }
+  // Another user's forecast answers like a missing one, so ids reveal nothing.
+  if (!row || (user.role !== 'admin' && row.userId !== user.id))
+    fail('NOT_FOUND', { entity: 'forecast', id });
   return row;
 }
 
