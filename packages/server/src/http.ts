@@ -15,6 +15,7 @@ import { DomainError } from './domain/errors.ts';
 import { safeErrorSummary } from './errors.ts';
 import { cookieJarFor, tokenFromRequest } from './http-context.ts';
 import { isJsonPost, isTrustedOrigin, MAX_BATCH_SIZE, refuseContentType } from './http-guards.ts';
+import { registerRestApi } from './rest.ts';
 import { type AppRouter, appRouter } from './router.ts';
 import { NOT_READY_RETRY_AFTER_SECONDS, readinessReport } from './routers/health.ts';
 import { domainErrorOf, retryAfterSecondsOf, toTRPCError } from './trpc.ts';
@@ -102,6 +103,8 @@ export async function createHttpServer(
       } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
     });
   });
+
+  await registerRestApi(app, services);
 
   // Liveness: the process answers. It never touches the database, so a database outage does not make
   // an orchestrator restart healthy processes.

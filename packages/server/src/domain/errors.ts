@@ -29,6 +29,10 @@ export const reasons = {
   UNAUTHENTICATED: { kind: 'UNAUTHORIZED', message: 'Sign in first' },
   ADMIN_ONLY: { kind: 'FORBIDDEN', message: 'Admins only' },
   NOT_FOUND: { kind: 'NOT_FOUND', message: '{entity} {id} not found' },
+  FORECAST_IMMUTABLE: {
+    kind: 'CONFLICT',
+    message: 'A stored forecast is immutable: only its note can change',
+  },
   RATE_LIMITED: {
     kind: 'TOO_MANY_REQUESTS',
     message: 'Too many requests; try again in {retryAfterSeconds} s',

@@ -1,0 +1,26 @@
+import type { FastifyRequest } from 'fastify';
+import { createContextInner, type Services } from '../context.ts';
+import { findSessionByToken } from '../db/queries/sessions.ts';
+import { createCaller } from '../router.ts';
+import type { Caller } from './route.ts';
+
+/**
+ * The bearer token of `Authorization: Bearer <token>`, and only that: the REST routes ignore the session
+ * cookie, so a cross-site page cannot make a signed-in browser call them (no CSRF surface).
+ */
+export function bearerToken(req: FastifyRequest): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return match?.[1] ?? null;
+}
+
+/** The app router acting as the request's bearer (anonymous without a live session). */
+export async function callerForRequest(services: Services, req: FastifyRequest): Promise<Caller> {
+  const token = bearerToken(req);
+  const session = token ? await findSessionByToken(services.db, token) : null;
+  const ctx = await createContextInner(services, {
+    session,
+    token: session ? token : null,
+    clientIp: req.ip ?? null,
+  });
+  return createCaller(ctx);
+}

@@ -1,0 +1,228 @@
+import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { ZodError } from 'zod';
+import { DomainError, type ErrorParams } from '../domain/errors.ts';
+import type { Language } from './language.ts';
+
+/**
+ * The one table of REST failures: a domain reason (or, for errors not yet carrying one, its kind) →
+ * the Portuguese sentence the legacy backend would have written and its English twin. The HTTP status
+ * comes from the kind through tRPC's own code → status mapping (trpc.ts), except that invalid input is
+ * 422, as FastAPI answered it. `{name}` is replaced by `params.name`.
+ */
+type Text = { pt: string; en: string };
+export type Entity = 'user' | 'log' | 'predict';
+
+const notFoundOf: Record<Entity, Text> = {
+  user: { pt: 'Nenhum usuário encontrado', en: 'No user found' },
+  log: { pt: 'Nenhum log encontrado', en: 'No log found' },
+  predict: { pt: 'Nenhuma predict encontrada', en: 'No predict found' },
+};
+
+const internal: Text = { pt: 'Erro interno do servidor', en: 'Internal server error' };
+
+export const legacyMessages: Record<string, Text> = {
+  // the request itself
+  INVALID_INPUT: { pt: 'Dados inválidos', en: 'Invalid input' },
+  MALFORMED_REQUEST: {
+    pt: 'Não foi possível ler a requisição (JSON inválido?)',
+    en: 'The request could not be read (invalid JSON?)',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    pt: 'Envie o corpo como JSON (Content-Type: application/json)',
+    en: 'Send the body as JSON (Content-Type: application/json)',
+  },
+  NO_SUCH_PROCEDURE: { pt: 'Rota não encontrada', en: 'No such route' },
+  NO_SUCH_ROUTE: { pt: 'Rota não encontrada', en: 'No such route' },
+  METHOD_NOT_SUPPORTED: { pt: 'Método não suportado nesta rota', en: 'This route does not take that method' },
+  REQUEST_TOO_LARGE: { pt: 'Requisição grande demais', en: 'The request is too large' },
+  RATE_LIMITED: {
+    pt: 'Muitas requisições; tente novamente em {retryAfterSeconds} s',
+    en: 'Too many requests; try again in {retryAfterSeconds} s',
+  },
+  // who is asking
+  UNAUTHENTICATED: {
+    pt: 'Faça login primeiro (envie Authorization: Bearer <token>)',
+    en: 'Sign in first (send Authorization: Bearer <token>)',
+  },
+  ADMIN_ONLY: { pt: 'Apenas administradores', en: 'Admins only' },
+  WRONG_CREDENTIALS: { pt: 'Usuário ou senha inválidos', en: 'Wrong username or password' },
+  LOGIN_LOCKED: {
+    pt: 'Muitas tentativas falhas; tente novamente em {minutes} min',
+    en: 'Too many failed attempts; try again in {minutes} min',
+  },
+  // rows (NOT_FOUND is worded per entity, see notFoundOf)
+  NO_PRICES: { pt: 'Nenhum preço armazenado para {symbol}', en: 'No prices stored for {symbol}' },
+  // accounts
+  USERNAME_TAKEN: { pt: 'Esse nome de usuário já existe', en: 'That username is taken' },
+  ROLE_CHANGE_ADMIN_ONLY: { pt: 'Apenas administradores mudam papéis', en: 'Only admins change roles' },
+  NOTHING_TO_CHANGE: {
+    pt: 'Nada a mudar: envie username ou password',
+    en: 'Nothing to change: give username or password',
+  },
+  CURRENT_PASSWORD_REQUIRED: {
+    pt: 'Para mudar a própria senha, envie também current_password',
+    en: 'To change your own password, send current_password too',
+  },
+  CURRENT_PASSWORD_WRONG: { pt: 'Senha atual incorreta', en: 'Current password is wrong' },
+  LAST_ADMIN_DEMOTION: {
+    pt: 'O último administrador não pode deixar de ser administrador',
+    en: 'The last admin cannot be demoted',
+  },
+  LAST_ADMIN_DELETION: {
+    pt: 'O último administrador não pode ser deletado',
+    en: 'The last admin cannot be deleted',
+  },
+  // forecasts
+  UNKNOWN_MODEL: {
+    pt: "Modelo '{model}' não encontrado. Disponíveis: {available}",
+    en: "Unknown model '{model}'; available: {available}",
+  },
+  NO_MODELS_FOR_SYMBOL: {
+    pt: "Nenhum modelo para o símbolo '{symbol}'",
+    en: "No models for symbol '{symbol}'",
+  },
+  HORIZON_TOO_LONG: {
+    pt: '{model} prevê no máximo {max} dias à frente; foram pedidos {asked}',
+    en: '{model} forecasts at most {max} days ahead; {asked} were asked',
+  },
+  HISTORY_TOO_SHORT: {
+    pt: '{model} precisa de {needed} dias consecutivos de preços de {symbol}; há {stored} ({missing} faltando). Importe preços primeiro.',
+    en: '{model} needs {needed} consecutive days of {symbol} prices; {stored} are stored ({missing} missing). Import prices first.',
+  },
+  FORECASTS_BUSY: {
+    pt: 'O servidor está ocupado com outras predicts; tente novamente em instantes',
+    en: 'The server is busy with other forecasts; try again in a moment',
+  },
+  FORECAST_IMMUTABLE: {
+    pt: 'Uma predict armazenada é imutável: só a nota (note) pode mudar',
+    en: 'A stored forecast is immutable: only its note can change',
+  },
+  // the server's own trouble
+  DATABASE_UNAVAILABLE: {
+    pt: 'Banco de dados indisponível; tente novamente em instantes',
+    en: 'The database is unavailable; try again shortly',
+  },
+  MODEL_REGISTRY_UNAVAILABLE: internal,
+  FORECAST_FAILED: internal,
+  INTERNAL: internal,
+};
+
+/** For an error whose reason the table does not know: the sentence of its kind (tRPC code). */
+const kindMessages: Record<string, Text> = {
+  BAD_REQUEST: { pt: 'Requisição inválida', en: 'Bad request' },
+  UNAUTHORIZED: { pt: 'Não autorizado', en: 'Unauthorized' },
+  FORBIDDEN: { pt: 'Acesso negado', en: 'Forbidden' },
+  NOT_FOUND: { pt: 'Não encontrado', en: 'Not found' },
+  CONFLICT: { pt: 'Conflito com o estado atual', en: 'Conflicts with the current state' },
+  PRECONDITION_FAILED: { pt: 'Pré-condição não atendida', en: 'Precondition failed' },
+  PAYLOAD_TOO_LARGE: legacyMessages.REQUEST_TOO_LARGE as Text,
+  UNPROCESSABLE_CONTENT: { pt: 'Não foi possível processar', en: 'Unprocessable content' },
+  TOO_MANY_REQUESTS: {
+    pt: 'Muitas requisições; tente novamente mais tarde',
+    en: 'Too many requests; try again later',
+  },
+  SERVICE_UNAVAILABLE: legacyMessages.DATABASE_UNAVAILABLE as Text,
+  INTERNAL_SERVER_ERROR: internal,
+};
+
+export type Failure = {
+  status: number;
+  reason: string;
+  params: ErrorParams;
+  /** field → first problem, for invalid input */
+  fields: Record<string, string>;
+  /** the procedure's own English sentence, for errors that carry no reason the table knows */
+  detail: string | null;
+  /** whether it is the server's fault (logged, never detailed to the client) */
+  internal: boolean;
+  /** what the server log may say about it (no SQL, no values) */
+  cause: unknown;
+};
+
+function fieldsOf(error: ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join('.') : '(body)';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+/** Classifies anything a procedure (through createCaller) or a REST handler threw. */
+export function classify(error: unknown): Failure {
+  if (error instanceof ZodError) {
+    // a REST-level parameter (e.g. ?limit=) failed its schema
+    return {
+      status: 422,
+      reason: 'INVALID_INPUT',
+      params: {},
+      fields: fieldsOf(error),
+      detail: null,
+      internal: false,
+      cause: error,
+    };
+  }
+  const trpc =
+    error instanceof TRPCError
+      ? error
+      : error instanceof DomainError
+        ? new TRPCError({ code: kindToCode(error.kind), message: error.message, cause: error })
+        : null;
+  if (!trpc || trpc.code === 'INTERNAL_SERVER_ERROR') {
+    return {
+      status: 500,
+      reason: 'INTERNAL',
+      params: {},
+      fields: {},
+      detail: null,
+      internal: true,
+      cause: error,
+    };
+  }
+  const base = { params: {}, fields: {}, detail: null, internal: false, cause: error };
+  if (trpc.cause instanceof ZodError) {
+    return { ...base, status: 422, reason: 'INVALID_INPUT', fields: fieldsOf(trpc.cause) };
+  }
+  const domain = trpc.cause instanceof DomainError ? trpc.cause : null;
+  const reason = domain?.reason ?? trpc.code;
+  return {
+    ...base,
+    status: reason === 'INVALID_INPUT' ? 422 : getHTTPStatusCodeFromError(trpc),
+    reason,
+    params: domain?.params ?? {},
+    detail: domain ? null : trpc.message,
+  };
+}
+
+/** Domain kinds are named after tRPC codes (trpc.ts maps each to itself). */
+const kindToCode = (kind: string) => kind as TRPCError['code'];
+
+const render = (template: string, params: ErrorParams) =>
+  template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+
+/** The sentence for a failure, in the caller's language, worded for the route's entity. */
+export function failureMessage(failure: Failure, language: Language, entity?: Entity): string {
+  const known =
+    (failure.reason === 'NOT_FOUND' && entity ? notFoundOf[entity] : undefined) ??
+    legacyMessages[failure.reason];
+  const text =
+    known ??
+    kindMessages[failure.reason] ??
+    (failure.status >= 500 ? internal : kindMessages.BAD_REQUEST) ??
+    internal;
+  const sentence =
+    !known && language === 'en' && failure.detail ? failure.detail : render(text[language], failure.params);
+  const fields = Object.entries(failure.fields)
+    .slice(0, 3)
+    .map(([field, problem]) => `${field}: ${problem}`);
+  return fields.length ? `${sentence}: ${fields.join('; ')}` : sentence;
+}
+
+/** Seconds a client should wait before retrying, when the failure says so. */
+export function retryAfterSeconds(failure: Failure): number | null {
+  const { retryAfterSeconds: seconds, minutes } = failure.params;
+  if (typeof seconds === 'number' && seconds > 0) return Math.ceil(seconds);
+  if (typeof minutes === 'number' && minutes > 0) return Math.ceil(minutes * 60);
+  return null;
+}

@@ -1,0 +1,139 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
+import { generateCandles, tempDir, toCsv } from '../test/price-csv.ts';
+
+const run = promisify(execFile);
+const serverDir = fileURLToPath(new URL('../..', import.meta.url));
+const script = fileURLToPath(new URL('./legacy_client.py', import.meta.url));
+const python = process.env.PYTHON ?? 'python3';
+
+/** Starts `src/main.ts` as its own process and resolves its URL from the "listening on" line. */
+function startServerProcess(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: serverDir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = output.match(/listening on (http:\/\/\S+)/);
+      if (match?.[1]) {
+        clearInterval(timer);
+        resolve({ child, url: match[1], output: () => output });
+      }
+    }, 50);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`server exited (${code}): ${output}`));
+    });
+  });
+}
+
+describe(`a Python standard-library client over the legacy routes (${testEngine})`, () => {
+  const files = tempDir('ethcast-legacy-client-');
+  let testDb: TestDb | null = null;
+  let server: Awaited<ReturnType<typeof startServerProcess>>;
+
+  beforeAll(async () => {
+    const csv = files.write('eth.csv', toCsv(generateCandles('ETH-USD', '2024-01-01', 400, 3), 'plain'));
+    // PostgreSQL: a database of its own for the server process; PGlite: the process's in-memory one.
+    if (testEngine === 'postgres') testDb = await createTestDb();
+    server = await startServerProcess({
+      DATABASE_URL: testDb?.url ?? 'memory://',
+      PRICES_CSV: csv,
+      PRICES_SYMBOL: 'ETH-USD',
+      DEMO_ADMIN: 'false',
+    });
+    // The first start imports PRICES_CSV in the background; wait until it is in.
+    for (let attempt = 0; attempt < 600; attempt++) {
+      const latest = await fetch(`${server.url}/api/prices/latest?symbol=ETH-USD`);
+      if (latest.status === 200) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`prices never arrived: ${server.output()}`);
+  });
+  afterAll(async () => {
+    if (server?.child.exitCode === null) {
+      const exited = new Promise((r) => server.child.once('exit', r));
+      server.child.kill('SIGTERM');
+      await exited;
+    }
+    await testDb?.close();
+    files.cleanup();
+  });
+
+  it('registers, signs in, forecasts, lists, reads and deletes, as the old frontend did', async () => {
+    const { stdout, stderr } = await run(python, [
+      script,
+      '--url',
+      server.url,
+      '--username',
+      'ana_py',
+      '--password',
+      'S3cure-passw0rd',
+      '--days',
+      '3',
+    ]);
+    expect(stderr).toBe('');
+    const summary = JSON.parse(stdout);
+    expect(summary).toMatchObject({
+      user_id: expect.any(Number),
+      login_message: 'Login bem-sucedido',
+      model: 'naive',
+      get_points: 3,
+      delete: { error: false, message: 'Forecast deleted' },
+      listed_after_delete: [],
+      anonymous_error: expect.any(String),
+    });
+    expect(summary.points).toHaveLength(3);
+    expect(summary.listed_ids).toEqual([summary.predict_id]);
+    for (const point of summary.points) {
+      expect(point).toEqual({
+        day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        value: expect.any(Number),
+        lower80: expect.any(Number),
+        upper80: expect.any(Number),
+        lower95: expect.any(Number),
+        upper95: expect.any(Number),
+      });
+    }
+  });
+
+  it('exits 1 with one line when an answer is not what a legacy client expects', async () => {
+    // registering the same user again: 409, not 201
+    const failed = await run(python, [
+      script,
+      '--url',
+      server.url,
+      '--username',
+      'ana_py',
+      '--password',
+      'S3cure-passw0rd',
+    ]).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr.trim().split('\n')).toHaveLength(1);
+    expect(failed?.stderr).toMatch(/^legacy_client: register: HTTP 409 /);
+  });
+});

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { fail } from '../domain/errors.ts';
+import { inputField } from '../openapi/procedures.ts';
+import { collectPages, idParam, type LegacyRoute, listQuerySchema, say } from './route.ts';
+import {
+  listedPredictRow,
+  listedPredictRowSchema,
+  predictDetailRow,
+  predictDetailRowSchema,
+  predictRow,
+  predictRowSchema,
+} from './rows.ts';
+
+const text = {
+  list: { pt: 'Lista de predicts na base', en: 'Forecasts' },
+  got: { pt: 'Predict requisitada', en: 'Forecast' },
+  updated: { pt: 'Predict atualizada com sucesso', en: 'Forecast updated' },
+  deleted: { pt: 'Predict deletada com sucesso', en: 'Forecast deleted' },
+};
+
+const message = z.string().meta({ description: 'Portuguese, or English with `Accept-Language: en`' });
+const oneRow = (row: z.ZodType) =>
+  z.array(row).length(1).meta({ description: 'a one-element list, as the legacy backend sent its rows' });
+const idPath = z.object({ id: inputField('predicts.byId', 'id') });
+const required = (schema: z.ZodType) =>
+  (schema instanceof z.ZodOptional ? schema.unwrap() : schema) as z.ZodType;
+
+/** The legacy body's own rule: `forecast: false` stored a row without running a model; Ethcast always runs it. */
+const legacyPredictBody = z.object({
+  forecast: z.literal(true, { message: 'must be true (the model always runs)' }).optional(),
+});
+
+/** Fields of the legacy PUT body that would change the forecast itself. */
+const FORECAST_FIELDS = ['forecast', 'forecast_result', 'model', 'days', 'symbol'] as const;
+
+export const predictRoutes: LegacyRoute[] = [
+  {
+    method: 'POST',
+    path: '/predicts/predict/{modelo}',
+    tag: 'predicts',
+    summary: 'Run a forecast with a model and store it',
+    description:
+      'The forecast is made for the signed-in user: `username` and `user_id` in the body are accepted for compatibility and ignored (the session decides who you are). `forecast_result` is ignored too (the server computes it). `symbol` (default ETH-USD) and `note` are optional extensions.',
+    procedures: ['predicts.create'],
+    access: 'signed-in',
+    params: z.object({ modelo: required(inputField('predicts.create', 'model')) }),
+    body: z.object({
+      username: z.string().optional().meta({ description: 'ignored: the session decides' }),
+      forecast: z.boolean().optional().meta({ description: 'must be true when sent' }),
+      forecast_result: z.unknown().optional().meta({ description: 'ignored: the server computes it' }),
+      days: inputField('predicts.create', 'days'),
+      user_id: z.number().int().optional().meta({ description: 'ignored: the session decides' }),
+      symbol: inputField('predicts.create', 'symbol'),
+      note: inputField('predicts.create', 'note'),
+    }),
+    status: 201,
+    answer: z.object({ status: z.literal('success'), data: oneRow(predictRowSchema) }),
+    errors: 'status',
+    entity: 'predict',
+    async handle({ call, params, body }) {
+      legacyPredictBody.parse({ forecast: body.forecast });
+      const row = await call.predicts.create({
+        model: params.modelo ?? '',
+        days: body.days as number,
+        ...(body.symbol !== undefined ? { symbol: body.symbol as string } : {}),
+        ...(body.note !== undefined ? { note: body.note as string } : {}),
+      });
+      return { status: 'success', data: [predictRow(row)] };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/predicts/list/',
+    tag: 'predicts',
+    summary: 'Your forecasts, newest first (admins: everyone’s)',
+    description: 'Each row carries its last forecast point; `GET /predicts/get/{id}` has every point.',
+    procedures: ['predicts.list'],
+    access: 'signed-in',
+    query: listQuerySchema,
+    status: 200,
+    answer: z.object({ message, predict: z.array(listedPredictRowSchema) }),
+    errors: 'error',
+    entity: 'predict',
+    async handle(input) {
+      const rows = await collectPages(input, (page) => input.call.predicts.list(page));
+      return { message: say(input.language, text.list), predict: rows.map(listedPredictRow) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/predicts/get/{id}',
+    tag: 'predicts',
+    summary: 'One forecast with every point, the actual closes so far and its accuracy',
+    description: "Another user's forecast answers 404, like a missing id.",
+    procedures: ['predicts.byId'],
+    access: 'signed-in',
+    params: idPath,
+    status: 200,
+    answer: z.object({ message, predict: oneRow(predictDetailRowSchema) }),
+    errors: 'error',
+    entity: 'predict',
+    async handle({ call, params, language }) {
+      const row = await call.predicts.byId({ id: idParam(params.id) as number });
+      return { message: say(language, text.got), predict: [predictDetailRow(row)] };
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/predicts/update/{id}',
+    tag: 'predicts',
+    summary: 'Change the note of a forecast',
+    description:
+      'A stored forecast is immutable: a body that sends `forecast`, `forecast_result`, `model`, `days` or `symbol` is refused with 409 (`FORECAST_IMMUTABLE`). `username` is ignored.',
+    procedures: ['predicts.update'],
+    access: 'signed-in',
+    params: idPath,
+    body: z.object({ note: inputField('predicts.update', 'note') }),
+    status: 200,
+    answer: z.object({ message, predict: oneRow(predictRowSchema) }),
+    errors: 'error',
+    entity: 'predict',
+    async handle({ call, params, body, language }) {
+      const changing = FORECAST_FIELDS.filter((field) => body[field] !== undefined);
+      if (changing.length > 0) fail('FORECAST_IMMUTABLE', { fields: changing.join(', ') });
+      const row = await call.predicts.update({
+        id: idParam(params.id) as number,
+        note: body.note as string | null,
+      });
+      return { message: say(language, text.updated), predict: [predictRow(row)] };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/predicts/delete/{id}',
+    tag: 'predicts',
+    summary: 'Delete a forecast',
+    procedures: ['predicts.delete'],
+    access: 'signed-in',
+    params: idPath,
+    status: 200,
+    answer: z.object({ error: z.literal(false), message }),
+    errors: 'flag',
+    entity: 'predict',
+    async handle({ call, params, language }) {
+      await call.predicts.delete({ id: idParam(params.id) as number });
+      return { error: false, message: say(language, text.deleted) };
+    },
+  },
+];

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import type { createCaller } from '../router.ts';
+import { idSchema } from '../validation.ts';
+import type { Entity } from './failures.ts';
+import type { Language } from './language.ts';
+
+export type Caller = ReturnType<typeof createCaller>;
+export type Text = { pt: string; en: string };
+
+/** How a route words its failures, as the legacy backend did per route. */
+export type ErrorStyle =
+  /** `{"error": "…"}` (most routes) */
+  | 'error'
+  /** `{"error": true, "message": "…"}` (the delete routes) */
+  | 'flag'
+  /** `{"status": "error", "message": "…"}` (POST /predicts/predict/{modelo}) */
+  | 'status'
+  /** `{"error": "…", "reason", "params", "fields"}` (the /api face of the procedures) */
+  | 'api';
+
+export type RouteInput = {
+  /** the tRPC router, acting as the bearer token's user (or anonymous) */
+  call: Caller;
+  params: Record<string, string>;
+  query: Record<string, string | undefined>;
+  /** the JSON body (an object; `{}` when there is none) */
+  body: Record<string, unknown>;
+  language: Language;
+  /** sets a response header (e.g. `X-Next-Cursor`) */
+  setHeader(name: string, value: string): void;
+};
+
+/**
+ * One legacy route: how it is served and how /openapi.json documents it. `handle` only translates
+ * between the legacy shapes and the procedures; every rule (validation, ownership, roles) is the
+ * procedure's.
+ */
+export type LegacyRoute = {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** OpenAPI form, with the legacy trailing slash where it had one: `/users/get_by_id/{id}` */
+  path: string;
+  /** the OpenAPI tag that groups it */
+  tag: string;
+  summary: string;
+  description?: string;
+  /** the procedures that answer it, for the docs */
+  procedures: string[];
+  access: 'anyone' | 'signed-in' | 'admin';
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodObject;
+  status: 200 | 201;
+  answer: z.ZodType;
+  errors: ErrorStyle;
+  entity?: Entity;
+  handle(input: RouteInput): Promise<unknown>;
+};
+
+export const say = (language: Language, text: Text) => text[language];
+
+/**
+ * A path id as the procedure's input: digits become a number; anything else is passed as it came, so
+ * the procedure's own id schema refuses it (422) with its own words.
+ */
+export function idParam(raw: string | undefined): number | string {
+  return raw !== undefined && /^\d{1,20}$/.test(raw) ? Number(raw) : (raw ?? '');
+}
+
+/** Optional `?limit=&cursor=` of the list routes, passed as numbers when they are digits. */
+export function numberParam(raw: string | undefined): number | string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  return /^\d{1,20}$/.test(raw) ? Number(raw) : raw;
+}
+
+/** The legacy lists returned every row; here at most `limit` (default and cap 1,000) from `cursor` on. */
+export const LIST_LIMIT = 1000;
+const PAGE = 100;
+
+export const listQuerySchema = z.object({
+  limit: z
+    .number()
+    .int('must be an integer')
+    .min(1)
+    .max(LIST_LIMIT)
+    .optional()
+    .meta({
+      description: `rows to return (1–${LIST_LIMIT}, default ${LIST_LIMIT}); when more remain, the answer's \`X-Next-Cursor\` header holds the cursor of the next page`,
+    }),
+  cursor: idSchema.optional().meta({ description: 'the `X-Next-Cursor` of the previous page' }),
+});
+
+type Page<T> = { items: T[]; nextCursor: number | null };
+
+/** Follows a procedure's pages until `limit` rows; the cursor after them goes in `X-Next-Cursor`. */
+export async function collectPages<T>(
+  input: RouteInput,
+  page: (args: { limit: number; cursor?: number }) => Promise<Page<T>>,
+): Promise<T[]> {
+  const { limit = LIST_LIMIT, cursor } = listQuerySchema.parse({
+    limit: numberParam(input.query.limit),
+    cursor: numberParam(input.query.cursor),
+  });
+  const items: T[] = [];
+  let next: number | null | undefined = cursor;
+  while (items.length < limit) {
+    const result = await page({
+      limit: Math.min(PAGE, limit - items.length),
+      ...(next !== undefined && next !== null ? { cursor: next } : {}),
+    });
+    items.push(...result.items);
+    next = result.nextCursor;
+    if (next === null) break;
+  }
+  if (next !== null && next !== undefined) input.setHeader('X-Next-Cursor', String(next));
+  return items;
+}

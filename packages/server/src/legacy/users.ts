@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { inputField } from '../openapi/procedures.ts';
+import { collectPages, idParam, type LegacyRoute, listQuerySchema, say } from './route.ts';
+import { userRow, userRowSchema } from './rows.ts';
+
+const text = {
+  created: { pt: 'Usuário criado com sucesso', en: 'User created' },
+  login: { pt: 'Login bem-sucedido', en: 'Signed in' },
+  list: { pt: 'Lista de usuários na base', en: 'Users' },
+  got: { pt: 'Usuário requisitado', en: 'User' },
+  updated: { pt: 'Usuário atualizado com sucesso', en: 'User updated' },
+  deleted: { pt: 'Usuário deletado com sucesso', en: 'User deleted' },
+};
+
+const message = z.string().meta({ description: 'Portuguese, or English with `Accept-Language: en`' });
+const oneRow = (row: z.ZodType) =>
+  z.array(row).length(1).meta({ description: 'a one-element list, as the legacy backend sent its rows' });
+const idPath = z.object({ id: inputField('users.byId', 'id') });
+
+export const userRoutes: LegacyRoute[] = [
+  {
+    method: 'POST',
+    path: '/users/register/',
+    tag: 'users',
+    summary: 'Register',
+    procedures: ['users.register'],
+    access: 'anyone',
+    body: z.object({
+      username: inputField('users.register', 'username'),
+      password: inputField('users.register', 'password'),
+    }),
+    status: 201,
+    answer: z.object({ message, user_id: z.number().int() }),
+    errors: 'error',
+    entity: 'user',
+    async handle({ call, body, language }) {
+      const user = await call.users.register({
+        username: body.username as string,
+        password: body.password as string,
+      });
+      return { message: say(language, text.created), user_id: user.id };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/users/login/',
+    tag: 'users',
+    summary: 'Sign in',
+    description:
+      'Answers the user (without the password hash) and a bearer `token` for `Authorization: Bearer <token>` on every other route. Unknown users and wrong passwords get the same 401.',
+    procedures: ['users.login'],
+    access: 'anyone',
+    body: z.object({
+      username: inputField('users.login', 'username'),
+      password: inputField('users.login', 'password'),
+    }),
+    status: 200,
+    answer: z.object({ message, user: userRowSchema, token: z.string() }),
+    errors: 'error',
+    entity: 'user',
+    async handle({ call, body, language }) {
+      const result = await call.users.login({
+        username: body.username as string,
+        password: body.password as string,
+      });
+      return { message: say(language, text.login), user: userRow(result.user), token: result.token };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/users/list/',
+    tag: 'users',
+    summary: 'List users (admins)',
+    procedures: ['users.list'],
+    access: 'admin',
+    query: listQuerySchema,
+    status: 200,
+    answer: z.object({ message, users: z.array(userRowSchema) }),
+    errors: 'error',
+    entity: 'user',
+    async handle(input) {
+      const rows = await collectPages(input, (page) => input.call.users.list(page));
+      return { message: say(input.language, text.list), users: rows.map(userRow) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/users/get_by_id/{id}',
+    tag: 'users',
+    summary: 'A user by id (yourself; admins anyone)',
+    procedures: ['users.byId'],
+    access: 'signed-in',
+    params: idPath,
+    status: 200,
+    answer: z.object({ message, user: oneRow(userRowSchema) }),
+    errors: 'error',
+    entity: 'user',
+    async handle({ call, params, language }) {
+      const user = await call.users.byId({ id: idParam(params.id) as number });
+      return { message: say(language, text.got), user: [userRow(user)] };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/users/get/{username}',
+    tag: 'users',
+    summary: 'A user by username (yourself; admins anyone)',
+    procedures: ['users.byUsername'],
+    access: 'signed-in',
+    params: z.object({ username: inputField('users.byUsername', 'username') }),
+    status: 200,
+    answer: z.object({ message, user: oneRow(userRowSchema) }),
+    errors: 'error',
+    entity: 'user',
+    async handle({ call, params, language }) {
+      const user = await call.users.byUsername({ username: params.username ?? '' });
+      return { message: say(language, text.got), user: [userRow(user)] };
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/users/update/{id}',
+    tag: 'users',
+    summary: 'Change a username or password (yourself; admins anyone)',
+    description:
+      'Send what changes. Changing your own password needs `current_password` too (the legacy backend did not ask; a stolen token must not be enough to take the account), and signs out your other sessions.',
+    procedures: ['users.update'],
+    access: 'signed-in',
+    params: idPath,
+    body: z.object({
+      username: inputField('users.update', 'username'),
+      password: inputField('users.update', 'password'),
+      current_password: inputField('users.update', 'currentPassword'),
+    }),
+    status: 200,
+    answer: z.object({ message, user: oneRow(userRowSchema) }),
+    errors: 'error',
+    entity: 'user',
+    async handle({ call, params, body, language }) {
+      const user = await call.users.update({
+        id: idParam(params.id) as number,
+        ...(body.username !== undefined ? { username: body.username as string } : {}),
+        ...(body.password !== undefined ? { password: body.password as string } : {}),
+        ...(body.current_password !== undefined ? { currentPassword: body.current_password as string } : {}),
+      });
+      return { message: say(language, text.updated), user: [userRow(user)] };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/users/delete/{id}',
+    tag: 'users',
+    summary: 'Delete an account (yourself; admins anyone) with its sessions and forecasts',
+    procedures: ['users.delete'],
+    access: 'signed-in',
+    params: idPath,
+    status: 200,
+    answer: z.object({ error: z.literal(false), message }),
+    errors: 'flag',
+    entity: 'user',
+    async handle({ call, params, language }) {
+      await call.users.delete({ id: idParam(params.id) as number });
+      return { error: false, message: say(language, text.deleted) };
+    },
+  },
+];

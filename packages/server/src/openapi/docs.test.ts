@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../test/server.ts';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const screenshotDir = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
+const hasChromium = existsSync(chromiumPath);
+if (!hasChromium) console.warn(`docs.test.ts: skipped, no Chromium at ${chromiumPath} (set CHROMIUM_PATH)`);
+
+describe.skipIf(!hasChromium)('/docs in Chromium', () => {
+  let server: TestServer;
+  let profile: string;
+  let context: BrowserContext;
+  const requested: string[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    profile = await mkdtemp(join(tmpdir(), 'ethcast-docs-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1280, height: 1400 },
+    });
+    context.on('request', (request) => requested.push(request.url()));
+  });
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    await server?.stop();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  it('renders the reference, runs a request from it, and never leaves 127.0.0.1', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.url}/docs`);
+    await page.locator('.swagger-ui .info .title').getByText('Ethcast API').waitFor({ timeout: 30_000 });
+    const login = page.locator('#operations-users-postUsersLogin');
+    await login.waitFor();
+    expect(await page.locator('.opblock').count()).toBeGreaterThan(30);
+
+    // Interactive: "Try it out" on GET / answers from this server.
+    const root = page.locator('#operations-legacy-getRoot');
+    await root.locator('.opblock-summary').click();
+    await root.getByRole('button', { name: 'Try it out' }).click();
+    await root.getByRole('button', { name: 'Execute' }).click();
+    await root.locator('.response .response-col_status').getByText('200').first().waitFor();
+    await expect(root.locator('.responses-wrapper').innerText()).resolves.toContain('working');
+    await root.locator('.opblock-summary').click();
+
+    await login.locator('.opblock-summary').click();
+    await login.locator('.opblock-body').waitFor();
+    await mkdir(screenshotDir, { recursive: true });
+    await page.screenshot({ path: join(screenshotDir, 'api-docs.png') });
+
+    expect(errors).toEqual([]);
+    expect(requested.length).toBeGreaterThan(3);
+    const origin = new URL(server.url).origin;
+    expect(requested.filter((url) => new URL(url).origin !== origin && !url.startsWith('data:'))).toEqual([]);
+    expect(requested.every((url) => url.startsWith('data:') || new URL(url).hostname === '127.0.0.1')).toBe(
+      true,
+    );
+  });
+});

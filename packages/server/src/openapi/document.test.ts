@@ -1,0 +1,72 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { legacyRoutes } from '../legacy/index.ts';
+import { startTestServer, type TestServer } from '../test/server.ts';
+import { listProcedures } from './procedures.ts';
+import { restPathOf } from './rest-face.ts';
+
+type Schema = { properties: Record<string, Record<string, unknown>>; required?: string[] };
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema }> } }>>;
+  components: { schemas: Record<string, unknown> };
+};
+
+describe('/openapi.json', () => {
+  let server: TestServer;
+  let doc: Doc;
+  beforeAll(async () => {
+    server = await startTestServer();
+    const response = await fetch(`${server.url}/openapi.json`);
+    expect(response.status).toBe(200);
+    doc = (await response.json()) as Doc;
+  });
+  afterAll(() => server?.stop());
+
+  it('is a valid OpenAPI 3.1 document (@seriousme/openapi-schema-validator)', async () => {
+    expect(doc.openapi).toBe('3.1.0');
+    const result = await new Validator().validate(doc as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('documents every legacy route with its method, and every procedure under /api', () => {
+    const legacy = [
+      'post /users/register/',
+      'post /users/login/',
+      'get /users/list/',
+      'get /users/get_by_id/{id}',
+      'get /users/get/{username}',
+      'put /users/update/{id}',
+      'delete /users/delete/{id}',
+      'get /logs/list/',
+      'get /logs/get/{id}',
+      'put /logs/update/{id}',
+      'delete /logs/delete/{id}',
+      'post /predicts/predict/{modelo}',
+      'get /predicts/list/',
+      'get /predicts/get/{id}',
+      'put /predicts/update/{id}',
+      'delete /predicts/delete/{id}',
+      'get /',
+    ];
+    const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method} ${path}`),
+    );
+    expect(documented).toEqual(expect.arrayContaining(legacy));
+    expect(legacyRoutes).toHaveLength(legacy.length - 1);
+    for (const procedure of listProcedures()) {
+      const method = procedure.type === 'query' ? 'get' : 'post';
+      expect(documented).toContain(`${method} ${restPathOf(procedure.path)}`);
+    }
+  });
+
+  it('describes bodies with the procedures’ own zod rules', () => {
+    const register = doc.paths['/users/register/']?.post?.requestBody?.content['application/json']?.schema;
+    expect(register?.properties.username).toMatchObject({ type: 'string', minLength: 3, maxLength: 100 });
+    expect(register?.required).toEqual(['username', 'password']);
+    const create = doc.paths['/api/predicts/create']?.post?.requestBody?.content['application/json']?.schema;
+    expect(create?.properties.days).toMatchObject({ type: 'integer', minimum: 1, maximum: 365 });
+    expect(JSON.stringify(doc)).not.toMatch(/"password":\s*\{[^}]*"\$2/);
+  });
+});
