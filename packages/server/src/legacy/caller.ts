@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import { createContextInner, type Services } from '../context.ts';
+import { createContextInner, type Services, type Session } from '../context.ts';
 import { findSessionByToken } from '../db/queries/sessions.ts';
 import { createCaller } from '../router.ts';
+import { domainErrorOf } from '../trpc.ts';
 import type { Caller } from './route.ts';
 
 /**
@@ -16,7 +17,15 @@ export function bearerToken(req: FastifyRequest): string | null {
 /** The app router acting as the request's bearer (anonymous without a live session). */
 export async function callerForRequest(services: Services, req: FastifyRequest): Promise<Caller> {
   const token = bearerToken(req);
-  const session = token ? await findSessionByToken(services.db, token) : null;
+  let session: Session | null = null;
+  if (token) {
+    try {
+      session = await findSessionByToken(services.db, token);
+    } catch (error) {
+      // an unreachable database is DATABASE_UNAVAILABLE (503), as on /trpc
+      throw domainErrorOf(error, false) ?? error;
+    }
+  }
   const ctx = await createContextInner(services, {
     session,
     token: session ? token : null,

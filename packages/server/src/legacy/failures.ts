@@ -41,6 +41,10 @@ export const legacyMessages: Record<string, Text> = {
     en: 'Too many requests; try again in {retryAfterSeconds} s',
   },
   // who is asking
+  CROSS_SITE_REQUEST: {
+    pt: 'Recusado: uma mudança com sessão precisa vir deste site',
+    en: 'Refused: a signed-in change must come from this site',
+  },
   UNAUTHENTICATED: {
     pt: 'Faça login primeiro (envie Authorization: Bearer <token>)',
     en: 'Sign in first (send Authorization: Bearer <token>)',
@@ -100,8 +104,12 @@ export const legacyMessages: Record<string, Text> = {
   },
   // the server's own trouble
   DATABASE_UNAVAILABLE: {
-    pt: 'Banco de dados indisponível; tente novamente em instantes',
-    en: 'The database is unavailable; try again shortly',
+    pt: 'Banco de dados indisponível; tente novamente em {retryAfterSeconds} s',
+    en: 'The database is unavailable; try again in {retryAfterSeconds} s',
+  },
+  NOT_READY: {
+    pt: 'Serviço ainda não está pronto; tente novamente em instantes',
+    en: 'Not ready yet; try again shortly',
   },
   MODEL_REGISTRY_UNAVAILABLE: internal,
   FORECAST_FAILED: internal,
@@ -122,7 +130,10 @@ const kindMessages: Record<string, Text> = {
     pt: 'Muitas requisições; tente novamente mais tarde',
     en: 'Too many requests; try again later',
   },
-  SERVICE_UNAVAILABLE: legacyMessages.DATABASE_UNAVAILABLE as Text,
+  SERVICE_UNAVAILABLE: {
+    pt: 'Serviço indisponível; tente novamente em instantes',
+    en: 'Service unavailable; try again shortly',
+  },
   INTERNAL_SERVER_ERROR: internal,
 };
 

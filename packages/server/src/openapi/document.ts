@@ -103,18 +103,31 @@ const rootPaths: ZodOpenApiPathsObject = {
   '/health': {
     get: {
       tags: ['legacy'],
-      summary: 'Health for load balancers',
+      summary: 'Liveness: the process answers (never touches the database)',
       operationId: 'getHealth',
       responses: {
         '200': {
-          description: 'Up',
+          description: 'Alive',
           content: {
             'application/json': {
-              schema: z.object({ status: z.string(), database: z.string(), version: z.string() }),
+              schema: z.object({ status: z.literal('ok'), version: z.string(), uptimeSeconds: z.number() }),
             },
           },
         },
-        '503': { description: 'The database is down' },
+      },
+    },
+  },
+  '/ready': {
+    get: {
+      tags: ['legacy'],
+      summary: "Readiness: the database answers and holds this build's migrations",
+      operationId: 'getReady',
+      responses: {
+        '200': {
+          description: 'Ready',
+          content: { 'application/json': { schema: z.object({ ready: z.literal(true) }).loose() } },
+        },
+        '503': { description: 'Not ready; `Retry-After` says when to ask again' },
       },
     },
   },
