@@ -10,6 +10,7 @@ export type { ScoredForecast, WalkForwardOptions } from './backtest/walk-forward
 export { walkForward } from './backtest/walk-forward.ts';
 export { addDays, DAY_MS, parseDayMs } from './data/days.ts';
 export { parsePriceCsv } from './data/parse-price-csv.ts';
+export { compareSymbols, PRIMARY_SYMBOL, sortBySymbol } from './data/symbol-order.ts';
 export { validateHistory } from './data/validate-history.ts';
 export type { ForecastErrorCode } from './errors.ts';
 export { ForecastError } from './errors.ts';

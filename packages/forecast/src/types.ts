@@ -45,5 +45,10 @@ export interface ModelInfo {
   trainedThrough: string | null;
   /** keyed by horizon ('1', '7', '30') */
   metrics: Record<string, HorizonMetrics> | null;
+  /**
+   * Where `metrics` come from: an out-of-sample backtest over `from`..`to` of models trained only on data
+   * through `modelsTrainedThrough`, not the shipped model (trained through `trainedThrough`).
+   */
+  backtest: { from: string; to: string; modelsTrainedThrough: string | null } | null;
   isDefault: boolean;
 }

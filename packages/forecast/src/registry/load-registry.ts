@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { compareSymbols } from '../data/symbol-order.ts';
 import { validateHistory } from '../data/validate-history.ts';
 import { ForecastError } from '../errors.ts';
 import type { CalibrationJson } from '../intervals/conformal.ts';
@@ -60,6 +61,13 @@ function toInfo(metadata: ModelMetadata): ModelInfo {
     trainedFrom: metadata.training.from,
     trainedThrough: metadata.training.through,
     metrics: metadata.backtest?.metrics ?? null,
+    backtest: metadata.backtest
+      ? {
+          from: metadata.backtest.from,
+          to: metadata.backtest.to,
+          modelsTrainedThrough: metadata.backtest.modelsTrainedThrough,
+        }
+      : null,
     isDefault: metadata.isDefault,
   };
 }
@@ -78,6 +86,7 @@ function builtInBaseline(symbol: string, model: PointModel): LoadedModel {
       trainedFrom: null,
       trainedThrough: null,
       metrics: null,
+      backtest: null,
       isDefault: false,
     },
     metadata: null,
@@ -166,7 +175,9 @@ export function loadRegistry(modelsDir: string): Promise<ModelRegistry> {
   return registry;
 }
 
-export function createRegistry(models: LoadedModel[]): ModelRegistry {
+export function createRegistry(loadedModels: LoadedModel[]): ModelRegistry {
+  // list() is what screens and CLIs show: ETH-USD first, each symbol's models in load order
+  const models = [...loadedModels].sort((a, b) => compareSymbols(a.info.symbol, b.info.symbol));
   const find = (symbol: string, name: string): LoadedModel => {
     const found = models.find((m) => m.info.symbol === symbol && m.info.name === name);
     if (!found) {

@@ -29,6 +29,8 @@ beforeAll(async () => {
   for (const name of ['naive', 'theta', 'lstm'] as const) {
     await trainModel({ name, symbol: 'ETH-USD', bars, modelsDir, seed: 1, rnn: TINY_RNN });
   }
+  // a shipped BTC-USD folder sorts before every eth-usd-* folder by name
+  await trainModel({ name: 'naive', symbol: 'BTC-USD', bars, modelsDir, seed: 1 });
   registry = await loadRegistry(modelsDir);
 }, 60_000);
 
@@ -45,6 +47,12 @@ describe('registry', () => {
         .sort(),
     ).toEqual(['drift', 'naive']);
     expect(registry.get('ETH-USD', 'lstm').maxHorizon).toBe(TINY_RNN.maxHorizon);
+  });
+
+  it('lists ETH-USD first, then the other symbols', () => {
+    const symbols = registry.list().map((m) => m.symbol);
+    expect([...new Set(symbols)]).toEqual(['ETH-USD', 'BTC-USD']);
+    expect(symbols.lastIndexOf('ETH-USD')).toBeLessThan(symbols.indexOf('BTC-USD'));
   });
 
   it('caches: loading the same folder twice gives the same registry', async () => {

@@ -51,7 +51,7 @@ describe(`importPrices (${testEngine})`, () => {
     expect(await storedPrices(db)).toEqual(rows);
   });
 
-  it('imports a multi-symbol file and reports each symbol', async () => {
+  it('imports a multi-symbol file and reports each symbol, ETH-USD first', async () => {
     const eth = generateCandles('ETH-USD', '2021-01-01', 30, 1);
     const btc = generateCandles('BTC-USD', '2021-01-10', 20, 2).filter((_, i) => i !== 5 && i !== 6);
     const file = files.write('multi.csv', toCsv([...eth, ...btc], 'plain-with-symbol'));
@@ -59,20 +59,20 @@ describe(`importPrices (${testEngine})`, () => {
     expect(report.inserted).toBe(48);
     expect(report.symbols).toEqual([
       {
-        symbol: 'BTC-USD',
-        rows: 18,
-        firstDay: '2021-01-10',
-        lastDay: '2021-01-29',
-        missingDays: 2,
-        missingSample: ['2021-01-15', '2021-01-16'],
-      },
-      {
         symbol: 'ETH-USD',
         rows: 30,
         firstDay: '2021-01-01',
         lastDay: '2021-01-30',
         missingDays: 0,
         missingSample: [],
+      },
+      {
+        symbol: 'BTC-USD',
+        rows: 18,
+        firstDay: '2021-01-10',
+        lastDay: '2021-01-29',
+        missingDays: 2,
+        missingSample: ['2021-01-15', '2021-01-16'],
       },
     ]);
     expect(report).toMatchObject({ firstDay: '2021-01-01', lastDay: '2021-01-30', missingDays: 2 });

@@ -2,6 +2,7 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
+import { compareSymbols } from '@ethcast/forecast';
 import { CsvError } from 'csv-parse';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Sql } from 'postgres';
@@ -311,7 +312,7 @@ export async function importPrices(
 
     const symbols: SymbolImport[] = [...states.values()]
       .filter(({ days }) => days.size > 0)
-      .sort((a, b) => (a.symbol < b.symbol ? -1 : 1))
+      .sort((a, b) => compareSymbols(a.symbol, b.symbol))
       .map(({ symbol, days }) => ({
         symbol,
         rows: days.size,

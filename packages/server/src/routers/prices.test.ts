@@ -27,10 +27,10 @@ describe(`prices router (${testEngine})`, () => {
 
   const candle = ({ symbol: _, ...rest }: (typeof eth)[number]) => rest;
 
-  it('lists symbols with first and last day, row count and gaps', async () => {
+  it('lists symbols with first and last day, row count and gaps, ETH-USD first', async () => {
     expect(await caller.prices.symbols()).toEqual([
-      { symbol: 'BTC-USD', firstDay: '2020-06-01', lastDay: '2020-06-10', rows: 9, missingDays: 1 },
       { symbol: 'ETH-USD', firstDay: '2020-01-01', lastDay: '2021-02-03', rows: 400, missingDays: 0 },
+      { symbol: 'BTC-USD', firstDay: '2020-06-01', lastDay: '2020-06-10', rows: 9, missingDays: 1 },
     ]);
   });
 

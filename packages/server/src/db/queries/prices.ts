@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
-import { and, asc, count, desc, eq, gte, lte, max, min, sql } from 'drizzle-orm';
+import { sortBySymbol } from '@ethcast/forecast';
+import { and, count, desc, eq, gte, lte, max, min, sql } from 'drizzle-orm';
 import type { Sql } from 'postgres';
 import { type Database, preparedQuery, queryRows } from '../client.ts';
 import { prices } from '../schema.ts';
@@ -351,6 +352,7 @@ export type SymbolSummary = {
   missingDays: number;
 };
 
+/** In the order every symbol list is shown: ETH-USD first, then alphabetically. */
 export async function listSymbols(db: Database): Promise<SymbolSummary[]> {
   const rows = await db
     .select({
@@ -361,15 +363,16 @@ export async function listSymbols(db: Database): Promise<SymbolSummary[]> {
       span: sql<number>`(max(${prices.day}) - min(${prices.day}) + 1)::int`,
     })
     .from(prices)
-    .groupBy(prices.symbol)
-    .orderBy(asc(prices.symbol));
-  return rows.map((r) => ({
-    symbol: r.symbol,
-    firstDay: r.firstDay ?? '',
-    lastDay: r.lastDay ?? '',
-    rows: r.rows,
-    missingDays: Number(r.span) - r.rows,
-  }));
+    .groupBy(prices.symbol);
+  return sortBySymbol(
+    rows.map((r) => ({
+      symbol: r.symbol,
+      firstDay: r.firstDay ?? '',
+      lastDay: r.lastDay ?? '',
+      rows: r.rows,
+      missingDays: Number(r.span) - r.rows,
+    })),
+  );
 }
 
 export async function hasAnyPrices(db: Database): Promise<boolean> {
