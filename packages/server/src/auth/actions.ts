@@ -8,6 +8,7 @@ export const actions = {
   loginFailed: 'login failed',
   logout: 'logout',
   adminCreated: 'admin created from cli',
+  demoAdminCreated: 'demo admin created',
   userUpdated: (id: number, fields: string[]) => clip(`user ${id} updated: ${fields.join(', ')}`),
   userDeleted: (id: number, username: string) => clip(`user ${id} deleted (${username})`),
   logEdited: (id: number) => `log ${id} edited`,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Services } from '../context.ts';
 import { countUsers } from '../db/queries/users.ts';
 import { registerUser } from './accounts.ts';
+import { actions } from './actions.ts';
 
 /**
  * On the embedded development database only: the first start creates an admin with a random password
@@ -16,7 +17,7 @@ export async function ensureDemoAdmin(
   const password = randomBytes(12).toString('base64url');
   await registerUser(
     services.db,
-    { username, password, role: 'admin', action: 'demo admin created' },
+    { username, password, role: 'admin', action: actions.demoAdminCreated },
     services.config.bcryptCost,
   );
   return { username, password };

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { withEvent } from '../auth/action-events.ts';
 import { actions } from '../auth/actions.ts';
 import { deleteLog, getLog, listLogs, updateLog, writeLog } from '../db/queries/logs.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
@@ -25,14 +26,16 @@ export const logsRouter = router({
         })
         .default({ limit: 50 }),
     )
-    .query(({ ctx, input }) => {
+    .query(async ({ ctx, input }) => {
       if (ctx.user.role !== 'admin') {
         if (input.userId !== undefined && input.userId !== ctx.user.id) {
           throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only see your own log' });
         }
-        return listLogs(ctx.db, { ...input, userId: ctx.user.id });
       }
-      return listLogs(ctx.db, input);
+      // a user sees only their own rows
+      const scoped = ctx.user.role === 'admin' ? input : { ...input, userId: ctx.user.id };
+      const page = await listLogs(ctx.db, scoped);
+      return { ...page, items: page.items.map(withEvent) };
     }),
 
   byId: adminProcedure.input(z.strictObject({ id: idSchema })).query(async ({ ctx, input }) => {

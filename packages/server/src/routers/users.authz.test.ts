@@ -145,4 +145,16 @@ describe(`authorization of users.* and logs.* (${testEngine})`, () => {
     expect(page.items.length).toBeGreaterThan(0);
     expect(page.items.every((row) => row.userId === actors.userB.user.id)).toBe(true);
   });
+
+  it('lists each row with the event its text records, for screens to translate', async () => {
+    await actors.admin.caller.logs.delete({ id: logOfA });
+    const { items } = await actors.admin.caller.logs.list({});
+    const deleted = items.find((row) => row.action === `log ${logOfA} deleted`);
+    expect(deleted?.event).toEqual({ code: 'logDeleted', params: { id: logOfA } });
+    const registered = items.find((row) => row.usernameLog === 'bob' && row.action === 'user registered');
+    expect(registered?.event).toEqual({ code: 'register', params: {} });
+    const custom = await writeLog(services.db, { userId: null, username: null, action: 'reviewed by hand' });
+    const again = await actors.admin.caller.logs.list({});
+    expect(again.items.find((row) => row.id === custom.id)?.event).toBeNull();
+  });
 });

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { actionEvent, withEvent } from './action-events.ts';
+import { actions } from './actions.ts';
+
+describe('actionEvent', () => {
+  it('reads back every action the server writes, with its parameters', () => {
+    const cases: [string, ReturnType<typeof actionEvent>][] = [
+      [actions.register, { code: 'register', params: {} }],
+      [actions.loginSuccess, { code: 'loginSuccess', params: {} }],
+      [actions.loginFailed, { code: 'loginFailed', params: {} }],
+      [actions.logout, { code: 'logout', params: {} }],
+      [actions.adminCreated, { code: 'adminCreated', params: {} }],
+      [actions.demoAdminCreated, { code: 'demoAdminCreated', params: {} }],
+      [
+        actions.userUpdated(7, ['password', 'role=admin']),
+        { code: 'userUpdated', params: { id: 7, fields: 'password, role=admin' } },
+      ],
+      [actions.userDeleted(8, 'ana.b'), { code: 'userDeleted', params: { id: 8, username: 'ana.b' } }],
+      [actions.logEdited(12), { code: 'logEdited', params: { id: 12 } }],
+      [actions.logDeleted(13), { code: 'logDeleted', params: { id: 13 } }],
+      [actions.predictSuccess('lstm'), { code: 'predictSuccess', params: { model: 'lstm' } }],
+      [actions.predictFailed('default'), { code: 'predictFailed', params: { model: 'default' } }],
+      [actions.predictUpdated(5), { code: 'predictUpdated', params: { id: 5 } }],
+      [actions.predictDeleted(6), { code: 'predictDeleted', params: { id: 6 } }],
+    ];
+    for (const [text, event] of cases) expect(actionEvent(text), text).toEqual(event);
+  });
+
+  it('gives no event for text an admin reworded or the server never writes', () => {
+    for (const text of ['login failed (reviewed)', 'Login success', 'log x deleted', 'user 5 deleted', '']) {
+      expect(actionEvent(text), text).toBeNull();
+    }
+  });
+
+  it('keeps the stored text next to the event', () => {
+    expect(withEvent({ id: 1, action: 'logout' })).toEqual({
+      id: 1,
+      action: 'logout',
+      event: { code: 'logout', params: {} },
+    });
+  });
+});
