@@ -1,16 +1,7 @@
 import { createActor, seedPrices, TEST_PASSWORD } from '@ethcast/server/test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  desktop,
-  type Harness,
-  phone,
-  saveFailure,
-  screenshotPath,
-  settle,
-  signIn,
-  startHarness,
-} from './harness.ts';
+import { desktop, type Harness, saveFailure, signIn, startHarness } from './harness.ts';
 
 const USER = 'forecaster';
 const SYMBOL = 'ETH-USD';
@@ -74,12 +65,6 @@ describe('dashboard: forecasts', () => {
     const href = await page.getByRole('link', { name: 'Open this forecast' }).getAttribute('href');
     forecastId = Number(href?.split('/').pop());
     expect(forecastId).toBeGreaterThan(0);
-
-    await page.screenshot({ path: screenshotPath('forecast-desktop.png'), fullPage: true });
-    await page.setViewportSize(phone);
-    await settle(page);
-    await page.screenshot({ path: screenshotPath('forecast-phone.png'), fullPage: true });
-    await page.setViewportSize(desktop);
   });
 
   it('pages through the history and finds the forecast there', async () => {
@@ -94,12 +79,6 @@ describe('dashboard: forecasts', () => {
     await page.locator('tbody tr', { hasText: 'batch 11' }).waitFor();
     expect(await page.locator('tbody tr').count()).toBe(10);
     expect(await page.locator('tbody tr', { hasText: NOTE }).count()).toBe(0);
-
-    await page.screenshot({ path: screenshotPath('history-desktop.png'), fullPage: true });
-    await page.setViewportSize(phone);
-    await settle(page);
-    await page.screenshot({ path: screenshotPath('history-phone.png'), fullPage: true });
-    await page.setViewportSize(desktop);
 
     await page.getByRole('button', { name: /Older/ }).click();
     await page.getByText('Page 2').waitFor();
@@ -130,7 +109,6 @@ describe('dashboard: forecasts', () => {
       expect(await admin.page.getByRole('columnheader', { name: 'User' }).count()).toBe(1);
       expect(await row.getByRole('cell', { name: USER, exact: true }).count()).toBe(1);
       expect(await admin.page.locator('tbody tr').count()).toBe(10);
-      await admin.page.screenshot({ path: screenshotPath('history-admin-all.png'), fullPage: true });
 
       // The forecast opens for the admin as well.
       await row.getByRole('link', { name: /^View #/ }).click();
@@ -149,7 +127,6 @@ describe('dashboard: forecasts', () => {
     await page.getByText(/10 days known/).waitFor();
     await page.getByText('Actual close').waitFor();
     expect(await page.locator('.forecast-table thead').textContent()).toContain('Actual');
-    await page.screenshot({ path: screenshotPath('forecast-detail-desktop.png'), fullPage: true });
   });
 
   it('changes the note', async () => {

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startTestServer, type TestServer } from '@ethcast/server/test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { appDir } from './build.ts';
 
@@ -17,7 +17,10 @@ export const phone = { width: 390, height: 844 };
 export type Harness = {
   server: TestServer;
   browser: Browser;
-  newPage(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+  newPage(
+    viewport?: { width: number; height: number },
+    locale?: string,
+  ): Promise<{ context: BrowserContext; page: Page }>;
   close(): Promise<void>;
 };
 
@@ -44,11 +47,11 @@ export async function startHarness(): Promise<Harness> {
   return {
     server,
     browser,
-    async newPage(viewport = desktop) {
+    async newPage(viewport = desktop, locale = 'en-US') {
       const context = await browser.newContext({
         baseURL: server.url,
         viewport,
-        locale: 'en-US',
+        locale,
         timezoneId: 'America/Sao_Paulo',
       });
       context.setDefaultTimeout(30_000);
@@ -63,13 +66,25 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
-/** Signs in through the form and waits for the signed-in layout. */
+/** Signs in through the form (in either language) and waits for the signed-in layout's header. */
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
   await page.goto('/sign-in');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  await page.locator('input[autocomplete="username"]').fill(username);
+  await page.locator('input[type="password"]').fill(password);
+  await page.locator('form button[type="submit"]').click();
+  await page.locator('header.topbar').waitFor();
+}
+
+/**
+ * The main navigation, opened first when the header has collapsed it into a menu (narrow screens, long
+ * labels).
+ */
+export async function openNav(page: Page): Promise<Locator> {
+  const menu = page.locator('header .menu-button');
+  if ((await menu.isVisible()) && (await menu.getAttribute('aria-expanded')) !== 'true') await menu.click();
+  const nav = page.locator('header nav.nav');
+  await nav.waitFor();
+  return nav;
 }
 
 export function screenshotPath(name: string): string {

@@ -2,6 +2,8 @@ import type { RouterInputs, RouterOutputs } from '@ethcast/client';
 import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { client, errorCode, queryClient, trpc } from '../api.ts';
+import { logActionText } from '../components/log-action.ts';
+import { TableWrap } from '../components/TableWrap.tsx';
 import {
   ConfirmDialog,
   ErrorState,
@@ -89,7 +91,13 @@ export function AdminLogsPage() {
         </div>
         <div className="field">
           <label htmlFor={`${id}-action`}>{t('logs.action')}</label>
-          <input id={`${id}-action`} value={draft.action} onChange={set('action')} />
+          <input
+            id={`${id}-action`}
+            value={draft.action}
+            onChange={set('action')}
+            placeholder="login failed"
+            aria-describedby={`${id}-action-hint`}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-from`}>{t('logs.from')}</label>
@@ -115,6 +123,9 @@ export function AdminLogsPage() {
             {t('common.clear')}
           </button>
         </div>
+        <p className="hint filters-hint" id={`${id}-action-hint`}>
+          {t('logs.actionHint')}
+        </p>
         {filterError && (
           <p className="form-error" role="alert">
             {filterError}
@@ -129,8 +140,8 @@ export function AdminLogsPage() {
       ) : rows.length === 0 ? (
         <p className="empty">{t('logs.noRows')}</p>
       ) : (
-        <div className="table-wrap">
-          <table className="logs-table">
+        <TableWrap label={t('logs.title')}>
+          <table className="logs-table stack-table">
             <thead>
               <tr>
                 <th scope="col">{t('admin.id')}</th>
@@ -156,11 +167,19 @@ export function AdminLogsPage() {
                   />
                 ) : (
                   <tr key={row.id}>
-                    <td className="num">{row.id}</td>
-                    <td className="nowrap">{dateTime(row.date)}</td>
-                    <td>{row.usernameLog ?? t('common.none')}</td>
-                    <td className="num">{row.userId ?? t('common.none')}</td>
-                    <td>{row.action}</td>
+                    <td className="num" data-label={t('admin.id')}>
+                      {row.id}
+                    </td>
+                    <td className="nowrap" data-label={t('logs.date')}>
+                      {dateTime(row.date)}
+                    </td>
+                    <td data-label={t('logs.user')}>{row.usernameLog ?? t('common.none')}</td>
+                    <td className="num" data-label={t('logs.userId')}>
+                      {row.userId ?? t('common.none')}
+                    </td>
+                    <td data-label={t('logs.actionField')} title={row.event ? row.action : undefined}>
+                      {logActionText(t, row)}
+                    </td>
                     <td className="actions">
                       <button
                         type="button"
@@ -187,7 +206,7 @@ export function AdminLogsPage() {
               )}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       <LoadMore query={logs} />
       <ConfirmDialog
@@ -222,9 +241,13 @@ function EditLogRow({ row, onDone }: { row: LogRow; onDone(saved: boolean): void
   };
   return (
     <tr className="editing">
-      <td className="num">{row.id}</td>
-      <td className="nowrap">{dateTime(row.date)}</td>
-      <td colSpan={4}>
+      <td className="num" data-label={t('admin.id')}>
+        {row.id}
+      </td>
+      <td className="nowrap" data-label={t('logs.date')}>
+        {dateTime(row.date)}
+      </td>
+      <td colSpan={4} className="row-form-cell">
         <form className="row-form" onSubmit={submit} aria-label={t('logs.editRow', { id: row.id })}>
           <Field label={t('logs.usernameLog')} name="usernameLog" error={update.error}>
             {(props) => (

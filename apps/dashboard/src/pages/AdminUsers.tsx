@@ -2,6 +2,7 @@ import type { RouterOutputs } from '@ethcast/client';
 import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { client, queryClient, trpc } from '../api.ts';
+import { TableWrap } from '../components/TableWrap.tsx';
 import { ConfirmDialog, ErrorState, Loading, LoadMore, Notice, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n.tsx';
 import type { Me } from '../session.ts';
@@ -79,8 +80,8 @@ export function AdminUsersPage({ me }: { me: Me }) {
       ) : rows.length === 0 ? (
         <p className="empty">{t('admin.noUsers')}</p>
       ) : (
-        <div className="table-wrap">
-          <table>
+        <TableWrap label={t('admin.usersTitle')}>
+          <table className="stack-table">
             <thead>
               <tr>
                 <th scope="col">{t('admin.id')}</th>
@@ -95,11 +96,15 @@ export function AdminUsersPage({ me }: { me: Me }) {
             <tbody>
               {rows.map((user) => (
                 <tr key={user.id}>
-                  <td className="num">{user.id}</td>
-                  <td>
-                    {user.username} {user.id === me.id && <span className="muted">{t('admin.you')}</span>}
+                  <td className="num" data-label={t('admin.id')}>
+                    {user.id}
                   </td>
-                  <td>
+                  <td data-label={t('admin.username')}>
+                    <span>
+                      {user.username} {user.id === me.id && <span className="muted">{t('admin.you')}</span>}
+                    </span>
+                  </td>
+                  <td data-label={t('admin.role')}>
                     <select
                       aria-label={t('admin.roleFor', { name: user.username })}
                       value={user.role}
@@ -112,7 +117,7 @@ export function AdminUsersPage({ me }: { me: Me }) {
                       <option value="admin">{roleLabel('admin')}</option>
                     </select>
                   </td>
-                  <td>{dateTime(user.createdAt)}</td>
+                  <td data-label={t('admin.created')}>{dateTime(user.createdAt)}</td>
                   <td className="actions">
                     <button
                       type="button"
@@ -130,7 +135,7 @@ export function AdminUsersPage({ me }: { me: Me }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       <LoadMore query={users} />
       <ConfirmDialog

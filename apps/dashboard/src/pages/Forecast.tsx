@@ -5,10 +5,12 @@ import { queryClient, trpc } from '../api.ts';
 import ForecastChart from '../components/ForecastChart.tsx';
 import {
   addDays,
+  BacktestSource,
   ForecastTable,
   type ModelInfo,
   ModelQuality,
   nearestHorizon,
+  PersistenceNote,
 } from '../components/forecast-parts.tsx';
 import { ErrorState, Field, FormError, Loading, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n.tsx';
@@ -160,7 +162,11 @@ export default function ForecastPage() {
         <aside className="card quality-card" aria-label={t('forecast.quality')}>
           <h2>{t('forecast.quality')}</h2>
           {model && quality ? (
-            <ModelQuality model={model} horizon={quality.horizon} metrics={quality.metrics} />
+            <>
+              {model.backtest && <BacktestSource source={model.backtest} />}
+              <PersistenceNote model={model} />
+              <ModelQuality model={model} horizon={quality.horizon} metrics={quality.metrics} />
+            </>
           ) : (
             <p className="muted">{model ? t('models.noMetrics') : t('forecast.prompt')}</p>
           )}

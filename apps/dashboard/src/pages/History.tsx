@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { trpc } from '../api.ts';
+import { TableWrap } from '../components/TableWrap.tsx';
 import { ErrorState, Loading, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
@@ -73,7 +74,7 @@ export function HistoryPage() {
         </div>
       ) : (
         <>
-          <div className="table-wrap">
+          <TableWrap label={showAll ? t('history.allTitle') : t('history.title')}>
             <table className="history-table">
               <thead>
                 <tr>
@@ -116,7 +117,7 @@ export function HistoryPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           <nav className="pager" aria-label={t('history.title')}>
             <button
               type="button"

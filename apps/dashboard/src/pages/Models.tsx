@@ -1,6 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { trpc } from '../api.ts';
-import { type ModelInfo, ModelQuality } from '../components/forecast-parts.tsx';
+import {
+  BacktestSource,
+  type BacktestSourceInfo,
+  kindLabel,
+  type ModelInfo,
+  ModelQuality,
+  PersistenceNote,
+  sharedBacktest,
+} from '../components/forecast-parts.tsx';
 import { ErrorState, Loading, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n.tsx';
 
@@ -19,21 +27,26 @@ export function ModelsPage() {
       <PageHeader title={t('models.title')} />
       <p className="lead">{t('models.intro')}</p>
       {models.data.length === 0 && <p className="empty">{t('models.empty')}</p>}
-      {[...bySymbol].map(([symbol, list]) => (
-        <section key={symbol} aria-label={symbol}>
-          <h2 className="symbol-heading">{symbol}</h2>
-          <div className="model-grid">
-            {list.map((m) => (
-              <ModelCard key={m.id} model={m} />
-            ))}
-          </div>
-        </section>
-      ))}
+      {[...bySymbol].map(([symbol, list]) => {
+        // one backtest behind every card (the usual case) is said once, under the symbol
+        const shared = sharedBacktest(list);
+        return (
+          <section key={symbol} aria-label={symbol}>
+            <h2 className="symbol-heading">{symbol}</h2>
+            {shared && <BacktestSource source={shared} />}
+            <div className="model-grid">
+              {list.map((m) => (
+                <ModelCard key={m.id} model={m} sharedSource={shared} />
+              ))}
+            </div>
+          </section>
+        );
+      })}
     </section>
   );
 }
 
-function ModelCard({ model }: { model: ModelInfo }) {
+function ModelCard({ model, sharedSource }: { model: ModelInfo; sharedSource: BacktestSourceInfo | null }) {
   const { t, day } = useI18n();
   const horizons = Object.keys(model.metrics ?? {})
     .map(Number)
@@ -46,7 +59,7 @@ function ModelCard({ model }: { model: ModelInfo }) {
           {model.name} {model.isDefault && <span className="badge">{t('forecast.default')}</span>}
         </h3>
         <p className="muted small">
-          {model.kind} · {model.version}
+          {kindLabel(t, model.kind)} · {model.version}
         </p>
       </header>
       <ul className="facts">
@@ -57,10 +70,14 @@ function ModelCard({ model }: { model: ModelInfo }) {
       {horizons.length === 0 ? (
         <p className="muted">{t('models.noMetrics')}</p>
       ) : (
-        horizons.map((h) => {
-          const metrics = model.metrics?.[String(h)];
-          return metrics ? <ModelQuality key={h} model={model} horizon={h} metrics={metrics} /> : null;
-        })
+        <>
+          {model.backtest && !sharedSource && <BacktestSource source={model.backtest} />}
+          <PersistenceNote model={model} />
+          {horizons.map((h) => {
+            const metrics = model.metrics?.[String(h)];
+            return metrics ? <ModelQuality key={h} model={model} horizon={h} metrics={metrics} /> : null;
+          })}
+        </>
       )}
     </article>
   );

@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { queryClient, trpc } from '../api.ts';
 import { Field, FormError, Main } from '../components/ui.tsx';
-import { useI18n } from '../i18n.tsx';
+import { locales, useI18n } from '../i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
@@ -158,8 +158,11 @@ export function LanguageSelect() {
     <label className="language-select">
       <span className="visually-hidden">{t('common.language')}</span>
       <select value={locale} onChange={(e) => setLocale(e.target.value === 'pt-BR' ? 'pt-BR' : 'en')}>
-        <option value="en">English</option>
-        <option value="pt-BR">Português (BR)</option>
+        {locales.map((l) => (
+          <option key={l.value} value={l.value}>
+            {l.label}
+          </option>
+        ))}
       </select>
     </label>
   );

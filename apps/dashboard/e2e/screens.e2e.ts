@@ -1,0 +1,243 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { createActor, seedPrices, TEST_PASSWORD } from '@ethcast/server/test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  desktop,
+  type Harness,
+  openNav,
+  phone,
+  saveFailure,
+  screenshotPath,
+  settle,
+  signIn,
+  startHarness,
+} from './harness.ts';
+import { layoutProblems, outsideViewport } from './layout-checks.ts';
+
+/**
+ * Every signed-in page as an admin sees it, on a 1280 px desktop and a 390×844 phone, in English and
+ * Brazilian Portuguese: nothing clipped or off-screen (checked on the boxes, not only looked at), and a
+ * screenshot of each under docs/screenshots/<screen>-<language>/.
+ */
+const ADMIN = 'admin_e2e';
+const USER = 'ana.lima';
+const START = '2025-01-01';
+const DAYS = 400; // through 2026-02-04: enough history for every shipped model
+
+type Screen = { name: 'desktop' | 'phone'; viewport: { width: number; height: number } };
+const screens: Screen[] = [
+  { name: 'desktop', viewport: desktop },
+  { name: 'phone', viewport: phone },
+];
+const languages = [
+  {
+    locale: 'en-US',
+    code: 'en',
+    nav: ['Forecast', 'My forecasts', 'Models', 'Users', 'Audit log', 'Settings'],
+  },
+  {
+    locale: 'pt-BR',
+    code: 'pt-BR',
+    nav: ['Previsão', 'Minhas previsões', 'Modelos', 'Usuários', 'Registro de auditoria', 'Configurações'],
+  },
+] as const;
+
+async function shoot(page: Page, folder: string, name: string) {
+  const path = screenshotPath(`${folder}/${name}.png`);
+  await mkdir(dirname(path), { recursive: true });
+  await settle(page);
+  await page.screenshot({ path, fullPage: true });
+}
+
+async function expectLaidOut(page: Page, where: string) {
+  expect(await layoutProblems(page), where).toEqual([]);
+}
+
+describe('dashboard on a desktop and a phone, in English and Portuguese', () => {
+  let h: Harness;
+  let forecastId = 0;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    const db = h.server.testDb.db;
+    await seedPrices(db, 'BTC-USD', START, DAYS, 3);
+    await seedPrices(db, 'ETH-USD', START, DAYS, 7);
+    await createActor(h.server.services, ADMIN, 'admin');
+    const user = await createActor(h.server.services, USER);
+    // some history for the tables: a user's forecasts
+    const api = h.server.client(user.token);
+    for (const model of ['naive', 'drift']) {
+      const made = await api.predicts.create.mutate({
+        symbol: 'ETH-USD',
+        model,
+        days: 7,
+        note: `${model} week`,
+      });
+      forecastId = made.id;
+    }
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  for (const language of languages) {
+    for (const screen of screens) {
+      describe(`${screen.name} (${screen.viewport.width}×${screen.viewport.height}), ${language.code}`, () => {
+        const folder = `${screen.name}-${language.code}`;
+        let context: BrowserContext;
+        let page: Page;
+        let current = '';
+
+        beforeAll(async () => {
+          ({ context, page } = await h.newPage(screen.viewport, language.locale));
+          await signIn(page, ADMIN, TEST_PASSWORD);
+          expect(await page.locator('html').getAttribute('lang')).toBe(language.code);
+        });
+        afterEach(async (ctx) => {
+          await saveFailure(page, { ...ctx.task, name: `${folder} ${current}` });
+        });
+        afterAll(async () => {
+          await context?.close();
+        });
+
+        it('shows every nav link whole: in one row on the desktop, in a menu on the phone', async () => {
+          current = 'nav';
+          await page.goto('/settings');
+          await page.locator('main h1').waitFor();
+          const menu = page.locator('header .menu-button');
+          expect(await menu.isVisible()).toBe(screen.name === 'phone');
+          const nav = await openNav(page);
+          const names = (await nav.getByRole('link').allTextContents()).map((s) => s.trim());
+          expect(names).toEqual([...language.nav]);
+          expect(await outsideViewport(page, 'header nav.nav a', 'xy')).toEqual([]);
+          await expectLaidOut(page, 'nav');
+          if (screen.name === 'phone') {
+            // the account controls sit in the menu too
+            await page
+              .locator('.menu-panel')
+              .getByRole('button', { name: /Sign out|Sair/ })
+              .waitFor();
+            await shoot(page, folder, 'menu');
+            await page.keyboard.press('Escape');
+            await page.locator('.menu-panel').waitFor({ state: 'hidden' });
+            expect(await menu.evaluate((el) => el === document.activeElement)).toBe(true);
+            // a link in the menu navigates and closes it
+            await (await openNav(page)).getByRole('link', { name: language.nav[2] }).click();
+            await page.waitForURL(/\/models$/);
+            await page.locator('.menu-panel').waitFor({ state: 'hidden' });
+          }
+        });
+
+        it('forecast page, with a forecast made', async () => {
+          current = 'forecast';
+          await page.goto('/');
+          await page.locator('form.forecast-form select').nth(1).waitFor();
+          await page.locator('input[type="number"]').fill('14');
+          await page.locator('form.forecast-form button[type="submit"]').click();
+          await page.locator('.forecast-table tbody tr').nth(13).waitFor();
+          await page.locator('.chart canvas').first().waitFor();
+          // the symbol list starts with ETH-USD
+          expect(
+            await page.locator('form.forecast-form select').first().locator('option').allTextContents(),
+          ).toEqual(['ETH-USD', 'BTC-USD']);
+          await expectLaidOut(page, 'forecast');
+          await shoot(page, folder, 'forecast');
+        });
+
+        it('history page', async () => {
+          current = 'history';
+          await page.goto('/forecasts');
+          await page.locator('tbody tr').first().waitFor();
+          await expectLaidOut(page, 'history');
+          await shoot(page, folder, 'history');
+        });
+
+        it('forecast detail page', async () => {
+          current = 'detail';
+          await page.goto(`/forecasts/${forecastId}`);
+          await page.locator('.forecast-table tbody tr').first().waitFor();
+          await expectLaidOut(page, 'detail');
+          await shoot(page, folder, 'forecast-detail');
+        });
+
+        it('models page: ETH-USD first, kinds translated, the backtest source stated', async () => {
+          current = 'models';
+          await page.goto('/models');
+          await page.locator('.model-card').first().waitFor();
+          expect(await page.locator('h2.symbol-heading').allTextContents()).toEqual(['ETH-USD', 'BTC-USD']);
+          const eth = page.getByRole('region', { name: 'ETH-USD' });
+          const lstm = eth.locator('.model-card', { has: page.getByRole('heading', { name: /^lstm/ }) });
+          const naive = eth.locator('.model-card', { has: page.getByRole('heading', { name: /^naive/ }) });
+          const lstmText = (await lstm.textContent()) ?? '';
+          const naiveText = (await naive.textContent()) ?? '';
+          // said once under the symbol: every ETH-USD model was scored in the same backtest
+          const source = (await eth.locator('h2 + .backtest-source').textContent()) ?? '';
+          if (language.code === 'en') {
+            expect(lstmText).toContain('neural network');
+            expect(naiveText).toContain('baseline');
+            expect(source).toContain('Backtest from Apr 1, 2025 to Mar 31, 2026');
+            expect(source).toContain('by models trained only on prices through Mar 31, 2025');
+            expect(lstmText).toContain('The version in use was trained on prices through Mar 31, 2026');
+            expect(naiveText).toContain('This is persistence');
+            expect(naiveText).not.toMatch(/as accurate as persistence|than persistence/);
+          } else {
+            expect(lstmText).toContain('rede neural');
+            expect(naiveText).toContain('referência');
+            expect(source).toContain('Backtest de 1 de abr. de 2025 a 31 de mar. de 2026');
+            expect(source).toContain('treinados só com preços até 31 de mar. de 2025');
+            expect(naiveText).toContain('Este modelo é a persistência');
+            expect(naiveText).not.toMatch(/que o da persistência|Quase tão preciso/);
+          }
+          await expectLaidOut(page, 'models');
+          await shoot(page, folder, 'models');
+        });
+
+        it('users page: every Delete button on screen', async () => {
+          current = 'users';
+          await page.goto('/admin/users');
+          await page.locator('tbody tr').nth(1).waitFor();
+          expect(await outsideViewport(page, 'tbody td.actions button')).toEqual([]);
+          expect(await page.locator('tbody td.actions button').count()).toBe(2);
+          await expectLaidOut(page, 'users');
+          await shoot(page, folder, 'users');
+        });
+
+        it('audit log: actions translated, Edit and Delete on screen', async () => {
+          current = 'logs';
+          await page.goto('/admin/logs');
+          await page.locator('tbody tr').nth(3).waitFor();
+          const actions = await page.locator('tbody tr td[data-label]:nth-child(5)').allTextContents();
+          if (language.code === 'en') {
+            expect(actions).toContain('user registered');
+            expect(actions).toContain('predict success with model naive');
+          } else {
+            expect(actions).toContain('usuário cadastrado');
+            expect(actions).toContain('previsão feita com o modelo naive');
+            expect(actions).not.toContain('user registered');
+          }
+          const buttons = page.locator('tbody td.actions button');
+          expect(await buttons.count()).toBeGreaterThan(3);
+          expect(await outsideViewport(page, 'tbody td.actions button')).toEqual([]);
+          await expectLaidOut(page, 'logs');
+          await shoot(page, folder, 'audit-log');
+        });
+
+        it('settings page: the language named as in the header', async () => {
+          current = 'settings';
+          await page.goto('/settings');
+          await page.locator('main select').first().waitFor();
+          const inSettings = await page.locator('main select').first().locator('option').allTextContents();
+          await openNav(page);
+          const inHeader = await page.locator('header .language-select option').allTextContents();
+          expect(inHeader).toEqual(inSettings);
+          expect(inSettings).toEqual(['English', 'Português (Brasil)']);
+          if (screen.name === 'phone') await page.keyboard.press('Escape');
+          await expectLaidOut(page, 'settings');
+          await shoot(page, folder, 'settings');
+        });
+      });
+    }
+  }
+});
