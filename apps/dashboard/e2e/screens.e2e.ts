@@ -108,6 +108,9 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
           await page.locator('main h1').waitFor();
           const menu = page.locator('header .menu-button');
           expect(await menu.isVisible()).toBe(screen.name === 'phone');
+          // at 1280 px the English links fit beside the brand; the longer Portuguese ones get their own row
+          const layout = screen.name === 'phone' ? 'menu' : language.code === 'en' ? 'row' : 'two-rows';
+          expect(await page.locator('header.topbar').getAttribute('class')).toContain(`topbar-${layout}`);
           const nav = await openNav(page);
           const names = (await nav.getByRole('link').allTextContents()).map((s) => s.trim());
           expect(names).toEqual([...language.nav]);
@@ -240,4 +243,35 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
       });
     }
   }
+
+  it('never clips the header at any width: one row, then links on their own row, then a menu', async () => {
+    const { context, page } = await h.newPage(desktop, 'pt-BR');
+    try {
+      await signIn(page, ADMIN, TEST_PASSWORD);
+      await page.goto('/admin/logs');
+      await page.locator('tbody tr').first().waitFor();
+      const order = ['row', 'two-rows', 'menu'];
+      let previous = 0;
+      for (const width of [1600, 1280, 1100, 1000, 900, 800, 700, 600, 500, 390, 360, 320]) {
+        await page.setViewportSize({ width, height: 844 });
+        await settle(page);
+        const layout =
+          /topbar-(row|two-rows|menu)/.exec(
+            (await page.locator('header.topbar').getAttribute('class')) ?? '',
+          )?.[1] ?? '';
+        expect(order.indexOf(layout), `${width}px: ${layout}`).toBeGreaterThanOrEqual(previous);
+        previous = order.indexOf(layout);
+        if (layout !== 'menu')
+          expect(await outsideViewport(page, 'header nav.nav a', 'xy'), `${width}px`).toEqual([]);
+        expect(await layoutProblems(page), `${width}px`).toEqual([]);
+      }
+      expect(previous).toBe(order.indexOf('menu'));
+      // and back: widening the window brings the links out of the menu
+      await page.setViewportSize(desktop);
+      await settle(page);
+      expect(await page.locator('header.topbar').getAttribute('class')).toContain('topbar-two-rows');
+    } finally {
+      await context.close();
+    }
+  });
 });
