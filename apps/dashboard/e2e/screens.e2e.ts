@@ -244,6 +244,25 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
     }
   }
 
+  it('sign-in and registration pages fit a phone in both languages', async () => {
+    for (const language of languages) {
+      const { context, page } = await h.newPage(phone, language.locale);
+      try {
+        for (const [path, name] of [
+          ['/sign-in', 'sign-in'],
+          ['/register', 'register'],
+        ] as const) {
+          await page.goto(path);
+          await page.locator('form button[type="submit"]').waitFor();
+          expect(await layoutProblems(page), `${language.code} ${path}`).toEqual([]);
+          await shoot(page, `phone-${language.code}`, name);
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
   it('never clips the header at any width: one row, then links on their own row, then a menu', async () => {
     const { context, page } = await h.newPage(desktop, 'pt-BR');
     try {
