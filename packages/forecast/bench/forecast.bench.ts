@@ -1,6 +1,7 @@
 /**
- * Forecast benchmarks (not a test): warm 30-day forecast latency per model, full walk-forward backtest time
- * per model (365 origins × horizons 1, 7, 30), and neural training time per epoch.
+ * Forecast benchmarks (not a test): warm 30-day forecast latency per model, GARCH(1,1)-t fit time and warm
+ * 30-day latency of the two anchor band models, full walk-forward backtest time per model (365 origins ×
+ * horizons 1, 7, 30), and neural training time per epoch.
  *
  *   pnpm --filter @ethcast/forecast exec tsx bench/forecast.bench.ts [--csv <file>] [--symbol ETH-USD]
  *       [--models-dir <dir>] [--runs 3] [--skip-backtest] [--skip-training]
@@ -13,6 +14,9 @@ import { parseArgs } from 'node:util';
 import { backtest } from '../src/backtest/run-backtest.ts';
 import { parsePriceCsv } from '../src/data/parse-price-csv.ts';
 import { validateHistory } from '../src/data/validate-history.ts';
+import { createEwmaNormalBands, createGarchTBands } from '../src/intervals/anchor-bands.ts';
+import { fitGarchT } from '../src/intervals/garch.ts';
+import { logReturns } from '../src/neural/features.ts';
 import { DEFAULT_RNN_HYPERPARAMETERS, trainRnn } from '../src/neural/train-rnn.ts';
 import { findModelsDir } from '../src/registry/find-models-dir.ts';
 import { createRegistry, loadModels } from '../src/registry/load-registry.ts';
@@ -116,6 +120,50 @@ for (const m of loaded) {
     `${name.padEnd(9)} ${cell(uncached.median, 18)} ${cell(uncached.p95, 8)} ${cell(cached.median, 18)} ${cell(cached.p95, 8)}`,
   );
 }
+{
+  log('');
+  log('## GARCH(1,1)-t (anchor garch-t and the shipped garch-t interval scale)');
+  const closes = validateHistory(bars.filter((b) => b.day <= '2025-03-31'));
+  const returns = logReturns(closes);
+  const fitTimes: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      fitGarchT(returns);
+      fitTimes.push(performance.now() - t);
+    }
+  }
+  log(
+    `fit on ${returns.length} returns (through 2025-03-31): median ${median(fitTimes).toFixed(1)} ms over ${fitTimes.length} fits`,
+  );
+  log(
+    'anchor     30-day bands, warm, no refit: median ms   p95 ms   (400-day history, a different one per call)',
+  );
+  const full = validateHistory(bars);
+  for (const anchor of [createEwmaNormalBands(), createGarchTBands(Number.POSITIVE_INFINITY)]) {
+    // the first call fits (garch-t); the timed calls only filter and build the term structure
+    anchor.bands(full.subarray(full.length - 400), 30);
+    const medians: number[] = [];
+    const p95s: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const times: number[] = [];
+      for (let i = 0; i < calls; i++) {
+        const end = full.length - 1 - (i % 200);
+        const h = full.subarray(end - 399, end + 1);
+        const t = performance.now();
+        anchor.bands(h, 30);
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      medians.push(quantile(times, 0.5));
+      p95s.push(quantile(times, 0.95));
+    }
+    log(
+      `${anchor.name.padEnd(10)} ${median(medians).toFixed(3).padStart(38)} ${median(p95s).toFixed(3).padStart(8)}`,
+    );
+  }
+}
+
 if (!values['skip-backtest']) {
   log('');
   log(

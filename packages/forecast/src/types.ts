@@ -52,3 +52,30 @@ export interface ModelInfo {
   backtest: { from: string; to: string; modelsTrainedThrough: string | null } | null;
   isDefault: boolean;
 }
+
+/** Quantile levels of the pinball loss, as keys: the 95% and 80% bounds and the median. */
+export type PinballLevel = '0.025' | '0.1' | '0.5' | '0.9' | '0.975';
+
+/**
+ * HorizonMetrics plus the proper scores and coverage tests of the backtest. Price-unit scores are in the
+ * symbol's quote currency; `…Relative` divides each outcome's score by the close at its origin first, so
+ * years with very different prices weigh alike when pooled.
+ */
+export interface EvaluationMetrics extends HorizonMetrics {
+  /** 95% confidence interval of the coverage, Newey–West standard error (see coverageWithCi) */
+  coverage80Ci: [number, number];
+  coverage95Ci: [number, number];
+  /** mean interval (Winkler) score of the 80% / 95% band */
+  intervalScore80: number;
+  intervalScore95: number;
+  intervalScore80Relative: number;
+  intervalScore95Relative: number;
+  /** mean pinball loss at each quantile level (bounds of the bands; the point forecast as the median) */
+  pinball: Record<PinballLevel, number>;
+  pinballRelative: Record<PinballLevel, number>;
+  /** h = 1 only (null otherwise): Kupiec unconditional-coverage and Christoffersen independence p-values */
+  kupiec80: number | null;
+  kupiec95: number | null;
+  christoffersen80: number | null;
+  christoffersen95: number | null;
+}

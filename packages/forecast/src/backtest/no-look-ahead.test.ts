@@ -42,34 +42,41 @@ describe('no look-ahead', () => {
     expect(models.map((m) => m.name).sort()).toEqual(['drift', 'ensemble', 'gru', 'lstm', 'naive', 'theta']);
   });
 
-  it('forecasts and intervals at an origin ignore every later price', async () => {
-    const horizons = [1, 3, 7];
-    const a = await backtest({ bars, from, to, horizons, models });
-    const b = await backtest({ bars: perturbed, from, to, horizons, models });
-    let compared = 0;
-    for (const m of models) {
-      for (const h of horizons) {
-        const fa = a.forecasts.get(m.name)?.get(h) ?? [];
-        const fb = b.forecasts.get(m.name)?.get(h) ?? [];
-        for (let i = 0; i < fa.length; i++) {
-          const x = fa[i];
-          const y = fb[i];
-          if (!x || !y || x.origin > cut) continue;
-          expect(y.origin).toBe(x.origin);
-          expect([y.value, y.lower80, y.upper80, y.lower95, y.upper95]).toEqual([
-            x.value,
-            x.lower80,
-            x.upper80,
-            x.lower95,
-            x.upper95,
-          ]);
-          compared++;
+  it.each([
+    ['the shipped scale', {}],
+    ['the garch-t scale', { scaleMethod: 'garch-t' as const }],
+  ])(
+    'forecasts and intervals at an origin ignore every later price (models with %s, and both anchors)',
+    async (_, variant) => {
+      const horizons = [1, 3, 7];
+      const anchors = ['ewma-normal', 'garch-t'] as const;
+      const a = await backtest({ bars, from, to, horizons, models, anchors, ...variant });
+      const b = await backtest({ bars: perturbed, from, to, horizons, models, anchors, ...variant });
+      let compared = 0;
+      for (const m of [...models, ...anchors.map((name) => ({ name }))]) {
+        for (const h of horizons) {
+          const fa = a.forecasts.get(m.name)?.get(h) ?? [];
+          const fb = b.forecasts.get(m.name)?.get(h) ?? [];
+          for (let i = 0; i < fa.length; i++) {
+            const x = fa[i];
+            const y = fb[i];
+            if (!x || !y || x.origin > cut) continue;
+            expect(y.origin).toBe(x.origin);
+            expect([y.value, y.lower80, y.upper80, y.lower95, y.upper95]).toEqual([
+              x.value,
+              x.lower80,
+              x.upper80,
+              x.lower95,
+              x.upper95,
+            ]);
+            compared++;
+          }
+          // sanity: the perturbation does change forecasts after the cut
+          const later = fa.findIndex((x) => x.origin > cut + 1);
+          expect(fb[later]?.value).not.toBe(fa[later]?.value);
         }
-        // sanity: the perturbation does change forecasts after the cut
-        const later = fa.findIndex((x) => x.origin > cut + 1);
-        expect(fb[later]?.value).not.toBe(fa[later]?.value);
       }
-    }
-    expect(compared).toBeGreaterThan(100);
-  });
+      expect(compared).toBeGreaterThan(150);
+    },
+  );
 });

@@ -53,6 +53,61 @@ describe('backtest', () => {
     expect(report.models[0]?.inSample).toBe(false);
   });
 
+  it('refits yearly on the data before each year, and uses the first refit for the calibration warm-up', async () => {
+    // 600 days from 2020-01-01: 2021-01-01 is index 366, 2022-01-01 index 731 (outside)
+    const seen: number[] = [];
+    const start = bars[300]?.day as string;
+    await backtest({
+      bars,
+      from: start,
+      to,
+      horizons: [1],
+      retrainEvery: 'yearly',
+      models: [
+        {
+          name: 'drift',
+          id: 't-drift',
+          version: 'x',
+          trainedThrough: to,
+          learnsFromTraining: true,
+          model: createDriftModel(),
+          refit: async (closes) => {
+            seen.push(closes.length);
+            return createDriftModel();
+          },
+        },
+      ],
+    });
+    // first scored origin (index 300): data through index 299; 1 January 2021 (index 366): through 365
+    expect(bars[366]?.day).toBe('2021-01-01');
+    expect(seen).toEqual([300, 366]);
+  });
+
+  it('scores the anchors beside the models and never makes one the default', async () => {
+    const report = await backtest({
+      bars,
+      from,
+      to,
+      horizons: [1, 7],
+      anchors: ['ewma-normal', 'garch-t'],
+      models: [
+        { name: 'naive', id: 't-naive', version: 'x', trainedThrough: null, model: createNaiveModel() },
+      ],
+    });
+    expect(report.models.map((m) => [m.name, m.kind])).toEqual([
+      ['naive', 'model'],
+      ['ewma-normal', 'anchor'],
+      ['garch-t', 'anchor'],
+    ]);
+    const garch = report.models[2];
+    expect(garch?.origins).toEqual({ '1': 99, '7': 93 });
+    // persistence centre: same MAE as naive
+    expect(garch?.metrics['1']?.maeRatio).toBe(1);
+    expect(garch?.metrics['1']?.kupiec80).toBeTypeOf('number');
+    expect(Object.keys(garch?.yearly ?? {})).toEqual(['2021']);
+    expect(report.defaultModel).toBe('naive');
+  });
+
   it('flags models trained on the scored days and never picks them as default', async () => {
     const report = await backtest({
       bars,

@@ -1,13 +1,11 @@
 import {
-  type AciSchedule,
   AdaptiveConformal,
   type CalibratorOptions,
   conformalIntervals,
   DEFAULT_ACI_GAMMA,
-  DEFAULT_CALIBRATION_WINDOW,
   type HorizonQuantiles,
 } from '../intervals/conformal.ts';
-import { horizonScales, volatilityRatio } from '../intervals/volatility.ts';
+import { ewmaScales, type ScaleFunction } from '../intervals/scale-models.ts';
 import type { PointModel } from '../models/point-model.ts';
 
 /** One forecast made at an origin for one horizon, with its outcome. */
@@ -33,14 +31,17 @@ export interface WalkForwardOptions {
   maxHorizon: number;
   /** ACI step size; defaults to DEFAULT_ACI_GAMMA */
   gamma?: number;
-  /** how the ACI step depends on the horizon; defaults to DEFAULT_ACI_SCHEDULE */
-  gammaSchedule?: AciSchedule;
-  /** scores kept per horizon; defaults to DEFAULT_CALIBRATION_WINDOW */
-  calibrationWindow?: number;
-  /** regime bins and band shape; defaults to the shipped method (see AdaptiveConformal) */
+  /** scale of the conformal scores at an origin; defaults to ewmaScales */
+  scales?: ScaleFunction;
+  /** band shape; defaults to the shipped method (see AdaptiveConformal) */
   calibration?: CalibratorOptions;
-  /** optional: refit the model every `every` origins from closes up to and including that origin */
-  retrain?: { every: number; fit: (closes: Float64Array) => Promise<PointModel> };
+  /**
+   * optional refits. `fitEnd(t)` says, for a scored origin t, whether to refit before forecasting at t and
+   * on which data: closes[0..fitEnd] (fitEnd ≤ t), or null to keep the current model. The first scored origin
+   * must be a refit point; its model also makes the warm-up forecasts, so no forecast the calibrator learns
+   * from comes from a model trained after the first scored origin.
+   */
+  retrain?: { fitEnd: (t: number) => number | null; fit: (closes: Float64Array) => Promise<PointModel> };
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -54,8 +55,6 @@ interface Pending {
   scales: Float64Array;
   lastClose: number;
   quantiles: HorizonQuantiles[];
-  /** volatility regime bin at the origin */
-  bin: number;
 }
 
 /**
@@ -70,18 +69,17 @@ export async function walkForward(
 ): Promise<WalkForwardResult> {
   let model = initialModel;
   const H = options.maxHorizon;
-  const calibrator = new AdaptiveConformal(
-    H,
-    options.calibrationWindow ?? DEFAULT_CALIBRATION_WINDOW,
-    options.gamma ?? DEFAULT_ACI_GAMMA,
-    options.gammaSchedule,
-    options.calibration,
-  );
+  const calibrator = new AdaptiveConformal(H, options.gamma ?? DEFAULT_ACI_GAMMA, options.calibration);
   const pending: (Pending | undefined)[] = new Array(H + 1);
   const scored = new Map<number, ScoredForecast[]>(options.horizons.map((h) => [h, []]));
   const lastOrigin = Math.min(options.scoreTo, closes.length - 1);
   const total = lastOrigin - options.start + 1;
-  let sinceRetrain = 0;
+  if (options.retrain) {
+    const end = options.retrain.fitEnd(options.scoreFrom);
+    if (end === null || end > options.scoreFrom)
+      throw new Error('the first scored origin must be a refit point');
+    model = await options.retrain.fit(closes.subarray(0, end + 1));
+  }
 
   for (let t = options.start; t <= lastOrigin; t++) {
     const actual = closes[t] as number;
@@ -98,26 +96,26 @@ export async function walkForward(
         score,
         actual >= interval.lower80 && actual <= interval.upper80,
         actual >= interval.lower95 && actual <= interval.upper95,
-        p.bin,
       );
     }
     pending[t % (H + 1)] = undefined;
     if (t + 1 < model.minHistory) continue;
 
-    // 2. optional periodic refit, on data through today only
+    // 2. optional periodic refit, on data through today at most
     const history = closes.subarray(0, t + 1);
-    if (options.retrain && t >= options.scoreFrom) {
-      if (sinceRetrain % options.retrain.every === 0) model = await options.retrain.fit(history);
-      sinceRetrain++;
+    if (options.retrain && t > options.scoreFrom) {
+      const end = options.retrain.fitEnd(t);
+      if (end !== null) {
+        if (end > t) throw new Error(`refit at origin ${t} asked for data through ${end}`);
+        model = await options.retrain.fit(closes.subarray(0, end + 1));
+      }
     }
 
     // 3. forecast from today with the calibration known today
     const logChange = model.predictLogChange(history, H);
-    const scales = horizonScales(history, H);
-    // the volatility regime only matters to the regime experiment (`--regimes`)
-    const bin = calibrator.regimes ? calibrator.bin(volatilityRatio(history)) : 0;
-    const quantiles = calibrator.bandQuantiles(scales, bin);
-    pending[t % (H + 1)] = { logChange, scales, lastClose: actual, quantiles, bin };
+    const scales = (options.scales ?? ewmaScales)(history, H);
+    const quantiles = calibrator.bandQuantiles(scales);
+    pending[t % (H + 1)] = { logChange, scales, lastClose: actual, quantiles };
 
     if (t >= options.scoreFrom) {
       for (const h of options.horizons) {

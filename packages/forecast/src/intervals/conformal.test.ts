@@ -6,15 +6,11 @@ import { createNaiveModel } from '../models/naive.ts';
 import { randomWalkBars } from '../test-support/generate-series.ts';
 import {
   AdaptiveConformal,
-  aciGamma,
   type CalibrationJson,
-  DEFAULT_CALIBRATION_WINDOW,
   type HorizonQuantiles,
   monotoneQuantiles,
   quantileSorted,
-  regimeBin,
   storedBandQuantiles,
-  storedQuantiles,
 } from './conformal.ts';
 import { horizonScales } from './volatility.ts';
 
@@ -27,7 +23,7 @@ describe('quantileSorted', () => {
 
 describe('AdaptiveConformal', () => {
   it('widens the interval after misses (ACI) and narrows after hits', () => {
-    const c = new AdaptiveConformal(1, 100, 0.05);
+    const c = new AdaptiveConformal(1, 0.05);
     for (let i = 0; i < 50; i++) c.observe(1, (i % 10) / 10 - 0.45, true, true);
     const before = c.quantiles(1);
     for (let i = 0; i < 10; i++) c.observe(1, 0, false, false);
@@ -60,7 +56,7 @@ describe('interval coverage on a simulated random walk', () => {
 
 describe('95% tail floor', () => {
   it('never makes the 95% bounds thinner-tailed than normal relative to the 80% bounds', () => {
-    const c = new AdaptiveConformal(1, 200, 0);
+    const c = new AdaptiveConformal(1, 0);
     // uniform scores have thin tails: the raw 95% quantile would be only 1.19× the 80% one
     for (let i = 0; i < 200; i++) c.observe(1, i / 100 - 1, true, true);
     const q = c.quantiles(1);
@@ -77,26 +73,18 @@ describe('expanding calibration window (the default)', () => {
   }
 
   it('keeps every score, so an old wide regime still shapes the 95% bound after a calm year', () => {
-    const expanding = new AdaptiveConformal(1, DEFAULT_CALIBRATION_WINDOW, 0);
-    const rolling = new AdaptiveConformal(1, 365, 0);
+    const expanding = new AdaptiveConformal(1, 0);
     feed(expanding);
-    feed(rolling);
     expect(expanding.toJson().samples).toBe(700);
-    expect(rolling.toJson().samples).toBe(365);
-    // the rolling year has forgotten the wide scores; the expanding window has not
-    expect(rolling.quantiles(1).upper95).toBeLessThan(1.6);
     expect(expanding.quantiles(1).upper95).toBeGreaterThan(2);
     expect(expanding.quantiles(1).lower95).toBeLessThan(-2);
   });
 
-  it('is recorded as window null in the calibration JSON, a rolling window as its length', () => {
+  it('is recorded as window null in the calibration JSON', () => {
     const expanding = new AdaptiveConformal(1);
-    const rolling = new AdaptiveConformal(1, 365);
     feed(expanding);
-    feed(rolling);
     const json = expanding.toJson();
     expect(json.window).toBeNull();
-    expect(rolling.toJson().window).toBe(365);
     // survives a JSON round trip (Infinity would not)
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
@@ -142,34 +130,6 @@ describe('coverage with scores from several volatility regimes in the sample', (
       expect(Math.abs(m.coverage80 - 0.8)).toBeLessThan(0.08);
       expect(Math.abs(m.coverage95 - 0.95)).toBeLessThan(0.05);
     }
-  });
-});
-
-describe('ACI step per horizon (experimental schedules; constant is the default)', () => {
-  it('divides γ by h or √h, and leaves it constant by default', () => {
-    expect(aciGamma(0.005, 30, 'constant')).toBe(0.005);
-    expect(aciGamma(0.005, 30, 'inverse-h')).toBeCloseTo(0.005 / 30, 12);
-    expect(aciGamma(0.005, 25, 'inverse-sqrt-h')).toBeCloseTo(0.001, 12);
-    expect(aciGamma(0.005, 1, 'inverse-h')).toBe(0.005);
-  });
-
-  it('moves α_t less at long horizons after the same run of hits, and only records a non-default schedule', () => {
-    const constant = new AdaptiveConformal(30, DEFAULT_CALIBRATION_WINDOW, 0.005);
-    const falling = new AdaptiveConformal(30, DEFAULT_CALIBRATION_WINDOW, 0.005, 'inverse-h');
-    for (const c of [constant, falling]) {
-      for (let i = 0; i < 100; i++) {
-        c.observe(1, 0, true, true);
-        c.observe(30, 0, true, true);
-      }
-    }
-    const a = constant.toJson();
-    const b = falling.toJson();
-    // 100 hits: α80 rises by 100 · γ_h · 0.2
-    expect(a.horizons['30']?.alpha80).toBeCloseTo(0.2 + 100 * 0.005 * 0.2, 9);
-    expect(b.horizons['30']?.alpha80).toBeCloseTo(0.2 + (100 * 0.005 * 0.2) / 30, 9);
-    expect(b.horizons['1']?.alpha80).toBeCloseTo(a.horizons['1']?.alpha80 as number, 12);
-    expect(a.gammaSchedule).toBeUndefined();
-    expect(b.gammaSchedule).toBe('inverse-h');
   });
 });
 
@@ -242,9 +202,7 @@ describe('monotone bands across horizons (the default)', () => {
 
   it('is recorded in the calibration JSON; metadata without it is served per horizon as before', () => {
     const monotone = new AdaptiveConformal(3);
-    const perHorizon = new AdaptiveConformal(3, DEFAULT_CALIBRATION_WINDOW, 0.005, 'constant', {
-      bands: 'per-horizon',
-    });
+    const perHorizon = new AdaptiveConformal(3, 0.005, { bands: 'per-horizon' });
     expect(monotone.toJson().bands).toBe('monotone');
     expect(perHorizon.toJson().bands).toBeUndefined();
     const stored: CalibrationJson = {
@@ -258,46 +216,5 @@ describe('monotone bands across horizons (the default)', () => {
     expect(storedBandQuantiles({ ...stored, bands: 'monotone' }, scales)).toEqual(
       monotoneQuantiles(jagged, scales),
     );
-  });
-});
-
-describe('regime-conditional calibration (experiment, not shipped)', () => {
-  it('bins a volatility ratio by how many edges it reaches', () => {
-    expect(regimeBin(0.3, [0.5, 2])).toBe(0);
-    expect(regimeBin(0.5, [0.5, 2])).toBe(1);
-    expect(regimeBin(1.9, [0.5, 2])).toBe(1);
-    expect(regimeBin(2, [0.5, 2])).toBe(2);
-  });
-
-  it("uses a bin's own scores once it holds minScores of them, else falls back to the pooled scores", () => {
-    const c = new AdaptiveConformal(1, DEFAULT_CALIBRATION_WINDOW, 0, 'constant', {
-      regimes: { edges: [1], minScores: 100 },
-      bands: 'per-horizon',
-    });
-    // calm bin (0): 150 wide scores; stormy bin (1): 50 narrow ones
-    for (let i = 0; i < 150; i++) c.observe(1, ((i * 37) % 150) / 25 - 3, true, true, 0);
-    for (let i = 0; i < 50; i++) c.observe(1, ((i * 7) % 50) / 50 - 0.5, true, true, 1);
-    const pooled = new AdaptiveConformal(1, DEFAULT_CALIBRATION_WINDOW, 0, 'constant', {
-      bands: 'per-horizon',
-    });
-    for (let i = 0; i < 150; i++) pooled.observe(1, ((i * 37) % 150) / 25 - 3, true, true);
-    for (let i = 0; i < 50; i++) pooled.observe(1, ((i * 7) % 50) / 50 - 0.5, true, true);
-    const calm = c.quantiles(1, c.bin(0.4));
-    const stormy = c.quantiles(1, c.bin(3));
-    expect(c.bin(0.4)).toBe(0);
-    expect(c.bin(3)).toBe(1);
-    // the calm bin is full: its own (wider) scores
-    expect(calm.upper80).toBeGreaterThan(pooled.quantiles(1).upper80);
-    // the stormy bin has 50 < 100 scores: pooled quantiles, not its own narrow ones
-    expect(stormy).toEqual(pooled.quantiles(1));
-    // never stored: what is recorded (and served) is the pooled calibration
-    const json = JSON.parse(JSON.stringify(c.toJson())) as CalibrationJson & { regimes?: unknown };
-    expect(json.regimes).toBeUndefined();
-    const {
-      alpha80: _a,
-      alpha95: _b,
-      ...pooledStored
-    } = json.horizons['1'] as CalibrationJson['horizons'][string];
-    expect(storedQuantiles(json, 1)).toEqual(pooledStored);
   });
 });

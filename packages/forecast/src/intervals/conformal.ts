@@ -18,6 +18,9 @@
  * is never closer to the forecast than the one at day h − 1. ACI sees the intervals as issued.
  */
 
+import type { GarchParams } from './garch.ts';
+import type { ScaleMethod } from './scale-models.ts';
+
 export const LEVELS = [0.8, 0.95] as const;
 export type Level = (typeof LEVELS)[number];
 
@@ -31,11 +34,15 @@ export interface HorizonQuantiles {
 export interface CalibrationJson {
   method: 'split-conformal+aci';
   score: string;
-  /** rolling number of most recent scores kept per horizon; null = every score (expanding window) */
+  /** scale dividing the scores (absent in older metadata = 'ewma-365') */
+  scale?: ScaleMethod;
+  /** GARCH(1,1)-t parameters behind the 'garch-t' scale, fitted on every training return */
+  garch?: GarchParams;
+  /** signed or absolute scores (absent in older metadata = 'signed') */
+  sides?: ScoreSides;
+  /** always null: every score is kept (an expanding window); older metadata may hold a rolling length */
   window: number | null;
   gamma: number;
-  /** how the ACI step depends on the horizon (absent in older metadata = 'constant') */
-  gammaSchedule?: AciSchedule;
   /** scores behind these quantiles (per horizon, counts may differ near the end of the data) */
   samples: number;
   /** key: horizon '1'..'H' */
@@ -44,27 +51,13 @@ export interface CalibrationJson {
   bands?: BandShape;
 }
 
-/** Scores kept per horizon: all of them (see the header comment for why not a rolling year). */
-export const DEFAULT_CALIBRATION_WINDOW = Number.POSITIVE_INFINITY;
-export const DEFAULT_ACI_GAMMA = 0.005;
-
 /**
- * How the ACI step size depends on the horizon h. Overlapping h-day outcomes carry about 1/h as much
- * independent information as their count, so a constant γ lets a run of correlated hits (or misses) move
- * α_t h times further than the same evidence would at 1 day. 'inverse-h' uses γ/h, 'inverse-sqrt-h' γ/√h.
- * 'constant' is the shipped default: both falling schedules were worse on the 2018–2025 validation years
- * (more coverage cells off target, mostly over-coverage at 30 days), see docs/forecast-quality.md.
+ * ACI step. Shipped: 0, i.e. plain split-conformal on every past score. γ = 0.005 (shipped before) kept
+ * coverage closer to nominal per year but chased runs of overlapping hits and misses, which cost 3–18% in
+ * interval score on the validation years; see docs/forecast-quality.md ("Evaluation v2").
  */
-export const ACI_SCHEDULES = ['constant', 'inverse-h', 'inverse-sqrt-h'] as const;
-export type AciSchedule = (typeof ACI_SCHEDULES)[number];
-export const DEFAULT_ACI_SCHEDULE: AciSchedule = 'constant';
+export const DEFAULT_ACI_GAMMA = 0;
 
-/** ACI step size used at horizon h. */
-export function aciGamma(gamma: number, h: number, schedule: AciSchedule): number {
-  if (schedule === 'inverse-h') return gamma / h;
-  if (schedule === 'inverse-sqrt-h') return gamma / Math.sqrt(h);
-  return gamma;
-}
 /** Normal quantiles, used only when no score has been observed yet. */
 const GAUSSIAN: HorizonQuantiles = { lower80: -1.2816, upper80: 1.2816, lower95: -1.96, upper95: 1.96 };
 const MIN_SCORES = 20;
@@ -83,25 +76,6 @@ export function quantileSorted(sorted: readonly number[], p: number): number {
 }
 
 /**
- * Regime-conditional (Mondrian) calibration, an experiment (not shipped: worse on the 2018–2025 validation
- * years, see docs/forecast-quality.md; `pnpm backtest --regimes`): scores are also kept per volatility
- * regime at their origin (bins of volatilityRatio = EWMA variance ÷ long-run variance, split at `edges`),
- * and a forecast takes its quantiles from the scores of its own regime once that bin holds at least
- * `minScores` of them, else from all scores. ACI's α_t stays one per horizon.
- */
-export interface RegimeBins {
-  edges: readonly number[];
-  minScores: number;
-}
-
-/** Bin of a volatility ratio: how many edges it is at or above (0 = calmest). */
-export function regimeBin(ratio: number, edges: readonly number[]): number {
-  let bin = 0;
-  for (const edge of edges) if (ratio >= edge) bin++;
-  return bin;
-}
-
-/**
  * Band shape across horizons. 'per-horizon': every horizon's quantiles on their own, so a bound can sit
  * closer to the forecast at day 9 than at day 8. 'monotone': the distance of each bound from the forecast
  * (q · scale_h, in log units) is a running maximum over h, so no band gets narrower at a longer horizon.
@@ -116,59 +90,56 @@ export type BandShape = (typeof BAND_SHAPES)[number];
  */
 export const DEFAULT_BAND_SHAPE: BandShape = 'monotone';
 
+/**
+ * 'signed': quantiles of the signed scores (asymmetric bands). 'absolute': quantiles of |score|, bands
+ * symmetric in log space around the forecast.
+ */
+export const SCORE_SIDES = ['signed', 'absolute'] as const;
+export type ScoreSides = (typeof SCORE_SIDES)[number];
+/**
+ * Shipped: 'absolute'. Signed scores pooled over every year carry the skew of past manias (ETH 2016–2017)
+ * into today's bands, lifting the upper bound and thinning the lower one; on the validation years absolute
+ * scores scored better at every horizon (docs/forecast-quality.md).
+ */
+export const DEFAULT_SCORE_SIDES: ScoreSides = 'absolute';
+
 export interface CalibratorOptions {
-  /** regime-conditional quantiles; absent = one score pool per horizon */
-  regimes?: RegimeBins;
   /** band shape across horizons; absent = DEFAULT_BAND_SHAPE */
   bands?: BandShape;
+  /** signed or absolute scores; absent = DEFAULT_SCORE_SIDES */
+  sides?: ScoreSides;
 }
 
 class HorizonCalibrator {
-  /** arrival order, for the rolling window */
-  private readonly scores: number[] = [];
-  /** regime bin of each score's origin, same order as `scores` */
-  private readonly bins: number[] = [];
-  /** same scores kept sorted (binary insert/remove), so quantiles are O(1) per query */
+  /** every score so far, kept sorted (binary insert), so quantiles are O(1) per query */
   private readonly sorted: number[] = [];
-  /** sorted scores per regime bin (empty without regimes) */
-  private readonly binSorted: number[][];
   alpha80 = 0.2;
   alpha95 = 0.05;
 
   constructor(
-    private readonly window: number,
     private readonly gamma: number,
-    private readonly regimes: RegimeBins | undefined,
-  ) {
-    this.binSorted = Array.from({ length: regimes ? regimes.edges.length + 1 : 0 }, () => []);
-  }
+    private readonly sides: ScoreSides,
+  ) {}
 
   get count(): number {
-    return this.scores.length;
+    return this.sorted.length;
   }
 
-  add(score: number, covered80: boolean, covered95: boolean, bin: number): void {
-    this.scores.push(score);
-    this.bins.push(bin);
-    insertSorted(this.sorted, score);
-    const own = this.binSorted[bin];
-    if (own) insertSorted(own, score);
-    if (this.scores.length > this.window) {
-      const dropped = this.scores.shift() as number;
-      const droppedBin = this.bins.shift() as number;
-      removeSorted(this.sorted, dropped);
-      const from = this.binSorted[droppedBin];
-      if (from) removeSorted(from, dropped);
-    }
+  add(score: number, covered80: boolean, covered95: boolean): void {
+    const value = this.sides === 'absolute' ? Math.abs(score) : score;
+    this.sorted.splice(lowerBound(this.sorted, value), 0, value);
     this.alpha80 = clampAlpha(this.alpha80 + this.gamma * (0.2 - (covered80 ? 0 : 1)));
     this.alpha95 = clampAlpha(this.alpha95 + this.gamma * (0.05 - (covered95 ? 0 : 1)));
   }
 
-  /** Quantiles for a forecast whose origin is in regime `bin` (ignored without regimes). */
-  quantiles(bin = 0): HorizonQuantiles {
-    if (this.scores.length < MIN_SCORES) return { ...GAUSSIAN };
-    const own = this.binSorted[bin];
-    const s = own && this.regimes && own.length >= this.regimes.minScores ? own : this.sorted;
+  quantiles(): HorizonQuantiles {
+    const s = this.sorted;
+    if (s.length < MIN_SCORES) return { ...GAUSSIAN };
+    if (this.sides === 'absolute') {
+      const q80 = quantileSorted(s, 1 - this.alpha80);
+      const q95 = Math.max(quantileSorted(s, 1 - this.alpha95), q80 * NORMAL_TAIL_RATIO);
+      return { lower80: -q80, upper80: q80, lower95: -q95, upper95: q95 };
+    }
     const lower80 = quantileSorted(s, this.alpha80 / 2);
     const upper80 = quantileSorted(s, 1 - this.alpha80 / 2);
     let lower95 = quantileSorted(s, this.alpha95 / 2);
@@ -180,14 +151,6 @@ class HorizonCalibrator {
     if (upper80 > 0) upper95 = Math.max(upper95, upper80 * NORMAL_TAIL_RATIO);
     return { lower80, upper80, lower95, upper95 };
   }
-}
-
-function insertSorted(sorted: number[], value: number): void {
-  sorted.splice(lowerBound(sorted, value), 0, value);
-}
-
-function removeSorted(sorted: number[], value: number): void {
-  sorted.splice(lowerBound(sorted, value), 1);
 }
 
 function lowerBound(sorted: readonly number[], value: number): number {
@@ -205,25 +168,25 @@ function clampAlpha(alpha: number): number {
   return Math.min(Math.max(alpha, 0.001), 0.6);
 }
 
-/** Online calibrator for horizons 1..maxHorizon; feed outcomes as they become known, ask for quantiles. */
+/**
+ * Online calibrator for horizons 1..maxHorizon; feed outcomes as they become known, ask for quantiles.
+ * Every score is kept (no rolling window) and ACI uses the same step at every horizon. Rolling windows,
+ * horizon-dependent steps and regime-conditional quantiles were tried and rejected on the validation years;
+ * their code was removed after commit 1c62ced, their results stay in docs/forecast-quality.md.
+ */
 export class AdaptiveConformal {
   private readonly horizons: HorizonCalibrator[];
-  readonly regimes: RegimeBins | undefined;
   readonly bands: BandShape;
+  readonly sides: ScoreSides;
 
   constructor(
     readonly maxHorizon: number,
-    readonly window: number = DEFAULT_CALIBRATION_WINDOW,
     readonly gamma: number = DEFAULT_ACI_GAMMA,
-    readonly gammaSchedule: AciSchedule = DEFAULT_ACI_SCHEDULE,
     options: CalibratorOptions = {},
   ) {
-    this.regimes = options.regimes;
     this.bands = options.bands ?? DEFAULT_BAND_SHAPE;
-    this.horizons = Array.from(
-      { length: maxHorizon },
-      (_, i) => new HorizonCalibrator(window, aciGamma(gamma, i + 1, gammaSchedule), options.regimes),
-    );
+    this.sides = options.sides ?? DEFAULT_SCORE_SIDES;
+    this.horizons = Array.from({ length: maxHorizon }, () => new HorizonCalibrator(gamma, this.sides));
   }
 
   private at(h: number): HorizonCalibrator {
@@ -232,29 +195,21 @@ export class AdaptiveConformal {
     return calibrator;
   }
 
-  /** Regime bin for a volatility ratio at an origin (0 without regimes). */
-  bin(ratio: number): number {
-    return this.regimes ? regimeBin(ratio, this.regimes.edges) : 0;
+  /** Records the outcome of a forecast made h days earlier, with the interval that was issued then. */
+  observe(h: number, score: number, covered80: boolean, covered95: boolean): void {
+    this.at(h).add(score, covered80, covered95);
+  }
+
+  quantiles(h: number): HorizonQuantiles {
+    return this.at(h).quantiles();
   }
 
   /**
-   * Records the outcome of a forecast made h days earlier, with the interval that was issued then and the
-   * regime bin of its origin.
+   * The quantiles issued with a forecast at an origin, for horizons 1..H: each horizon's own, then shaped
+   * across horizons with the origin's interval scales.
    */
-  observe(h: number, score: number, covered80: boolean, covered95: boolean, bin = 0): void {
-    this.at(h).add(score, covered80, covered95, bin);
-  }
-
-  quantiles(h: number, bin = 0): HorizonQuantiles {
-    return this.at(h).quantiles(bin);
-  }
-
-  /**
-   * The quantiles issued with a forecast at an origin, for horizons 1..H: each horizon's own (for the
-   * origin's regime), then shaped across horizons with the origin's interval scales.
-   */
-  bandQuantiles(scales: ArrayLike<number>, bin = 0): HorizonQuantiles[] {
-    const q = this.horizons.map((c) => c.quantiles(bin));
+  bandQuantiles(scales: ArrayLike<number>): HorizonQuantiles[] {
+    const q = this.horizons.map((c) => c.quantiles());
     return this.bands === 'monotone' ? monotoneQuantiles(q, scales) : q;
   }
 
@@ -266,15 +221,12 @@ export class AdaptiveConformal {
       samples = Math.min(samples, c.count);
       horizons[String(h)] = { ...c.quantiles(), alpha80: c.alpha80, alpha95: c.alpha95 };
     }
-    // Regime-conditional quantiles (an experiment of the backtest) are never stored: `pnpm backtest
-    // --record-to` refuses --regimes, and serving uses the pooled quantiles only.
     return {
       method: 'split-conformal+aci',
       score: 'log-error / horizon-scale (ewma vol reverting to 365-day vol)',
-      window: Number.isFinite(this.window) ? this.window : null,
+      ...(this.sides !== 'signed' ? { sides: this.sides } : {}),
+      window: null,
       gamma: this.gamma,
-      // only written for the experimental schedules, so the shipped metadata format is unchanged
-      ...(this.gammaSchedule !== DEFAULT_ACI_SCHEDULE ? { gammaSchedule: this.gammaSchedule } : {}),
       samples: Number.isFinite(samples) ? samples : 0,
       horizons,
       ...(this.bands !== 'per-horizon' ? { bands: this.bands } : {}),

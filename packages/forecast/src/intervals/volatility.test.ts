@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateHistory } from '../data/validate-history.ts';
 import { randomWalkBars } from '../test-support/generate-series.ts';
-import { ewmaVolatility, horizonScales, volatilityRatio, volatilityState } from './volatility.ts';
+import { ewmaVolatility, horizonScales } from './volatility.ts';
 
 describe('volatility', () => {
   it('EWMA volatility recovers the simulated daily volatility', () => {
@@ -27,21 +27,5 @@ describe('volatility', () => {
     expect(scales[0]).toBeCloseTo(shortVol, 10);
     // average daily vol over the next 30 days is expected above today's calm reading
     expect((scales[29] as number) / Math.sqrt(30)).toBeGreaterThan(shortVol * 1.5);
-  });
-});
-
-describe('volatility regime ratio', () => {
-  it('is below 1 after a calm month in a wild year and above 1 after a wild month in a calm year', () => {
-    const calm = validateHistory(
-      randomWalkBars({ days: 400, seed: 4, volatility: (d) => (d < 370 ? 0.05 : 0.01) }),
-    );
-    const wild = validateHistory(
-      randomWalkBars({ days: 400, seed: 4, volatility: (d) => (d < 370 ? 0.01 : 0.05) }),
-    );
-    expect(volatilityRatio(calm)).toBeLessThan(0.5);
-    expect(volatilityRatio(wild)).toBeGreaterThan(2);
-    // same state that horizonScales reverts with: day-1 scale is √(EWMA variance)
-    const { shortVar } = volatilityState(calm);
-    expect(horizonScales(calm, 1)[0]).toBeCloseTo(Math.sqrt(shortVar), 12);
   });
 });

@@ -58,15 +58,6 @@ export function volatilityState(
 }
 
 /**
- * Volatility regime at the origin: today's EWMA variance ÷ the long-run variance (below 1 = calmer than the
- * year, above 1 = stormier). Used to pick regime-conditional conformal quantiles.
- */
-export function volatilityRatio(closes: ArrayLike<number>, end: number = closes.length - 1): number {
-  const { shortVar, longVar } = volatilityState(closes, end);
-  return shortVar / longVar;
-}
-
-/**
  * Interval scale for every horizon 1..H from closes[0..end]: √(h · average expected daily variance over the
  * next h days), where the expected variance decays from today's EWMA variance toward the long-run one
  * (the GARCH(1,1) term structure). Short horizons follow the current regime, long ones lean on the year.

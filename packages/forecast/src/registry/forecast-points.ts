@@ -5,7 +5,7 @@ import {
   type HorizonQuantiles,
   storedBandQuantiles,
 } from '../intervals/conformal.ts';
-import { horizonScales } from '../intervals/volatility.ts';
+import { storedScales } from '../intervals/scale-models.ts';
 import type { PointModel } from '../models/point-model.ts';
 import type { ForecastPoint } from '../types.ts';
 import type { ForecastCache } from './forecast-cache.ts';
@@ -21,7 +21,7 @@ export function forecastPoints(
 ): ForecastPoint[] {
   const compute = () => ({
     logChange: model.predictLogChange(closes, model.maxHorizon),
-    scales: horizonScales(closes, model.maxHorizon),
+    scales: storedScales(calibration, closes, model.maxHorizon),
   });
   const { logChange, scales } = cache ? cache.get(closes, compute) : compute();
   const quantiles = storedBandQuantiles(calibration, scales);

@@ -101,6 +101,22 @@ export function validateMetadata(raw: unknown, dir: string): ModelMetadata {
       fail(`calibration missing or not finite for horizon ${h}`);
     }
   }
+  if (c.scale !== undefined && c.scale !== 'ewma-365' && c.scale !== 'garch-t')
+    fail(`unknown scale ${String(c.scale)}`);
+  if (c.scale === 'garch-t') {
+    const g = c.garch;
+    if (
+      !g ||
+      ![g.omega, g.alpha, g.beta, g.nu].every(isFiniteNumber) ||
+      g.omega <= 0 ||
+      g.alpha < 0 ||
+      g.beta < 0 ||
+      g.alpha + g.beta >= 1 ||
+      g.nu <= 2
+    ) {
+      fail('garch-t scale without valid GARCH parameters (ω > 0, α, β ≥ 0, α + β < 1, ν > 2)');
+    }
+  }
   if (typeof m.isDefault !== 'boolean') fail('isDefault must be a boolean');
   return m as ModelMetadata;
 }

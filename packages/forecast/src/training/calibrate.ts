@@ -1,30 +1,34 @@
 import { walkForward } from '../backtest/walk-forward.ts';
-import { type CalibrationJson, DEFAULT_CALIBRATION_WINDOW } from '../intervals/conformal.ts';
+import { GARCH_REFIT_EVERY } from '../intervals/anchor-bands.ts';
+import type { CalibrationJson } from '../intervals/conformal.ts';
+import { fitGarchT, MIN_GARCH_RETURNS } from '../intervals/garch.ts';
+import { DEFAULT_SCALE_METHOD, walkForwardScales } from '../intervals/scale-models.ts';
 import type { PointModel } from '../models/point-model.ts';
+import { logReturns } from '../neural/features.ts';
 
 /**
  * Conformal calibration at the end of a training range: walk forward over the origins whose outcomes are
- * inside the range — every one of them with the default expanding window, otherwise the last
- * `window` — and keep the calibrator's final state. For neural models most of these origins are inside
+ * inside the range — every one of them (an expanding window) — and keep the calibrator's final state. For neural models most of these origins are inside
  * the span their weights were fitted on; their in-sample errors are no smaller than out-of-sample ones
  * (the networks barely beat persistence), and the out-of-sample backtest in docs/forecast-quality.md
  * checks the resulting coverage on unseen days.
  */
-export async function calibrateAtEnd(
-  model: PointModel,
-  closes: Float64Array,
-  window: number = DEFAULT_CALIBRATION_WINDOW,
-): Promise<CalibrationJson> {
+export async function calibrateAtEnd(model: PointModel, closes: Float64Array): Promise<CalibrationJson> {
   const n = closes.length;
   const H = model.maxHorizon;
-  const start = Math.max(model.minHistory - 1, n - 1 - H - (window - 1));
+  const start = model.minHistory - 1;
   const { calibrator } = await walkForward(model, closes, {
     start,
     scoreFrom: n,
     scoreTo: n - 1,
     horizons: [],
     maxHorizon: H,
-    calibrationWindow: window,
+    scales: walkForwardScales(DEFAULT_SCALE_METHOD, GARCH_REFIT_EVERY),
   });
-  return calibrator.toJson();
+  const json = calibrator.toJson();
+  const returns = logReturns(closes);
+  if (DEFAULT_SCALE_METHOD !== 'garch-t' || returns.length < MIN_GARCH_RETURNS) return json;
+  // served with parameters fitted on every training return, like the last refit of a walk-forward
+  const { logLikelihood: _ll, ...garch } = fitGarchT(returns);
+  return { ...json, score: '|log error| / h-day volatility of a garch(1,1)-t', scale: 'garch-t', garch };
 }

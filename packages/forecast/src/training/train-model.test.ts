@@ -2,8 +2,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateHistory } from '../data/validate-history.ts';
+import { conformalIntervals, type HorizonQuantiles, storedBandQuantiles } from '../intervals/conformal.ts';
+import { garchScales } from '../intervals/scale-models.ts';
 import { fitReturnScaling } from '../neural/features.ts';
-import { loadModels } from '../registry/load-registry.ts';
+import { loadModels, loadRegistry } from '../registry/load-registry.ts';
 import { randomWalkBars, TINY_RNN } from '../test-support/generate-series.ts';
 import { useTempDirs } from '../test-support/temp-dirs.ts';
 import { recalibrateModel } from './recalibrate-model.ts';
@@ -73,6 +75,29 @@ describe('trainModel', () => {
     const q = metadata.calibration.horizons['7'];
     expect(q?.lower95).toBeLessThan(q?.lower80 ?? 0);
     expect(q?.upper95).toBeGreaterThan(q?.upper80 ?? 0);
+  });
+
+  it('stores the shipped interval method: absolute scores on GARCH-t scales, with the fitted parameters', async () => {
+    const dir = await tempDir();
+    const metadata = await trainModel({ name: 'naive', symbol: 'TEST', bars, modelsDir: dir });
+    const c = metadata.calibration;
+    expect(c.scale).toBe('garch-t');
+    expect(c.sides).toBe('absolute');
+    expect(c.gamma).toBe(0);
+    const g = c.garch;
+    expect(g && g.alpha + g.beta).toBeLessThan(1);
+    expect(g?.nu).toBeGreaterThan(2);
+    // symmetric bands in log space
+    expect(c.horizons['7']?.lower80).toBeCloseTo(-(c.horizons['7']?.upper80 as number), 12);
+    // served bands use those parameters: exactly the conformal interval on the garch-t scale
+    const registry = await loadRegistry(dir);
+    const { points } = await registry.forecast({ symbol: 'TEST', model: 'naive', history: bars, horizon: 7 });
+    const closes = validateHistory(bars);
+    const scales = garchScales(g as NonNullable<typeof g>, closes, 30);
+    const q = storedBandQuantiles(c, scales)[6] as HorizonQuantiles;
+    const expected = conformalIntervals(closes[closes.length - 1] as number, 0, scales[6] as number, q);
+    expect(points[6]?.upper95).toBeCloseTo(expected.upper95, 9);
+    expect(points[6]?.lower80).toBeCloseTo(expected.lower80, 9);
   });
 
   it('refuses too little training data with a clear message', async () => {

@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { randomWalkBars } from '../test-support/generate-series.ts';
+import { useTempDirs } from '../test-support/temp-dirs.ts';
+
+const run = promisify(execFile);
+const temp = useTempDirs('ethcast-backtest-cli-');
+const cli = path.join(import.meta.dirname, 'backtest.ts');
+const packageDir = path.join(import.meta.dirname, '..', '..');
+
+async function backtestCli(args: string[]) {
+  return run(process.execPath, ['--import', 'tsx', cli, ...args], {
+    cwd: packageDir,
+    env: { ...process.env, INIT_CWD: packageDir },
+  }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({
+      code: e.code,
+      stdout: e.stdout,
+      stderr: e.stderr,
+    }),
+  );
+}
+
+describe('pnpm backtest (a real process)', () => {
+  it('--json carries the proper scores, coverage CIs, tests and per-year scores for models and anchors', async () => {
+    const dir = await temp.make();
+    const csv = path.join(dir, 'prices.csv');
+    const bars = randomWalkBars({ days: 800, seed: 12, start: '2020-01-01' });
+    await writeFile(csv, `date,close\n${bars.map((b) => `${b.day},${b.close}`).join('\n')}\n`);
+    const modelsDir = await temp.make();
+    const { code, stdout } = await backtestCli([
+      '--csv',
+      csv,
+      '--symbol',
+      'ETH-USD',
+      '--from',
+      '2021-06-01',
+      '--to',
+      '2022-03-10',
+      '--models-dir',
+      modelsDir,
+      '--horizons',
+      '1,7',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(Object.keys(doc.models)).toEqual(['naive', 'drift', 'ewma-normal', 'garch-t']);
+    expect(doc.models['garch-t'].kind).toBe('anchor');
+    const m = doc.models.naive.metrics['1'];
+    for (const key of [
+      'intervalScore80',
+      'intervalScore95',
+      'intervalScore80Relative',
+      'intervalScore95Relative',
+    ]) {
+      expect(m[key]).toBeGreaterThan(0);
+    }
+    expect(Object.keys(m.pinball)).toEqual(['0.025', '0.1', '0.5', '0.9', '0.975']);
+    expect(m.coverage80Ci[0]).toBeLessThanOrEqual(m.coverage80);
+    expect(m.coverage80Ci[1]).toBeGreaterThanOrEqual(m.coverage80);
+    for (const key of ['kupiec80', 'kupiec95', 'christoffersen80', 'christoffersen95']) {
+      expect(m[key]).toBeGreaterThanOrEqual(0);
+      expect(m[key]).toBeLessThanOrEqual(1);
+    }
+    expect(doc.models.naive.metrics['7'].kupiec80).toBeNull();
+    expect(Object.keys(doc.models.naive.yearly)).toEqual(['2021', '2022']);
+    // the default is chosen among the models by MAE ratio, never an anchor
+    expect(['naive', 'drift']).toContain(doc.defaultModel);
+  }, 60_000);
+
+  it('exits 1 with one line on a bad flag value', async () => {
+    const { code, stderr } = await backtestCli([
+      '--csv',
+      'x.csv',
+      '--symbol',
+      'ETH-USD',
+      '--from',
+      '2021-01-01',
+      '--to',
+      '2021-06-01',
+      '--retrain-every',
+      'weekly',
+    ]);
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/--retrain-every must be 'yearly' or a whole number/);
+  });
+});
