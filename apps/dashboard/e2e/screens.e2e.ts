@@ -225,6 +225,18 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
           expect(await outsideViewport(page, 'tbody td.actions button')).toEqual([]);
           await expectLaidOut(page, 'logs');
           await shoot(page, folder, 'audit-log');
+          // the edit form of a row fits as well
+          await buttons.first().click();
+          const form = page.locator('tr.editing form');
+          await form.waitFor();
+          await expectLaidOut(page, 'logs, editing a row');
+          expect(await outsideViewport(page, 'tr.editing button')).toEqual([]);
+          if (screen.name === 'phone') {
+            await form.scrollIntoViewIfNeeded();
+            await page.screenshot({ path: screenshotPath(`${folder}/audit-log-editing.png`) });
+          }
+          await form.locator('button[type="button"]').click();
+          await form.waitFor({ state: 'detached' });
         });
 
         it('settings page: the language named as in the header', async () => {

@@ -167,17 +167,23 @@ export function AdminLogsPage() {
                   />
                 ) : (
                   <tr key={row.id}>
-                    <td className="num" data-label={t('admin.id')}>
+                    <td className="num log-id" data-label={t('admin.id')}>
                       {row.id}
                     </td>
-                    <td className="nowrap" data-label={t('logs.date')}>
+                    <td className="nowrap log-date" data-label={t('logs.date')}>
                       {dateTime(row.date)}
                     </td>
-                    <td data-label={t('logs.user')}>{row.usernameLog ?? t('common.none')}</td>
-                    <td className="num" data-label={t('logs.userId')}>
+                    <td className="log-user" data-label={t('logs.user')}>
+                      {row.usernameLog ?? t('common.none')}
+                    </td>
+                    <td className="num log-user-id" data-label={t('logs.userId')}>
                       {row.userId ?? t('common.none')}
                     </td>
-                    <td data-label={t('logs.actionField')} title={row.event ? row.action : undefined}>
+                    <td
+                      className="log-action"
+                      data-label={t('logs.actionField')}
+                      title={row.event ? row.action : undefined}
+                    >
                       {logActionText(t, row)}
                     </td>
                     <td className="actions">
