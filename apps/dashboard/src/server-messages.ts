@@ -13,6 +13,19 @@ const ptBR: [RegExp, string][] = [
     /^Too many failed attempts; try again in (\d+) minutes?$/,
     'Muitas tentativas falhas; tente de novo em $1 min',
   ],
+  [
+    /^The server is busy checking other passwords; try again in (\d+) s$/,
+    'O servidor está ocupado verificando outras senhas; tente de novo em $1 s',
+  ],
+  [/^Too many requests; try again in (\d+) s$/, 'Muitas solicitações; tente de novo em $1 s'],
+  [
+    /^The database is unavailable; try again in (\d+) s$/,
+    'O banco de dados está indisponível; tente de novo em $1 s',
+  ],
+  [
+    /^Refused: a signed-in change must come from this site.*$/,
+    'Recusado: uma alteração com sessão aberta deve vir deste site',
+  ],
   [/^Forecast (\d+) not found$/, 'Previsão $1 não encontrada'],
   [/^Log (\d+) not found$/, 'Linha $1 do registro não encontrada'],
   [/^User (\d+) not found$/, 'Usuário $1 não encontrado'],
@@ -56,6 +69,10 @@ const ptBR: [RegExp, string][] = [
     'pode conter apenas letras, dígitos, "_", "." e "-"',
   ],
   [/^must be a number$/, 'deve ser um número'],
+  [
+    /^must not contain control characters \(such as a null byte\)$/,
+    'não pode conter caracteres de controle (como um byte nulo)',
+  ],
   [/^must be a whole number of days$/, 'deve ser um número inteiro de dias'],
   [/^must be at least (\d+)$/, 'deve ser pelo menos $1'],
 ];

@@ -1,4 +1,6 @@
 import type { ModelRegistry } from '@ethcast/forecast';
+import type { PasswordWork } from './auth/password-work.ts';
+import type { SessionCache } from './auth/session-cache.ts';
 import type { DbHandle } from './db/client.ts';
 import type { MigrationStamp } from './db/readiness.ts';
 import type { ServerConfig } from './env.ts';
@@ -25,6 +27,10 @@ export type Services = {
   models: () => Promise<ModelRegistry>;
   /** bounds how many forecasts are created at once (the rest queue) */
   predictSlots: ConcurrencyLimit;
+  /** bcrypt's bounded queue: every password hash and check of a request runs through it */
+  passwords: PasswordWork;
+  /** live sessions looked up in the last half second, by token */
+  sessions: SessionCache;
   /** the migrations this build ships: readiness compares the database's with them */
   expectedMigrations: MigrationStamp[];
 };

@@ -13,7 +13,19 @@ describe('loadConfig', () => {
       bcryptCost: 12,
       demoAdmin: true,
       predictConcurrency: 2,
+      trustProxy: false,
     });
+    expect(loadConfig({ NODE_ENV: 'production' }).trustProxy).toBe(false);
+  });
+
+  it('reads TRUST_PROXY as off, a hop count or a list of proxy addresses', () => {
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16, ::1' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '10.1.0.0/16',
+      '::1',
+    ]);
   });
 
   it.each([
@@ -25,6 +37,10 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'staging' }, /NODE_ENV/],
     [{ PREDICT_CONCURRENCY: '0' }, /PREDICT_CONCURRENCY/],
     [{ PREDICT_CONCURRENCY: 'many' }, /^Invalid environment: PREDICT_CONCURRENCY must be a number$/],
+    [{ TRUST_PROXY: 'true' }, /^Invalid environment: TRUST_PROXY must be false, a number of proxy hops/],
+    [{ TRUST_PROXY: '10.0.0.1/40' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: 'proxy.example' }, /TRUST_PROXY/],
+    [{ BCRYPT_CONCURRENCY: '0' }, /BCRYPT_CONCURRENCY/],
   ])('rejects %o with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(EnvError);
     expect(() => loadConfig(env)).toThrow(message);

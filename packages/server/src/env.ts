@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { modelsDir } from './paths.ts';
 import { COINBASE_URL } from './prices/coinbase.ts';
@@ -43,6 +45,28 @@ const envSchema = z.object({
     }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).optional(),
+  BCRYPT_CONCURRENCY: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(1)
+    .max(64)
+    .optional(),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((v, ctx) => {
+      const parsed = parseTrustProxy(v);
+      if (parsed === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must be false, a number of proxy hops (1, 2, ...) or a comma-separated list of proxy addresses or CIDR ranges',
+        });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   PRICES_CSV: z.string().trim().min(1).optional(),
   PRICES_SYMBOL: z
     .string()
@@ -78,6 +102,13 @@ export type ServerConfig = {
   corsOrigins: string[];
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   bcryptCost: number;
+  /** bcrypt hashes at once (default: the number of cores); 16 times as many may wait */
+  bcryptConcurrency: number;
+  /**
+   * Whose X-Forwarded-For to believe for the client address the limits count: nobody (false, the
+   * default), this many proxy hops in front, or these proxy addresses / CIDR ranges.
+   */
+  trustProxy: TrustProxy;
   pricesCsv: string | undefined;
   pricesSymbol: string;
   /** exchange API for `prices:sync` and the first-start sync; null = off (the default under test) */
@@ -91,6 +122,26 @@ export type ServerConfig = {
   /** forecasts created at once per process; more wait their turn (see forecasts/concurrency-limit.ts) */
   predictConcurrency: number;
 };
+
+export type TrustProxy = false | number | string[];
+
+/** 'false' / '0' → false; '2' → 2 hops; '10.0.0.1, 10.1.0.0/16' → those addresses; else null. */
+export function parseTrustProxy(value: string): TrustProxy | null {
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (/^\d+$/.test(value)) return Number(value) <= 100 ? Number(value) : null;
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const valid = list.every((entry) => {
+    const [address = '', prefix, extra] = entry.split('/');
+    if (extra !== undefined) return false;
+    const family = isIP(address);
+    if (family === 0) return false;
+    return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  });
+  return list.length > 0 && valid ? list : null;
+}
 
 export class EnvError extends Error {
   override name = 'EnvError';
@@ -115,6 +166,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: e.CORS_ORIGINS,
     logLevel: e.LOG_LEVEL,
     bcryptCost: e.BCRYPT_COST ?? (e.NODE_ENV === 'test' ? 4 : 12),
+    bcryptConcurrency: e.BCRYPT_CONCURRENCY ?? availableParallelism(),
+    trustProxy: e.TRUST_PROXY,
     pricesCsv: e.PRICES_CSV,
     pricesSymbol: e.PRICES_SYMBOL,
     pricesSyncUrl:

@@ -20,6 +20,12 @@ import { type AppRouter, appRouter } from './router.ts';
 import { NOT_READY_RETRY_AFTER_SECONDS, readinessReport } from './routers/health.ts';
 import { domainErrorOf, retryAfterSecondsOf, toTRPCError } from './trpc.ts';
 
+/** proxy-addr's hop count: believe the nearest `hops` addresses of the X-Forwarded-For chain. */
+const trustHops =
+  (hops: number) =>
+  (_address: string, hop: number): boolean =>
+    hop < hops;
+
 export type HttpOptions = {
   /** pino logging (default: on at config.logLevel) */
   logger?: boolean;
@@ -44,8 +50,9 @@ export async function createHttpServer(
             level: config.logLevel,
             redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
           },
-    // proxies in front (load balancers) pass the client address
-    trustProxy: config.nodeEnv === 'production',
+    // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (off by default): otherwise
+    // any client could pick the address the login limits count.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 5000 },
     forceCloseConnections: 'idle',
@@ -65,7 +72,8 @@ export async function createHttpServer(
     let session: Context['session'] = null;
     if (credential) {
       try {
-        session = await findSessionByToken(services.db, credential.token);
+        const { token } = credential;
+        session = await services.sessions.find(token, () => findSessionByToken(services.db, token));
       } catch (error) {
         const domain = domainErrorOf(error, false);
         throw domain ? toTRPCError(domain) : error;

@@ -1,6 +1,8 @@
 import { loadRegistry } from '@ethcast/forecast';
 import type { FastifyInstance } from 'fastify';
 import packageJson from '../package.json' with { type: 'json' };
+import { PasswordWork } from './auth/password-work.ts';
+import { SessionCache } from './auth/session-cache.ts';
 import type { Services } from './context.ts';
 import type { DbHandle } from './db/client.ts';
 import { openDatabase } from './db/open.ts';
@@ -26,6 +28,8 @@ export function createServices(config: ServerConfig, dbHandle: DbHandle): Servic
     // loadRegistry caches per folder: every request after the first reuses the loaded models
     models: () => loadRegistry(config.modelsDir),
     predictSlots: new ConcurrencyLimit(config.predictConcurrency, PREDICT_QUEUE_LIMIT),
+    passwords: new PasswordWork(config.bcryptCost, config.bcryptConcurrency),
+    sessions: new SessionCache(),
     expectedMigrations: expectedMigrations(migrationsDir()),
   };
 }

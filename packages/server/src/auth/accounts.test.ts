@@ -10,6 +10,7 @@ import { anonymousCaller, createActor, TEST_PASSWORD, testServices } from '../te
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 import { loginUser } from './accounts.ts';
 import { verifyPassword } from './password.ts';
+import { PasswordWork } from './password-work.ts';
 
 // Made with Python: bcrypt 5.0 `hashpw(pw, gensalt(12))` ($2b$, $2a$) and passlib's bcrypt ($2y$).
 // The passwords are test vectors, not anybody's real password.
@@ -49,7 +50,11 @@ describe(`accounts (${testEngine})`, () => {
     const vector = PYTHON_VECTORS[0];
     if (!vector) throw new Error('no vector');
     await services.db.insert(users).values({ username: 'legacy_user', password: vector.hash });
-    const result = await loginUser(services.db, { username: 'legacy_user', password: vector.password }, 12);
+    const result = await loginUser(services.db, new PasswordWork(12), {
+      username: 'legacy_user',
+      password: vector.password,
+      clientIp: null,
+    });
     expect(result.kind).toBe('ok');
   });
 
@@ -211,9 +216,13 @@ describe(`accounts (${testEngine})`, () => {
     );
     // ... which ends 15 minutes later
     const later = new Date(Date.now() + 15 * 60 * 1000 + 1000);
-    expect((await loginUser(services.db, { username: 'judy', password: TEST_PASSWORD }, 4, later)).kind).toBe(
-      'ok',
+    const afterLockout = await loginUser(
+      services.db,
+      services.passwords,
+      { username: 'judy', password: TEST_PASSWORD, clientIp: null },
+      later,
     );
+    expect(afterLockout.kind).toBe('ok');
     const failures = await services.db.select().from(logs).where(eq(logs.action, 'login failed'));
     expect(failures).toHaveLength(10);
     const judyId = (

@@ -1,15 +1,20 @@
 import { TRPCError } from '@trpc/server';
 import type { Role, SessionUser } from '../context.ts';
 import type { Database } from '../db/client.ts';
+import {
+  attemptStats,
+  clientKey,
+  lockLoginScopes,
+  markAttemptFailed,
+  pruneLoginState,
+  recordSuccess,
+  releaseAttempt,
+  reserveAttempt,
+  reserveRegistration,
+  usernameKey,
+} from '../db/queries/login-attempts.ts';
 import { writeLog } from '../db/queries/logs.ts';
 import { createSession, revokeOtherSessions, revokeSession } from '../db/queries/sessions.ts';
-import {
-  clearFailures,
-  lockedUntil,
-  lockUsername,
-  recordFailure,
-  usernameKey,
-} from '../db/queries/throttle.ts';
 import {
   deleteUserRow,
   findUserCredentials,
@@ -20,9 +25,12 @@ import {
   type PublicUser,
   updateUserRow,
 } from '../db/queries/users.ts';
-import { pgErrorCode } from '../errors.ts';
+import { fail } from '../domain/errors.ts';
+import { FOREIGN_KEY_VIOLATION, pgErrorCode } from '../errors.ts';
 import { actions } from './actions.ts';
-import { dummyHash, hashCost, hashPassword, verifyPassword } from './password.ts';
+import { type LoginScope, loginWait } from './login-policy.ts';
+import { hashCost, hashPassword, verifyPassword } from './password.ts';
+import type { PasswordWork } from './password-work.ts';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -33,12 +41,21 @@ function conflictIfTaken(error: unknown): never {
   throw error;
 }
 
+/** `PasswordWork` runs the hash in the server's bounded bcrypt queue; a plain cost hashes directly (scripts). */
+export type Hasher = PasswordWork | number;
+
+const hashWith = (hasher: Hasher, password: string) =>
+  typeof hasher === 'number' ? hashPassword(password, hasher) : hasher.hash(password);
+
+const verifyWith = (hasher: Hasher, password: string, passwordHash: string) =>
+  typeof hasher === 'number' ? verifyPassword(password, passwordHash) : hasher.verify(password, passwordHash);
+
 export async function registerUser(
   db: Database,
   input: { username: string; password: string; role?: Role; action?: string },
-  cost: number,
+  hasher: Hasher,
 ): Promise<PublicUser> {
-  const passwordHash = await hashPassword(input.password, cost);
+  const passwordHash = await hashWith(hasher, input.password);
   try {
     return await db.transaction(async (tx) => {
       const user = await insertUser(tx, {
@@ -58,48 +75,96 @@ export async function registerUser(
   }
 }
 
+/** Counts a registration against its client's limit (registrationPolicy); RATE_LIMITED beyond it. */
+export async function limitRegistration(db: Database, clientIp: string | null, now = new Date()) {
+  const until = await db.transaction((tx) => reserveRegistration(tx, { client: clientKey(clientIp), now }));
+  if (until) fail('RATE_LIMITED', { retryAfterSeconds: secondsUntil(until, now) });
+}
+
+const secondsUntil = (until: Date, now: Date) =>
+  Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+
 export type LoginResult =
   | { kind: 'ok'; token: string; expiresAt: Date; user: PublicUser }
   | { kind: 'invalid' }
-  | { kind: 'locked'; until: Date };
+  | { kind: 'locked'; until: Date; retryAfterSeconds: number; scope: LoginScope };
 
 /**
- * Checks a password under a per-username advisory lock, so the 5-failures-in-15-minutes limit holds
- * across every server process on the database. Unknown users cost a bcrypt verify too.
+ * Checks a password without holding a database connection while bcrypt runs:
+ *  1. a short transaction, serialised per username and per client address across every server process,
+ *     reads the credentials, applies the limits (auth/login-policy.ts) and reserves the attempt's slot;
+ *  2. bcrypt runs in the bounded queue (`passwords`), connection released;
+ *  3. a short transaction writes the outcome (a failure, or the session).
+ * A reserved slot counts as a failure until step 3, so concurrent attempts never get more guesses than
+ * the limits allow. Unknown users cost a bcrypt verify too and are limited alike.
  */
 export async function loginUser(
   db: Database,
-  input: { username: string; password: string },
-  cost: number,
+  passwords: PasswordWork,
+  input: { username: string; password: string; clientIp: string | null },
   now = new Date(),
 ): Promise<LoginResult> {
   const key = usernameKey(input.username);
-  return db.transaction(async (tx): Promise<LoginResult> => {
-    await lockUsername(tx, key);
-    const until = await lockedUntil(tx, key, now);
-    if (until) return { kind: 'locked', until };
+  const client = clientKey(input.clientIp);
+  const reserved = await db.transaction(async (tx) => {
+    await lockLoginScopes(tx, key, client);
     const found = await findUserCredentials(tx, input.username);
-    const ok = await verifyPassword(input.password, found?.passwordHash ?? (await dummyHash(cost)));
-    if (!found || !ok) {
-      await recordFailure(tx, key, now);
+    const stats = await attemptStats(tx, { key, client, userId: found?.id ?? null, now });
+    const wait = loginWait(stats, now);
+    if (wait) return { kind: 'wait', ...wait } as const;
+    return { kind: 'reserved', found, attemptId: await reserveAttempt(tx, { key, client, now }) } as const;
+  });
+  if (reserved.kind === 'wait') {
+    const { until, scope } = reserved;
+    return { kind: 'locked', until, scope, retryAfterSeconds: secondsUntil(until, now) };
+  }
+  const { found, attemptId } = reserved;
+
+  let ok: boolean;
+  let upgradedHash: string | null = null;
+  try {
+    ok = await passwords.verify(input.password, found?.passwordHash ?? null);
+    // Upgrade legacy or weaker hashes while the plain password is at hand.
+    if (ok && found && needsRehash(found.passwordHash, passwords.cost)) {
+      upgradedHash = await passwords.hash(input.password);
+    }
+  } catch (error) {
+    // not evaluated (the bcrypt queue is full): the slot does not count
+    await releaseAttempt(db, attemptId);
+    throw error;
+  }
+
+  if (!found || !ok) {
+    await db.transaction(async (tx) => {
+      await markAttemptFailed(tx, attemptId);
       await writeLog(tx, {
         userId: found?.id ?? null,
         username: input.username,
         action: actions.loginFailed,
       });
-      return { kind: 'invalid' };
-    }
-    const { passwordHash, ...user } = found;
-    // Upgrade legacy or weaker hashes while the plain password is at hand.
-    if ((hashCost(passwordHash) ?? 0) < cost || !passwordHash.startsWith('$2b$')) {
-      await updateUserRow(tx, user.id, { passwordHash: await hashPassword(input.password, cost) });
-    }
-    await clearFailures(tx, key);
-    const session = await createSession(tx, user.id, now);
-    await writeLog(tx, { userId: user.id, username: user.username, action: actions.loginSuccess });
-    return { kind: 'ok', token: session.token, expiresAt: session.expiresAt, user };
-  });
+    });
+    return { kind: 'invalid' };
+  }
+  const { passwordHash: _, ...user } = found;
+  try {
+    return await db.transaction(async (tx) => {
+      if (upgradedHash) await updateUserRow(tx, user.id, { passwordHash: upgradedHash });
+      await recordSuccess(tx, { attemptId, key, client, userId: user.id, now });
+      if (attemptId % 64 === 0) await pruneLoginState(tx, user.id, now);
+      const session = await createSession(tx, user.id, now);
+      await writeLog(tx, { userId: user.id, username: user.username, action: actions.loginSuccess });
+      return { kind: 'ok' as const, token: session.token, expiresAt: session.expiresAt, user };
+    });
+  } catch (error) {
+    // the user was deleted while their password was being checked
+    if (pgErrorCode(error) !== FOREIGN_KEY_VIOLATION) throw error;
+    await releaseAttempt(db, attemptId);
+    return { kind: 'invalid' };
+  }
 }
+
+const needsRehash = (passwordHash: string, cost: number) =>
+  (hashCost(passwordHash) ?? 0) < cost || !passwordHash.startsWith('$2b$');
 
 export async function logoutSession(db: Database, sessionId: number, user: SessionUser): Promise<void> {
   await db.transaction(async (tx) => {
@@ -124,7 +189,7 @@ export async function updateUser(
   db: Database,
   actor: { user: SessionUser; sessionId: number },
   input: UpdateUserInput,
-  cost: number,
+  hasher: Hasher,
 ): Promise<PublicUser> {
   const isSelf = actor.user.id === input.id;
   const isAdmin = actor.user.role === 'admin';
@@ -146,11 +211,11 @@ export async function updateUser(
       });
     }
     const current = await getPasswordHash(db, input.id);
-    if (!current || !(await verifyPassword(input.currentPassword, current))) {
+    if (!current || !(await verifyWith(hasher, input.currentPassword, current))) {
       throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Current password is wrong' });
     }
   }
-  const passwordHash = input.password !== undefined ? await hashPassword(input.password, cost) : undefined;
+  const passwordHash = input.password !== undefined ? await hashWith(hasher, input.password) : undefined;
   try {
     return await db.transaction(async (tx) => {
       const target = await getUserById(tx, input.id);

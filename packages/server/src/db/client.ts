@@ -161,7 +161,7 @@ async function ping(db: Database): Promise<boolean> {
 
 /** Rows of a raw `db.execute` for either driver (postgres.js returns an array, PGlite `{ rows }`). */
 export async function queryRows<T extends Record<string, unknown>>(
-  db: Database,
+  db: Pick<Database, 'execute'>,
   query: Parameters<Database['execute']>[0],
 ): Promise<T[]> {
   const result: unknown = await db.execute(query);

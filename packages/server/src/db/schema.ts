@@ -55,21 +55,54 @@ export const sessions = pgTable(
   (t) => [index('sessions_user_id_idx').on(t.userId)],
 );
 
-/** Failed logins per lower-cased username, the source of truth for throttling across processes. */
-export const loginFailures = pgTable(
-  'login_failures',
+/**
+ * Login attempts that count against the limits (auth/login-limits.ts): one row per attempt, `pending`
+ * from the moment its slot is reserved until the password has been checked, then `failed`; a success
+ * deletes its row. Pending rows count as failures, so concurrent attempts cannot overshoot a limit.
+ * The source of truth across every server process on the database.
+ */
+export const loginAttempts = pgTable(
+  'login_attempts',
   {
     id: id(),
+    /** lower-cased username as typed (unknown usernames are limited too) */
     usernameKey: varchar('username_key', { length: 100 }).notNull(),
-    failedAt: timestamptz('failed_at').notNull().defaultNow(),
+    /** the client address as the server sees it (see TRUST_PROXY); '' when there is none */
+    clientIp: varchar('client_ip', { length: 64 }).notNull(),
+    attemptedAt: timestamptz('attempted_at').notNull(),
+    outcome: text('outcome', { enum: ['pending', 'failed'] }).notNull(),
   },
-  (t) => [index('login_failures_key_time_idx').on(t.usernameKey, t.failedAt)],
+  (t) => [
+    index('login_attempts_username_time_idx').on(t.usernameKey, t.attemptedAt),
+    index('login_attempts_client_time_idx').on(t.clientIp, t.attemptedAt),
+    index('login_attempts_time_idx').on(t.attemptedAt),
+    check('login_attempts_outcome_check', sql`${t.outcome} in ('pending', 'failed')`),
+  ],
 );
 
-export const loginLockouts = pgTable('login_lockouts', {
-  usernameKey: varchar('username_key', { length: 100 }).primaryKey(),
-  lockedUntil: timestamptz('locked_until').notNull(),
-});
+/** Client addresses a user has signed in from: they keep signing in while others hit the account's ceiling. */
+export const knownClients = pgTable(
+  'known_clients',
+  {
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    clientIp: varchar('client_ip', { length: 64 }).notNull(),
+    lastSuccessAt: timestamptz('last_success_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.clientIp] })],
+);
+
+/** Registrations per client address, for the per-address limit. */
+export const registrationAttempts = pgTable(
+  'registration_attempts',
+  {
+    id: id(),
+    clientIp: varchar('client_ip', { length: 64 }).notNull(),
+    attemptedAt: timestamptz('attempted_at').notNull(),
+  },
+  (t) => [index('registration_attempts_client_time_idx').on(t.clientIp, t.attemptedAt)],
+);
 
 export const logs = pgTable(
   'logs',

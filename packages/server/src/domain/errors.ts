@@ -45,6 +45,14 @@ export const reasons = {
     kind: 'SERVICE_UNAVAILABLE',
     message: 'Not ready: database {database}, migrations {migrations}',
   },
+  SERVER_BUSY: {
+    kind: 'TOO_MANY_REQUESTS',
+    message: 'The server is busy checking other passwords; try again in {retryAfterSeconds} s',
+  },
+  LOGIN_LOCKED: {
+    kind: 'TOO_MANY_REQUESTS',
+    message: 'Too many failed attempts; try again in {minutes} {unit}',
+  },
   CROSS_SITE_REQUEST: {
     kind: 'FORBIDDEN',
     message: 'Refused: a signed-in change must come from this site (Origin {origin})',

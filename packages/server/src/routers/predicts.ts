@@ -7,11 +7,11 @@ import { writeLog } from '../db/queries/logs.ts';
 import {
   deletePrediction,
   getPrediction,
+  getPredictionWithCloses,
   listPredictions,
   type PredictionRow,
   updatePredictionNote,
 } from '../db/queries/predicts.ts';
-import { getPriceRange } from '../db/queries/prices.ts';
 import { fail } from '../domain/errors.ts';
 import { compareWithActuals } from '../forecasts/accuracy.ts';
 import { createPrediction } from '../forecasts/create-prediction.ts';
@@ -28,12 +28,15 @@ const modelNameSchema = z
 const noteSchema = textSchema({ max: 500, multiline: true });
 
 /** The row if the user may act on it: its owner or an admin. */
-async function ownedPrediction(db: Executor, user: SessionUser, id: number): Promise<PredictionRow> {
-  const row = await getPrediction(db, id);
+function mayActOn<T extends PredictionRow>(user: SessionUser, id: number, row: T | null): T {
   // Another user's forecast answers like a missing one, so ids reveal nothing.
   if (!row || (user.role !== 'admin' && row.userId !== user.id))
     fail('NOT_FOUND', { entity: 'forecast', id });
   return row;
+}
+
+async function ownedPrediction(db: Executor, user: SessionUser, id: number): Promise<PredictionRow> {
+  return mayActOn(user, id, await getPrediction(db, id));
 }
 
 export const predictsRouter = router({
@@ -76,15 +79,9 @@ export const predictsRouter = router({
 
   /** A forecast with the actual closes stored so far for its days, and how accurate it was. */
   byId: authedProcedure.input(z.strictObject({ id: idSchema })).query(async ({ ctx, input }) => {
-    const row = await ownedPrediction(ctx.db, ctx.user, input.id);
+    const found = await getPredictionWithCloses(ctx.db, input.id);
+    const { closes, ...row } = mayActOn(ctx.user, input.id, found);
     const points = row.points ?? [];
-    const first = points[0]?.day;
-    const last = points.at(-1)?.day;
-    const closes =
-      row.symbol && first && last
-        ? (await getPriceRange(ctx.db, { symbol: row.symbol, from: first, to: last, limit: points.length }))
-            .candles
-        : [];
     return { ...row, points, ...compareWithActuals(points, closes) };
   }),
 

@@ -1,8 +1,16 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { deleteUser, loginUser, logoutSession, registerUser, updateUser } from '../auth/accounts.ts';
+import {
+  deleteUser,
+  limitRegistration,
+  loginUser,
+  logoutSession,
+  registerUser,
+  updateUser,
+} from '../auth/accounts.ts';
 import { passwordSchema } from '../auth/password.ts';
 import { getUserById, getUserByUsername, listUsers } from '../db/queries/users.ts';
+import { fail } from '../domain/errors.ts';
 import { adminProcedure, authedProcedure, publicProcedure, router } from '../trpc.ts';
 import {
   idSchema,
@@ -16,9 +24,10 @@ import {
 const credentials = z.strictObject({ username: usernameSchema, password: passwordSchema });
 
 export const usersRouter = router({
-  register: publicProcedure
-    .input(credentials)
-    .mutation(({ ctx, input }) => registerUser(ctx.db, input, ctx.config.bcryptCost)),
+  register: publicProcedure.input(credentials).mutation(async ({ ctx, input }) => {
+    await limitRegistration(ctx.db, ctx.clientIp);
+    return registerUser(ctx.db, input, ctx.passwords);
+  }),
 
   login: publicProcedure
     .input(
@@ -29,12 +38,14 @@ export const usersRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const result = await loginUser(ctx.db, input, ctx.config.bcryptCost);
+      const result = await loginUser(ctx.db, ctx.passwords, { ...input, clientIp: ctx.clientIp });
       if (result.kind === 'locked') {
-        const minutes = Math.max(1, Math.ceil((result.until.getTime() - Date.now()) / 60_000));
-        throw new TRPCError({
-          code: 'TOO_MANY_REQUESTS',
-          message: `Too many failed attempts; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+        const minutes = Math.ceil(result.retryAfterSeconds / 60);
+        fail('LOGIN_LOCKED', {
+          minutes,
+          unit: minutes === 1 ? 'minute' : 'minutes',
+          retryAfterSeconds: result.retryAfterSeconds,
+          scope: result.scope,
         });
       }
       if (result.kind === 'invalid') {
@@ -46,6 +57,7 @@ export const usersRouter = router({
 
   logout: authedProcedure.mutation(async ({ ctx }) => {
     await logoutSession(ctx.db, ctx.session.id, ctx.user);
+    ctx.sessions.forgetSession(ctx.session.id);
     ctx.cookies.clearSession();
     return { ok: true as const };
   }),
@@ -91,12 +103,21 @@ export const usersRouter = router({
         role: z.enum(['user', 'admin']).optional(),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      updateUser(ctx.db, { user: ctx.user, sessionId: ctx.session.id }, input, ctx.config.bcryptCost),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      const updated = await updateUser(
+        ctx.db,
+        { user: ctx.user, sessionId: ctx.session.id },
+        input,
+        ctx.passwords,
+      );
+      // name, role or password changed: cached sessions of this user must be looked up again
+      ctx.sessions.forgetUser(input.id);
+      return updated;
+    }),
 
   delete: authedProcedure.input(z.strictObject({ id: idSchema })).mutation(async ({ ctx, input }) => {
     const deleted = await deleteUser(ctx.db, ctx.user, input.id);
+    ctx.sessions.forgetUser(input.id);
     if (deleted.id === ctx.user.id) ctx.cookies.clearSession();
     return deleted;
   }),

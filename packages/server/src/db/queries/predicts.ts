@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
 import { clip } from '../../auth/actions.ts';
 import { type Database, type Executor, preparedQuery } from '../client.ts';
-import { logs, predict, type StoredForecastPoint } from '../schema.ts';
+import { logs, predict, prices, type StoredForecastPoint } from '../schema.ts';
 
 const summaryColumns = {
   id: predict.id,
@@ -133,6 +133,37 @@ export async function listPredictions(db: Database, args: ListPredictionsArgs) {
   });
   const items = rows.slice(0, args.limit);
   return { items, nextCursor: rows.length > args.limit ? (items.at(-1)?.id ?? null) : null };
+}
+
+const predictionWithCloses = (db: Database) =>
+  preparedQuery(db, 'predictionWithCloses', (database) =>
+    database
+      .select({
+        ...predictionColumns,
+        // the stored closes of the forecast's days, in the same round trip
+        closes: sql<{ day: string; close: number }[]>`(
+          select coalesce(json_agg(json_build_object('day', p.day, 'close', p.close) order by p.day), '[]'::json)
+          from ${prices} p
+          where p.symbol = ${predict.symbol}
+            and p.day between (${predict.forecastResult} -> 0 ->> 'day')::date
+                          and (${predict.forecastResult} -> -1 ->> 'day')::date)`,
+      })
+      .from(predict)
+      .where(eq(predict.id, sql.placeholder('id')))
+      .limit(1)
+      .prepare('prediction_with_closes'),
+  );
+
+/**
+ * A forecast with the stored closes of its days (for the accuracy report), in one prepared statement:
+ * `predicts.byId` runs it on every call.
+ */
+export async function getPredictionWithCloses(
+  db: Database,
+  id: number,
+): Promise<(PredictionRow & { closes: { day: string; close: number }[] }) | null> {
+  const [row] = await predictionWithCloses(db).execute({ id });
+  return row ?? null;
 }
 
 export async function getPrediction(db: Executor, id: number): Promise<PredictionRow | null> {

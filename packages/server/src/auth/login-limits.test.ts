@@ -1,0 +1,177 @@
+import { TRPCError } from '@trpc/server';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Services } from '../context.ts';
+import { createDb, type DbHandle } from '../db/client.ts';
+import { loginAttempts } from '../db/schema.ts';
+import { createActor, TEST_PASSWORD, testServices } from '../test/actors.ts';
+import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
+import { loginUser } from './accounts.ts';
+import { loginPolicy } from './login-policy.ts';
+import { PasswordWork } from './password-work.ts';
+
+const outcome = (promise: Promise<{ kind: string }>) =>
+  promise.then(
+    (r) => r.kind,
+    (error: unknown) =>
+      error instanceof TRPCError ? error.code : ((error as { reason?: string }).reason ?? String(error)),
+  );
+
+/**
+ * A bcrypt queue whose checks wait for `open()` before entering the queue: a test can hold logins
+ * between their slot reservation and their bcrypt check.
+ */
+class GatedPasswordWork extends PasswordWork {
+  entered = 0;
+  private release!: () => void;
+  private readonly gate = new Promise<void>((resolve) => {
+    this.release = resolve;
+  });
+  private readonly waiters: (() => void)[] = [];
+  open() {
+    this.release();
+  }
+  /** resolves once `n` checks are waiting at the gate */
+  reached(n: number) {
+    return new Promise<void>((resolve) => {
+      const check = () => (this.entered >= n ? resolve() : this.waiters.push(check));
+      check();
+    });
+  }
+  override async verify(password: string, passwordHash: string | null) {
+    this.entered++;
+    for (const waiter of this.waiters.splice(0)) waiter();
+    await this.gate;
+    return super.verify(password, passwordHash);
+  }
+}
+
+describe(`login limits (${testEngine})`, () => {
+  let testDb: TestDb;
+  let services: Services;
+  beforeAll(async () => {
+    testDb = await createTestDb();
+  });
+  beforeEach(async () => {
+    await testDb.reset();
+    services = testServices(testDb);
+  });
+  afterAll(() => testDb?.close());
+
+  const login = (
+    username: string,
+    password: string,
+    clientIp: string | null,
+    now = new Date(),
+    work = services.passwords,
+  ) => loginUser(services.db, work, { username, password, clientIp }, now);
+
+  it('holds no database connection while bcrypt runs', async () => {
+    await createActor(services, 'patient');
+    // a pool of one connection on PostgreSQL (PGlite has only one anyway)
+    const single: DbHandle | null = testDb.url ? await createDb({ url: testDb.url, max: 1 }) : null;
+    const db = single ? single.db : services.db;
+    try {
+      const work = new GatedPasswordWork(services.config.bcryptCost);
+      const pending = loginUser(db, work, {
+        username: 'patient',
+        password: TEST_PASSWORD,
+        clientIp: '10.0.0.1',
+      });
+      let finished = false;
+      void pending.then(() => {
+        finished = true;
+      });
+      await work.reached(1);
+      // the login sits in its bcrypt step: the only connection must be free for other requests
+      const rows = await db.select().from(loginAttempts);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]?.outcome).toBe('pending');
+      expect(finished).toBe(false);
+      work.open();
+      expect((await pending).kind).toBe('ok');
+      expect(await db.select().from(loginAttempts)).toHaveLength(0);
+    } finally {
+      await single?.close();
+    }
+  });
+
+  it('20 concurrent wrong passwords from one client: exactly 5 are checked, 15 refused', async () => {
+    await createActor(services, 'racer');
+    const work = new GatedPasswordWork(services.config.bcryptCost);
+    const attempts = Array.from({ length: 20 }, (_, i) =>
+      outcome(login('racer', `wrong-password-${i}`, '10.0.0.2', new Date(), work)),
+    );
+    await work.reached(5);
+    work.open();
+    const outcomes = await Promise.all(attempts);
+    expect(outcomes.filter((o) => o === 'invalid')).toHaveLength(5);
+    expect(outcomes.filter((o) => o === 'locked')).toHaveLength(15);
+    expect(work.entered).toBe(5);
+  });
+
+  it('a burst from one client does not lock the owner out from another', async () => {
+    await createActor(services, 'owner');
+    for (let i = 0; i < 5; i++)
+      expect((await login('owner', 'bad-password', '203.0.113.9')).kind).toBe('invalid');
+    const attacker = await login('owner', TEST_PASSWORD, '203.0.113.9');
+    expect(attacker).toMatchObject({ kind: 'locked', scope: 'pair' });
+    expect((await login('owner', TEST_PASSWORD, '198.51.100.7')).kind).toBe('ok');
+    // the lockout of that client ends 15 minutes after its oldest counted failure
+    const later = new Date(Date.now() + loginPolicy.perPair.windowMs + 1000);
+    expect((await login('owner', TEST_PASSWORD, '203.0.113.9', later)).kind).toBe('ok');
+  });
+
+  it('beyond the account ceiling, unknown clients back off and known clients still sign in', async () => {
+    const owner = await createActor(services, 'popular');
+    const t0 = new Date();
+    expect((await login('popular', TEST_PASSWORD, '198.51.100.1', t0)).kind).toBe('ok');
+    const at = (ms: number) => new Date(t0.getTime() + ms);
+    // 50 failures from 10 clients (5 each, under the per-client limit) within the window
+    for (let c = 0; c < 10; c++) {
+      for (let i = 0; i < 5; i++) {
+        expect((await login('popular', 'bad-password', `192.0.2.${c}`, at(c * 10 + i))).kind).toBe('invalid');
+      }
+    }
+    const fresh = await login('popular', TEST_PASSWORD, '192.0.2.200', at(200));
+    expect(fresh).toMatchObject({ kind: 'locked', scope: 'account' });
+    // backoff: 2^(n − 50) s after the latest failure, so the 51st failure may come 1 s later
+    expect((await login('popular', 'bad-password', '192.0.2.201', at(1200))).kind).toBe('invalid');
+    const next = await login('popular', 'bad-password', '192.0.2.202', at(1300));
+    expect(next).toMatchObject({ kind: 'locked', scope: 'account' });
+    expect(next.kind === 'locked' && next.until.getTime()).toBe(at(1200).getTime() + 2000);
+    // the owner's own client is known: it signs in through the ceiling
+    expect((await login('popular', TEST_PASSWORD, '198.51.100.1', at(1300))).kind).toBe('ok');
+    expect(owner.user.username).toBe('popular');
+  });
+
+  it('a password spray from one client is refused after 20 failures, for every username', async () => {
+    for (let i = 0; i < loginPolicy.perClient.failures; i++) {
+      expect((await login(`sprayed_${i}`, 'Winter2026!', '203.0.113.50')).kind).toBe('invalid');
+    }
+    expect(await login('sprayed_x', 'Winter2026!', '203.0.113.50')).toMatchObject({
+      kind: 'locked',
+      scope: 'client',
+    });
+    expect((await login('sprayed_x', 'Winter2026!', '203.0.113.51')).kind).toBe('invalid');
+  });
+
+  it('a full bcrypt queue answers SERVER_BUSY at once and the refused attempts do not count', async () => {
+    await createActor(services, 'busy_user');
+    const work = new GatedPasswordWork(services.config.bcryptCost, 1, 1);
+    const attempts = Array.from({ length: 4 }, () =>
+      outcome(login('busy_user', 'bad-password', '10.0.0.3', new Date(), work)),
+    );
+    // all four wait before the queue, then enter it at once: one runs, one waits, two are refused
+    await work.reached(4);
+    work.open();
+    const outcomes = await Promise.all(attempts);
+    expect(outcomes.filter((o) => o === 'SERVER_BUSY')).toHaveLength(2);
+    expect(outcomes.filter((o) => o === 'invalid')).toHaveLength(2);
+    const counted = await services.db
+      .select()
+      .from(loginAttempts)
+      .where(eq(loginAttempts.clientIp, '10.0.0.3'));
+    expect(counted).toHaveLength(2);
+  });
+});
