@@ -217,7 +217,9 @@ try {
     { action: 'predict success with model naive' },
   );
 
-  const started = await startProcess(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // the production bundle, as `pnpm start` runs it
+  execFileSync(process.execPath, ['build.mjs'], { cwd: serverDir, stdio: 'ignore' });
+  const started = await startProcess(process.execPath, ['dist/main.js'], {
     cwd: serverDir,
     env: {
       NODE_ENV: 'production',

@@ -55,6 +55,10 @@ export const legacyMessages: Record<string, Text> = {
     pt: 'Muitas tentativas falhas; tente novamente em {minutes} min',
     en: 'Too many failed attempts; try again in {minutes} min',
   },
+  SERVER_BUSY: {
+    pt: 'O servidor está ocupado verificando outras senhas; tente novamente em {retryAfterSeconds} s',
+    en: 'The server is busy checking other passwords; try again in {retryAfterSeconds} s',
+  },
   // rows (NOT_FOUND is worded per entity, see notFoundOf)
   NO_PRICES: { pt: 'Nenhum preço armazenado para {symbol}', en: 'No prices stored for {symbol}' },
   // accounts
