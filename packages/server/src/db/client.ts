@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres, { type Sql } from 'postgres';
+import { acquireFolderLock } from './folder-lock.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -137,16 +138,36 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
     };
   }
   const dataDir = config.url.replace(/^file:/, '');
-  if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
+  if (dataDir === 'memory://') {
+    const client = await PGlite.create(dataDir);
+    return pgliteHandle(client, async () => {});
+  }
+  // Before PGlite reads anything: a folder another process has open is never touched (folder-lock.ts).
+  const lock = acquireFolderLock(dataDir);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    const client = await PGlite.create(dataDir);
+    return pgliteHandle(client, async () => lock.release());
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+function pgliteHandle(client: PGlite, afterClose: () => Promise<void>): DbHandle {
   const db = drizzlePglite({ client, schema });
+  let closing: Promise<void> | undefined;
   return {
     db,
     driver: 'pglite',
     ping: () => ping(db),
     probe: async <T extends Record<string, unknown>>(statement: string) =>
       (await client.query<T>(statement)).rows,
-    close: () => client.close(),
+    // A clean close checkpoints: the next start needs no crash recovery (which skips sequence values).
+    close: () => {
+      closing ??= client.close().finally(afterClose);
+      return closing;
+    },
   };
 }
 

@@ -12,3 +12,4 @@ import { generateCandles } from './price-csv.ts';
 export async function seedPrices(db: Database, symbol: string, start: string, days: number, seed = 1) {
   await upsertPrices(db, generateCandles(symbol, start, days, seed), 'test');
 }
+export { type ServerProcess, spawnServerProcess } from './server-process.ts';
