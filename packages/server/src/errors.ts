@@ -68,3 +68,18 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 /** PostgreSQL's foreign_key_violation: every foreign key here points at `users`, so the user is gone. */
 export const FOREIGN_KEY_VIOLATION = '23503';
+
+/** The innermost error carrying a PostgreSQL SQLSTATE, as `{ code, message }` (first line); else null. */
+export function databaseErrorOf(error: unknown): { code: string; message: string } | null {
+  let found: { code: string; message: string } | null = null;
+  let current: unknown = error;
+  for (let depth = 0; depth < 10 && current && typeof current === 'object'; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof message === 'string') {
+      const firstLine = message.split('\n')[0] ?? '';
+      if (!firstLine.startsWith('Failed query')) found = { code, message: firstLine.slice(0, 300) };
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return found;
+}

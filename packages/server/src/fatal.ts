@@ -1,4 +1,6 @@
+import { DatabaseLockedError } from './db/folder-lock.ts';
 import { EnvError } from './env.ts';
+import { databaseErrorOf } from './errors.ts';
 
 /** One clear line on stderr and exit 1: no stack traces for configuration or connection errors. */
 export function fatal(error: unknown): never {
@@ -7,7 +9,7 @@ export function fatal(error: unknown): never {
 }
 
 export function describeStartupError(error: unknown): string {
-  if (error instanceof EnvError) return error.message;
+  if (error instanceof EnvError || error instanceof DatabaseLockedError) return error.message;
   const err = error as { code?: string; message?: string; cause?: unknown };
   const code = err?.code ?? (err?.cause as { code?: string } | undefined)?.code;
   switch (code) {
@@ -29,5 +31,11 @@ export function describeStartupError(error: unknown): string {
     case 'EACCES':
       return 'permission denied binding the port: use a PORT above 1024';
   }
-  return err?.message ? `startup failed: ${err.message.split('\n')[0]}` : 'startup failed';
+  // The database's own words and code (e.g. 42P07 relation "logs_id_seq" already exists), never the
+  // "Failed query: <sql>" wrapper drizzle puts around it.
+  const database = databaseErrorOf(error);
+  if (database) return `startup failed: ${database.code} ${database.message}`;
+  const firstLine = err?.message?.split('\n')[0];
+  if (!firstLine || firstLine.startsWith('Failed query')) return 'startup failed: a database query failed';
+  return `startup failed: ${firstLine}`;
 }

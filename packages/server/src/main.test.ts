@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
 
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
@@ -41,6 +45,28 @@ describe('server process', () => {
     expect(lines[0]).toContain(message);
     expect(run.output()).not.toMatch(/\n\s+at /);
   });
+
+  it(
+    "prints the database's own code and message when a migration fails, not drizzle's query text",
+    { timeout: 180_000 },
+    async () => {
+      const root = await mkdtemp(join(tmpdir(), 'ethcast-legacy-'));
+      try {
+        // A legacy database that already has the sequence the first migration creates.
+        const folder = join(root, 'pglite');
+        const legacy = await PGlite.create(folder);
+        await legacy.exec('create sequence logs_id_seq');
+        await legacy.close();
+        const run = runMain({ DATABASE_URL: folder });
+        expect(await run.exit).toBe(1);
+        expect(run.output().trim()).toBe(
+          'ethcast: startup failed: 42P07 relation "logs_id_seq" already exists',
+        );
+      } finally {
+        await rm(root, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('lets an in-flight request finish on SIGTERM and exits 0', async () => {
     const run = runMain({ DATABASE_URL: 'memory://', PORT: '0' });
