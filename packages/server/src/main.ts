@@ -3,14 +3,40 @@ import { loadConfig } from './env.ts';
 import { fatal } from './fatal.ts';
 import { dashboardDistDir } from './paths.ts';
 import { bootstrapPrices } from './prices/bootstrap.ts';
-import { startServer } from './server.ts';
+import { type RunningServer, startServer } from './server.ts';
 
 // Entry point of `pnpm start` / `pnpm dev`: the only place that touches process.env and signals.
-let server: Awaited<ReturnType<typeof startServer>>;
+let server: RunningServer | undefined;
+let stopSignal: NodeJS.Signals | undefined;
+
+// Registered before the database opens: a signal during start-up (migrations included) still ends in a
+// clean close of the embedded database, never a kill mid-write.
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (stopSignal) return;
+    stopSignal = signal;
+    if (server) void shutDown(server, signal);
+  });
+}
+
+function shutDown(running: RunningServer, signal: NodeJS.Signals) {
+  running.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+  const force = setTimeout(() => {
+    console.error('ethcast: shutdown took longer than 15 s, exiting');
+    process.exit(1);
+  }, 15_000);
+  force.unref();
+  return running.close().then(
+    () => process.exit(0),
+    (error: unknown) => fatal(error),
+  );
+}
+
 try {
   const config = loadConfig();
   // An unreachable PostgreSQL fails within its 5 s connect timeout (db/client.ts).
   server = await startServer(config, { dashboardDir: dashboardDistDir() });
+  if (stopSignal) await shutDown(server, stopSignal);
   console.log(`Ethcast API listening on ${server.url} (database: ${server.services.dbHandle.driver})`);
   const demo = await ensureDemoAdmin(server.services);
   if (demo) {
@@ -20,22 +46,4 @@ try {
   void bootstrapPrices(server.services, config, { info: console.log, warn: console.warn });
 } catch (error) {
   fatal(error);
-}
-
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    server.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-    const force = setTimeout(() => {
-      console.error('ethcast: shutdown took longer than 15 s, exiting');
-      process.exit(1);
-    }, 15_000);
-    force.unref();
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => fatal(error),
-    );
-  });
 }
