@@ -68,7 +68,7 @@ describe('server process', () => {
     },
   );
 
-  it('lets an in-flight request finish on SIGTERM and exits 0', async () => {
+  it('lets an in-flight request finish on SIGTERM and exits 0', { timeout: 180_000 }, async () => {
     const run = runMain({ DATABASE_URL: 'memory://', PORT: '0' });
     const url = await new Promise<URL>((resolve, reject) => {
       const timer = setInterval(() => {
