@@ -105,13 +105,15 @@ describe('embedded database folder lock', { timeout: 240_000 }, () => {
         stdio: ['pipe', 'pipe', 'inherit'],
       });
       let out = '';
-      const said = new Promise<string>((resolve) =>
+      const said = new Promise<string>((resolve) => {
         child.stdout.on('data', (d) => {
           out += d;
           if (out.includes('\n')) resolve(out.trim());
-        }),
-      );
-      return { child, said };
+        });
+        child.on('exit', (code) => resolve(`exited ${code}: ${out.trim()}`));
+      });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      return { child, said, exited };
     });
     const results = await Promise.all(contenders.map((c) => c.said));
     for (const c of contenders) c.child.stdin.end();
@@ -119,7 +121,7 @@ describe('embedded database folder lock', { timeout: 240_000 }, () => {
     expect(winners).toHaveLength(1);
     const winner = contenders[results.indexOf('acquired')];
     for (const r of results) if (r !== 'acquired') expect(r).toBe(`locked by ${winner?.child.pid}`);
-    await Promise.all(contenders.map((c) => new Promise((r) => c.child.on('exit', r))));
+    await Promise.all(contenders.map((c) => c.exited));
     expect(existsSync(lockPathOf(folder))).toBe(false);
   });
 

@@ -1,4 +1,4 @@
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -43,7 +43,7 @@ export const lockPathOf = (folder: string) => `${resolve(folder).replace(/\/+$/,
 export function acquireFolderLock(folder: string): FolderLock {
   const path = lockPathOf(folder);
   const me = currentOwner();
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 100; attempt++) {
     if (tryCreate(path, me)) return held(path, me);
     const owner = readOwner(path);
     if (owner === undefined) continue; // removed meanwhile: try again
@@ -84,29 +84,33 @@ function tryCreate(path: string, owner: LockOwner): boolean {
 }
 
 /**
- * Moves a stale lock aside with rename (atomic): of two processes taking over the same stale lock, one
- * rename wins; the loser then finds the winner's fresh lock and is refused. The moved file is checked to
- * be the stale one; if a live lock was moved by mistake (its owner replaced the stale one in between),
- * it is put back.
+ * Removes a stale lock under a short-lived second lock (`<lock>.takeover`), re-checking inside it that
+ * the lock is still the stale one: only a takeover holder ever deletes another process's lock, and the
+ * lock cannot be replaced while it exists, so a fresh lock is never deleted. Of several processes taking
+ * over at once, one removes the stale lock and wins the next create; the others find the winner's lock.
+ * A takeover lock left by a process that died in those few microseconds is itself stale and removed.
  */
 function takeOverStale(path: string, stale: LockOwner | null) {
-  const aside = `${path}.stale-${process.pid}`;
-  try {
-    renameSync(path, aside);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
-  }
-  const moved = readOwner(aside);
-  const sameAsStale =
-    moved === null || (stale !== null && moved?.pid === stale.pid && moved.startTicks === stale.startTicks);
-  if (!sameAsStale && moved && isAlive(moved)) {
-    try {
-      renameSync(aside, path);
-    } catch {}
+  const takeover = `${path}.takeover`;
+  if (!tryCreate(takeover, currentOwner())) {
+    const holder = readOwner(takeover);
+    if (holder === null || (holder !== undefined && !isAlive(holder))) safeUnlink(takeover);
+    else pause(10);
     return;
   }
-  safeUnlink(aside);
+  try {
+    const now = readOwner(path);
+    if (now === null || (now !== undefined && sameOwner(now, stale) && !isAlive(now))) safeUnlink(path);
+  } finally {
+    safeUnlink(takeover);
+  }
+}
+
+const sameOwner = (a: LockOwner, b: LockOwner | null) =>
+  b !== null && a.pid === b.pid && a.startTicks === b.startTicks && a.host === b.host;
+
+function pause(ms: number) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** The lock's owner; null when the file is unreadable garbage (treated as stale); undefined when absent. */
