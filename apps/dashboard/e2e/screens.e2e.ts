@@ -47,6 +47,8 @@ const languages = [
 async function shoot(page: Page, folder: string, name: string) {
   const path = screenshotPath(`${folder}/${name}.png`);
   await mkdir(dirname(path), { recursive: true });
+  // a focus ring left by the test's own keyboard steps is not part of the page
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await settle(page);
   await page.screenshot({ path, fullPage: true });
 }

@@ -48,7 +48,7 @@ export const en = {
   'settings.timeZone': 'Time zone for dates',
   'settings.timeZoneHint':
     'Dates and times are shown in this zone. The default follows the legacy convention.',
-  'settings.browserZone': 'This device ({zone})',
+  'settings.browserZone': '{zone} (this device)',
   'settings.language': 'Language',
   'settings.example': 'Example: {date}',
   'admin.usersTitle': 'Users',
@@ -249,7 +249,7 @@ export const ptBR: Record<MessageKey, string> = {
   'settings.timeZone': 'Fuso horário das datas',
   'settings.timeZoneHint':
     'Datas e horas são mostradas neste fuso. O padrão segue a convenção do sistema antigo.',
-  'settings.browserZone': 'Este dispositivo ({zone})',
+  'settings.browserZone': '{zone} (este dispositivo)',
   'settings.language': 'Idioma',
   'settings.example': 'Exemplo: {date}',
   'admin.usersTitle': 'Usuários',
