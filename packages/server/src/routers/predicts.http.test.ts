@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertPredictionWithLog } from '../db/queries/predicts.ts';
+import { createActor, testServices } from '../test/actors.ts';
+import { testEngine } from '../test/db.ts';
+import { getProcedure, postProcedure } from '../test/http-calls.ts';
+import { startTestServer, type TestServer } from '../test/server.ts';
+
+describe(`another user's forecast over HTTP (${testEngine})`, () => {
+  let server: TestServer;
+  let intruder: string;
+  let othersId: number;
+  beforeAll(async () => {
+    server = await startTestServer();
+    const services = testServices(server.testDb);
+    const owner = await createActor(services, 'forecast_owner');
+    intruder = (await createActor(services, 'forecast_intruder')).token;
+    const row = await insertPredictionWithLog(
+      services.db,
+      {
+        userId: owner.user.id,
+        username: owner.user.username,
+        symbol: 'ETH-USD',
+        model: 'naive',
+        modelVersion: '1',
+        days: 1,
+        dataThrough: '2026-01-01',
+        note: 'private',
+        summary: 'x',
+        points: [],
+      },
+      { action: 'predict success with model naive' },
+    );
+    othersId = row.id;
+  });
+  afterAll(() => server?.stop());
+
+  it('answers 404 with the same message as a missing id, for every procedure', async () => {
+    const missingId = othersId + 1000;
+    const auth = { authorization: `Bearer ${intruder}` };
+    const calls = [
+      (id: number) => getProcedure(server.url, 'predicts.byId', { id }, auth),
+      (id: number) => postProcedure(server.url, 'predicts.update', { id, note: 'mine now' }, auth),
+      (id: number) => postProcedure(server.url, 'predicts.delete', { id }, auth),
+    ];
+    for (const call of calls) {
+      const others = await call(othersId);
+      const missing = await call(missingId);
+      expect(others.status).toBe(404);
+      expect(missing.status).toBe(404);
+      const message = (text: string) =>
+        (JSON.parse(text) as { error: { json: { message: string } } }).error.json.message;
+      expect(message(others.text)).toBe(`forecast ${othersId} not found`);
+      expect(message(missing.text)).toBe(`forecast ${missingId} not found`);
+      expect(others.text.replaceAll(String(othersId), 'ID')).toBe(
+        missing.text.replaceAll(String(missingId), 'ID'),
+      );
+      expect(others.text).not.toContain('private');
+    }
+  });
+});
