@@ -4,7 +4,7 @@ import type { Database } from '../db/client.ts';
 import {
   attemptStats,
   clientKey,
-  lockLoginScopes,
+  lockUsername,
   markAttemptFailed,
   pruneLoginState,
   recordSuccess,
@@ -91,8 +91,8 @@ export type LoginResult =
 
 /**
  * Checks a password without holding a database connection while bcrypt runs:
- *  1. a short transaction, serialised per username and per client address across every server process,
- *     reads the credentials, applies the limits (auth/login-policy.ts) and reserves the attempt's slot;
+ *  1. a short transaction, serialised per username across every server process, reads the credentials,
+ *     applies the limits (auth/login-policy.ts) and reserves the attempt's slot;
  *  2. bcrypt runs in the bounded queue (`passwords`), connection released;
  *  3. a short transaction writes the outcome (a failure, or the session).
  * A reserved slot counts as a failure until step 3, so concurrent attempts never get more guesses than
@@ -107,7 +107,7 @@ export async function loginUser(
   const key = usernameKey(input.username);
   const client = clientKey(input.clientIp);
   const reserved = await db.transaction(async (tx) => {
-    await lockLoginScopes(tx, key, client);
+    await lockUsername(tx, key);
     const found = await findUserCredentials(tx, input.username);
     const stats = await attemptStats(tx, { key, client, userId: found?.id ?? null, now });
     const wait = loginWait(stats, now);

@@ -10,13 +10,15 @@ export const usernameKey = (username: string) => username.toLowerCase().slice(0,
 export const clientKey = (ip: string | null) => (ip ?? '').slice(0, 64);
 
 /**
- * Serialises slot reservations for one username and for one client address, across every server
- * process on the database, for the rest of the transaction. Always username first, then address: every
- * transaction takes one of each in that order, so two can never wait for each other.
+ * Serialises slot reservations for one username across every server process on the database, for the
+ * rest of the transaction: the per-username limits are exact however many attempts run at once. The
+ * per-client and global counts are not serialised (a lock per client address would make every login
+ * behind one proxy wait for the others while holding a pool connection), so attempts reserving at the
+ * same instant from one client may each see the count before the others: a burst can pass those limits
+ * by the attempts in flight at once (bounded by the bcrypt queue), never by more.
  */
-export async function lockLoginScopes(tx: Executor, key: string, client: string): Promise<void> {
+export async function lockUsername(tx: Executor, key: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`login:${key}`}))`);
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`login-client:${client}`}))`);
 }
 
 const iso = (date: Date) => date.toISOString();
