@@ -258,6 +258,17 @@ describe(`legacy REST routes (${testEngine})`, () => {
       expect(cookie.status).toBe(401);
       expect(cookie.headers.get('www-authenticate')).toBe('Bearer');
       expect((await call('GET', `/users/get_by_id/${user.id}`, { token: 'not-a-token' })).status).toBe(401);
+      // a cross-site form or fetch riding on the browser's cookie changes nothing
+      const ride = await call('POST', '/predicts/predict/naive', {
+        headers: { cookie: `ethcast_session=${user.token}`, origin: 'https://evil.example' },
+        body: { days: 1 },
+      });
+      expect(ride.status).toBe(401);
+      const rideDelete = await call('DELETE', `/users/delete/${user.id}`, {
+        headers: { cookie: `ethcast_session=${user.token}` },
+      });
+      expect(rideDelete.status).toBe(401);
+      expect((await call('GET', `/users/get_by_id/${user.id}`, { token: user.token })).status).toBe(200);
     });
   });
 

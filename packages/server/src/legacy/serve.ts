@@ -84,6 +84,11 @@ function bodyOf(req: FastifyRequest): Body {
 /** Registers REST routes in their own scope: their error handler and hooks touch nothing else. */
 export async function serveRoutes(app: FastifyInstance, services: Services, routes: LegacyRoute[]) {
   await app.register(async (scope) => {
+    // Lets a browser client on an allowed origin (CORS_ORIGINS) read the reason code and paging cursor.
+    scope.addHook('onSend', async (_req, reply, payload) => {
+      reply.header('Access-Control-Expose-Headers', 'X-Error-Reason, X-Next-Cursor, Retry-After');
+      return payload;
+    });
     scope.setErrorHandler((error: { statusCode?: number; code?: string }, req, reply) => {
       const wording = (req.routeOptions.config as { wording?: Wording }).wording ?? { errors: 'error' };
       return sendFailure(req, reply, fastifyFailure(error), wording);

@@ -26,8 +26,8 @@ export const userRoutes: LegacyRoute[] = [
     procedures: ['users.register'],
     access: 'anyone',
     body: z.object({
-      username: inputField('users.register', 'username'),
-      password: inputField('users.register', 'password'),
+      username: inputField('users.register', 'username').meta({ example: 'joao' }),
+      password: inputField('users.register', 'password').meta({ example: 'S3cure-passw0rd' }),
     }),
     status: 201,
     answer: z.object({ message, user_id: z.number().int() }),
@@ -51,8 +51,8 @@ export const userRoutes: LegacyRoute[] = [
     procedures: ['users.login'],
     access: 'anyone',
     body: z.object({
-      username: inputField('users.login', 'username'),
-      password: inputField('users.login', 'password'),
+      username: inputField('users.login', 'username').meta({ example: 'joao' }),
+      password: inputField('users.login', 'password').meta({ example: 'S3cure-passw0rd' }),
     }),
     status: 200,
     answer: z.object({ message, user: userRowSchema, token: z.string() }),
