@@ -1,4 +1,5 @@
 import { type AppRouter, createEthcastClient, TRPCClientError } from '@ethcast/client';
+import type { FieldIssues } from '@ethcast/server/errors';
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { navigate } from './router.tsx';
@@ -16,9 +17,14 @@ export function errorCode(error: unknown): string | undefined {
   return isApiError(error) ? error.data?.code : undefined;
 }
 
-/** The server's per-field validation messages (zod), or an empty record. */
+/** The server's per-field validation messages in English (zod), or an empty record. */
 export function fieldErrorsOf(error: unknown): Record<string, string[]> {
   return (isApiError(error) ? error.data?.fieldErrors : null) ?? {};
+}
+
+/** The server's per-field validation codes with their params, or an empty record. */
+export function fieldIssuesOf(error: unknown): FieldIssues {
+  return (isApiError(error) ? error.data?.fieldIssues : null) ?? {};
 }
 
 export const publicPaths = new Set(['/sign-in', '/register']);

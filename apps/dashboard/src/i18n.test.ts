@@ -1,6 +1,8 @@
+import { fieldCodes, type Reason, reasons } from '@ethcast/server/errors';
 import { describe, expect, it } from 'vitest';
-import { interpolate, zonedDayBoundary } from './i18n.tsx';
-import { en, ptBR } from './messages.ts';
+import { fieldIssueText, reasonText } from './error-text.ts';
+import { interpolate, type Vars, zonedDayBoundary } from './i18n.tsx';
+import { en, type MessageKey, ptBR } from './messages.ts';
 
 describe('messages', () => {
   it('translates every English key into Brazilian Portuguese with the same placeholders', () => {
@@ -50,36 +52,75 @@ describe('zonedDayBoundary', () => {
   });
 });
 
-describe('localizeServerMessage', () => {
-  it('translates known server and field messages for pt-BR and leaves English alone', async () => {
-    const { localizeServerMessage } = await import('./server-messages.ts');
-    expect(localizeServerMessage('Wrong username or password', 'pt-BR')).toBe('Usuário ou senha incorretos');
-    expect(localizeServerMessage('must be at least 3 characters', 'pt-BR')).toBe(
-      'deve ter pelo menos 3 caracteres',
-    );
-    expect(localizeServerMessage('Forecast 12 not found', 'pt-BR')).toBe('Previsão 12 não encontrada');
-    expect(localizeServerMessage('something new', 'pt-BR')).toBe('something new');
-    // what predicts.create answers (see packages/server/src/forecasts/create-prediction.ts)
-    expect(localizeServerMessage('naive forecasts at most 30 days ahead; 31 were asked', 'pt-BR')).toBe(
+describe('server errors by reason and field code', () => {
+  const dictionaries = { en, 'pt-BR': ptBR } as const;
+  const translator = (locale: keyof typeof dictionaries) => (key: MessageKey, vars?: Vars) =>
+    interpolate(dictionaries[locale][key], vars);
+  const keys = Object.keys(en);
+  const placeholders = (text: string) => [...new Set([...text.matchAll(/\{(\w+)[:}]/g)].map((m) => m[1]))];
+
+  it('every reason and every field code has an English and a Portuguese text', () => {
+    for (const reason of Object.keys(reasons)) {
+      const key = `error.${reason}` as MessageKey;
+      expect(en[key], key).toBeTruthy();
+      expect(ptBR[key], key).toBeTruthy();
+    }
+    for (const code of Object.keys(fieldCodes)) {
+      const key = `field.${code}` as MessageKey;
+      expect(en[key], key).toBeTruthy();
+      expect(ptBR[key], key).toBeTruthy();
+    }
+  });
+
+  it('no text is left for a code the server no longer has, and texts use only the params it sends', () => {
+    for (const key of keys.filter((k) => k.startsWith('error.'))) {
+      const [, reason = ''] = key.split('.');
+      expect(Object.keys(reasons), key).toContain(reason);
+      const sent = placeholders(reasons[reason as Reason].message);
+      expect(sent, key).toEqual(expect.arrayContaining(placeholders(en[key as MessageKey])));
+    }
+    for (const key of keys.filter((k) => k.startsWith('field.'))) {
+      expect(Object.keys(fieldCodes), key).toContain(key.slice('field.'.length));
+    }
+  });
+
+  it('no two codes read the same to a user, in either language', () => {
+    // the same words once case, punctuation and placeholder names are set aside
+    const meaning = (text: string) =>
+      text
+        .toLowerCase()
+        .replace(/\{\w+(:[^}]*)?\}/g, '#')
+        .replace(/[^\p{L}\p{N}#]+/gu, ' ')
+        .trim();
+    for (const dictionary of [en, ptBR]) {
+      for (const prefix of ['error.', 'field.']) {
+        const seen = new Map<string, string>();
+        for (const key of keys.filter((k) => k.startsWith(prefix))) {
+          const text = meaning(dictionary[key as MessageKey]);
+          expect(seen.get(text), `${key} reads like ${seen.get(text)}`).toBeUndefined();
+          seen.set(text, key);
+        }
+      }
+    }
+  });
+
+  it('translates a reason with its params, per kind of row for NOT_FOUND, and knows no unknown code', () => {
+    const pt = translator('pt-BR');
+    expect(reasonText(pt, 'HORIZON_TOO_LONG', { model: 'naive', max: 30, asked: 31 })).toBe(
       'O modelo naive prevê no máximo 30 dias à frente; foram pedidos 31',
     );
-    expect(
-      localizeServerMessage(
-        'lstm needs 61 consecutive days of ETH-USD prices; 40 are stored (21 missing). Import prices first.',
-        'pt-BR',
-      ),
-    ).toBe(
-      'O modelo lstm precisa de 61 dias seguidos de preços de ETH-USD; há 40 salvos (faltam 21). Importe os preços primeiro.',
+    expect(reasonText(pt, 'NOT_FOUND', { entity: 'forecast', id: 12 })).toBe('Previsão 12 não encontrada');
+    expect(reasonText(translator('en'), 'NOT_FOUND', { entity: 'forecast', id: 12 })).toBe(
+      'Forecast 12 not found',
     );
-    expect(localizeServerMessage("Unknown model 'nope' for ETH-USD; available: naive, drift", 'pt-BR')).toBe(
-      "Modelo 'nope' desconhecido para ETH-USD; disponíveis: naive, drift",
+    expect(reasonText(pt, 'NOT_FOUND', { entity: 'price', id: 3 })).toBe('price 3 não encontrado');
+    expect(reasonText(pt, 'LOGIN_LOCKED', { minutes: 1 })).toBe(
+      'Muitas tentativas falhas; tente de novo em 1 minuto',
     );
-    expect(
-      localizeServerMessage('The server is busy with other forecasts; try again in a moment', 'pt-BR'),
-    ).toBe('O servidor está ocupado com outras previsões; tente de novo em instantes');
-    expect(localizeServerMessage('You can only delete your own account', 'pt-BR')).toBe(
-      'Você só pode excluir a sua própria conta',
+    expect(reasonText(pt, 'SOMETHING_NEW', {})).toBeNull();
+    expect(fieldIssueText(pt, { code: 'TOO_BIG', params: { max: 365 } })).toBe('deve ser no máximo 365');
+    expect(fieldIssueText(translator('en'), { code: 'TOO_BIG', params: { max: 365 } })).toBe(
+      'must be at most 365',
     );
-    expect(localizeServerMessage('Wrong username or password', 'en')).toBe('Wrong username or password');
   });
 });

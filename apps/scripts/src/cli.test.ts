@@ -46,11 +46,11 @@ describe('ethcast CLI', () => {
     expect(logs.stdout).toContain('login success');
     const forbidden = await cli(['users', 'list']);
     expect(forbidden.code).toBe(1);
-    expect(forbidden.stderr.trim()).toBe('ethcast: Admins only (FORBIDDEN)');
+    expect(forbidden.stderr.trim()).toBe('ethcast: Admins only (ADMIN_ONLY)');
     expect((await cli(['logout'])).stdout).toContain('Signed out.');
     const after = await cli(['me']);
     expect(after.code).toBe(1);
-    expect(after.stderr).toContain('UNAUTHORIZED');
+    expect(after.stderr).toContain('UNAUTHENTICATED');
   });
 
   it('lists users for an admin', async () => {
@@ -103,7 +103,7 @@ describe('ethcast CLI', () => {
     const tooFar = await cli(['forecast', '--model', 'drift', '--days', '99']);
     expect(tooFar.code).toBe(1);
     expect(tooFar.stderr.trim()).toBe(
-      'ethcast: drift forecasts at most 30 days ahead; 99 were asked (BAD_REQUEST)',
+      'ethcast: drift forecasts at most 30 days ahead; 99 were asked (HORIZON_TOO_LONG)',
     );
   });
 
@@ -118,6 +118,6 @@ describe('ethcast CLI', () => {
       DATABASE_URL: dataDir,
     });
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('That username is taken');
+    expect(again.stderr.trim()).toBe('ethcast: That username is taken (USERNAME_TAKEN)');
   });
 });

@@ -1,3 +1,4 @@
+import { DomainError } from '@ethcast/server';
 import { describe, expect, it } from 'vitest';
 import { describeError } from './describe-error.ts';
 
@@ -16,5 +17,9 @@ describe('describeError', () => {
   it('keeps the first line of any other error', () => {
     expect(describeError(new Error('line 3: bad close\nmore'))).toBe('line 3: bad close');
     expect(describeError('plain')).toBe('plain');
+  });
+
+  it("names a service's reason code", () => {
+    expect(describeError(new DomainError('USERNAME_TAKEN'))).toBe('That username is taken (USERNAME_TAKEN)');
   });
 });

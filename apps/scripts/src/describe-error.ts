@@ -1,9 +1,19 @@
 import { TRPCClientError } from '@ethcast/client';
 
-/** One line for `ethcast: …` on stderr. */
+/** A DomainError of @ethcast/server (admin:create and the price commands call services directly). */
+const isDomainError = (error: unknown): error is Error & { reason: string } =>
+  error instanceof Error &&
+  error.name === 'DomainError' &&
+  typeof (error as { reason?: unknown }).reason === 'string';
+
+/**
+ * One line for `ethcast: …` on stderr: the server's sentence and its reason code (the stable part a
+ * script can match), whether the error came over HTTP or from a service the CLI called directly.
+ */
 export function describeError(error: unknown): string {
   if (error instanceof TRPCClientError) {
-    const code = (error.data as { code?: string } | undefined)?.code;
+    const data = error.data as { code?: string; reason?: string } | undefined;
+    const code = data?.reason ?? data?.code;
     const cause = error.cause as { code?: string; cause?: { code?: string } } | undefined;
     if (
       !code &&
@@ -14,6 +24,7 @@ export function describeError(error: unknown): string {
       return 'cannot reach the server (is it running? set ETHCAST_URL)';
     return code ? `${error.message} (${code})` : error.message;
   }
+  if (isDomainError(error)) return `${error.message} (${error.reason})`;
   const message = (error as Error)?.message?.split('\n')[0] ?? String(error);
   // Commands that open the database directly (prices:import, admin:create) can fail in a query; drizzle
   // wraps the error as "Failed query: <sql> params: <values>". Say what PostgreSQL said instead.

@@ -16,6 +16,7 @@ export type {
   UpsertResult,
 } from './db/queries/prices.ts';
 export { getLatestPrice, getPriceRange, listSymbols, upsertPrices } from './db/queries/prices.ts';
+export { DomainError, isDomainError, type Reason, reasons } from './domain/errors.ts';
 export type { ServerConfig } from './env.ts';
 export { EnvError, loadConfig } from './env.ts';
 export { describeStartupError } from './fatal.ts';

@@ -1,32 +1,10 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import { ZodError, z } from 'zod';
+import { ZodError } from 'zod';
 import type { Context } from './context.ts';
-import { DomainError, type ErrorKind, type ErrorParams, type Reason } from './domain/errors.ts';
+import { DomainError, type ErrorKind, type ErrorParams, fail, type Reason } from './domain/errors.ts';
+import { summariseInputError } from './domain/input-errors.ts';
 import { FOREIGN_KEY_VIOLATION, isDatabaseUnavailable, pgErrorCode } from './errors.ts';
 import { transformer } from './transformer.ts';
-
-export type FieldErrors = Record<string, string[]>;
-
-function inputErrorSummary(error: ZodError): {
-  message: string;
-  fieldErrors: FieldErrors;
-  formErrors: string[];
-} {
-  const flat = z.flattenError(error);
-  const fieldErrors: FieldErrors = {};
-  for (const [key, messages] of Object.entries(flat.fieldErrors)) {
-    if (Array.isArray(messages) && messages.length > 0) fieldErrors[key] = messages as string[];
-  }
-  const parts = [
-    ...Object.entries(fieldErrors).map(([key, messages]) => `${key}: ${messages[0]}`),
-    ...flat.formErrors,
-  ];
-  return {
-    message: `Invalid input${parts.length ? `: ${parts.slice(0, 3).join('; ')}` : ''}`,
-    fieldErrors,
-    formErrors: flat.formErrors,
-  };
-}
 
 /** Each domain error kind maps once to a tRPC code; the HTTP status follows from it. */
 const trpcCodeOf = {
@@ -34,6 +12,7 @@ const trpcCodeOf = {
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_SUPPORTED: 'METHOD_NOT_SUPPORTED',
   CONFLICT: 'CONFLICT',
   PRECONDITION_FAILED: 'PRECONDITION_FAILED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
@@ -62,19 +41,30 @@ function domainCause(error: TRPCError): DomainError | null {
   return error.cause instanceof DomainError ? error.cause : null;
 }
 
+/** The reason of an error tRPC itself raised (bad JSON, unknown path, oversized body, ...). */
+const reasonOfTrpcCode: Partial<Record<TRPCError['code'], Reason>> = {
+  PARSE_ERROR: 'MALFORMED_REQUEST',
+  BAD_REQUEST: 'MALFORMED_REQUEST',
+  NOT_FOUND: 'NO_SUCH_PROCEDURE',
+  METHOD_NOT_SUPPORTED: 'METHOD_NOT_SUPPORTED',
+  PAYLOAD_TOO_LARGE: 'REQUEST_TOO_LARGE',
+  UNAUTHORIZED: 'UNAUTHENTICATED',
+  TOO_MANY_REQUESTS: 'RATE_LIMITED',
+};
+
 const t = initTRPC.context<Context>().create({
   transformer,
   // Never send stack traces, whatever NODE_ENV says.
   isDev: false,
   errorFormatter({ shape, error }) {
-    const zod = error.cause instanceof ZodError ? inputErrorSummary(error.cause) : null;
+    const zod = error.cause instanceof ZodError ? summariseInputError(error.cause) : null;
     const domain = domainCause(error);
     const internal = error.code === 'INTERNAL_SERVER_ERROR';
-    // Every error carries a reason: the domain's own, INVALID_INPUT for schema failures, else the
-    // tRPC code itself (PARSE_ERROR, METHOD_NOT_SUPPORTED, ...), INTERNAL for bugs.
-    const reason: Reason | string = internal
+    // Every error carries a catalogued reason: the domain's own, INVALID_INPUT for schema failures,
+    // tRPC's own failures by their code, INTERNAL for bugs (whatever the thrower said).
+    const reason: Reason = internal
       ? 'INTERNAL'
-      : (domain?.reason ?? (zod ? 'INVALID_INPUT' : error.code));
+      : (domain?.reason ?? (zod ? 'INVALID_INPUT' : (reasonOfTrpcCode[error.code] ?? 'MALFORMED_REQUEST')));
     const params: ErrorParams = (!internal && domain?.params) || {};
     return {
       code: shape.code,
@@ -87,6 +77,8 @@ const t = initTRPC.context<Context>().create({
         params,
         fieldErrors: zod?.fieldErrors ?? null,
         formErrors: zod?.formErrors ?? null,
+        fieldIssues: zod?.fieldIssues ?? null,
+        formIssues: zod?.formIssues ?? null,
       },
     };
   },
@@ -94,7 +86,6 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const middleware = t.middleware;
 
 /** Seconds a client should wait before retrying when the database is unreachable or restarting. */
 export const DATABASE_RETRY_AFTER_SECONDS = 2;
@@ -132,11 +123,11 @@ export const publicProcedure = t.procedure.use(domainErrors);
 
 /** Signed in: `ctx.session` and `ctx.user` are non-null from here on. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
+  if (!ctx.session) fail('UNAUTHENTICATED');
   return next({ ctx: { session: ctx.session, user: ctx.session.user } });
 });
 
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.user.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'Admins only' });
+  if (ctx.user.role !== 'admin') fail('ADMIN_ONLY');
   return next();
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withCode } from './domain/input-errors.ts';
 
 /** Shared input pieces; every procedure input is a strict object, so unknown fields are refused. */
 export const idSchema = z
@@ -23,8 +24,6 @@ export function hasControlCharacter(text: string, allowLineBreaks: boolean): boo
   return false;
 }
 
-export const CONTROL_CHARACTER_MESSAGE = 'must not contain control characters (such as a null byte)';
-
 /**
  * The one schema for text a client sends (names, searches, notes, log fields, passwords): bounded,
  * and free of control characters, which PostgreSQL refuses (NUL) or which nobody means to store.
@@ -41,9 +40,7 @@ export function textSchema(options: {
   return (options.trim === false ? base : base.trim())
     .min(options.min ?? 0, options.min === 1 ? 'is required' : `must be at least ${options.min} characters`)
     .max(options.max, options.maxMessage ?? `must be at most ${options.max} characters`)
-    .refine((text) => !hasControlCharacter(text, options.multiline === true), {
-      message: CONTROL_CHARACTER_MESSAGE,
-    });
+    .refine((text) => !hasControlCharacter(text, options.multiline === true), withCode('CONTROL_CHARACTERS'));
 }
 
 export const usernameSchema = z
@@ -51,7 +48,7 @@ export const usernameSchema = z
   .trim()
   .min(3, 'must be at least 3 characters')
   .max(100, 'must be at most 100 characters')
-  .regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits, "_", "." and "-"');
+  .refine((name) => /^[A-Za-z0-9_.-]+$/.test(name), withCode('USERNAME_CHARACTERS'));
 
 /** Any stored username shape (legacy rows hold other characters) when looking one up. */
 export const usernameLookupSchema = textSchema({ min: 1, max: 100 });
@@ -62,3 +59,9 @@ export const pageSchema = {
 };
 
 export const searchSchema = textSchema({ max: 100 });
+
+/** One rule for every from/to pair (logs, prices): `from` may equal `to` but not come after it. */
+export const fromNotAfterTo = <T extends string | Date>(range: {
+  from?: T | undefined;
+  to?: T | undefined;
+}): boolean => range.from === undefined || range.to === undefined || range.from <= range.to;

@@ -1,7 +1,7 @@
 import { Component, type ReactNode, type Ref, useEffect, useId, useRef } from 'react';
-import { errorCode, fieldErrorsOf, isApiError } from '../api.ts';
-import { type Locale, useI18n } from '../i18n.tsx';
-import { localizeServerMessage } from '../server-messages.ts';
+import { errorCode, fieldErrorsOf, fieldIssuesOf, isApiError } from '../api.ts';
+import { fieldIssueText, reasonText } from '../error-text.ts';
+import { type I18n, useI18n } from '../i18n.tsx';
 
 export function Loading({ label }: { label?: string }) {
   const { t } = useI18n();
@@ -13,23 +13,36 @@ export function Loading({ label }: { label?: string }) {
   );
 }
 
-export function errorMessage(error: unknown, networkMessage: string, locale: Locale = 'en'): string {
+/** One field's errors in the reader's language (the server's English for codes this build lacks). */
+export function fieldMessages(error: unknown, name: string, t: I18n['t']): string[] {
+  const issues = fieldIssuesOf(error)[name];
+  if (!issues?.length) return fieldErrorsOf(error)[name] ?? [];
+  const english = fieldErrorsOf(error)[name] ?? [];
+  return issues.map((issue, i) => fieldIssueText(t, issue) ?? english[i] ?? issue.code);
+}
+
+export function errorMessage(error: unknown, t: I18n['t']): string {
   if (isApiError(error)) {
     // A failed fetch has no server data: say so plainly instead of "Failed to fetch".
-    if (!error.data && !error.shape) return networkMessage;
-    return localizeServerMessage(error.message, locale);
+    if (!error.data && !error.shape) return t('common.networkError');
+    const data = error.data;
+    const text = data?.reason ? reasonText(t, data.reason, data.params ?? {}) : null;
+    if (!text) return error.message;
+    const fields = Object.keys(data?.fieldIssues ?? {});
+    if (data?.reason !== 'INVALID_INPUT' || fields.length === 0) return text;
+    return `${text}: ${fields.map((name) => `${name} ${fieldMessages(error, name, t).join(', ')}`).join('; ')}`;
   }
   return error instanceof Error ? error.message : String(error);
 }
 
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   // 401s are handled globally (redirect to sign-in); don't flash an error box meanwhile.
   if (errorCode(error) === 'UNAUTHORIZED') return null;
   return (
     <div className="state state-error" role="alert">
       <p>
-        <strong>{t('common.errorTitle')}:</strong> {errorMessage(error, t('common.networkError'), locale)}
+        <strong>{t('common.errorTitle')}:</strong> {errorMessage(error, t)}
       </p>
       {onRetry && (
         <button type="button" className="button secondary" onClick={onRetry}>
@@ -42,13 +55,13 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
 
 /** The part of a mutation error that is not about one field (field errors sit next to their fields). */
 export function FormError({ error, fields }: { error: unknown; fields: string[] }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   if (!error) return null;
   const fieldErrors = fieldErrorsOf(error);
   if (fields.some((f) => fieldErrors[f]?.length)) return null;
   return (
     <p className="form-error" role="alert">
-      {errorMessage(error, t('common.networkError'), locale)}
+      {errorMessage(error, t)}
     </p>
   );
 }
@@ -69,8 +82,8 @@ type FieldProps = {
 /** A labelled form field that shows the server's messages for `name` right under it. */
 export function Field({ label, name, error, hint, children }: FieldProps) {
   const id = useId();
-  const { locale } = useI18n();
-  const messages = error ? (fieldErrorsOf(error)[name] ?? []) : [];
+  const { t } = useI18n();
+  const messages = error ? fieldMessages(error, name, t) : [];
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = messages.length ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
@@ -85,7 +98,7 @@ export function Field({ label, name, error, hint, children }: FieldProps) {
       )}
       {messages.length > 0 && (
         <p className="field-error" id={errorId}>
-          {label} {messages.map((m) => localizeServerMessage(m, locale)).join('; ')}
+          {label} {messages.join('; ')}
         </p>
       )}
     </div>
@@ -115,7 +128,7 @@ export function ConfirmDialog({
   onCancel,
 }: ConfirmProps) {
   const ref = useRef<HTMLDialogElement>(null);
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
@@ -137,7 +150,7 @@ export function ConfirmDialog({
       <p>{message}</p>
       {error ? (
         <p className="form-error" role="alert">
-          {errorMessage(error, t('common.networkError'), locale)}
+          {errorMessage(error, t)}
         </p>
       ) : null}
       <div className="dialog-actions">

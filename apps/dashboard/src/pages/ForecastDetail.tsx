@@ -6,6 +6,7 @@ import { addDays, ForecastTable } from '../components/forecast-parts.tsx';
 import {
   ConfirmDialog,
   ErrorState,
+  errorMessage,
   Field,
   FormError,
   Loading,
@@ -63,7 +64,7 @@ export default function ForecastDetailPage({ id }: { id: number }) {
       <section>
         <PageHeader title={title} />
         {errorCode(forecast.error) === 'NOT_FOUND' ? (
-          <p className="empty">{forecast.error.message}</p>
+          <p className="empty">{errorMessage(forecast.error, t)}</p>
         ) : (
           <ErrorState error={forecast.error} onRetry={() => void forecast.refetch()} />
         )}

@@ -187,7 +187,7 @@ export function createRegistry(loadedModels: LoadedModel[]): ModelRegistry {
         known.length
           ? `unknown model '${name}' for ${symbol}; available: ${known.join(', ')}`
           : `no models for symbol '${symbol}'`,
-        { symbol, model: name },
+        { symbol, model: name, available: known },
       );
     }
     return found;

@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import type { Role, SessionUser } from '../context.ts';
 import type { Database } from '../db/client.ts';
 import {
@@ -36,7 +35,7 @@ const UNIQUE_VIOLATION = '23505';
 
 function conflictIfTaken(error: unknown): never {
   if (pgErrorCode(error) === UNIQUE_VIOLATION) {
-    throw new TRPCError({ code: 'CONFLICT', message: 'That username is taken', cause: error });
+    fail('USERNAME_TAKEN', {}, { cause: error });
   }
   throw error;
 }
@@ -193,37 +192,28 @@ export async function updateUser(
 ): Promise<PublicUser> {
   const isSelf = actor.user.id === input.id;
   const isAdmin = actor.user.role === 'admin';
-  if (!isSelf && !isAdmin)
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only change your own account' });
-  if (input.role !== undefined && !isAdmin)
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'Only admins change roles' });
+  // Another user's account is not the caller's to see: the same answer as a missing id.
+  if (!isSelf && !isAdmin) fail('NOT_FOUND', { entity: 'user', id: input.id });
+  if (input.role !== undefined && !isAdmin) fail('ROLE_CHANGE_ADMIN_ONLY');
   if (input.username === undefined && input.password === undefined && input.role === undefined) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: 'Nothing to change: give username, password or role',
-    });
+    fail('NOTHING_TO_CHANGE');
   }
   if (input.password !== undefined && isSelf) {
-    if (!input.currentPassword) {
-      throw new TRPCError({
-        code: 'BAD_REQUEST',
-        message: 'currentPassword is required to change your password',
-      });
-    }
+    if (!input.currentPassword) fail('CURRENT_PASSWORD_REQUIRED');
     const current = await getPasswordHash(db, input.id);
     if (!current || !(await verifyWith(hasher, input.currentPassword, current))) {
-      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Current password is wrong' });
+      fail('CURRENT_PASSWORD_WRONG');
     }
   }
   const passwordHash = input.password !== undefined ? await hashWith(hasher, input.password) : undefined;
   try {
     return await db.transaction(async (tx) => {
       const target = await getUserById(tx, input.id);
-      if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: `User ${input.id} not found` });
+      if (!target) fail('NOT_FOUND', { entity: 'user', id: input.id });
       if (input.role === 'user' && target.role === 'admin') {
         const admins = await lockAdmins(tx);
         if (admins.length <= 1) {
-          throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'The last admin cannot be demoted' });
+          fail('LAST_ADMIN_DEMOTION');
         }
       }
       const updated = await updateUserRow(tx, input.id, {
@@ -231,7 +221,7 @@ export async function updateUser(
         ...(passwordHash !== undefined ? { passwordHash } : {}),
         ...(input.role !== undefined ? { role: input.role } : {}),
       });
-      if (!updated) throw new TRPCError({ code: 'NOT_FOUND', message: `User ${input.id} not found` });
+      if (!updated) fail('NOT_FOUND', { entity: 'user', id: input.id });
       if (passwordHash !== undefined) {
         await revokeOtherSessions(tx, input.id, isSelf ? actor.sessionId : null);
       }
@@ -255,20 +245,18 @@ export async function updateUser(
 /** Deletes a user with their sessions and predictions; their log rows stay with user_id NULL. */
 export async function deleteUser(db: Database, actor: SessionUser, id: number): Promise<PublicUser> {
   const isSelf = actor.id === id;
-  if (!isSelf && actor.role !== 'admin') {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only delete your own account' });
-  }
+  if (!isSelf && actor.role !== 'admin') fail('NOT_FOUND', { entity: 'user', id });
   return db.transaction(async (tx) => {
     const target = await getUserById(tx, id);
-    if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: `User ${id} not found` });
+    if (!target) fail('NOT_FOUND', { entity: 'user', id });
     if (target.role === 'admin') {
       const admins = await lockAdmins(tx);
       if (admins.length <= 1) {
-        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'The last admin cannot be deleted' });
+        fail('LAST_ADMIN_DELETION');
       }
     }
     const deleted = await deleteUserRow(tx, id);
-    if (!deleted) throw new TRPCError({ code: 'NOT_FOUND', message: `User ${id} not found` });
+    if (!deleted) fail('NOT_FOUND', { entity: 'user', id });
     await writeLog(tx, {
       userId: isSelf ? null : actor.id,
       username: actor.username,

@@ -1,15 +1,26 @@
 import { hash, verify } from '@node-rs/bcrypt';
-import { textSchema } from '../validation.ts';
+import { z } from 'zod';
+import { withCode } from '../domain/input-errors.ts';
+import { hasControlCharacter } from '../validation.ts';
 
 /** bcrypt ignores bytes past 72, so longer passwords are refused instead of silently truncated. */
 export const MAX_PASSWORD_BYTES = 72;
 export const MIN_PASSWORD_BYTES = 8;
 
-export const passwordSchema = textSchema({ max: 1000, trim: false, maxMessage: 'must be at most 72 bytes' })
-  .refine((pw) => Buffer.byteLength(pw, 'utf8') >= MIN_PASSWORD_BYTES, {
-    message: `must be at least ${MIN_PASSWORD_BYTES} bytes`,
+export const passwordSchema = z
+  .string({ message: 'must be a string' })
+  // a cheap bound before counting bytes
+  .refine((pw) => pw.length <= 1000, {
+    ...withCode('TOO_MANY_BYTES', { max: MAX_PASSWORD_BYTES }),
+    abort: true,
   })
+  .refine((pw) => !hasControlCharacter(pw, false), withCode('CONTROL_CHARACTERS'))
+  .refine(
+    (pw) => Buffer.byteLength(pw, 'utf8') >= MIN_PASSWORD_BYTES,
+    withCode('TOO_FEW_BYTES', { min: MIN_PASSWORD_BYTES }),
+  )
   .refine((pw) => Buffer.byteLength(pw, 'utf8') <= MAX_PASSWORD_BYTES, {
+    ...withCode('TOO_MANY_BYTES', { max: MAX_PASSWORD_BYTES }),
     message: `must be at most ${MAX_PASSWORD_BYTES} bytes (bcrypt ignores the rest)`,
   });
 

@@ -1,11 +1,11 @@
 import { ForecastError, type ModelInfo, type ModelRegistry } from '@ethcast/forecast';
-import { TRPCError } from '@trpc/server';
 import { actions } from '../auth/actions.ts';
 import type { Services, SessionUser } from '../context.ts';
 import { writeLog } from '../db/queries/logs.ts';
 import { insertPredictionWithLog, type PredictionRow } from '../db/queries/predicts.ts';
 import { getRecentCloses } from '../db/queries/prices.ts';
 import type { StoredForecastPoint } from '../db/schema.ts';
+import { DomainError } from '../domain/errors.ts';
 import { QueueFullError } from './concurrency-limit.ts';
 import { latestContiguous } from './history.ts';
 
@@ -29,24 +29,19 @@ export async function createPrediction(
   user: SessionUser,
   input: CreatePredictionInput,
 ): Promise<PredictionRow> {
-  const fail = failWith(services, user, input);
+  const failLogged = failLoggedFor(services, user, input);
   try {
-    return await services.predictSlots.run(() => create(services, user, input, fail));
+    return await services.predictSlots.run(() => create(services, user, input, failLogged));
   } catch (error) {
     if (!(error instanceof QueueFullError)) throw error;
-    return fail(
-      new TRPCError({
-        code: 'TOO_MANY_REQUESTS',
-        message: 'The server is busy with other forecasts; try again in a moment',
-      }),
-    );
+    return failLogged(new DomainError('FORECASTS_BUSY'));
   }
 }
 
 /** Logs "predict failed with model X" for the user, then throws the error. */
-const failWith =
+const failLoggedFor =
   (services: Services, user: SessionUser, input: CreatePredictionInput) =>
-  async (error: TRPCError): Promise<never> => {
+  async (error: DomainError): Promise<never> => {
     await writeLog(services.db, {
       userId: user.id,
       username: user.username,
@@ -59,7 +54,7 @@ async function create(
   services: Services,
   user: SessionUser,
   input: CreatePredictionInput,
-  fail: (error: TRPCError) => Promise<never>,
+  failLogged: (error: DomainError) => Promise<never>,
 ): Promise<PredictionRow> {
   let registry: ModelRegistry;
   let info: ModelInfo;
@@ -68,22 +63,13 @@ async function create(
     info = input.model ? registry.get(input.symbol, input.model) : registry.defaultModel(input.symbol);
   } catch (error) {
     if (error instanceof ForecastError && error.code === 'UNKNOWN_MODEL') {
-      return fail(new TRPCError({ code: 'BAD_REQUEST', message: capitalise(error.message), cause: error }));
+      return failLogged(unknownModel(error, input));
     }
-    return fail(
-      new TRPCError({
-        code: 'INTERNAL_SERVER_ERROR',
-        message: 'The model registry is unavailable',
-        cause: error,
-      }),
-    );
+    return failLogged(new DomainError('MODEL_REGISTRY_UNAVAILABLE', {}, { cause: error }));
   }
   if (input.days > info.maxHorizon) {
-    return fail(
-      new TRPCError({
-        code: 'BAD_REQUEST',
-        message: `${info.name} forecasts at most ${info.maxHorizon} days ahead; ${input.days} were asked`,
-      }),
+    return failLogged(
+      new DomainError('HORIZON_TOO_LONG', { model: info.name, max: info.maxHorizon, asked: input.days }),
     );
   }
 
@@ -92,11 +78,13 @@ async function create(
     await getRecentCloses(services.db, { symbol: input.symbol, limit: needed }),
   );
   if (history.length < info.minHistory) {
-    const missing = info.minHistory - history.length;
-    return fail(
-      new TRPCError({
-        code: 'PRECONDITION_FAILED',
-        message: `${info.name} needs ${info.minHistory} consecutive days of ${input.symbol} prices; ${history.length} are stored (${missing} missing). Import prices first.`,
+    return failLogged(
+      new DomainError('HISTORY_TOO_SHORT', {
+        model: info.name,
+        needed: info.minHistory,
+        symbol: input.symbol,
+        stored: history.length,
+        missing: info.minHistory - history.length,
       }),
     );
   }
@@ -110,13 +98,7 @@ async function create(
       horizon: input.days,
     });
   } catch (error) {
-    return fail(
-      new TRPCError({
-        code: 'INTERNAL_SERVER_ERROR',
-        message: `The ${info.name} forecast failed`,
-        cause: error,
-      }),
-    );
+    return failLogged(new DomainError('FORECAST_FAILED', { model: info.name }, { cause: error }));
   }
 
   const points: StoredForecastPoint[] = result.points.map((p) => ({ ...p }));
@@ -138,7 +120,19 @@ async function create(
   );
 }
 
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+/** The registry's UNKNOWN_MODEL as a reason: a model the symbol lacks, or a symbol with no models. */
+function unknownModel(error: ForecastError, input: CreatePredictionInput): DomainError {
+  const available = (error.details?.available as string[] | undefined) ?? [];
+  const model = error.details?.model;
+  if (typeof model !== 'string' || available.length === 0) {
+    return new DomainError('NO_MODELS_FOR_SYMBOL', { symbol: input.symbol }, { cause: error });
+  }
+  return new DomainError(
+    'UNKNOWN_MODEL',
+    { model, symbol: input.symbol, available: available.join(', ') },
+    { cause: error },
+  );
+}
 
 /** The legacy `forecast` text column: one readable line about the last forecast day. */
 function summarise(symbol: string, model: string, points: StoredForecastPoint[]): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withCode } from '../domain/input-errors.ts';
 import { isValidDay } from './day.ts';
 
 /** BASE-QUOTE, as exchanges and Yahoo write it: ETH-USD, BTC-USD, 1INCH-USDT. */
@@ -10,9 +11,12 @@ export const symbolSchema = z
   .string({ message: 'symbol is required' })
   .trim()
   .toUpperCase()
-  .regex(SYMBOL_PATTERN, { message: 'symbol must look like ETH-USD (BASE-QUOTE, upper-case letters)' });
+  .refine(isValidSymbol, {
+    ...withCode('SYMBOL_FORMAT'),
+    message: 'symbol must look like ETH-USD (BASE-QUOTE, upper-case letters)',
+  });
 
 export const daySchema = z
   .string({ message: 'must be a day like 2024-01-31' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a day like 2024-01-31' })
-  .refine(isValidDay, { message: 'is not a real calendar day' });
+  .refine((day) => /^\d{4}-\d{2}-\d{2}$/.test(day), { ...withCode('DAY_FORMAT'), abort: true })
+  .refine(isValidDay, withCode('NOT_A_CALENDAR_DAY'));

@@ -1,12 +1,11 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { withEvent } from '../auth/action-events.ts';
 import { actions } from '../auth/actions.ts';
 import { deleteLog, getLog, listLogs, updateLog, writeLog } from '../db/queries/logs.ts';
+import { fail } from '../domain/errors.ts';
+import { withCode } from '../domain/input-errors.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
-import { idSchema, pageSchema, textSchema } from '../validation.ts';
-
-const notFound = (id: number) => new TRPCError({ code: 'NOT_FOUND', message: `Log ${id} not found` });
+import { fromNotAfterTo, idSchema, pageSchema, textSchema } from '../validation.ts';
 
 export const logsRouter = router({
   /** Admins see every row (optionally one user's); a user sees only their own. */
@@ -20,16 +19,13 @@ export const logsRouter = router({
           from: z.date({ message: 'must be a date' }).optional(),
           to: z.date({ message: 'must be a date' }).optional(),
         })
-        .refine((v) => !v.from || !v.to || v.from <= v.to, {
-          message: '"from" must not be after "to"',
-          path: ['from'],
-        })
+        .refine(fromNotAfterTo, { ...withCode('FROM_AFTER_TO'), path: ['from'] })
         .default({ limit: 50 }),
     )
     .query(async ({ ctx, input }) => {
       if (ctx.user.role !== 'admin') {
         if (input.userId !== undefined && input.userId !== ctx.user.id) {
-          throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only see your own log' });
+          fail('NOT_FOUND', { entity: 'user', id: input.userId });
         }
       }
       // a user sees only their own rows
@@ -40,7 +36,7 @@ export const logsRouter = router({
 
   byId: adminProcedure.input(z.strictObject({ id: idSchema })).query(async ({ ctx, input }) => {
     const row = await getLog(ctx.db, input.id);
-    if (!row) throw notFound(input.id);
+    if (!row) fail('NOT_FOUND', { entity: 'log', id: input.id });
     return row;
   }),
 
@@ -55,7 +51,7 @@ export const logsRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.db.transaction(async (tx) => {
         const row = await updateLog(tx, input.id, { usernameLog: input.usernameLog, action: input.action });
-        if (!row) throw notFound(input.id);
+        if (!row) fail('NOT_FOUND', { entity: 'log', id: input.id });
         await writeLog(tx, {
           userId: ctx.user.id,
           username: ctx.user.username,
@@ -68,7 +64,7 @@ export const logsRouter = router({
   delete: adminProcedure.input(z.strictObject({ id: idSchema })).mutation(({ ctx, input }) =>
     ctx.db.transaction(async (tx) => {
       const row = await deleteLog(tx, input.id);
-      if (!row) throw notFound(input.id);
+      if (!row) fail('NOT_FOUND', { entity: 'log', id: input.id });
       await writeLog(tx, {
         userId: ctx.user.id,
         username: ctx.user.username,

@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { actions } from '../auth/actions.ts';
 import type { SessionUser } from '../context.ts';
@@ -13,6 +12,7 @@ import {
   updatePredictionNote,
 } from '../db/queries/predicts.ts';
 import { fail } from '../domain/errors.ts';
+import { withCode } from '../domain/input-errors.ts';
 import { compareWithActuals } from '../forecasts/accuracy.ts';
 import { createPrediction } from '../forecasts/create-prediction.ts';
 import { symbolSchema } from '../prices/symbol.ts';
@@ -24,7 +24,10 @@ const modelNameSchema = z
   .trim()
   .min(1, 'is required')
   .max(50, 'must be at most 50 characters')
-  .regex(/^[a-z0-9_-]+$/, 'must be a model name like "lstm"');
+  .refine((name) => /^[a-z0-9_-]+$/.test(name), withCode('MODEL_NAME_FORMAT'));
+
+/** No model forecasts further; each model's own limit is checked when it runs (HORIZON_TOO_LONG). */
+const MAX_FORECAST_DAYS = 365;
 const noteSchema = textSchema({ max: 500, multiline: true });
 
 /** The row if the user may act on it: its owner or an admin. */
@@ -45,10 +48,10 @@ export const predictsRouter = router({
       z.strictObject({
         model: modelNameSchema.optional(),
         days: z
-          .number({ message: 'must be a number' })
+          .number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) })
           .int('must be a whole number of days')
           .min(1, 'must be at least 1')
-          .max(365),
+          .max(MAX_FORECAST_DAYS, `must be at most ${MAX_FORECAST_DAYS}`),
         symbol: symbolSchema.default('ETH-USD'),
         note: noteSchema.optional(),
       }),
@@ -70,7 +73,7 @@ export const predictsRouter = router({
     .query(({ ctx, input }) => {
       if (ctx.user.role !== 'admin') {
         if (input.userId !== undefined && input.userId !== ctx.user.id) {
-          throw new TRPCError({ code: 'FORBIDDEN', message: "Only admins see other users' forecasts" });
+          fail('NOT_FOUND', { entity: 'user', id: input.userId });
         }
         return listPredictions(ctx.db, { ...input, userId: ctx.user.id });
       }
@@ -92,7 +95,7 @@ export const predictsRouter = router({
       ctx.db.transaction(async (tx) => {
         await ownedPrediction(tx, ctx.user, input.id);
         const row = await updatePredictionNote(tx, input.id, input.note || null);
-        if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Forecast ${input.id} not found` });
+        if (!row) fail('NOT_FOUND', { entity: 'forecast', id: input.id });
         await writeLog(tx, {
           userId: ctx.user.id,
           username: ctx.user.username,
@@ -106,7 +109,7 @@ export const predictsRouter = router({
     ctx.db.transaction(async (tx) => {
       await ownedPrediction(tx, ctx.user, input.id);
       const row = await deletePrediction(tx, input.id);
-      if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Forecast ${input.id} not found` });
+      if (!row) fail('NOT_FOUND', { entity: 'forecast', id: input.id });
       await writeLog(tx, {
         userId: ctx.user.id,
         username: ctx.user.username,

@@ -60,7 +60,7 @@ describe(`prices router (${testEngine})`, () => {
     [{ symbol: 'ETH' }, /^symbol: symbol must look like ETH-USD/],
     [{ symbol: 'ETH-USD', from: '2021-02-30' }, /from: is not a real calendar day/],
     [{ symbol: 'ETH-USD', to: '31/01/2021' }, /to: must be a day like 2024-01-31/],
-    [{ symbol: 'ETH-USD', from: '2021-02-01', to: '2021-01-01' }, /from: from must not be after to/],
+    [{ symbol: 'ETH-USD', from: '2021-02-01', to: '2021-01-01' }, /from: must not be after "to"/],
     [{ symbol: 'ETH-USD', limit: 10_001 }, /limit/],
     [{ symbol: 'ETH-USD', extra: 1 }, /Unrecognized key: "extra"/],
   ])('rejects bad range input %o with a clear message', async (input, message) => {

@@ -1,8 +1,10 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { getLatestPrice, getPriceRange, listSymbols } from '../db/queries/prices.ts';
+import { fail } from '../domain/errors.ts';
+import { withCode } from '../domain/input-errors.ts';
 import { daySchema, symbolSchema } from '../prices/symbol.ts';
 import { publicProcedure, router } from '../trpc.ts';
+import { fromNotAfterTo } from '../validation.ts';
 
 /** Enough for every daily candle since 2009 in one chart request, small enough to stay cheap. */
 export const RANGE_LIMIT = 10_000;
@@ -14,10 +16,7 @@ const rangeInput = z
     to: daySchema.optional(),
     limit: z.number().int('must be an integer').min(1).max(RANGE_LIMIT).optional(),
   })
-  .refine((input) => !input.from || !input.to || input.from <= input.to, {
-    message: 'from must not be after to',
-    path: ['from'],
-  });
+  .refine(fromNotAfterTo, { ...withCode('FROM_AFTER_TO'), path: ['from'] });
 
 export const pricesRouter = router({
   /** Stored symbols with their first and last day, row count and gaps. */
@@ -36,9 +35,7 @@ export const pricesRouter = router({
 
   latest: publicProcedure.input(z.strictObject({ symbol: symbolSchema })).query(async ({ ctx, input }) => {
     const latest = await getLatestPrice(ctx.db, { symbol: input.symbol });
-    if (!latest) {
-      throw new TRPCError({ code: 'NOT_FOUND', message: `No prices stored for ${input.symbol}` });
-    }
+    if (!latest) fail('NO_PRICES', { symbol: input.symbol });
     return { symbol: input.symbol, ...latest };
   }),
 });

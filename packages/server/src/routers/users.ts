@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import {
   deleteUser,
@@ -43,14 +42,11 @@ export const usersRouter = router({
         const minutes = Math.ceil(result.retryAfterSeconds / 60);
         fail('LOGIN_LOCKED', {
           minutes,
-          unit: minutes === 1 ? 'minute' : 'minutes',
           retryAfterSeconds: result.retryAfterSeconds,
           scope: result.scope,
         });
       }
-      if (result.kind === 'invalid') {
-        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong username or password' });
-      }
+      if (result.kind === 'invalid') fail('WRONG_CREDENTIALS');
       ctx.cookies.setSession(result.token, result.expiresAt);
       return { token: result.token, expiresAt: result.expiresAt, user: result.user };
     }),
@@ -64,7 +60,7 @@ export const usersRouter = router({
 
   me: authedProcedure.query(async ({ ctx }) => {
     const user = await getUserById(ctx.db, ctx.user.id);
-    if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
+    if (!user) fail('UNAUTHENTICATED');
     return user;
   }),
 
@@ -73,11 +69,10 @@ export const usersRouter = router({
     .query(({ ctx, input }) => listUsers(ctx.db, input)),
 
   byId: authedProcedure.input(z.strictObject({ id: idSchema })).query(async ({ ctx, input }) => {
-    if (ctx.user.role !== 'admin' && ctx.user.id !== input.id) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only see your own account' });
-    }
-    const user = await getUserById(ctx.db, input.id);
-    if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: `User ${input.id} not found` });
+    // Another user's account is not the caller's to see: the same answer as a missing id.
+    const visible = ctx.user.role === 'admin' || ctx.user.id === input.id;
+    const user = visible ? await getUserById(ctx.db, input.id) : null;
+    if (!user) fail('NOT_FOUND', { entity: 'user', id: input.id });
     return user;
   }),
 
@@ -85,11 +80,8 @@ export const usersRouter = router({
     .input(z.strictObject({ username: usernameLookupSchema }))
     .query(async ({ ctx, input }) => {
       const self = ctx.user.username.toLowerCase() === input.username.toLowerCase();
-      if (ctx.user.role !== 'admin' && !self) {
-        throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only see your own account' });
-      }
-      const user = await getUserByUsername(ctx.db, input.username);
-      if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: `User "${input.username}" not found` });
+      const user = ctx.user.role === 'admin' || self ? await getUserByUsername(ctx.db, input.username) : null;
+      if (!user) fail('NOT_FOUND', { entity: 'user', id: input.username });
       return user;
     }),
 
