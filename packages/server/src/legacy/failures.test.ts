@@ -19,7 +19,10 @@ describe('legacy failure table', () => {
 
   it('takes the status from the kind, invalid input 422, anything unknown 500 without detail', () => {
     const notFound = classify(
-      new TRPCError({ code: 'NOT_FOUND', cause: new DomainError('NOT_FOUND', { entity: 'forecast', id: 3 }) }),
+      new TRPCError({
+        code: 'NOT_FOUND',
+        cause: new DomainError('NOT_FOUND', { entity: 'forecast', id: 3 }),
+      }),
     );
     expect(notFound).toMatchObject({ status: 404, reason: 'NOT_FOUND', internal: false });
     expect(failureMessage(notFound, 'pt', 'predict')).toBe('Nenhuma predict encontrada');
