@@ -10,7 +10,7 @@ import type { Language } from './language.ts';
  * comes from the kind through tRPC's own code → status mapping (trpc.ts), except that invalid input is
  * 422, as FastAPI answered it. `{name}` is replaced by `params.name`.
  */
-type Text = { pt: string; en: string };
+export type Text = { pt: string; en: string };
 export type Entity = 'user' | 'log' | 'predict';
 
 const notFoundOf: Record<Entity, Text> = {
@@ -217,17 +217,29 @@ const render = (template: string, params: ErrorParams) =>
   template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 
 /** The sentence for a failure, in the caller's language, worded for the route's entity. */
-export function failureMessage(failure: Failure, language: Language, entity?: Entity): string {
+export function failureMessage(
+  failure: Failure,
+  language: Language,
+  entity?: Entity,
+  byKind: Partial<Record<string, Text>> = {},
+): string {
   const known =
     (failure.reason === 'NOT_FOUND' && entity ? notFoundOf[entity] : undefined) ??
-    legacyMessages[failure.reason];
+    legacyMessages[failure.reason] ??
+    byKind[failure.reason];
   const text =
     known ??
     kindMessages[failure.reason] ??
     (failure.status >= 500 ? internal : kindMessages.BAD_REQUEST) ??
     internal;
-  const sentence =
-    !known && language === 'en' && failure.detail ? failure.detail : render(text[language], failure.params);
+  // An error without a known reason: its kind's sentence, with the procedure's own (English) detail.
+  const sentence = known
+    ? render(known[language], failure.params)
+    : language === 'en' && failure.detail
+      ? failure.detail
+      : failure.detail && failure.status < 500
+        ? `${text.pt} (${failure.detail})`
+        : render(text[language], failure.params);
   const fields = Object.entries(failure.fields)
     .slice(0, 3)
     .map(([field, problem]) => `${field}: ${problem}`);

@@ -53,6 +53,11 @@ export type LegacyRoute = {
   answer: z.ZodType;
   errors: ErrorStyle;
   entity?: Entity;
+  /**
+   * The route's wording for an error kind, until its procedure throws a reason the table knows (e.g.
+   * the only UNAUTHORIZED of login is a wrong password).
+   */
+  byKind?: Partial<Record<string, Text>>;
   handle(input: RouteInput): Promise<unknown>;
 };
 

@@ -6,7 +6,7 @@ import { classify, type Entity, type Failure, failureMessage, retryAfterSeconds 
 import { type Language, pickLanguage } from './language.ts';
 import type { ErrorStyle, LegacyRoute } from './route.ts';
 
-type Wording = { errors: ErrorStyle; entity?: Entity | undefined };
+type Wording = { errors: ErrorStyle; entity?: Entity | undefined; byKind?: LegacyRoute['byKind'] };
 
 /** The legacy path and its twin with or without the trailing slash (FastAPI redirected the other one). */
 export function fastifyPaths(path: string): string[] {
@@ -32,7 +32,7 @@ export function sendFailure(
   language: Language = pickLanguage(req.headers['accept-language']),
 ) {
   if (failure.internal) req.log.error({ err: safeErrorSummary(failure.cause) }, 'REST route failed');
-  const message = failureMessage(failure, language, wording.entity);
+  const message = failureMessage(failure, language, wording.entity, wording.byKind);
   reply.code(failure.status).header('X-Error-Reason', failure.reason).header('Cache-Control', 'no-store');
   reply.header('Content-Language', language === 'pt' ? 'pt-BR' : 'en').header('Vary', 'Accept-Language');
   const retry = retryAfterSeconds(failure);
@@ -94,7 +94,7 @@ export async function serveRoutes(app: FastifyInstance, services: Services, rout
       return sendFailure(req, reply, fastifyFailure(error), wording);
     });
     for (const route of routes) {
-      const wording: Wording = { errors: route.errors, entity: route.entity };
+      const wording: Wording = { errors: route.errors, entity: route.entity, byKind: route.byKind };
       for (const url of fastifyPaths(route.path)) {
         scope.route({
           method: route.method,

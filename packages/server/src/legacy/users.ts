@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { inputField } from '../openapi/procedures.ts';
+import { legacyMessages } from './failures.ts';
 import { collectPages, idParam, type LegacyRoute, listQuerySchema, say } from './route.ts';
 import { userRow, userRowSchema } from './rows.ts';
 
@@ -11,6 +12,8 @@ const text = {
   updated: { pt: 'Usuário atualizado com sucesso', en: 'User updated' },
   deleted: { pt: 'Usuário deletado com sucesso', en: 'User deleted' },
 };
+
+const taken = { CONFLICT: legacyMessages.USERNAME_TAKEN };
 
 const message = z.string().meta({ description: 'Portuguese, or English with `Accept-Language: en`' });
 const oneRow = (row: z.ZodType) =>
@@ -33,6 +36,7 @@ export const userRoutes: LegacyRoute[] = [
     answer: z.object({ message, user_id: z.number().int() }),
     errors: 'error',
     entity: 'user',
+    byKind: taken,
     async handle({ call, body, language }) {
       const user = await call.users.register({
         username: body.username as string,
@@ -58,6 +62,7 @@ export const userRoutes: LegacyRoute[] = [
     answer: z.object({ message, user: userRowSchema, token: z.string() }),
     errors: 'error',
     entity: 'user',
+    byKind: { UNAUTHORIZED: legacyMessages.WRONG_CREDENTIALS },
     async handle({ call, body, language }) {
       const result = await call.users.login({
         username: body.username as string,
@@ -136,6 +141,7 @@ export const userRoutes: LegacyRoute[] = [
     answer: z.object({ message, user: oneRow(userRowSchema) }),
     errors: 'error',
     entity: 'user',
+    byKind: taken,
     async handle({ call, params, body, language }) {
       const user = await call.users.update({
         id: idParam(params.id) as number,
