@@ -2,13 +2,13 @@ import type { ModelRegistry } from '@ethcast/forecast';
 import type { PasswordWork } from './auth/password-work.ts';
 import type { SessionCache } from './auth/session-cache.ts';
 import type { DbHandle } from './db/client.ts';
+import type { Session } from './db/queries/sessions.ts';
 import type { MigrationStamp } from './db/readiness.ts';
 import type { ServerConfig } from './env.ts';
 import type { ConcurrencyLimit } from './forecasts/concurrency-limit.ts';
 
-export type Role = 'user' | 'admin';
-export type SessionUser = { id: number; username: string; role: Role };
-export type Session = { id: number; user: SessionUser; expiresAt: Date };
+export type { Session, SessionUser } from './db/queries/sessions.ts';
+export type { Role } from './db/schema.ts';
 
 /** How a procedure sets or clears the session cookie without knowing about HTTP. */
 export type CookieJar = {

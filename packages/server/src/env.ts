@@ -1,9 +1,8 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { SYMBOL_PATTERN } from './domain/symbol.ts';
 import { modelsDir } from './paths.ts';
-import { COINBASE_URL } from './prices/coinbase.ts';
-import { SYMBOL_PATTERN } from './prices/symbol.ts';
 
 /**
  * The only module that reads the environment. Everything else receives a `ServerConfig`.
@@ -91,6 +90,9 @@ const envSchema = z.object({
     .max(64)
     .default(2),
 });
+
+/** Coinbase Exchange, the price source prices/coinbase.ts speaks: the default of PRICES_SYNC_URL. */
+export const COINBASE_URL = 'https://api.exchange.coinbase.com';
 
 export type ServerConfig = {
   nodeEnv: 'development' | 'production' | 'test';

@@ -17,11 +17,11 @@ export type {
 } from './db/queries/prices.ts';
 export { getLatestPrice, getPriceRange, listSymbols, upsertPrices } from './db/queries/prices.ts';
 export { DomainError, isDomainError, type Reason, reasons } from './domain/errors.ts';
+export { SYMBOL_PATTERN } from './domain/symbol.ts';
 export type { ServerConfig } from './env.ts';
-export { EnvError, loadConfig } from './env.ts';
+export { COINBASE_URL, EnvError, loadConfig } from './env.ts';
 export { describeStartupError } from './fatal.ts';
 export { type BootstrapResult, bootstrapPrices } from './prices/bootstrap.ts';
-export { COINBASE_URL } from './prices/coinbase.ts';
 export {
   type BadRow,
   type ImportOptions,
@@ -31,7 +31,6 @@ export {
   PriceImportError,
 } from './prices/import.ts';
 export { FetchError } from './prices/retry.ts';
-export { SYMBOL_PATTERN } from './prices/symbol.ts';
 export { SyncError, type SyncOptions, type SyncReport, syncPrices } from './prices/sync.ts';
 export type { AppRouter, RouterInputs, RouterOutputs } from './router.ts';
 export { appRouter, createCaller } from './router.ts';

@@ -97,7 +97,7 @@ describe(`accounts (${testEngine})`, () => {
     const admin = await createActor(services, 'del_admin', 'admin');
     const eve = await createActor(services, 'eve');
     await eve.caller.users.update({ id: eve.user.id, username: 'eve_2' });
-    const before = await listLogs(services.db, { limit: 100, userId: eve.user.id });
+    const before = await listLogs(services.db, eve.user, { limit: 100 });
     expect(before.items.length).toBeGreaterThanOrEqual(2);
     await admin.caller.users.delete({ id: eve.user.id });
     expect(await findSessionByToken(services.db, eve.token)).toBeNull();

@@ -191,13 +191,12 @@ export async function updateUser(
   hasher: Hasher,
 ): Promise<PublicUser> {
   const isSelf = actor.user.id === input.id;
-  const isAdmin = actor.user.role === 'admin';
-  // Another user's account is not the caller's to see: the same answer as a missing id.
-  if (!isSelf && !isAdmin) fail('NOT_FOUND', { entity: 'user', id: input.id });
-  if (input.role !== undefined && !isAdmin) fail('ROLE_CHANGE_ADMIN_ONLY');
   if (input.username === undefined && input.password === undefined && input.role === undefined) {
     fail('NOTHING_TO_CHANGE');
   }
+  // Read under the owner-or-admin scope: another user's account is not found, like a missing id.
+  if (!(await getUserById(db, input.id, actor.user))) fail('NOT_FOUND', { entity: 'user', id: input.id });
+  if (input.role !== undefined && actor.user.role !== 'admin') fail('ROLE_CHANGE_ADMIN_ONLY');
   if (input.password !== undefined && isSelf) {
     if (!input.currentPassword) fail('CURRENT_PASSWORD_REQUIRED');
     const current = await getPasswordHash(db, input.id);
@@ -208,7 +207,7 @@ export async function updateUser(
   const passwordHash = input.password !== undefined ? await hashWith(hasher, input.password) : undefined;
   try {
     return await db.transaction(async (tx) => {
-      const target = await getUserById(tx, input.id);
+      const target = await getUserById(tx, input.id, actor.user);
       if (!target) fail('NOT_FOUND', { entity: 'user', id: input.id });
       if (input.role === 'user' && target.role === 'admin') {
         const admins = await lockAdmins(tx);
@@ -245,9 +244,9 @@ export async function updateUser(
 /** Deletes a user with their sessions and predictions; their log rows stay with user_id NULL. */
 export async function deleteUser(db: Database, actor: SessionUser, id: number): Promise<PublicUser> {
   const isSelf = actor.id === id;
-  if (!isSelf && actor.role !== 'admin') fail('NOT_FOUND', { entity: 'user', id });
   return db.transaction(async (tx) => {
-    const target = await getUserById(tx, id);
+    // Read under the owner-or-admin scope: another user's account is not found, like a missing id.
+    const target = await getUserById(tx, id, actor);
     if (!target) fail('NOT_FOUND', { entity: 'user', id });
     if (target.role === 'admin') {
       const admins = await lockAdmins(tx);

@@ -1,3 +1,5 @@
+import { clip } from '../db/text.ts';
+
 /**
  * The audit log's wording, in one place: short, lower-case, at most 100 characters, in the style of
  * the legacy backend ("predict failed with model X").
@@ -18,5 +20,3 @@ export const actions = {
   predictUpdated: (id: number) => `predict ${id} note updated`,
   predictDeleted: (id: number) => `predict ${id} deleted`,
 } as const;
-
-export const clip = (text: string, max = 100) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);

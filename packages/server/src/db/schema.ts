@@ -39,6 +39,8 @@ export const users = pgTable(
   ],
 );
 
+export type Role = (typeof users.$inferSelect)['role'];
+
 export const sessions = pgTable(
   'sessions',
   {

@@ -9,7 +9,6 @@ import { getJsonWithRetry, type RetryOptions } from './retry.ts';
  * GET /products/{id}/candles?granularity=86400&start&end returns at most 300
  * `[time (s), low, high, open, close, volume]`, newest first, and `[]` where it has no data.
  */
-export const COINBASE_URL = 'https://api.exchange.coinbase.com';
 export const CANDLES_PER_PAGE = 300;
 
 export class ExchangeResponseError extends Error {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, loadConfig } from '../env.ts';
-import { COINBASE_URL } from './coinbase.ts';
+import { COINBASE_URL, EnvError, loadConfig } from '../env.ts';
 
 describe('prices settings in the environment', () => {
   it('syncs from Coinbase by default, never under test unless asked, and can be turned off', () => {

@@ -18,6 +18,7 @@ import {
   type UpsertResult,
   upsertPriceColumns,
 } from '../db/queries/prices.ts';
+import { isValidSymbol } from '../domain/symbol.ts';
 import { dayFromNumber } from './day.ts';
 import { DaySet } from './day-set.ts';
 import {
@@ -29,7 +30,6 @@ import {
   readRecord,
 } from './formats.ts';
 import { type LineBatch, lineBatches } from './lines.ts';
-import { isValidSymbol } from './symbol.ts';
 
 export type ImportProgress = { rowsRead: number; bytesRead: number; totalBytes: number | null };
 

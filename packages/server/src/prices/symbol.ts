@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import { withCode } from '../domain/input-errors.ts';
+import { isValidSymbol } from '../domain/symbol.ts';
 import { isValidDay } from './day.ts';
-
-/** BASE-QUOTE, as exchanges and Yahoo write it: ETH-USD, BTC-USD, 1INCH-USDT. */
-export const SYMBOL_PATTERN = /^[A-Z0-9]{2,10}-[A-Z]{2,10}$/;
-
-export const isValidSymbol = (symbol: string) => SYMBOL_PATTERN.test(symbol);
 
 export const symbolSchema = z
   .string({ message: 'symbol is required' })

@@ -7,10 +7,11 @@ import {
   UPSERT_BATCH_SIZE,
   upsertPrices,
 } from '../db/queries/prices.ts';
-import { CANDLES_PER_PAGE, COINBASE_URL, fetchDailyCandles } from './coinbase.ts';
+import { isValidSymbol } from '../domain/symbol.ts';
+import { COINBASE_URL } from '../env.ts';
+import { CANDLES_PER_PAGE, fetchDailyCandles } from './coinbase.ts';
 import { dayFromNumber, dayNumber, todayNumber } from './day.ts';
 import type { RetryOptions } from './retry.ts';
-import { isValidSymbol } from './symbol.ts';
 
 /** Where a sync of an empty symbol starts: before any exchange listed ETH or BTC against USD. */
 export const DEFAULT_SYNC_SINCE = '2015-01-01';

@@ -23,14 +23,7 @@ export const logsRouter = router({
         .default({ limit: 50 }),
     )
     .query(async ({ ctx, input }) => {
-      if (ctx.user.role !== 'admin') {
-        if (input.userId !== undefined && input.userId !== ctx.user.id) {
-          fail('NOT_FOUND', { entity: 'user', id: input.userId });
-        }
-      }
-      // a user sees only their own rows
-      const scoped = ctx.user.role === 'admin' ? input : { ...input, userId: ctx.user.id };
-      const page = await listLogs(ctx.db, scoped);
+      const page = await listLogs(ctx.db, ctx.user, input);
       return { ...page, items: page.items.map(withEvent) };
     }),
 

@@ -1,14 +1,10 @@
 import { z } from 'zod';
 import { actions } from '../auth/actions.ts';
-import type { SessionUser } from '../context.ts';
-import type { Executor } from '../db/client.ts';
 import { writeLog } from '../db/queries/logs.ts';
 import {
   deletePrediction,
-  getPrediction,
   getPredictionWithCloses,
   listPredictions,
-  type PredictionRow,
   updatePredictionNote,
 } from '../db/queries/predicts.ts';
 import { fail } from '../domain/errors.ts';
@@ -30,18 +26,6 @@ const modelNameSchema = z
 const MAX_FORECAST_DAYS = 365;
 const noteSchema = textSchema({ max: 500, multiline: true });
 
-/** The row if the user may act on it: its owner or an admin. */
-function mayActOn<T extends PredictionRow>(user: SessionUser, id: number, row: T | null): T {
-  // Another user's forecast answers like a missing one, so ids reveal nothing.
-  if (!row || (user.role !== 'admin' && row.userId !== user.id))
-    fail('NOT_FOUND', { entity: 'forecast', id });
-  return row;
-}
-
-async function ownedPrediction(db: Executor, user: SessionUser, id: number): Promise<PredictionRow> {
-  return mayActOn(user, id, await getPrediction(db, id));
-}
-
 export const predictsRouter = router({
   create: authedProcedure
     .input(
@@ -58,7 +42,7 @@ export const predictsRouter = router({
     )
     .mutation(({ ctx, input }) => createPrediction(ctx, ctx.user, input)),
 
-  /** Own forecasts, newest first; admins may pass userId or see everyone's. */
+  /** Own forecasts, newest first; admins see everyone's or, with userId, one user's. */
   list: authedProcedure
     .input(
       z
@@ -70,20 +54,13 @@ export const predictsRouter = router({
         })
         .default({ limit: 50 }),
     )
-    .query(({ ctx, input }) => {
-      if (ctx.user.role !== 'admin') {
-        if (input.userId !== undefined && input.userId !== ctx.user.id) {
-          fail('NOT_FOUND', { entity: 'user', id: input.userId });
-        }
-        return listPredictions(ctx.db, { ...input, userId: ctx.user.id });
-      }
-      return listPredictions(ctx.db, input);
-    }),
+    .query(({ ctx, input }) => listPredictions(ctx.db, ctx.user, input)),
 
   /** A forecast with the actual closes stored so far for its days, and how accurate it was. */
   byId: authedProcedure.input(z.strictObject({ id: idSchema })).query(async ({ ctx, input }) => {
-    const found = await getPredictionWithCloses(ctx.db, input.id);
-    const { closes, ...row } = mayActOn(ctx.user, input.id, found);
+    const found = await getPredictionWithCloses(ctx.db, ctx.user, input.id);
+    if (!found) fail('NOT_FOUND', { entity: 'forecast', id: input.id });
+    const { closes, ...row } = found;
     const points = row.points ?? [];
     return { ...row, points, ...compareWithActuals(points, closes) };
   }),
@@ -93,8 +70,7 @@ export const predictsRouter = router({
     .input(z.strictObject({ id: idSchema, note: noteSchema.nullable() }))
     .mutation(({ ctx, input }) =>
       ctx.db.transaction(async (tx) => {
-        await ownedPrediction(tx, ctx.user, input.id);
-        const row = await updatePredictionNote(tx, input.id, input.note || null);
+        const row = await updatePredictionNote(tx, ctx.user, input.id, input.note || null);
         if (!row) fail('NOT_FOUND', { entity: 'forecast', id: input.id });
         await writeLog(tx, {
           userId: ctx.user.id,
@@ -107,8 +83,7 @@ export const predictsRouter = router({
 
   delete: authedProcedure.input(z.strictObject({ id: idSchema })).mutation(({ ctx, input }) =>
     ctx.db.transaction(async (tx) => {
-      await ownedPrediction(tx, ctx.user, input.id);
-      const row = await deletePrediction(tx, input.id);
+      const row = await deletePrediction(tx, ctx.user, input.id);
       if (!row) fail('NOT_FOUND', { entity: 'forecast', id: input.id });
       await writeLog(tx, {
         userId: ctx.user.id,

@@ -59,7 +59,7 @@ export const usersRouter = router({
   }),
 
   me: authedProcedure.query(async ({ ctx }) => {
-    const user = await getUserById(ctx.db, ctx.user.id);
+    const user = await getUserById(ctx.db, ctx.user.id, ctx.user);
     if (!user) fail('UNAUTHENTICATED');
     return user;
   }),
@@ -69,9 +69,7 @@ export const usersRouter = router({
     .query(({ ctx, input }) => listUsers(ctx.db, input)),
 
   byId: authedProcedure.input(z.strictObject({ id: idSchema })).query(async ({ ctx, input }) => {
-    // Another user's account is not the caller's to see: the same answer as a missing id.
-    const visible = ctx.user.role === 'admin' || ctx.user.id === input.id;
-    const user = visible ? await getUserById(ctx.db, input.id) : null;
+    const user = await getUserById(ctx.db, input.id, ctx.user);
     if (!user) fail('NOT_FOUND', { entity: 'user', id: input.id });
     return user;
   }),
@@ -79,8 +77,7 @@ export const usersRouter = router({
   byUsername: authedProcedure
     .input(z.strictObject({ username: usernameLookupSchema }))
     .query(async ({ ctx, input }) => {
-      const self = ctx.user.username.toLowerCase() === input.username.toLowerCase();
-      const user = ctx.user.role === 'admin' || self ? await getUserByUsername(ctx.db, input.username) : null;
+      const user = await getUserByUsername(ctx.db, input.username, ctx.user);
       if (!user) fail('NOT_FOUND', { entity: 'user', id: input.username });
       return user;
     }),

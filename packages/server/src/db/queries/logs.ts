@@ -1,7 +1,8 @@
 import { and, desc, eq, gte, ilike, lt, lte, type SQL } from 'drizzle-orm';
-import { clip } from '../../auth/actions.ts';
 import type { Database, Executor } from '../client.ts';
 import { logs } from '../schema.ts';
+import { clip } from '../text.ts';
+import { type Viewer, visibleTo } from './scope.ts';
 
 export const logColumns = {
   id: logs.id,
@@ -44,12 +45,13 @@ export type ListLogsArgs = {
   to?: Date;
 };
 
-/** Newest first, keyset-paginated on id. */
+/** The viewer's log rows (an admin's: every row, or one user's), newest first, keyset-paginated on id. */
 export async function listLogs(
   db: Database,
+  viewer: Viewer,
   args: ListLogsArgs,
 ): Promise<{ items: LogRow[]; nextCursor: number | null }> {
-  const conditions: SQL[] = [];
+  const conditions: (SQL | undefined)[] = [visibleTo(logs.userId, viewer)];
   if (args.cursor !== undefined) conditions.push(lt(logs.id, args.cursor));
   if (args.userId !== undefined) conditions.push(eq(logs.userId, args.userId));
   if (args.action) conditions.push(ilike(logs.action, `%${escapeLike(args.action)}%`));

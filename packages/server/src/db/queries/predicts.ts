@@ -1,7 +1,8 @@
 import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
-import { clip } from '../../auth/actions.ts';
 import { type Database, type Executor, preparedQuery } from '../client.ts';
 import { logs, predict, prices, type StoredForecastPoint } from '../schema.ts';
+import { clip } from '../text.ts';
+import { type Viewer, visibleTo, visibleToPrepared } from './scope.ts';
 
 const summaryColumns = {
   id: predict.id,
@@ -94,8 +95,9 @@ export type ListPredictionsArgs = {
 };
 
 /** The list query for one combination of filters, built and prepared once per database. */
-function listQuery(db: Database, args: ListPredictionsArgs) {
+function listQuery(db: Database, viewer: Viewer, args: ListPredictionsArgs) {
   const shape = {
+    owner: viewer.role !== 'admin',
     cursor: args.cursor !== undefined,
     userId: args.userId !== undefined,
     symbol: !!args.symbol,
@@ -104,6 +106,9 @@ function listQuery(db: Database, args: ListPredictionsArgs) {
   const key = `listPredictions:${Object.values(shape).map(Number).join('')}`;
   return preparedQuery(db, key, (database) => {
     const conditions: SQL[] = [];
+    // the owner-or-admin rule (scope.ts): one prepared statement serves every non-admin
+    const owner = visibleToPrepared(predict.userId, shape.owner);
+    if (owner) conditions.push(owner);
     if (shape.cursor) conditions.push(lt(predict.id, sql.placeholder('cursor')));
     if (shape.userId) conditions.push(eq(predict.userId, sql.placeholder('userId')));
     if (shape.symbol) conditions.push(eq(predict.symbol, sql.placeholder('symbol')));
@@ -119,12 +124,14 @@ function listQuery(db: Database, args: ListPredictionsArgs) {
 }
 
 /**
- * Newest first, keyset-paginated on id (index predict_user_id_id_idx, or the primary key for all users).
- * A page carries each forecast's last point (the stored generated column), not all of them: the detail
- * view loads the rest.
+ * The viewer's forecasts (an admin's: everyone's, or one user's with `userId`), newest first,
+ * keyset-paginated on id (index predict_user_id_id_idx, or the primary key for all users). A page
+ * carries each forecast's last point (the stored generated column), not all of them: the detail view
+ * loads the rest.
  */
-export async function listPredictions(db: Database, args: ListPredictionsArgs) {
-  const rows = await listQuery(db, args).execute({
+export async function listPredictions(db: Database, viewer: Viewer, args: ListPredictionsArgs) {
+  const rows = await listQuery(db, viewer, args).execute({
+    viewerId: viewer.id,
     cursor: args.cursor,
     userId: args.userId,
     symbol: args.symbol,
@@ -135,8 +142,8 @@ export async function listPredictions(db: Database, args: ListPredictionsArgs) {
   return { items, nextCursor: rows.length > args.limit ? (items.at(-1)?.id ?? null) : null };
 }
 
-const predictionWithCloses = (db: Database) =>
-  preparedQuery(db, 'predictionWithCloses', (database) =>
+const predictionWithCloses = (db: Database, scoped: boolean) =>
+  preparedQuery(db, `predictionWithCloses:${scoped}`, (database) =>
     database
       .select({
         ...predictionColumns,
@@ -149,9 +156,9 @@ const predictionWithCloses = (db: Database) =>
                           and (${predict.forecastResult} -> -1 ->> 'day')::date)`,
       })
       .from(predict)
-      .where(eq(predict.id, sql.placeholder('id')))
+      .where(and(eq(predict.id, sql.placeholder('id')), visibleToPrepared(predict.userId, scoped)))
       .limit(1)
-      .prepare('prediction_with_closes'),
+      .prepare(`prediction_with_closes_${scoped ? 'own' : 'all'}`),
   );
 
 /**
@@ -160,28 +167,47 @@ const predictionWithCloses = (db: Database) =>
  */
 export async function getPredictionWithCloses(
   db: Database,
+  viewer: Viewer,
   id: number,
 ): Promise<(PredictionRow & { closes: { day: string; close: number }[] }) | null> {
-  const [row] = await predictionWithCloses(db).execute({ id });
+  const scoped = viewer.role !== 'admin';
+  const [row] = await predictionWithCloses(db, scoped).execute({ id, viewerId: viewer.id });
   return row ?? null;
 }
 
-export async function getPrediction(db: Executor, id: number): Promise<PredictionRow | null> {
-  const [row] = await db.select(predictionColumns).from(predict).where(eq(predict.id, id)).limit(1);
+/** The forecast `id` if the viewer may see it (see scope.ts). */
+const visiblePrediction = (viewer: Viewer, id: number) =>
+  and(eq(predict.id, id), visibleTo(predict.userId, viewer));
+
+export async function getPrediction(db: Executor, viewer: Viewer, id: number): Promise<PredictionRow | null> {
+  const [row] = await db
+    .select(predictionColumns)
+    .from(predict)
+    .where(visiblePrediction(viewer, id))
+    .limit(1);
   return row ?? null;
 }
 
 /** Only the note can change: a stored forecast is immutable. */
 export async function updatePredictionNote(
   db: Executor,
+  viewer: Viewer,
   id: number,
   note: string | null,
 ): Promise<PredictionRow | null> {
-  const [row] = await db.update(predict).set({ note }).where(eq(predict.id, id)).returning(predictionColumns);
+  const [row] = await db
+    .update(predict)
+    .set({ note })
+    .where(visiblePrediction(viewer, id))
+    .returning(predictionColumns);
   return row ?? null;
 }
 
-export async function deletePrediction(db: Executor, id: number): Promise<{ id: number } | null> {
-  const [row] = await db.delete(predict).where(eq(predict.id, id)).returning({ id: predict.id });
+export async function deletePrediction(
+  db: Executor,
+  viewer: Viewer,
+  id: number,
+): Promise<{ id: number } | null> {
+  const [row] = await db.delete(predict).where(visiblePrediction(viewer, id)).returning({ id: predict.id });
   return row ?? null;
 }

@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
-import type { Session } from '../../context.ts';
 import { type Database, type Executor, preparedQuery } from '../client.ts';
-import { sessions, users } from '../schema.ts';
+import { type Role, sessions, users } from '../schema.ts';
+
+export type SessionUser = { id: number; username: string; role: Role };
+export type Session = { id: number; user: SessionUser; expiresAt: Date };
 
 export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 

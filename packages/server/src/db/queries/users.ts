@@ -1,8 +1,8 @@
 import { and, asc, count, eq, gt, ilike, sql } from 'drizzle-orm';
-import type { Role } from '../../context.ts';
 import type { Database, Executor } from '../client.ts';
-import { users } from '../schema.ts';
+import { type Role, users } from '../schema.ts';
 import { escapeLike } from './logs.ts';
+import { type Viewer, visibleTo } from './scope.ts';
 
 /** Every column but `password`: what any caller outside authentication gets. */
 export const publicUserColumns = {
@@ -50,13 +50,34 @@ export async function getPasswordHash(db: Executor, id: number): Promise<string 
   return row?.passwordHash ?? null;
 }
 
-export async function getUserById(db: Executor, id: number): Promise<PublicUser | null> {
-  const [row] = await db.select(publicUserColumns).from(users).where(eq(users.id, id)).limit(1);
+/**
+ * The user `id` if `viewer` may see them: themself, or anyone for an admin (scope.ts). `viewer: null`
+ * is the server acting for itself (sign-in, session checks), never a request's caller.
+ */
+export async function getUserById(
+  db: Executor,
+  id: number,
+  viewer: Viewer | null,
+): Promise<PublicUser | null> {
+  const [row] = await db
+    .select(publicUserColumns)
+    .from(users)
+    .where(and(eq(users.id, id), viewer ? visibleTo(users.id, viewer) : undefined))
+    .limit(1);
   return row ?? null;
 }
 
-export async function getUserByUsername(db: Executor, username: string): Promise<PublicUser | null> {
-  const [row] = await db.select(publicUserColumns).from(users).where(byUsernameCi(username)).limit(1);
+/** The user with this username (any case) if `viewer` may see them, as getUserById. */
+export async function getUserByUsername(
+  db: Executor,
+  username: string,
+  viewer: Viewer | null,
+): Promise<PublicUser | null> {
+  const [row] = await db
+    .select(publicUserColumns)
+    .from(users)
+    .where(and(byUsernameCi(username), viewer ? visibleTo(users.id, viewer) : undefined))
+    .limit(1);
   return row ?? null;
 }
 
