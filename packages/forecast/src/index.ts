@@ -15,7 +15,15 @@ export { validateHistory } from './data/validate-history.ts';
 export type { ForecastErrorCode } from './errors.ts';
 export { ForecastError } from './errors.ts';
 export type { CalibrationJson, HorizonQuantiles } from './intervals/conformal.ts';
-export { AdaptiveConformal, conformalIntervals } from './intervals/conformal.ts';
+export { AdaptiveConformal, aciStep, conformalIntervals } from './intervals/conformal.ts';
+export type { LiveOutcome } from './intervals/live-calibration.ts';
+export {
+  advanceCalibration,
+  baselineCalibration,
+  LIVE_ACI_GAMMA,
+  meanBandWidth,
+  normalQuantile,
+} from './intervals/live-calibration.ts';
 export { ewmaVolatility } from './intervals/volatility.ts';
 export type { ModelName, PointModel } from './models/point-model.ts';
 export { MODEL_NAMES } from './models/point-model.ts';

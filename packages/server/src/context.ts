@@ -6,6 +6,9 @@ import type { Session } from './db/queries/sessions.ts';
 import type { MigrationStamp } from './db/readiness.ts';
 import type { ServerConfig } from './env.ts';
 import type { ConcurrencyLimit } from './forecasts/concurrency-limit.ts';
+import type { JobEngine } from './jobs/engine.ts';
+import type { Clock } from './jobs/occurrence.ts';
+import type { ServerMetrics } from './metrics/server-metrics.ts';
 
 export type { Session, SessionUser } from './db/queries/sessions.ts';
 export type { Role } from './db/schema.ts';
@@ -33,6 +36,12 @@ export type Services = {
   sessions: SessionCache;
   /** the migrations this build ships: readiness compares the database's with them */
   expectedMigrations: MigrationStamp[];
+  /** "now" for the scheduled jobs and what depends on the day (tests pass a controlled clock) */
+  clock: Clock;
+  /** the scheduled jobs of this process; null when JOBS=off (set once the server has started) */
+  jobs: JobEngine | null;
+  /** Prometheus metrics of this process */
+  metrics: ServerMetrics;
 };
 
 export type Context = Services & {

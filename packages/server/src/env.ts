@@ -2,6 +2,8 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { SYMBOL_PATTERN } from './domain/symbol.ts';
+import { type JobsConfig, jobsConfigFrom, jobsEnvSchema } from './jobs/config.ts';
+import { type MetricsConfig, metricsConfigFrom, metricsEnvSchema } from './metrics/config.ts';
 import { modelsDir } from './paths.ts';
 
 /**
@@ -89,6 +91,8 @@ const envSchema = z.object({
     .min(1)
     .max(64)
     .default(2),
+  ...jobsEnvSchema,
+  ...metricsEnvSchema,
 });
 
 /** Coinbase Exchange, the price source prices/coinbase.ts speaks: the default of PRICES_SYNC_URL. */
@@ -123,6 +127,10 @@ export type ServerConfig = {
   modelsDir: string;
   /** forecasts created at once per process; more wait their turn (see forecasts/concurrency-limit.ts) */
   predictConcurrency: number;
+  /** scheduled jobs (jobs/config.ts): which run, when, and how failures are retried */
+  jobs: JobsConfig;
+  /** Prometheus /metrics (metrics/config.ts): off, open, or behind a bearer token */
+  metrics: MetricsConfig;
 };
 
 export type TrustProxy = false | number | string[];
@@ -159,6 +167,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  if (production && e.METRICS === 'on' && !e.METRICS_TOKEN) {
+    throw new EnvError('Invalid environment: METRICS=on in production needs METRICS_TOKEN');
+  }
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
@@ -180,6 +191,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cookieSecure: e.COOKIE_SECURE ?? production,
     modelsDir: e.MODELS_DIR ?? modelsDir(),
     predictConcurrency: e.PREDICT_CONCURRENCY,
+    jobs: jobsConfigFrom(e),
+    metrics: metricsConfigFrom(e),
   };
 }
 

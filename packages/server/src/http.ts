@@ -15,6 +15,7 @@ import { DomainError } from './domain/errors.ts';
 import { safeErrorSummary } from './errors.ts';
 import { cookieJarFor, tokenFromRequest } from './http-context.ts';
 import { isJsonPost, isTrustedOrigin, MAX_BATCH_SIZE, refuseContentType } from './http-guards.ts';
+import { registerMetricsRoute } from './metrics/route.ts';
 import { registerRestApi } from './rest.ts';
 import { type AppRouter, appRouter } from './router.ts';
 import { NOT_READY_RETRY_AFTER_SECONDS, readinessReport } from './routers/health.ts';
@@ -128,6 +129,8 @@ export async function createHttpServer(
     if (!report.ready) reply.header('retry-after', String(NOT_READY_RETRY_AFTER_SECONDS));
     return reply.code(report.ready ? 200 : 503).send(report);
   });
+
+  registerMetricsRoute(app, services);
 
   const dashboardDir = options.dashboardDir;
   const hasDashboard = !!dashboardDir && existsSync(join(dashboardDir, 'index.html'));

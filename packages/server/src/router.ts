@@ -1,5 +1,6 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { health } from './routers/health.ts';
+import { jobsRouter } from './routers/jobs.ts';
 import { logsRouter } from './routers/logs.ts';
 import { modelsRouter } from './routers/models.ts';
 import { predictsRouter } from './routers/predicts.ts';
@@ -14,6 +15,7 @@ export const appRouter = router({
   prices: pricesRouter,
   models: modelsRouter,
   predicts: predictsRouter,
+  jobs: jobsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -11,6 +11,10 @@ import type { ServerConfig } from './env.ts';
 import { safeErrorSummary } from './errors.ts';
 import { ConcurrencyLimit } from './forecasts/concurrency-limit.ts';
 import { createHttpServer, type HttpOptions } from './http.ts';
+import { JobEngine, type JobLog } from './jobs/engine.ts';
+import { type Clock, systemClock } from './jobs/occurrence.ts';
+import { jobDefinitions } from './jobs/registry.ts';
+import { ServerMetrics } from './metrics/server-metrics.ts';
 import { migrationsDir } from './paths.ts';
 
 export const SERVER_VERSION: string = packageJson.version;
@@ -18,7 +22,11 @@ export const SERVER_VERSION: string = packageJson.version;
 /** Forecasts waiting for a slot beyond this are refused (TOO_MANY_REQUESTS) instead of piling up. */
 const PREDICT_QUEUE_LIMIT = 1000;
 
-export function createServices(config: ServerConfig, dbHandle: DbHandle): Services {
+export function createServices(
+  config: ServerConfig,
+  dbHandle: DbHandle,
+  options: { clock?: Clock } = {},
+): Services {
   return {
     config,
     db: dbHandle.db,
@@ -31,8 +39,18 @@ export function createServices(config: ServerConfig, dbHandle: DbHandle): Servic
     passwords: new PasswordWork(config.bcryptCost, config.bcryptConcurrency),
     sessions: new SessionCache(),
     expectedMigrations: expectedMigrations(migrationsDir()),
+    clock: options.clock ?? systemClock,
+    jobs: null,
+    metrics: new ServerMetrics(() => dbHandle.poolStats()),
   };
 }
+
+export type JobsOptions = {
+  clock?: Clock;
+  /** pg-boss's schema (tests on the shared embedded database use one each) */
+  bossSchema?: string;
+  jobLog?: JobLog;
+};
 
 export type RunningServer = {
   app: FastifyInstance;
@@ -46,10 +64,10 @@ export type RunningServer = {
 /** Opens (and migrates) the database, builds the app and listens. */
 export async function startServer(
   config: ServerConfig,
-  options: HttpOptions & { dbHandle?: DbHandle } = {},
+  options: HttpOptions & JobsOptions & { dbHandle?: DbHandle } = {},
 ): Promise<RunningServer> {
   const dbHandle = options.dbHandle ?? (await openDatabase(config));
-  const services = createServices(config, dbHandle);
+  const services = createServices(config, dbHandle, { clock: options.clock });
   const app = await createHttpServer(services, options);
   try {
     await app.listen({ port: config.port, host: config.host });
@@ -64,6 +82,25 @@ export async function startServer(
     .catch((error: unknown) =>
       app.log.error({ err: safeErrorSummary(error) }, 'model registry failed to load'),
     );
+  if (config.jobs.enabled) {
+    const engine = new JobEngine(services, jobDefinitions, {
+      clock: services.clock,
+      bossSchema: options.bossSchema,
+      log: options.jobLog ?? {
+        info: (message) => app.log.info(message),
+        error: (message) => app.log.error(message),
+      },
+    });
+    try {
+      await engine.start();
+    } catch (error) {
+      await engine.stop().catch(() => {});
+      await app.close().catch(() => {});
+      if (!options.dbHandle) await dbHandle.close().catch(() => {});
+      throw error;
+    }
+    services.jobs = engine;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -75,6 +112,7 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         await app.close();
+        await services.jobs?.stop();
         if (!options.dbHandle) await dbHandle.close();
       })();
       return closing;

@@ -119,7 +119,16 @@ const domainErrors = t.middleware(async ({ ctx, next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(domainErrors);
+/** Counts and times every call per procedure for /metrics (metrics/server-metrics.ts). */
+const requestMetrics = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  const outcome = result.ok ? 'ok' : result.error.code;
+  ctx.metrics?.request(path, type, outcome, (performance.now() - started) / 1000);
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(requestMetrics).use(domainErrors);
 
 /** Signed in: `ctx.session` and `ctx.user` are non-null from here on. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {

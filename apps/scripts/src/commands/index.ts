@@ -10,6 +10,7 @@ import {
 import { adminCreateCommand } from './admin.ts';
 import { forecastCommand, historyCommand, showCommand } from './forecasts.ts';
 import { healthCommand } from './health.ts';
+import { jobsListCommand, jobsRunCommand, trackRecordCommand } from './jobs.ts';
 import { pricesImportCommand, pricesListCommand, pricesSyncCommand } from './prices.ts';
 
 export const commands: Command[] = [
@@ -27,4 +28,7 @@ export const commands: Command[] = [
   pricesImportCommand,
   pricesSyncCommand,
   pricesListCommand,
+  trackRecordCommand,
+  jobsListCommand,
+  jobsRunCommand,
 ];

@@ -128,8 +128,8 @@ class HorizonCalibrator {
   add(score: number, covered80: boolean, covered95: boolean): void {
     const value = this.sides === 'absolute' ? Math.abs(score) : score;
     this.sorted.splice(lowerBound(this.sorted, value), 0, value);
-    this.alpha80 = clampAlpha(this.alpha80 + this.gamma * (0.2 - (covered80 ? 0 : 1)));
-    this.alpha95 = clampAlpha(this.alpha95 + this.gamma * (0.05 - (covered95 ? 0 : 1)));
+    this.alpha80 = aciStep(this.alpha80, this.gamma, 0.8, covered80);
+    this.alpha95 = aciStep(this.alpha95, this.gamma, 0.95, covered95);
   }
 
   quantiles(): HorizonQuantiles {
@@ -162,6 +162,17 @@ function lowerBound(sorted: readonly number[], value: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * The ACI update after one observed outcome: α_{t+1} = α_t + γ(α − err_t), err_t = 1 for a miss of the
+ * interval issued at nominal level `level` (α = 1 − level), clamped to [0.001, 0.6]. Shared by the backtest's
+ * calibrator and the server's live recalibration, so both move α the same way.
+ */
+export function aciStep(alpha: number, gamma: number, level: Level, covered: boolean): number {
+  // the literal targets, not 1 − level (0.19999999999999996), keep the backtest's α bit for bit
+  const target = level === 0.8 ? 0.2 : 0.05;
+  return clampAlpha(alpha + gamma * (target - (covered ? 0 : 1)));
 }
 
 function clampAlpha(alpha: number): number {

@@ -26,7 +26,11 @@ export interface ModelRegistry {
     model?: string;
     history: PriceBar[];
     horizon: number;
+    /** the interval calibration to use instead of the shipped one (live recalibration) */
+    calibration?: CalibrationJson | null;
   }): Promise<{ model: ModelInfo; dataThrough: string; points: ForecastPoint[] }>;
+  /** the shipped interval calibration of a model (null for built-in baselines: Gaussian bands) */
+  shippedCalibration(symbol: string, name: string): CalibrationJson | null;
 }
 
 export interface LoadedModel {
@@ -207,7 +211,8 @@ export function createRegistry(loadedModels: LoadedModel[]): ModelRegistry {
     list: (symbol) => models.filter((m) => !symbol || m.info.symbol === symbol).map((m) => ({ ...m.info })),
     get: (symbol, name) => ({ ...find(symbol, name).info }),
     defaultModel: (symbol) => ({ ...defaultOf(symbol).info }),
-    async forecast({ symbol, model: name, history, horizon }) {
+    shippedCalibration: (symbol, name) => find(symbol, name).calibration,
+    async forecast({ symbol, model: name, history, horizon, calibration }) {
       const loaded = name ? find(symbol, name) : defaultOf(symbol);
       const { info } = loaded;
       if (!Number.isInteger(horizon) || horizon < 1 || horizon > info.maxHorizon) {
@@ -228,7 +233,7 @@ export function createRegistry(loadedModels: LoadedModel[]): ModelRegistry {
       const dataThrough = (history[history.length - 1] as PriceBar).day;
       const points = forecastPoints(
         loaded.model,
-        loaded.calibration,
+        calibration ?? loaded.calibration,
         closes,
         dataThrough,
         horizon,

@@ -19,4 +19,5 @@ export const actions = {
   predictFailed: (model: string) => clip(`predict failed with model ${model}`),
   predictUpdated: (id: number) => `predict ${id} note updated`,
   predictDeleted: (id: number) => `predict ${id} deleted`,
+  jobRun: (job: string, state: string) => clip(`job ${job} run by hand: ${state}`),
 } as const;

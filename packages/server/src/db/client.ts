@@ -7,6 +7,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres, { type Sql } from 'postgres';
 import { acquireFolderLock } from './folder-lock.ts';
+import { PoolGauge, type PoolStats } from './pool-stats.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -25,6 +26,8 @@ export type DbConfig = {
 export type DbHandle = {
   db: Database;
   driver: 'postgres' | 'pglite';
+  /** the URL or folder it was opened with */
+  url: string;
   /** true when reachable */
   ping(): Promise<boolean>;
   /**
@@ -32,6 +35,8 @@ export type DbHandle = {
    * its own (so it answers while the pool is saturated), on PGlite on its one connection. Throws on error.
    */
   probe<T extends Record<string, unknown>>(statement: string): Promise<T[]>;
+  /** connections in use and queries waiting for one (for /metrics) */
+  poolStats(): PoolStats;
   close(): Promise<void>;
 };
 
@@ -107,6 +112,8 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
       // `socket` is a postgres.js option its 3.4 type definitions do not declare
       ...({ socket: noDelaySocketFactory() } as object),
     });
+    const pool = new PoolGauge(config.max ?? 10);
+    pool.instrumentPostgres(client);
     const db = drizzlePostgres({ client, schema });
     postgresClients.set(db, client);
     // Health checks get a connection of their own, so they answer quickly while the pool is saturated.
@@ -122,6 +129,8 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
     return {
       db,
       driver: 'postgres',
+      url: config.url,
+      poolStats: () => pool.stats(),
       ping: async () => {
         try {
           await pinger`select 1`;
@@ -140,26 +149,30 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
   const dataDir = config.url.replace(/^file:/, '');
   if (dataDir === 'memory://') {
     const client = await PGlite.create(dataDir);
-    return pgliteHandle(client, async () => {});
+    return pgliteHandle(client, config.url, async () => {});
   }
   // Before PGlite reads anything: a folder another process has open is never touched (folder-lock.ts).
   const lock = acquireFolderLock(dataDir);
   try {
     mkdirSync(dataDir, { recursive: true });
     const client = await PGlite.create(dataDir);
-    return pgliteHandle(client, async () => lock.release());
+    return pgliteHandle(client, config.url, async () => lock.release());
   } catch (error) {
     lock.release();
     throw error;
   }
 }
 
-function pgliteHandle(client: PGlite, afterClose: () => Promise<void>): DbHandle {
+function pgliteHandle(client: PGlite, url: string, afterClose: () => Promise<void>): DbHandle {
+  const pool = new PoolGauge(1);
+  pool.instrumentPglite(client);
   const db = drizzlePglite({ client, schema });
   let closing: Promise<void> | undefined;
   return {
     db,
     driver: 'pglite',
+    url,
+    poolStats: () => pool.stats(),
     ping: () => ping(db),
     probe: async <T extends Record<string, unknown>>(statement: string) =>
       (await client.query<T>(statement)).rows,

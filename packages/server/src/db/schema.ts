@@ -1,7 +1,8 @@
-import type { ForecastPoint } from '@ethcast/forecast';
+import type { CalibrationJson, ForecastPoint } from '@ethcast/forecast';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   date,
   doublePrecision,
@@ -142,6 +143,13 @@ export const predict = pgTable(
     /** the last price day the forecast used */
     dataThrough: date('data_through', { mode: 'string' }),
     note: varchar('note', { length: 500 }),
+    /**
+     * The live interval calibration the bands were made with (model_calibrations.id); null = the shipped
+     * metadata's calibration (and every forecast stored before live recalibration existed).
+     */
+    calibrationId: bigint('calibration_id', { mode: 'number' }).references(() => modelCalibrations.id, {
+      onDelete: 'restrict',
+    }),
   },
   (t) => [
     index('predict_user_id_id_idx').on(t.userId, t.id),
@@ -180,4 +188,101 @@ export const prices = pgTable(
     check('prices_high_low_check', sql`${t.high} >= ${t.low}`),
     check('prices_volume_check', sql`${t.volume} >= 0`),
   ],
+);
+
+/**
+ * Runs of the scheduled jobs (jobs/): one row per scheduled occurrence (unique per job and occurrence, so
+ * replicas that all see the same occurrence record it once) or per run asked for by hand. pg-boss holds
+ * the queue, retries and expiry; this table is what operators and tests read.
+ */
+export const jobRuns = pgTable(
+  'job_runs',
+  {
+    /** also the pg-boss job id */
+    id: varchar('id', { length: 36 }).primaryKey(),
+    job: varchar('job', { length: 50 }).notNull(),
+    /** the cron occurrence this run is for; null for runs asked for by hand */
+    occurrence: timestamptz('occurrence'),
+    trigger: text('trigger', { enum: ['schedule', 'manual'] }).notNull(),
+    state: text('state', { enum: ['queued', 'running', 'succeeded', 'failed'] })
+      .notNull()
+      .default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    queuedAt: timestamptz('queued_at').notNull().defaultNow(),
+    startedAt: timestamptz('started_at'),
+    finishedAt: timestamptz('finished_at'),
+    durationMs: integer('duration_ms'),
+    /** a short summary of what the run did (job-specific) */
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    error: text('error'),
+    /** who asked for a manual run */
+    requestedBy: varchar('requested_by', { length: 100 }),
+  },
+  (t) => [
+    uniqueIndex('job_runs_job_occurrence_key').on(t.job, t.occurrence),
+    index('job_runs_job_queued_idx').on(t.job, t.queuedAt),
+    check('job_runs_trigger_check', sql`${t.trigger} in ('schedule', 'manual')`),
+    check('job_runs_state_check', sql`${t.state} in ('queued', 'running', 'succeeded', 'failed')`),
+  ],
+);
+
+/**
+ * Each forecast point once its day has an actual close, written once by the score-forecasts job. The
+ * persistence error is that of "the day's close = the origin's close" (the origin is data_through).
+ */
+export const forecastScores = pgTable(
+  'forecast_scores',
+  {
+    id: id(),
+    predictId: bigint('predict_id', { mode: 'number' })
+      .notNull()
+      .references(() => predict.id, { onDelete: 'cascade' }),
+    /** days after the origin (1 = the first forecast day) */
+    horizon: integer('horizon').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    actual: doublePrecision('actual').notNull(),
+    value: doublePrecision('value').notNull(),
+    /** actual − forecast */
+    error: doublePrecision('error').notNull(),
+    /** actual − the origin's close */
+    persistenceError: doublePrecision('persistence_error').notNull(),
+    inside80: boolean('inside80').notNull(),
+    inside95: boolean('inside95').notNull(),
+    width80: doublePrecision('width80').notNull(),
+    width95: doublePrecision('width95').notNull(),
+    scoredAt: timestamptz('scored_at').notNull().defaultNow(),
+    /**
+     * The calibration version this outcome was folded into by recalibrate (null = not yet). Outcomes of
+     * the same origin and horizon from duplicate forecasts are folded once.
+     */
+    calibrationId: bigint('calibration_id', { mode: 'number' }).references(() => modelCalibrations.id, {
+      onDelete: 'set null',
+    }),
+  },
+  (t) => [
+    uniqueIndex('forecast_scores_predict_horizon_key').on(t.predictId, t.horizon),
+    check('forecast_scores_horizon_check', sql`${t.horizon} between 1 and 365`),
+  ],
+);
+
+/**
+ * Versions of each model's live interval calibration (online ACI on the served forecasts' outcomes),
+ * newest = highest version per symbol and model. Version 1 starts from the shipped metadata.
+ */
+export const modelCalibrations = pgTable(
+  'model_calibrations',
+  {
+    id: id(),
+    symbol: varchar('symbol', { length: 21 }).notNull(),
+    model: varchar('model', { length: 100 }).notNull(),
+    /** the shipped model version this calibration moves forward from */
+    modelVersion: varchar('model_version', { length: 100 }).notNull(),
+    version: integer('version').notNull(),
+    calibration: jsonb('calibration').$type<CalibrationJson>().notNull(),
+    /** outcomes folded in by this version, and in total since the shipped calibration */
+    outcomes: integer('outcomes').notNull(),
+    totalOutcomes: integer('total_outcomes').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('model_calibrations_version_key').on(t.symbol, t.model, t.modelVersion, t.version)],
 );

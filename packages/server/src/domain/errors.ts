@@ -103,6 +103,11 @@ export const reasons = {
   MODEL_REGISTRY_UNAVAILABLE: { kind: 'INTERNAL_SERVER_ERROR', message: 'The model registry is unavailable' },
   FORECAST_FAILED: { kind: 'INTERNAL_SERVER_ERROR', message: 'The {model} forecast failed' },
   INTERNAL: { kind: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' },
+  UNKNOWN_JOB: { kind: 'NOT_FOUND', message: 'No job named {job}' },
+  JOBS_DISABLED: {
+    kind: 'PRECONDITION_FAILED',
+    message: 'Scheduled jobs are switched off on this server (JOBS=off)',
+  },
 } as const satisfies Record<string, { kind: ErrorKind; message: string }>;
 
 export type Reason = keyof typeof reasons;

@@ -1,3 +1,4 @@
+import type { StoredScore } from '../db/queries/scores.ts';
 import type { StoredForecastPoint } from '../db/schema.ts';
 
 export type ActualVsForecast = {
@@ -8,6 +9,8 @@ export type ActualVsForecast = {
   error: number;
   inside80: boolean;
   inside95: boolean;
+  /** true when read from the stored scores (score-forecasts job), false when computed on this read */
+  scored: boolean;
 };
 
 /** `mape` in percent (0–100), like the backtest metrics; coverages are fractions (0–1), likewise. */
@@ -30,19 +33,48 @@ export function compareWithActuals(
       error: actual - p.value,
       inside80: actual >= p.lower80 && actual <= p.upper80,
       inside95: actual >= p.lower95 && actual <= p.upper95,
+      scored: false,
     });
   }
-  if (actuals.length === 0) return { actuals, accuracy: null };
+  return { actuals, accuracy: summariseAccuracy(actuals) };
+}
+
+/**
+ * A forecast's actuals: its stored scores (written once by the score-forecasts job, never recomputed),
+ * and for days that have a close but no score yet (the job has not run since), the comparison on read.
+ */
+export function actualsOf(
+  points: StoredForecastPoint[],
+  scores: StoredScore[],
+  closes: { day: string; close: number }[],
+): { actuals: ActualVsForecast[]; accuracy: Accuracy | null } {
+  const scoredDays = new Set(scores.map((s) => s.day));
+  const stored: ActualVsForecast[] = scores.map((s) => ({
+    day: s.day,
+    actual: s.actual,
+    value: s.value,
+    error: s.error,
+    inside80: s.inside80,
+    inside95: s.inside95,
+    scored: true,
+  }));
+  const live = compareWithActuals(
+    points.filter((p) => !scoredDays.has(p.day)),
+    closes,
+  ).actuals;
+  const actuals = [...stored, ...live].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  return { actuals, accuracy: summariseAccuracy(actuals) };
+}
+
+export function summariseAccuracy(actuals: ActualVsForecast[]): Accuracy | null {
+  if (actuals.length === 0) return null;
   const n = actuals.length;
   const mean = (f: (a: ActualVsForecast) => number) => actuals.reduce((sum, a) => sum + f(a), 0) / n;
   return {
-    actuals,
-    accuracy: {
-      n,
-      mae: mean((a) => Math.abs(a.error)),
-      mape: 100 * mean((a) => Math.abs(a.error) / a.actual),
-      coverage80: mean((a) => (a.inside80 ? 1 : 0)),
-      coverage95: mean((a) => (a.inside95 ? 1 : 0)),
-    },
+    n,
+    mae: mean((a) => Math.abs(a.error)),
+    mape: 100 * mean((a) => Math.abs(a.error) / a.actual),
+    coverage80: mean((a) => (a.inside80 ? 1 : 0)),
+    coverage95: mean((a) => (a.inside95 ? 1 : 0)),
   };
 }

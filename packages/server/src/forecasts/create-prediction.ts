@@ -1,6 +1,7 @@
 import { ForecastError, type ModelInfo, type ModelRegistry } from '@ethcast/forecast';
 import { actions } from '../auth/actions.ts';
 import type { Services, SessionUser } from '../context.ts';
+import { getLatestCalibration } from '../db/queries/calibrations.ts';
 import { writeLog } from '../db/queries/logs.ts';
 import { insertPredictionWithLog, type PredictionRow } from '../db/queries/predicts.ts';
 import { getRecentCloses } from '../db/queries/prices.ts';
@@ -89,14 +90,23 @@ async function create(
     );
   }
 
+  // the newest live calibration of this model version (recalibrate job), else the shipped one
+  const live = await getLatestCalibration(services.db, {
+    symbol: input.symbol,
+    model: info.name,
+    modelVersion: info.version,
+  });
   let result: Awaited<ReturnType<ModelRegistry['forecast']>>;
   try {
+    const started = performance.now();
     result = await registry.forecast({
       symbol: input.symbol,
       model: info.name,
       history,
       horizon: input.days,
+      calibration: live?.calibration ?? null,
     });
+    services.metrics.forecast(input.symbol, info.name, (performance.now() - started) / 1000);
   } catch (error) {
     return failLogged(new DomainError('FORECAST_FAILED', { model: info.name }, { cause: error }));
   }
@@ -113,6 +123,7 @@ async function create(
       days: input.days,
       dataThrough: result.dataThrough,
       note: input.note ?? null,
+      calibrationId: live?.id ?? null,
       summary: summarise(input.symbol, result.model.name, points),
       points,
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trackRecord } from '../forecasts/track-record.ts';
 import { symbolSchema } from '../prices/symbol.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
@@ -7,4 +8,28 @@ export const modelsRouter = router({
   list: publicProcedure
     .input(z.strictObject({ symbol: symbolSchema.optional() }).default({}))
     .query(async ({ ctx, input }) => (await ctx.models()).list(input.symbol)),
+
+  /**
+   * How each model's served forecasts turned out (from the scores the score-forecasts job stores): per
+   * model and horizon, MAE against persistence on the same origins and days, band coverage with a 95 %
+   * interval, band width and calibration; `enough: false` where too few are scored to say anything.
+   */
+  trackRecord: publicProcedure
+    .input(
+      z.strictObject({
+        symbol: symbolSchema,
+        model: z
+          .string()
+          .trim()
+          .regex(/^[a-z0-9_-]{1,50}$/, 'must be a model name like "lstm"')
+          .optional(),
+        horizon: z
+          .number({ message: 'must be a number' })
+          .int('must be a whole number of days')
+          .min(1, 'must be at least 1')
+          .max(365, 'must be at most 365')
+          .optional(),
+      }),
+    )
+    .query(({ ctx, input }) => trackRecord(ctx, input)),
 });

@@ -9,7 +9,7 @@ import {
 } from '../db/queries/predicts.ts';
 import { fail } from '../domain/errors.ts';
 import { withCode } from '../domain/input-errors.ts';
-import { compareWithActuals } from '../forecasts/accuracy.ts';
+import { actualsOf } from '../forecasts/accuracy.ts';
 import { createPrediction } from '../forecasts/create-prediction.ts';
 import { symbolSchema } from '../prices/symbol.ts';
 import { authedProcedure, router } from '../trpc.ts';
@@ -60,9 +60,10 @@ export const predictsRouter = router({
   byId: authedProcedure.input(z.strictObject({ id: idSchema })).query(async ({ ctx, input }) => {
     const found = await getPredictionWithCloses(ctx.db, ctx.user, input.id);
     if (!found) fail('NOT_FOUND', { entity: 'forecast', id: input.id });
-    const { closes, ...row } = found;
+    const { closes, scores, ...row } = found;
     const points = row.points ?? [];
-    return { ...row, points, ...compareWithActuals(points, closes) };
+    // row.calibrationVersion: the live calibration the bands were made with; null = the shipped one
+    return { ...row, points, ...actualsOf(points, scores, closes) };
   }),
 
   /** Only the note changes: a stored forecast is immutable. */

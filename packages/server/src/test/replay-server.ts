@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 export type ReplayResponse =
   | { status: number; body: unknown; headers?: Record<string, string> }
   /** the connection is dropped without a response */
-  | { network: 'reset' };
+  | { network: 'reset' }
+  /** never answered: the request hangs until the client goes away or the server closes */
+  | { hold: true };
 
 /**
  * A local HTTP server that answers requests with a recorded sequence of responses, in order, and keeps
@@ -25,6 +27,7 @@ export async function startReplayServer(responses: ReplayResponse[]) {
       req.socket.destroy();
       return;
     }
+    if ('hold' in response) return;
     res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
     res.end(JSON.stringify(response.body));
   });

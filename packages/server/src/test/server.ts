@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { createEthcastClient, type EthcastClient } from '@ethcast/client';
 import { loadConfig, type ServerConfig } from '../env.ts';
-import { type RunningServer, startServer } from '../server.ts';
+import { type JobsOptions, type RunningServer, startServer } from '../server.ts';
 import { createTestDb, type TestDb } from './db.ts';
 
 export type TestServer = RunningServer & {
@@ -13,7 +14,7 @@ export type TestServer = RunningServer & {
 /** A real HTTP server on 127.0.0.1:0 over a test database, and typed clients for it. */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { testDb?: TestDb; dashboardDir?: string } = {},
+  options: { testDb?: TestDb; dashboardDir?: string } & JobsOptions = {},
 ): Promise<TestServer> {
   const testDb = options.testDb ?? (await createTestDb());
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...env });
@@ -21,6 +22,10 @@ export async function startTestServer(
     dbHandle: testDb.handle,
     logger: false,
     dashboardDir: options.dashboardDir ?? null,
+    clock: options.clock,
+    // the embedded test database is shared by a worker's test files: a queue of its own per server
+    bossSchema: options.bossSchema ?? `pgboss_${randomBytes(4).toString('hex')}`,
+    jobLog: options.jobLog ?? { info: () => {}, error: () => {} },
   });
   return {
     ...server,

@@ -1,8 +1,16 @@
 import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
 import { type Database, type Executor, preparedQuery } from '../client.ts';
-import { logs, predict, prices, type StoredForecastPoint } from '../schema.ts';
+import {
+  forecastScores,
+  logs,
+  modelCalibrations,
+  predict,
+  prices,
+  type StoredForecastPoint,
+} from '../schema.ts';
 import { clip } from '../text.ts';
 import { type Viewer, visibleTo, visibleToPrepared } from './scope.ts';
+import type { StoredScore } from './scores.ts';
 
 const summaryColumns = {
   id: predict.id,
@@ -16,6 +24,7 @@ const summaryColumns = {
   dataThrough: predict.dataThrough,
   note: predict.note,
   forecast: predict.forecast,
+  calibrationId: predict.calibrationId,
 };
 
 export const predictionColumns = { ...summaryColumns, points: predict.forecastResult };
@@ -32,6 +41,8 @@ export type PredictionRow = {
   dataThrough: string | null;
   note: string | null;
   forecast: string | null;
+  /** the live calibration version its bands were made with; null = the shipped calibration */
+  calibrationId: number | null;
   points: StoredForecastPoint[] | null;
 };
 
@@ -44,6 +55,7 @@ export type NewPrediction = {
   days: number;
   dataThrough: string;
   note: string | null;
+  calibrationId: number | null;
   summary: string;
   points: StoredForecastPoint[];
 };
@@ -70,6 +82,7 @@ export async function insertPredictionWithLog(
         days: values.days,
         dataThrough: values.dataThrough,
         note: values.note,
+        calibrationId: values.calibrationId,
         forecast: values.summary,
         forecastResult: values.points,
       })
@@ -154,6 +167,15 @@ const predictionWithCloses = (db: Database, scoped: boolean) =>
           where p.symbol = ${predict.symbol}
             and p.day between (${predict.forecastResult} -> 0 ->> 'day')::date
                           and (${predict.forecastResult} -> -1 ->> 'day')::date)`,
+        // its stored scores (the score-forecasts job) and the version of the calibration it was made with
+        scores: sql<StoredScore[]>`(
+          select coalesce(json_agg(json_build_object(
+                   'horizon', s.horizon, 'day', s.day, 'actual', s.actual, 'value', s.value, 'error', s.error,
+                   'persistenceError', s.persistence_error, 'inside80', s.inside80, 'inside95', s.inside95
+                 ) order by s.horizon), '[]'::json)
+          from ${forecastScores} s where s.predict_id = ${predict.id})`,
+        calibrationVersion: sql<number | null>`(
+          select c.version from ${modelCalibrations} c where c.id = ${predict.calibrationId})`,
       })
       .from(predict)
       .where(and(eq(predict.id, sql.placeholder('id')), visibleToPrepared(predict.userId, scoped)))
@@ -169,7 +191,14 @@ export async function getPredictionWithCloses(
   db: Database,
   viewer: Viewer,
   id: number,
-): Promise<(PredictionRow & { closes: { day: string; close: number }[] }) | null> {
+): Promise<
+  | (PredictionRow & {
+      closes: { day: string; close: number }[];
+      scores: StoredScore[];
+      calibrationVersion: number | null;
+    })
+  | null
+> {
   const scoped = viewer.role !== 'admin';
   const [row] = await predictionWithCloses(db, scoped).execute({ id, viewerId: viewer.id });
   return row ?? null;

@@ -1,0 +1,44 @@
+import { asc } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import type { PriceRow } from '../db/queries/prices.ts';
+import { jobRuns } from '../db/schema.ts';
+import { dayNumber } from '../prices/day.ts';
+import type { ReplayResponse } from './replay-server.ts';
+
+/** Candles as Coinbase Exchange returns them: [time s, low, high, open, close, volume], newest first. */
+export const coinbasePage = (rows: PriceRow[]): ReplayResponse => ({
+  status: 200,
+  body: rows
+    .map((r) => [(dayNumber(r.day) ?? 0) * 86_400, r.low, r.high, r.open, r.close, r.volume])
+    .reverse(),
+});
+
+/** A clock a test moves by hand. */
+export function manualClock(start: string) {
+  let now = new Date(start);
+  const clock = () => new Date(now);
+  return Object.assign(clock, {
+    set(to: string) {
+      now = new Date(to);
+    },
+  });
+}
+
+/** Polls until `check` returns a value (not undefined/false), failing with `what` after the limit. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  limitMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export function allRuns(db: Database) {
+  return db.select().from(jobRuns).orderBy(asc(jobRuns.job), asc(jobRuns.occurrence), asc(jobRuns.queuedAt));
+}
