@@ -55,7 +55,8 @@ export type NewPrediction = {
   days: number;
   dataThrough: string;
   note: string | null;
-  calibrationId: number | null;
+  /** the live calibration version used (absent/null = the shipped one) */
+  calibrationId?: number | null;
   summary: string;
   points: StoredForecastPoint[];
 };
@@ -82,7 +83,7 @@ export async function insertPredictionWithLog(
         days: values.days,
         dataThrough: values.dataThrough,
         note: values.note,
-        calibrationId: values.calibrationId,
+        calibrationId: values.calibrationId ?? null,
         forecast: values.summary,
         forecastResult: values.points,
       })
