@@ -29,7 +29,11 @@ export async function startHarness(): Promise<Harness> {
   // The shipped models/ folder when it exists; else an empty one, leaving the built-in baselines.
   const shipped = resolve(appDir, '../../models');
   const modelsDir = existsSync(shipped) ? shipped : await mkdtemp(join(tmpdir(), 'ethcast-models-'));
-  const server = await startTestServer({ MODELS_DIR: modelsDir }, { dashboardDir: inject('dashboardDir') });
+  // Jobs on, as in production: the Jobs page shows their schedules and the runs made at start.
+  const server = await startTestServer(
+    { MODELS_DIR: modelsDir, JOBS: 'on' },
+    { dashboardDir: inject('dashboardDir') },
+  );
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: [

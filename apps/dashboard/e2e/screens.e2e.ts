@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createActor, seedPrices, TEST_PASSWORD } from '@ethcast/server/test';
+import { createActor, scoreForecasts, seedPrices, TEST_PASSWORD } from '@ethcast/server/test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -35,12 +35,21 @@ const languages = [
   {
     locale: 'en-US',
     code: 'en',
-    nav: ['Forecast', 'My forecasts', 'Models', 'Users', 'Audit log', 'Settings'],
+    nav: ['Forecast', 'My forecasts', 'Models', 'Track record', 'Users', 'Audit log', 'Jobs', 'Settings'],
   },
   {
     locale: 'pt-BR',
     code: 'pt-BR',
-    nav: ['Previsão', 'Minhas previsões', 'Modelos', 'Usuários', 'Registro de auditoria', 'Configurações'],
+    nav: [
+      'Previsão',
+      'Minhas previsões',
+      'Modelos',
+      'Histórico de acertos',
+      'Usuários',
+      'Registro de auditoria',
+      'Tarefas',
+      'Configurações',
+    ],
   },
 ] as const;
 
@@ -65,9 +74,19 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
     h = await startHarness();
     const db = h.server.testDb.db;
     await seedPrices(db, 'BTC-USD', START, DAYS, 3);
-    await seedPrices(db, 'ETH-USD', START, DAYS, 7);
     await createActor(h.server.services, ADMIN, 'admin');
     const user = await createActor(h.server.services, USER);
+    // a track record: a week-ahead naive and drift forecast on each of the last 35 days, as the days
+    // arrive, then scored (as the score-forecasts job does) once the prices are in
+    const served = h.server.client((await createActor(h.server.services, 'served_forecasts')).token);
+    for (let day = DAYS - 35; day < DAYS; day++) {
+      await seedPrices(db, 'ETH-USD', START, day, 7);
+      for (const model of ['naive', 'drift']) {
+        await served.predicts.create.mutate({ symbol: 'ETH-USD', model, days: 7 });
+      }
+    }
+    await seedPrices(db, 'ETH-USD', START, DAYS, 7);
+    await scoreForecasts(db);
     // some history for the tables: a user's forecasts
     const api = h.server.client(user.token);
     for (const model of ['naive', 'drift']) {
@@ -199,12 +218,47 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
           await shoot(page, folder, 'models');
         });
 
+        it('track record page: per model and days ahead, too few origins said plainly', async () => {
+          current = 'track-record';
+          await page.goto('/track-record');
+          await page.locator('.track-card').nth(1).waitFor();
+          const cards = page.locator('.track-card');
+          expect(await cards.locator('h2').allTextContents()).toEqual(['drift', 'naive']);
+          const naive = cards.nth(1);
+          // all days pooled, then days 1..7 ahead
+          expect(await naive.locator('tbody tr').count()).toBe(8);
+          const text = (await naive.textContent()) ?? '';
+          if (language.code === 'en') {
+            expect(text).toContain('35 starting days');
+            expect(text).toContain('About as accurate as persistence on the same days.');
+          } else {
+            expect(text).toContain('35 dias de partida');
+            expect(text).toContain('Quase tão preciso quanto a persistência nos mesmos dias.');
+          }
+          expect(await naive.locator('svg circle').count()).toBe(2);
+          await expectLaidOut(page, 'track-record');
+          await shoot(page, folder, 'track-record');
+        });
+
+        it('jobs page: each job with its schedule and last run', async () => {
+          current = 'jobs';
+          await page.goto('/admin/jobs');
+          await page.locator('tbody tr').nth(2).waitFor();
+          expect(await page.locator('tbody td.job-name code').allTextContents()).toEqual([
+            'sync-prices',
+            'score-forecasts',
+            'recalibrate',
+          ]);
+          await expectLaidOut(page, 'jobs');
+          await shoot(page, folder, 'jobs');
+        });
+
         it('users page: every Delete button on screen', async () => {
           current = 'users';
           await page.goto('/admin/users');
           await page.locator('tbody tr').nth(1).waitFor();
           expect(await outsideViewport(page, 'tbody td.actions button')).toEqual([]);
-          expect(await page.locator('tbody td.actions button').count()).toBe(2);
+          expect(await page.locator('tbody td.actions button').count()).toBe(3);
           await expectLaidOut(page, 'users');
           await shoot(page, folder, 'users');
         });

@@ -2,12 +2,14 @@ import { lazy, Suspense } from 'react';
 import { errorCode } from './api.ts';
 import { Layout } from './components/Layout.tsx';
 import { ErrorBoundary, ErrorState, Loading, Main } from './components/ui.tsx';
+import { AdminJobsPage } from './pages/AdminJobs.tsx';
 import { AdminLogsPage } from './pages/AdminLogs.tsx';
 import { AdminUsersPage } from './pages/AdminUsers.tsx';
 import { HistoryPage } from './pages/History.tsx';
 import { ForbiddenPage, NotFoundPage, SettingsPage } from './pages/Misc.tsx';
 import { ModelsPage } from './pages/Models.tsx';
 import { RegisterPage, SignInPage } from './pages/SignIn.tsx';
+import { TrackRecordPage } from './pages/TrackRecord.tsx';
 import { useLocation } from './router.tsx';
 import { type Me, useMe } from './session.ts';
 
@@ -26,12 +28,16 @@ function Page({ pathname, me }: { pathname: string; me: Me }) {
       return <HistoryPage />;
     case '/models':
       return <ModelsPage />;
+    case '/track-record':
+      return <TrackRecordPage />;
     case '/settings':
       return <SettingsPage />;
     case '/admin/users':
       return <AdminUsersPage me={me} />;
     case '/admin/logs':
       return <AdminLogsPage />;
+    case '/admin/jobs':
+      return <AdminJobsPage />;
     default:
       return <NotFoundPage />;
   }

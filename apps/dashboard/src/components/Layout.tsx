@@ -13,8 +13,10 @@ const links: { to: string; key: MessageKey; admin?: boolean }[] = [
   { to: '/', key: 'nav.forecast' },
   { to: '/forecasts', key: 'nav.history' },
   { to: '/models', key: 'nav.models' },
+  { to: '/track-record', key: 'nav.trackRecord' },
   { to: '/admin/users', key: 'nav.adminUsers', admin: true },
   { to: '/admin/logs', key: 'nav.adminLogs', admin: true },
+  { to: '/admin/jobs', key: 'nav.adminJobs', admin: true },
   { to: '/settings', key: 'nav.settings' },
 ];
 

@@ -21,6 +21,7 @@ const eventKeys: Record<LogEvent['code'], MessageKey> = {
   predictFailed: 'logs.event.predictFailed',
   predictUpdated: 'logs.event.predictUpdated',
   predictDeleted: 'logs.event.predictDeleted',
+  jobRun: 'logs.event.jobRun',
 };
 
 /** "password, role=admin" as the server writes the changed fields of a user. */
@@ -44,5 +45,6 @@ export function logActionText(t: I18n['t'], row: Pick<LogRow, 'action' | 'event'
   if (!event) return row.action;
   const params = { ...event.params };
   if (event.code === 'userUpdated') params.fields = changedFields(t, String(params.fields ?? ''));
+  if (event.code === 'jobRun') params.state = t(`jobs.state.${params.state}` as MessageKey);
   return t(eventKeys[event.code], params);
 }

@@ -22,6 +22,10 @@ describe('actionEvent', () => {
       [actions.predictFailed('default'), { code: 'predictFailed', params: { model: 'default' } }],
       [actions.predictUpdated(5), { code: 'predictUpdated', params: { id: 5 } }],
       [actions.predictDeleted(6), { code: 'predictDeleted', params: { id: 6 } }],
+      [
+        actions.jobRun('score-forecasts', 'succeeded'),
+        { code: 'jobRun', params: { job: 'score-forecasts', state: 'succeeded' } },
+      ],
     ];
     for (const [text, event] of cases) expect(actionEvent(text), text).toEqual(event);
   });

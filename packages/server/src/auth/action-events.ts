@@ -51,6 +51,11 @@ const readers = [
   },
   { code: 'predictUpdated', pattern: /^predict (\d+) note updated$/, params: id },
   { code: 'predictDeleted', pattern: /^predict (\d+) deleted$/, params: id },
+  {
+    code: 'jobRun',
+    pattern: /^job ([a-z-]+) run by hand: (queued|running|succeeded|failed)$/,
+    params: (m) => ({ job: m[1] ?? '', state: m[2] ?? '' }),
+  },
 ] as const satisfies readonly Reader[];
 
 export type ActionCode = (typeof readers)[number]['code'];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import type { Services } from '../context.ts';
 import {
   claimRun,
@@ -73,6 +73,8 @@ export class JobEngine {
   async start(): Promise<void> {
     const { dbHandle } = this.services;
     const { config } = this;
+    // loaded when jobs start, not on import: processes that never run jobs (CLI, JOBS=off) skip pg and pg-boss
+    const { default: PgBoss } = await import('pg-boss');
     const common = {
       schema: this.options.bossSchema ?? 'pgboss',
       // occurrences are ours (by the engine's clock); pg-boss's own cron would read the database's clock

@@ -106,6 +106,12 @@ export const legacyMessages: Record<string, Text> = {
     pt: 'Uma predict armazenada é imutável: só a nota (note) pode mudar',
     en: 'A stored forecast is immutable: only its note can change',
   },
+  // scheduled jobs (admins)
+  UNKNOWN_JOB: { pt: 'Nenhuma tarefa chamada {job}', en: 'No job named {job}' },
+  JOBS_DISABLED: {
+    pt: 'As tarefas agendadas estão desligadas neste servidor (JOBS=off)',
+    en: 'Scheduled jobs are switched off on this server (JOBS=off)',
+  },
   // the server's own trouble
   DATABASE_UNAVAILABLE: {
     pt: 'Banco de dados indisponível; tente novamente em {retryAfterSeconds} s',

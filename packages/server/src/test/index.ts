@@ -13,3 +13,4 @@ export async function seedPrices(db: Database, symbol: string, start: string, da
   await upsertPrices(db, generateCandles(symbol, start, days, seed), 'test');
 }
 export { type ServerProcess, spawnServerProcess } from './server-process.ts';
+export { scoreNewOutcomes as scoreForecasts } from '../db/queries/scores.ts';

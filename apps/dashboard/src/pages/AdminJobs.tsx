@@ -1,0 +1,125 @@
+import type { RouterOutputs } from '@ethcast/client';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { queryClient, trpc } from '../api.ts';
+import { TableWrap } from '../components/TableWrap.tsx';
+import { ErrorState, FormError, Loading, Notice, PageHeader } from '../components/ui.tsx';
+import { useI18n } from '../i18n.tsx';
+import type { MessageKey } from '../messages.ts';
+
+type Job = RouterOutputs['jobs']['list']['jobs'][number];
+type Run = NonNullable<Job['lastRun']>;
+
+const outcomeKey = (run: Run | null): MessageKey =>
+  !run
+    ? 'jobs.never'
+    : run.state === 'queued' && run.error
+      ? 'jobs.retrying'
+      : (`jobs.state.${run.state}` as MessageKey);
+
+/** Operators' view of the scheduled jobs: schedule, next and last run, and a button to run one now. */
+export function AdminJobsPage() {
+  const { t, dateTime, number } = useI18n();
+  const [notice, setNotice] = useState<string | null>(null);
+  const jobs = useQuery(trpc.jobs.list.queryOptions(undefined, { refetchInterval: 15_000 }));
+  const run = useMutation(
+    trpc.jobs.run.mutationOptions({
+      onSuccess(result) {
+        setNotice(t('jobs.ran', { job: result.job, outcome: t(outcomeKey(result)) }));
+        void queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey() });
+      },
+    }),
+  );
+
+  if (jobs.isPending) return <Loading />;
+  if (jobs.isError) return <ErrorState error={jobs.error} onRetry={() => void jobs.refetch()} />;
+  return (
+    <section>
+      <PageHeader title={t('jobs.title')} />
+      <p className="lead">{t('jobs.intro')}</p>
+      {!jobs.data.enabled && <p className="warning">{t('jobs.disabled')}</p>}
+      <Notice message={notice} />
+      <FormError error={run.error} fields={[]} />
+      <TableWrap label={t('jobs.title')}>
+        <table className="stack-table jobs-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('jobs.job')}</th>
+              <th scope="col">{t('jobs.schedule')}</th>
+              <th scope="col">{t('jobs.next')}</th>
+              <th scope="col">{t('jobs.last')}</th>
+              <th scope="col">{t('jobs.duration')}</th>
+              <th scope="col">{t('jobs.outcome')}</th>
+              <th scope="col">{t('jobs.error')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('admin.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.data.jobs.map((job) => {
+              const last = job.lastRun;
+              return (
+                <tr key={job.name}>
+                  <td data-label={t('jobs.job')} className="job-name">
+                    <span>
+                      <code>{job.name}</code>
+                      <span className="muted small job-about">
+                        {t(`jobs.about.${job.name}` as MessageKey)}
+                      </span>
+                    </span>
+                  </td>
+                  <td data-label={t('jobs.schedule')}>
+                    {job.schedule ? <code>{job.schedule}</code> : t('jobs.off')}
+                  </td>
+                  <td data-label={t('jobs.next')}>
+                    {job.nextRunAt ? dateTime(job.nextRunAt) : t('common.none')}
+                  </td>
+                  <td data-label={t('jobs.last')}>
+                    <span>
+                      {last ? dateTime(last.startedAt ?? last.queuedAt) : t('common.none')}
+                      {last && (
+                        <span className="muted small job-about">
+                          {t(last.trigger === 'manual' ? 'jobs.byHand' : 'jobs.scheduled', {
+                            name: last.requestedBy ?? '',
+                            n: last.attempts,
+                          })}
+                        </span>
+                      )}
+                    </span>
+                  </td>
+                  <td data-label={t('jobs.duration')}>
+                    {last?.durationMs != null
+                      ? t('jobs.seconds', { s: number(last.durationMs / 1000, 1) })
+                      : t('common.none')}
+                  </td>
+                  <td data-label={t('jobs.outcome')}>
+                    <span className={`badge state-${last?.state ?? 'never'}`}>{t(outcomeKey(last))}</span>
+                  </td>
+                  <td data-label={t('jobs.error')} className="error-cell">
+                    {last?.error ?? t('common.none')}
+                  </td>
+                  <td className="actions">
+                    <button
+                      type="button"
+                      className="button secondary small"
+                      disabled={run.isPending || !jobs.data.enabled}
+                      onClick={() => {
+                        setNotice(null);
+                        run.mutate({ name: job.name });
+                      }}
+                    >
+                      {run.isPending && run.variables?.name === job.name
+                        ? t('jobs.running')
+                        : t('jobs.runNow')}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </TableWrap>
+    </section>
+  );
+}
