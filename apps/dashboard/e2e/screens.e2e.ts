@@ -74,10 +74,9 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
     h = await startHarness();
     const db = h.server.testDb.db;
     await seedPrices(db, 'BTC-USD', START, DAYS, 3);
-    await createActor(h.server.services, ADMIN, 'admin');
-    const user = await createActor(h.server.services, USER);
     // a track record: a week-ahead naive and drift forecast on each of the last 35 days, as the days
-    // arrive, then scored (as the score-forecasts job does) once the prices are in
+    // arrive, then scored (as the score-forecasts job does) once the prices are in. Made first, so the
+    // audit log's newest page holds the accounts and forecasts the tests below look for.
     const served = h.server.client((await createActor(h.server.services, 'served_forecasts')).token);
     for (let day = DAYS - 35; day < DAYS; day++) {
       await seedPrices(db, 'ETH-USD', START, day, 7);
@@ -87,6 +86,8 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
     }
     await seedPrices(db, 'ETH-USD', START, DAYS, 7);
     await scoreForecasts(db);
+    await createActor(h.server.services, ADMIN, 'admin');
+    const user = await createActor(h.server.services, USER);
     // some history for the tables: a user's forecasts
     const api = h.server.client(user.token);
     for (const model of ['naive', 'drift']) {
