@@ -12,5 +12,5 @@ import { generateCandles } from './price-csv.ts';
 export async function seedPrices(db: Database, symbol: string, start: string, days: number, seed = 1) {
   await upsertPrices(db, generateCandles(symbol, start, days, seed), 'test');
 }
-export { type ServerProcess, spawnServerProcess } from './server-process.ts';
 export { scoreNewOutcomes as scoreForecasts } from '../db/queries/scores.ts';
+export { type ServerProcess, spawnServerProcess } from './server-process.ts';
