@@ -56,7 +56,12 @@ export function wilson(hits: number, n: number): Proportion {
   const z2 = Z95 * Z95;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
-  return { observed: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+  // at 0 or n hits the bound meets p exactly in theory; keep rounding from putting p outside
+  return {
+    observed: p,
+    low: Math.min(p, Math.max(0, centre - half)),
+    high: Math.max(p, Math.min(1, centre + half)),
+  };
 }
 
 function rowOf(cell: TrackRecordCell): TrackRecordRow {

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Services } from '../context.ts';
 import type { PriceRow } from '../db/queries/prices.ts';
 import { upsertPrices } from '../db/queries/prices.ts';
@@ -40,6 +40,9 @@ describe(`score-forecasts and recalibrate (${testEngine})`, () => {
   beforeAll(async () => {
     testDb = await createTestDb();
     services = testServices(testDb);
+  });
+  beforeEach(async () => {
+    await testDb.reset();
     user = await createActor(services, 'ana');
   });
   afterAll(() => testDb?.close());
@@ -49,6 +52,14 @@ describe(`score-forecasts and recalibrate (${testEngine})`, () => {
     const made = await forecast(7);
     expect(await run(scoreForecastsJob)).toEqual({ points: 0, forecasts: 0 });
     await upsertPrices(testDb.db, calm.slice(500, 504), 'test'); // 4 of its 7 days close
+    // another symbol's closes on the same days must not be taken for this forecast's
+    await upsertPrices(
+      testDb.db,
+      calm
+        .slice(500, 506)
+        .map((r) => ({ ...r, symbol: 'BTC-USD', close: r.close * 100, high: r.high * 100 })),
+      'test',
+    );
     expect(await run(scoreForecastsJob)).toEqual({ points: 4, forecasts: 1 });
     expect(await run(scoreForecastsJob)).toEqual({ points: 0, forecasts: 0 });
 
@@ -68,7 +79,7 @@ describe(`score-forecasts and recalibrate (${testEngine})`, () => {
     await upsertPrices(testDb.db, [bar(dayAt(500), 1)], 'correction');
     const shown = await user.caller.predicts.byId({ id: made.id });
     expect(shown.actuals.slice(0, 4).every((a) => a.scored)).toBe(true);
-    expect(shown.actuals[0]?.actual).toBe(calm[500]?.close);
+    expect(shown.actuals.map((a) => a.actual)).toEqual(calm.slice(500, 504).map((r) => r.close));
     expect(shown.accuracy?.n).toBe(4);
 
     const record = await (await anonymousCaller(services)).models.trackRecord({ symbol: 'ETH-USD' });
@@ -82,8 +93,6 @@ describe(`score-forecasts and recalibrate (${testEngine})`, () => {
     );
     const cov = naive?.overall.coverage80;
     expect(cov && cov.low <= cov.observed && cov.observed <= cov.high).toBe(true);
-    await testDb.reset();
-    user = await createActor(services, 'ana');
   });
 
   it('widens the bands after a run of misses, narrows them after a run of hits; new forecasts carry the version', async () => {

@@ -161,22 +161,24 @@ const predictionWithCloses = (db: Database, scoped: boolean) =>
     database
       .select({
         ...predictionColumns,
-        // the stored closes of the forecast's days, in the same round trip
+        // the stored closes of the forecast's days, in the same round trip. The outer row is named
+        // "predict"."…" by hand: drizzle writes a single-table select's columns unqualified, and an
+        // unqualified "symbol" or "id" inside these subqueries would mean the inner table's own column.
         closes: sql<{ day: string; close: number }[]>`(
           select coalesce(json_agg(json_build_object('day', p.day, 'close', p.close) order by p.day), '[]'::json)
           from ${prices} p
-          where p.symbol = ${predict.symbol}
-            and p.day between (${predict.forecastResult} -> 0 ->> 'day')::date
-                          and (${predict.forecastResult} -> -1 ->> 'day')::date)`,
+          where p.symbol = "predict"."symbol"
+            and p.day between ("predict"."forecast_result" -> 0 ->> 'day')::date
+                          and ("predict"."forecast_result" -> -1 ->> 'day')::date)`,
         // its stored scores (the score-forecasts job) and the version of the calibration it was made with
         scores: sql<StoredScore[]>`(
           select coalesce(json_agg(json_build_object(
                    'horizon', s.horizon, 'day', s.day, 'actual', s.actual, 'value', s.value, 'error', s.error,
                    'persistenceError', s.persistence_error, 'inside80', s.inside80, 'inside95', s.inside95
                  ) order by s.horizon), '[]'::json)
-          from ${forecastScores} s where s.predict_id = ${predict.id})`,
+          from ${forecastScores} s where s.predict_id = "predict"."id")`,
         calibrationVersion: sql<number | null>`(
-          select c.version from ${modelCalibrations} c where c.id = ${predict.calibrationId})`,
+          select c.version from ${modelCalibrations} c where c.id = "predict"."calibration_id")`,
       })
       .from(predict)
       .where(and(eq(predict.id, sql.placeholder('id')), visibleToPrepared(predict.userId, scoped)))
