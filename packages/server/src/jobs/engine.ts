@@ -12,7 +12,7 @@ import {
   startAttempt,
 } from '../db/queries/job-runs.ts';
 import { fail } from '../domain/errors.ts';
-import { safeErrorSummary } from '../errors.ts';
+import { pgErrorCode, safeErrorSummary } from '../errors.ts';
 import { isJobName, JOB_NAMES, type JobName, type JobsConfig } from './config.ts';
 import type { JobDefinition } from './definition.ts';
 import { type Clock, latestOccurrence, scheduledRunId, systemClock } from './occurrence.ts';
@@ -102,7 +102,12 @@ export class JobEngine {
         retryBackoff: true,
         expireInSeconds: config.timeoutSeconds,
       };
-      await boss.createQueue(name, { name, policy: 'standard', ...queue });
+      // replicas starting together on a new database race to create the queues (pg-boss makes a partition
+      // per queue, and two such transactions can deadlock): the loser retries and finds the queue there
+      await retryOnConflict(async () => {
+        if (!(await boss.getQueue(name)))
+          await boss.createQueue(name, { name, policy: 'standard', ...queue });
+      });
       // a queue keeps the options it was created with: bring them in line with this config
       await boss.updateQueue(name, { name, policy: 'standard', ...queue });
       await boss.work<RunPayload>(
@@ -252,4 +257,18 @@ export class JobEngine {
 function jobErrorMessage(error: unknown): string {
   const own = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
   return own && !own.startsWith('Failed query') ? own.slice(0, 500) : safeErrorSummary(error).message;
+}
+
+/** Runs `fn` again (up to 5 times) when PostgreSQL reports a deadlock or a duplicate from a concurrent twin. */
+async function retryOnConflict(fn: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const code = pgErrorCode(error);
+      const conflict = code === '40P01' || code === '23505' || code === '42P07';
+      if (!conflict || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+    }
+  }
 }
