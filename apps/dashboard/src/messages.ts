@@ -290,6 +290,8 @@ export const en = {
   'error.DATABASE_UNAVAILABLE': 'The database is unavailable; try again in {retryAfterSeconds} s',
   'error.NOT_READY': 'The server is not ready yet; try again shortly',
   'error.CROSS_SITE_REQUEST': 'Refused: a change while signed in must come from this site',
+  'error.UNKNOWN_JOB': 'No job named {job}',
+  'error.JOBS_DISABLED': 'Scheduled jobs are switched off on this server (JOBS=off)',
   'error.SERVER_BUSY': 'The server is busy checking other passwords; try again in {retryAfterSeconds} s',
   'error.MODEL_REGISTRY_UNAVAILABLE': 'The model registry is unavailable',
   'error.FORECAST_FAILED': 'The {model} forecast failed',
@@ -613,6 +615,8 @@ export const ptBR: Record<MessageKey, string> = {
   'error.DATABASE_UNAVAILABLE': 'O banco de dados está indisponível; tente de novo em {retryAfterSeconds} s',
   'error.NOT_READY': 'O servidor ainda não está pronto; tente de novo em instantes',
   'error.CROSS_SITE_REQUEST': 'Recusado: uma alteração com sessão aberta precisa vir deste site',
+  'error.UNKNOWN_JOB': 'Nenhuma tarefa chamada {job}',
+  'error.JOBS_DISABLED': 'As tarefas agendadas estão desligadas neste servidor (JOBS=off)',
   'error.SERVER_BUSY':
     'O servidor está ocupado verificando outras senhas; tente de novo em {retryAfterSeconds} s',
   'error.MODEL_REGISTRY_UNAVAILABLE': 'O registro de modelos está indisponível',
