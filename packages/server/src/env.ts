@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { SYMBOL_PATTERN } from './domain/symbol.ts';
 import { type JobsConfig, jobsConfigFrom, jobsEnvSchema } from './jobs/config.ts';
 import { type MetricsConfig, metricsConfigFrom, metricsEnvSchema } from './metrics/config.ts';
-import { modelsDir } from './paths.ts';
+import { adminTokenFile, modelsDir } from './paths.ts';
 
 /**
  * The only module that reads the environment. Everything else receives a `ServerConfig`.
@@ -85,6 +85,7 @@ const envSchema = z.object({
   DEMO_ADMIN: booleanString.optional(),
   COOKIE_SECURE: booleanString.optional(),
   MODELS_DIR: z.string().trim().min(1).optional(),
+  ADMIN_TOKEN_FILE: z.string().trim().min(1).optional(),
   PREDICT_CONCURRENCY: z.coerce
     .number({ message: 'must be a number' })
     .int('must be an integer')
@@ -131,6 +132,8 @@ export type ServerConfig = {
   jobs: JobsConfig;
   /** Prometheus /metrics (metrics/config.ts): off, open, or behind a bearer token */
   metrics: MetricsConfig;
+  /** one-time token for creating the first admin through the server (auth/admin-token.ts) */
+  adminTokenFile: string;
 };
 
 export type TrustProxy = false | number | string[];
@@ -193,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     predictConcurrency: e.PREDICT_CONCURRENCY,
     jobs: jobsConfigFrom(e),
     metrics: metricsConfigFrom(e),
+    adminTokenFile: e.ADMIN_TOKEN_FILE ?? adminTokenFile(),
   };
 }
 

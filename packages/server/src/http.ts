@@ -16,6 +16,7 @@ import { safeErrorSummary } from './errors.ts';
 import { cookieJarFor, tokenFromRequest } from './http-context.ts';
 import { isJsonPost, isTrustedOrigin, MAX_BATCH_SIZE, refuseContentType } from './http-guards.ts';
 import { registerMetricsRoute } from './metrics/route.ts';
+import { registerPriceImportRoute } from './prices/import-route.ts';
 import { registerRestApi } from './rest.ts';
 import { type AppRouter, appRouter } from './router.ts';
 import { NOT_READY_RETRY_AFTER_SECONDS, readinessReport } from './routers/health.ts';
@@ -114,6 +115,7 @@ export async function createHttpServer(
   });
 
   await registerRestApi(app, services);
+  await registerPriceImportRoute(app, services);
 
   // Liveness: the process answers. It never touches the database, so a database outage does not make
   // an orchestrator restart healthy processes.

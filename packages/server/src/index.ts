@@ -1,6 +1,7 @@
 // Public surface of @ethcast/server for scripts, tests and the client's types.
 
 export { registerUser } from './auth/accounts.ts';
+export { readAdminToken } from './auth/admin-token.ts';
 export { passwordSchema } from './auth/password.ts';
 export type { Context, Services, Session, SessionUser } from './context.ts';
 export { createContextInner } from './context.ts';

@@ -1,3 +1,4 @@
+import { prepareAdminToken } from './auth/admin-token.ts';
 import { ensureDemoAdmin } from './auth/demo-admin.ts';
 import { loadConfig } from './env.ts';
 import { fatal } from './fatal.ts';
@@ -41,6 +42,12 @@ try {
   const demo = await ensureDemoAdmin(server.services);
   if (demo) {
     console.log(`Demo admin created (shown once): username "${demo.username}", password "${demo.password}"`);
+  }
+  const tokenFile = await prepareAdminToken(server.services);
+  if (tokenFile) {
+    console.log(
+      `No admin yet: create the first one on this machine with "pnpm ethcast admin:create <username>" (it reads the one-time token in ${tokenFile})`,
+    );
   }
   // After listening, and not awaited: loading prices on a first start never delays or stops the server.
   void bootstrapPrices(server.services, config, { info: console.log, warn: console.warn });

@@ -18,5 +18,6 @@ export function findRepoRoot(from: string = fileURLToPath(import.meta.url)): str
 
 export const migrationsDir = (root = findRepoRoot()) => join(root, 'drizzle');
 export const embeddedDataDir = (root = findRepoRoot()) => join(root, '.data', 'pglite');
+export const adminTokenFile = (root = findRepoRoot()) => join(root, '.data', 'admin-token');
 export const dashboardDistDir = (root = findRepoRoot()) => join(root, 'apps', 'dashboard', 'dist');
 export const modelsDir = (root = findRepoRoot()) => join(root, 'models');

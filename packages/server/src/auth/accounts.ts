@@ -33,7 +33,7 @@ import type { PasswordWork } from './password-work.ts';
 
 const UNIQUE_VIOLATION = '23505';
 
-function conflictIfTaken(error: unknown): never {
+export function conflictIfTaken(error: unknown): never {
   if (pgErrorCode(error) === UNIQUE_VIOLATION) {
     fail('USERNAME_TAKEN', {}, { cause: error });
   }

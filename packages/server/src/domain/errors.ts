@@ -108,6 +108,20 @@ export const reasons = {
     kind: 'PRECONDITION_FAILED',
     message: 'Scheduled jobs are switched off on this server (JOBS=off)',
   },
+  ADMIN_TOKEN_INVALID: {
+    kind: 'FORBIDDEN',
+    message: 'The first-admin token is missing or wrong: run admin:create on the server machine as its user',
+  },
+  ADMIN_EXISTS: {
+    kind: 'CONFLICT',
+    message: 'An admin exists already: sign in as an admin to create another',
+  },
+  PRICE_FILE_INVALID: { kind: 'UNPROCESSABLE_CONTENT', message: '{detail}' },
+  PRICE_SYNC_OFF: {
+    kind: 'PRECONDITION_FAILED',
+    message: 'Price sync is off on this server (PRICES_SYNC_URL=off, or NODE_ENV=test)',
+  },
+  PRICE_SYNC_FAILED: { kind: 'SERVICE_UNAVAILABLE', message: '{detail}' },
 } as const satisfies Record<string, { kind: ErrorKind; message: string }>;
 
 export type Reason = keyof typeof reasons;

@@ -3,7 +3,8 @@ import { getLatestPrice, getPriceRange, listSymbols } from '../db/queries/prices
 import { fail } from '../domain/errors.ts';
 import { withCode } from '../domain/input-errors.ts';
 import { daySchema, symbolSchema } from '../prices/symbol.ts';
-import { publicProcedure, router } from '../trpc.ts';
+import { SyncError, syncPrices } from '../prices/sync.ts';
+import { adminProcedure, publicProcedure, router } from '../trpc.ts';
 import { fromNotAfterTo } from '../validation.ts';
 
 /** Enough for every daily candle since 2009 in one chart request, small enough to stay cheap. */
@@ -32,6 +33,27 @@ export const pricesRouter = router({
     });
     return { symbol: input.symbol, candles, truncated };
   }),
+
+  /**
+   * Admins: fetch the closed days since the last stored one from the server's PRICES_SYNC_URL (what
+   * `pnpm ethcast prices:sync` calls while a server runs). All or nothing, like the CLI's direct sync.
+   */
+  sync: adminProcedure
+    .input(z.strictObject({ symbol: symbolSchema.optional(), since: daySchema.optional() }).default({}))
+    .mutation(async ({ ctx, input }) => {
+      const baseUrl = ctx.config.pricesSyncUrl;
+      if (!baseUrl) fail('PRICE_SYNC_OFF');
+      try {
+        return await syncPrices(ctx.db, {
+          symbol: input.symbol ?? ctx.config.pricesSymbol,
+          baseUrl,
+          ...(input.since ? { since: input.since } : {}),
+        });
+      } catch (error) {
+        if (error instanceof SyncError) fail('PRICE_SYNC_FAILED', { detail: error.message });
+        throw error;
+      }
+    }),
 
   latest: publicProcedure.input(z.strictObject({ symbol: symbolSchema })).query(async ({ ctx, input }) => {
     const latest = await getLatestPrice(ctx.db, { symbol: input.symbol });

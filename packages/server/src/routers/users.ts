@@ -7,6 +7,8 @@ import {
   registerUser,
   updateUser,
 } from '../auth/accounts.ts';
+import { actions } from '../auth/actions.ts';
+import { bootstrapAdmin } from '../auth/admin-token.ts';
 import { passwordSchema } from '../auth/password.ts';
 import { getUserById, getUserByUsername, listUsers } from '../db/queries/users.ts';
 import { fail } from '../domain/errors.ts';
@@ -27,6 +29,21 @@ export const usersRouter = router({
     await limitRegistration(ctx.db, ctx.clientIp);
     return registerUser(ctx.db, input, ctx.passwords);
   }),
+
+  /** Admins: create another admin (what `pnpm ethcast admin:create` calls while signed in as one). */
+  createAdmin: adminProcedure
+    .input(credentials)
+    .mutation(({ ctx, input }) =>
+      registerUser(ctx.db, { ...input, role: 'admin', action: actions.adminCreated }, ctx.passwords),
+    ),
+
+  /**
+   * The first admin of a fresh install, proven by the one-time token the server wrote to a file only
+   * its OS user can read (auth/admin-token.ts). Refused once any admin exists.
+   */
+  bootstrapAdmin: publicProcedure
+    .input(credentials.extend({ token: z.string().min(1, 'is required').max(200, 'is too long') }))
+    .mutation(({ ctx, input }) => bootstrapAdmin(ctx, input)),
 
   login: publicProcedure
     .input(

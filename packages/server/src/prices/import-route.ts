@@ -1,0 +1,116 @@
+import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { Services } from '../context.ts';
+import { findSessionByToken } from '../db/queries/sessions.ts';
+import { DomainError, type ErrorKind, fail } from '../domain/errors.ts';
+import { tokenFromRequest } from '../http-context.ts';
+import { importPrices, PriceImportError } from './import.ts';
+
+/** The route `pnpm ethcast prices:import` streams a file to while a server runs. */
+export const PRICE_IMPORT_PATH = '/api/prices/import';
+
+const queryShape = z.strictObject({
+  symbol: z.string().trim().max(40).optional(),
+  skipBad: z.enum(['true', 'false']).optional(),
+  /** the file's name, for `prices.source` and the report (`file:<name>`) */
+  name: z
+    .string()
+    .trim()
+    .max(200)
+    .regex(/^[^/\\\0]+$/, 'must be a file name without folders')
+    .optional(),
+});
+
+const statusOf: Record<ErrorKind, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  UNPROCESSABLE_CONTENT: 422,
+  TOO_MANY_REQUESTS: 429,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+/**
+ * `POST /api/prices/import?symbol=ETH-USD&skipBad=true&name=eth.csv`, body: the CSV (text/csv or
+ * application/octet-stream), `Authorization: Bearer <admin token>`. The body is parsed as it arrives
+ * (no size limit: files of any length, memory bounded by the importer's batches), with the same
+ * all-or-nothing and skip-bad rules as a direct import. Answers the import report, or
+ * `{ error: { reason, message, params, badRows } }`. A plain route, not a tRPC procedure: tRPC reads
+ * the whole body before the procedure runs.
+ */
+export async function registerPriceImportRoute(app: FastifyInstance, services: Services) {
+  await app.register(async (scope) => {
+    // Only this route takes raw bodies; everywhere else the 1 MB JSON limit stays.
+    scope.addContentTypeParser(['text/csv', 'application/octet-stream'], (_req, payload, done) =>
+      done(null, payload),
+    );
+    scope.post(PRICE_IMPORT_PATH, async (req, reply) => {
+      try {
+        // Bearer only: a browser never sends one by itself, so a foreign page cannot post a file here.
+        const credential = tokenFromRequest(req);
+        const session =
+          credential?.source === 'bearer' ? await findSessionByToken(services.db, credential.token) : null;
+        if (!session) fail('UNAUTHENTICATED');
+        if (session.user.role !== 'admin') fail('ADMIN_ONLY');
+        const query = queryShape.safeParse(req.query);
+        if (!query.success) {
+          const issue = query.error.issues[0];
+          fail('INVALID_INPUT', { field: issue?.path.join('.') ?? '', detail: issue?.message ?? '' });
+        }
+        const body = req.body as Readable | undefined;
+        if (!body || typeof (body as { pipe?: unknown }).pipe !== 'function') {
+          fail('PRICE_FILE_INVALID', { detail: 'send the file as text/csv' });
+        }
+        const { symbol, skipBad, name } = query.data;
+        const report = await importPrices(services.db, body as Readable, {
+          ...(symbol ? { symbol } : {}),
+          skipBad: skipBad === 'true',
+          source: `file:${name ?? 'upload'}`,
+        });
+        return reply.send(report);
+      } catch (error) {
+        await drain(req.body);
+        return sendError(reply, error);
+      }
+    });
+  });
+}
+
+/** Reads the rest of a refused upload, so the client gets the answer instead of a reset connection. */
+async function drain(body: unknown) {
+  const stream = body as NodeJS.ReadableStream | undefined;
+  if (!stream || typeof stream.resume !== 'function' || (stream as { readableEnded?: boolean }).readableEnded)
+    return;
+  await new Promise<void>((resolve) => {
+    stream.on('end', resolve);
+    stream.on('error', () => resolve());
+    stream.on('close', () => resolve());
+    stream.resume();
+  });
+}
+
+function sendError(reply: FastifyReply, error: unknown) {
+  if (error instanceof PriceImportError) {
+    return reply.code(422).send({
+      error: {
+        reason: 'PRICE_FILE_INVALID',
+        message: error.message,
+        params: { detail: error.message },
+        badRows: error.badRows,
+        badCount: error.badCount,
+      },
+    });
+  }
+  if (error instanceof DomainError) {
+    return reply
+      .code(statusOf[error.kind])
+      .send({ error: { reason: error.reason, message: error.message, params: error.params } });
+  }
+  throw error; // the app's error handler: a 500 without details, logged
+}
