@@ -107,15 +107,17 @@ describe('ethcast CLI', () => {
     );
   });
 
-  it('admin:create writes an admin into the configured database', async () => {
+  it('admin:create with no server answering writes an admin into the configured database', async () => {
     const dataDir = join(home, 'pglite');
     const run = await cli(['admin:create', 'first_admin'], 'first-admin-password\n', {
       DATABASE_URL: dataDir,
+      ETHCAST_URL: 'http://127.0.0.1:1',
     });
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('Admin first_admin created');
     const again = await cli(['admin:create', 'FIRST_ADMIN'], 'first-admin-password\n', {
       DATABASE_URL: dataDir,
+      ETHCAST_URL: 'http://127.0.0.1:1',
     });
     expect(again.code).toBe(1);
     expect(again.stderr.trim()).toBe('ethcast: That username is taken (USERNAME_TAKEN)');

@@ -21,6 +21,13 @@ export type Command = {
   name: string;
   usage: string;
   summary: string;
+  /**
+   * 'server' (the default): a request to the server at ETHCAST_URL. 'server-or-database': through that
+   * server when one answers, else the command opens the database itself (under its lock).
+   */
+  access?: 'server' | 'server-or-database';
+  /** more lines for the command's own --help */
+  help?: string;
   run(ctx: CommandContext): Promise<void>;
 };
 

@@ -1,47 +1,81 @@
+import { TRPCClientError } from '@ethcast/client';
 import {
   describeStartupError,
   loadConfig,
-  openDatabase,
   passwordSchema,
+  readAdminToken,
   registerUser,
+  type ServerConfig,
   usernameSchema,
 } from '@ethcast/server';
-import { type Command, parseCommandArgs, UsageError } from '../command.ts';
+import { type Command, type CommandContext, parseCommandArgs, UsageError } from '../command.ts';
 import { printJson } from '../output.ts';
 import { readSecret } from '../prompt.ts';
+import { serverAnswers } from '../server-probe.ts';
+import { withDatabase } from './prices.ts';
 
-/** Talks to the configured database directly (DATABASE_URL, or the embedded one): no server needed. */
+type Created = { id: number; username: string; role: string; createdAt: Date };
+
+const usage = 'ethcast admin:create <username> [--json]';
+
+/**
+ * Through a running server: as a signed-in admin (`users.createAdmin`), or, on a fresh install with no
+ * admin, with the one-time token the server wrote to ADMIN_TOKEN_FILE (`users.bootstrapAdmin`), which
+ * only the server's OS user can read. With no server answering: straight into the database.
+ */
 export const adminCreateCommand: Command = {
   name: 'admin:create',
-  usage: 'ethcast admin:create <username>',
-  summary: 'Create an admin in the configured database (password prompted, or read from stdin)',
+  usage,
+  summary:
+    "Create an admin (password prompted, or read from stdin): through the running server (as an admin, or the first admin with the server's one-time token file), else straight into the database",
+  access: 'server-or-database',
   async run(ctx) {
-    const { positionals } = parseCommandArgs(ctx.args, {}, this.usage);
+    const { positionals } = parseCommandArgs(ctx.args, {}, usage);
     const [rawName, ...extra] = positionals;
-    if (!rawName || extra.length) throw new UsageError(`expected one username (usage: ${this.usage})`);
+    if (!rawName || extra.length) throw new UsageError(`expected one username (usage: ${usage})`);
     const username = usernameSchema.safeParse(rawName);
     if (!username.success) throw new UsageError(`username ${username.error.issues[0]?.message}`);
     const password = await readSecret('Password for the new admin (8-72 bytes): ', ctx.stdin);
     const checked = passwordSchema.safeParse(password);
     if (!checked.success) throw new UsageError(`password ${checked.error.issues[0]?.message}`);
-    let config: ReturnType<typeof loadConfig>;
-    let handle: Awaited<ReturnType<typeof openDatabase>>;
-    try {
-      config = loadConfig();
-      handle = await openDatabase(config);
-    } catch (error) {
-      throw new Error(describeStartupError(error));
-    }
-    try {
-      const user = await registerUser(
-        handle.db,
-        { username: username.data, password, role: 'admin', action: 'admin created from cli' },
-        config.bcryptCost,
-      );
-      if (ctx.json) return printJson(user);
-      console.log(`Admin ${user.username} created (id ${user.id}).`);
-    } finally {
-      await handle.close();
-    }
+    const input = { username: username.data, password };
+    const user: Created = (await serverAnswers(ctx.url))
+      ? await createThroughServer(ctx, input)
+      : await withDatabase((handle, config: ServerConfig) =>
+          registerUser(
+            handle.db,
+            { ...input, role: 'admin', action: 'admin created from cli' },
+            config.bcryptCost,
+          ),
+        );
+    if (ctx.json) return printJson(user);
+    console.log(`Admin ${user.username} created (id ${user.id}).`);
   },
 };
+
+async function createThroughServer(
+  ctx: CommandContext,
+  input: { username: string; password: string },
+): Promise<Created> {
+  if (ctx.config.token) {
+    try {
+      return await ctx.client.users.createAdmin.mutate(input);
+    } catch (error) {
+      const code = error instanceof TRPCClientError ? (error.data as { code?: string })?.code : undefined;
+      if (code !== 'UNAUTHORIZED' && code !== 'FORBIDDEN') throw error;
+    }
+  }
+  let tokenFile: string;
+  try {
+    tokenFile = loadConfig().adminTokenFile;
+  } catch (error) {
+    throw new Error(describeStartupError(error));
+  }
+  const token = readAdminToken(tokenFile);
+  if (!token) {
+    throw new Error(
+      `the server at ${ctx.url} needs an admin to create one: sign in with "pnpm ethcast login <admin>" (on a fresh install with no admin, run this on the server's machine as the user that runs it)`,
+    );
+  }
+  return ctx.client.users.bootstrapAdmin.mutate({ ...input, token });
+}

@@ -122,9 +122,14 @@ export const showCommand: Command = {
   summary: 'One forecast with the actual closes so far and its accuracy',
   async run(ctx) {
     const { positionals } = parseCommandArgs(ctx.args, {}, this.usage);
-    const id = positiveIntOption(positionals[0], 'id', this.usage);
-    if (!id || positionals.length !== 1)
+    const [arg, ...extra] = positionals;
+    if (arg === undefined || extra.length > 0)
       throw new UsageError(`expected one forecast id (usage: ${this.usage})`);
+    const id = /^\d+$/.test(arg) ? Number(arg) : Number.NaN;
+    if (!Number.isSafeInteger(id) || id <= 0)
+      throw new UsageError(
+        `the forecast id must be a positive whole number, not "${arg}" (usage: ${this.usage})`,
+      );
     const row = await ctx.client.predicts.byId.query({ id });
     if (ctx.json) return printJson(row);
     console.log(

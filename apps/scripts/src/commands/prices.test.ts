@@ -8,7 +8,9 @@ const work = mkdtempSync(join(tmpdir(), 'ethcast-cli-prices-'));
 // An embedded database of its own: the CLI opens and migrates it like the server would.
 const dataDir = join(work, 'pglite');
 
-const runCli = (args: string[]) => runCliProcess(args, { env: { DATABASE_URL: dataDir, INIT_CWD: work } });
+// No server answers at ETHCAST_URL: the CLI opens the database itself.
+const runCli = (args: string[]) =>
+  runCliProcess(args, { env: { DATABASE_URL: dataDir, INIT_CWD: work, ETHCAST_URL: 'http://127.0.0.1:1' } });
 
 describe('pnpm ethcast prices:*', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));

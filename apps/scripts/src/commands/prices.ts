@@ -12,17 +12,25 @@ import {
   type SyncReport,
   syncPrices,
 } from '@ethcast/server';
-import { type Command, parseCommandArgs, UsageError } from '../command.ts';
+import { type Command, type CommandContext, parseCommandArgs, UsageError } from '../command.ts';
 import { formatTable, printJson } from '../output.ts';
+import { ServerRefusal, uploadPriceFile } from '../price-upload.ts';
 import { createProgressBar } from '../progress.ts';
+import { serverAnswers } from '../server-probe.ts';
 
 const n = (value: number) => value.toLocaleString('en');
 
-/** Price commands work on the configured database directly (DATABASE_URL): files can be large. */
-async function withDatabase<T>(run: (handle: DbHandle, config: ServerConfig) => Promise<T>): Promise<T> {
-  const config = loadConfig();
+/**
+ * With no server answering, price commands open the configured database themselves (DATABASE_URL, or
+ * the embedded one): under its lock, so never while another process holds an embedded folder.
+ */
+export async function withDatabase<T>(
+  run: (handle: DbHandle, config: ServerConfig) => Promise<T>,
+): Promise<T> {
+  let config: ServerConfig;
   let handle: DbHandle;
   try {
+    config = loadConfig();
     handle = await openDatabase(config);
   } catch (error) {
     throw new Error(describeStartupError(error));
@@ -34,12 +42,24 @@ async function withDatabase<T>(run: (handle: DbHandle, config: ServerConfig) => 
   }
 }
 
+/** A refusal of the server's import route as the CLI's one line, with a hint for a missing sign-in. */
+function describeRefusal(error: ServerRefusal, ctx: CommandContext): Error {
+  if (error.reason === 'UNAUTHENTICATED' || error.reason === 'ADMIN_ONLY') {
+    return new Error(
+      `prices:import goes through the server at ${ctx.url}, which needs an admin: sign in with "pnpm ethcast login <admin>" (${error.reason})`,
+    );
+  }
+  return new Error(error.message);
+}
+
 const importUsage = 'ethcast prices:import <file> [--symbol ETH-USD] [--skip-bad] [--json]';
 
 export const pricesImportCommand: Command = {
   name: 'prices:import',
   usage: importUsage,
-  summary: 'Import a daily price CSV (plain, Yahoo, yfinance, CoinMarketCap, klines) into the database',
+  summary:
+    'Import a daily price CSV (plain, Yahoo, yfinance, CoinMarketCap, klines): streamed to the running server (admin sign-in), else straight into the database',
+  access: 'server-or-database',
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(
       ctx.args,
@@ -49,6 +69,28 @@ export const pricesImportCommand: Command = {
     if (positionals.length !== 1) throw new UsageError(`expected one file (usage: ${importUsage})`);
     const file = resolve(ctx.env.cwd, positionals[0] ?? '');
     const bar = createProgressBar();
+    const options = {
+      ...(values.symbol ? { symbol: values.symbol } : {}),
+      skipBad: values['skip-bad'] === true,
+    };
+    if (await serverAnswers(ctx.url)) {
+      let report: ImportReport;
+      try {
+        report = await uploadPriceFile(file, {
+          url: ctx.url,
+          token: ctx.config.token,
+          ...options,
+          onProgress: (sent, total) =>
+            ctx.json || bar.update(total ? sent / total : null, `${n(sent)} bytes sent`),
+        });
+      } catch (error) {
+        throw error instanceof ServerRefusal ? describeRefusal(error, ctx) : error;
+      } finally {
+        bar.done();
+      }
+      if (ctx.json) return printJson(report);
+      return console.log(formatImportReport(report));
+    }
     const report = await withDatabase(async (handle) => {
       try {
         return await importPrices(handle.db, file, {
@@ -101,7 +143,9 @@ const syncUsage = 'ethcast prices:sync [--symbol ETH-USD] [--url URL] [--since Y
 export const pricesSyncCommand: Command = {
   name: 'prices:sync',
   usage: syncUsage,
-  summary: 'Fetch the missing closed daily candles from the exchange (PRICES_SYNC_URL, default Coinbase)',
+  summary:
+    'Fetch the missing closed daily candles from the exchange: by the running server (admin sign-in, its PRICES_SYNC_URL), else directly (--url or PRICES_SYNC_URL, default Coinbase)',
+  access: 'server-or-database',
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(
       ctx.args,
@@ -111,6 +155,19 @@ export const pricesSyncCommand: Command = {
     if (positionals.length > 0) throw new UsageError(`unexpected "${positionals[0]}" (usage: ${syncUsage})`);
     if (values.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.since)) {
       throw new UsageError(`--since must be a day like 2016-01-01 (usage: ${syncUsage})`);
+    }
+    if (await serverAnswers(ctx.url)) {
+      if (values.url) {
+        throw new UsageError(
+          `--url applies only when the CLI opens the database itself; the server at ${ctx.url} syncs from its own PRICES_SYNC_URL`,
+        );
+      }
+      const report = await ctx.client.prices.sync.mutate({
+        ...(values.symbol ? { symbol: values.symbol.trim().toUpperCase() } : {}),
+        ...(values.since ? { since: values.since } : {}),
+      });
+      if (ctx.json) return printJson(report);
+      return console.log(formatSyncReport(report));
     }
     const report = await withDatabase(async (handle, config) => {
       const baseUrl = values.url ?? config.pricesSyncUrl;
@@ -146,9 +203,12 @@ export const pricesListCommand: Command = {
   name: 'prices:list',
   usage: 'ethcast prices:list [--json]',
   summary: 'Stored symbols with first and last day, days and missing days',
+  access: 'server-or-database',
   async run(ctx) {
     parseCommandArgs(ctx.args, {}, 'ethcast prices:list [--json]');
-    const symbols = await withDatabase((handle) => listSymbols(handle.db));
+    const symbols = (await serverAnswers(ctx.url))
+      ? await ctx.client.prices.symbols.query()
+      : await withDatabase((handle) => listSymbols(handle.db));
     if (ctx.json) return printJson(symbols);
     console.log(
       symbols.length === 0

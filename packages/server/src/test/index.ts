@@ -13,4 +13,5 @@ export async function seedPrices(db: Database, symbol: string, start: string, da
   await upsertPrices(db, generateCandles(symbol, start, days, seed), 'test');
 }
 export { scoreNewOutcomes as scoreForecasts } from '../db/queries/scores.ts';
+export { countBothWays } from './scan-counts.ts';
 export { type ServerProcess, spawnServerProcess } from './server-process.ts';
