@@ -1,10 +1,12 @@
 import type { Readable } from 'node:stream';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../context.ts';
 import { findSessionByToken } from '../db/queries/sessions.ts';
-import { DomainError, type ErrorKind, fail } from '../domain/errors.ts';
+import { DomainError, fail } from '../domain/errors.ts';
 import { tokenFromRequest } from '../http-context.ts';
+import { toTRPCError } from '../trpc.ts';
 import { importPrices, PriceImportError } from './import.ts';
 
 /** The route `pnpm ethcast prices:import` streams a file to while a server runs. */
@@ -21,20 +23,6 @@ const queryShape = z.strictObject({
     .regex(/^[^/\\\0]+$/, 'must be a file name without folders')
     .optional(),
 });
-
-const statusOf: Record<ErrorKind, number> = {
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  PRECONDITION_FAILED: 412,
-  PAYLOAD_TOO_LARGE: 413,
-  UNPROCESSABLE_CONTENT: 422,
-  TOO_MANY_REQUESTS: 429,
-  SERVICE_UNAVAILABLE: 503,
-  INTERNAL_SERVER_ERROR: 500,
-};
 
 /**
  * `POST /api/prices/import?symbol=ETH-USD&skipBad=true&name=eth.csv`, body: the CSV (text/csv or
@@ -109,7 +97,7 @@ function sendError(reply: FastifyReply, error: unknown) {
   }
   if (error instanceof DomainError) {
     return reply
-      .code(statusOf[error.kind])
+      .code(getHTTPStatusCodeFromError(toTRPCError(error)))
       .send({ error: { reason: error.reason, message: error.message, params: error.params } });
   }
   throw error; // the app's error handler: a 500 without details, logged
