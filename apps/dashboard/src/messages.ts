@@ -292,6 +292,12 @@ export const en = {
   'error.CROSS_SITE_REQUEST': 'Refused: a change while signed in must come from this site',
   'error.UNKNOWN_JOB': 'No job named {job}',
   'error.JOBS_DISABLED': 'Scheduled jobs are switched off on this server (JOBS=off)',
+  'error.ADMIN_TOKEN_INVALID':
+    "The first-admin token is missing or wrong: run admin:create on the server's machine as its user",
+  'error.ADMIN_EXISTS': 'An admin exists already: sign in as an admin to create another',
+  'error.PRICE_FILE_INVALID': 'The price file was refused: {detail}',
+  'error.PRICE_SYNC_OFF': 'Price sync is off on this server',
+  'error.PRICE_SYNC_FAILED': 'The price sync failed and stored nothing: {detail}',
   'error.SERVER_BUSY': 'The server is busy checking other passwords; try again in {retryAfterSeconds} s',
   'error.MODEL_REGISTRY_UNAVAILABLE': 'The model registry is unavailable',
   'error.FORECAST_FAILED': 'The {model} forecast failed',
@@ -617,6 +623,12 @@ export const ptBR: Record<MessageKey, string> = {
   'error.CROSS_SITE_REQUEST': 'Recusado: uma alteração com sessão aberta precisa vir deste site',
   'error.UNKNOWN_JOB': 'Nenhuma tarefa chamada {job}',
   'error.JOBS_DISABLED': 'As tarefas agendadas estão desligadas neste servidor (JOBS=off)',
+  'error.ADMIN_TOKEN_INVALID':
+    'O token do primeiro administrador falta ou está errado: rode admin:create na máquina do servidor, com o usuário dele',
+  'error.ADMIN_EXISTS': 'Já existe um administrador: entre como administrador para criar outro',
+  'error.PRICE_FILE_INVALID': 'O arquivo de preços foi recusado: {detail}',
+  'error.PRICE_SYNC_OFF': 'A sincronização de preços está desligada neste servidor',
+  'error.PRICE_SYNC_FAILED': 'A sincronização de preços falhou e nada foi gravado: {detail}',
   'error.SERVER_BUSY':
     'O servidor está ocupado verificando outras senhas; tente de novo em {retryAfterSeconds} s',
   'error.MODEL_REGISTRY_UNAVAILABLE': 'O registro de modelos está indisponível',

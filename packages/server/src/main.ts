@@ -38,7 +38,6 @@ try {
   // An unreachable PostgreSQL fails within its 5 s connect timeout (db/client.ts).
   server = await startServer(config, { dashboardDir: dashboardDistDir() });
   if (stopSignal) await shutDown(server, stopSignal);
-  console.log(`Ethcast API listening on ${server.url} (database: ${server.services.dbHandle.driver})`);
   const demo = await ensureDemoAdmin(server.services);
   if (demo) {
     console.log(`Demo admin created (shown once): username "${demo.username}", password "${demo.password}"`);
@@ -49,6 +48,8 @@ try {
       `No admin yet: create the first one on this machine with "pnpm ethcast admin:create <username>" (it reads the one-time token in ${tokenFile})`,
     );
   }
+  // Announced after the demo admin and the first-admin token exist: `admin:create` works from this line on.
+  console.log(`Ethcast API listening on ${server.url} (database: ${server.services.dbHandle.driver})`);
   // After listening, and not awaited: loading prices on a first start never delays or stops the server.
   void bootstrapPrices(server.services, config, { info: console.log, warn: console.warn });
 } catch (error) {
