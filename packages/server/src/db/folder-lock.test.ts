@@ -125,6 +125,13 @@ describe('embedded database folder lock', { timeout: 240_000 }, () => {
     expect(existsSync(lockPathOf(folder))).toBe(false);
   });
 
+  it('creates the parent folder of a fresh clone (no .data/ yet)', () => {
+    const folder = join(root, 'not-yet', 'pglite');
+    const lock = acquireFolderLock(folder);
+    expect(existsSync(lockPathOf(folder))).toBe(true);
+    lock.release();
+  });
+
   it('refuses a second opener in the same process and frees the folder on release', () => {
     const folder = join(root, 'same-process');
     const lock = acquireFolderLock(folder);

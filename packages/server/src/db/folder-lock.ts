@@ -1,6 +1,6 @@
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 /**
  * One process owns an embedded (PGlite) database folder. PGlite has no postmaster to refuse a second
@@ -42,6 +42,8 @@ export const lockPathOf = (folder: string) => `${resolve(folder).replace(/\/+$/,
 /** Takes the lock of `folder` or throws DatabaseLockedError naming the live owner. */
 export function acquireFolderLock(folder: string): FolderLock {
   const path = lockPathOf(folder);
+  // A fresh clone has no .data/ yet: the lock beside the folder needs its parent.
+  mkdirSync(dirname(path), { recursive: true });
   const me = currentOwner();
   for (let attempt = 0; attempt < 100; attempt++) {
     if (tryCreate(path, me)) return held(path, me);
