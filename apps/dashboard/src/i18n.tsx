@@ -41,14 +41,18 @@ export type I18n = {
   timeZone: string;
   setTimeZone(zone: string): void;
   t(key: MessageKey, vars?: Vars): string;
+  // Every formatter shows "—" (common.none) for a value that does not exist or is not valid, rather
+  // than throwing: rows taken over from the legacy backend lack fields (no bands, no price day).
   /** an instant (audit rows, forecast creation) in the chosen time zone */
-  dateTime(date: Date): string;
+  dateTime(date: Date | null | undefined): string;
   /** a calendar day 'YYYY-MM-DD' (prices), never shifted by a time zone */
-  day(day: string): string;
-  number(value: number, digits?: number): string;
-  money(value: number): string;
-  percent(value: number, digits?: number): string;
+  day(day: string | null | undefined): string;
+  number(value: number | null | undefined, digits?: number): string;
+  money(value: number | null | undefined): string;
+  percent(value: number | null | undefined, digits?: number): string;
 };
+
+const isNumber = (n: number | null | undefined): n is number => typeof n === 'number' && Number.isFinite(n);
 
 const I18nContext = createContext<I18n | null>(null);
 
@@ -94,23 +98,31 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     });
     const dayFormat = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', dateStyle: 'medium' });
     const money = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD' });
+    const none = dict['common.none'];
     return {
       locale,
       setLocale,
       timeZone,
       setTimeZone,
       t: (key, vars) => interpolate(dict[key], vars),
-      dateTime: (date) => dateTimeFormat.format(date),
-      day: (day) => dayFormat.format(new Date(`${day}T00:00:00Z`)),
+      dateTime: (date) => (date && !Number.isNaN(date.getTime()) ? dateTimeFormat.format(date) : none),
+      day: (day) => {
+        const date = day ? new Date(`${day}T00:00:00Z`) : null;
+        return date && !Number.isNaN(date.getTime()) ? dayFormat.format(date) : none;
+      },
       number: (n, digits = 2) =>
-        n.toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }),
-      money: (n) => money.format(n),
+        isNumber(n)
+          ? n.toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits })
+          : none,
+      money: (n) => (isNumber(n) ? money.format(n) : none),
       percent: (n, digits = 0) =>
-        n.toLocaleString(locale, {
-          style: 'percent',
-          minimumFractionDigits: digits,
-          maximumFractionDigits: digits,
-        }),
+        isNumber(n)
+          ? n.toLocaleString(locale, {
+              style: 'percent',
+              minimumFractionDigits: digits,
+              maximumFractionDigits: digits,
+            })
+          : none,
     };
   }, [locale, timeZone, setLocale, setTimeZone]);
 

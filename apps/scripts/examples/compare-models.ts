@@ -91,7 +91,9 @@ async function main() {
       pad(ratio, 12),
       pad(last?.day ?? '', 12),
       pad(last ? money(last.value) : (error ?? ''), 14),
-      last ? `${money(last.lower80)} – ${money(last.upper80)}` : '',
+      last && last.lower80 !== undefined && last.upper80 !== undefined
+        ? `${money(last.lower80)} – ${money(last.upper80)}`
+        : '',
     ];
     console.log(cells.join(' ').trimEnd());
   }

@@ -2,6 +2,7 @@
 
 export { registerUser } from './auth/accounts.ts';
 export { readAdminToken } from './auth/admin-token.ts';
+export { grantAdmin } from './auth/grant-admin.ts';
 export { passwordSchema } from './auth/password.ts';
 export type { Context, Services, Session, SessionUser } from './context.ts';
 export { createContextInner } from './context.ts';

@@ -7,6 +7,7 @@ import type { Services } from './context.ts';
 import type { DbHandle } from './db/client.ts';
 import { openDatabase } from './db/open.ts';
 import { expectedMigrations } from './db/readiness.ts';
+import { describeTakeover, type TakeoverReport } from './db/takeover/takeover.ts';
 import type { ServerConfig } from './env.ts';
 import { safeErrorSummary } from './errors.ts';
 import { ConcurrencyLimit } from './forecasts/concurrency-limit.ts';
@@ -66,9 +67,13 @@ export async function startServer(
   config: ServerConfig,
   options: HttpOptions & JobsOptions & { dbHandle?: DbHandle } = {},
 ): Promise<RunningServer> {
-  const dbHandle = options.dbHandle ?? (await openDatabase(config));
+  let takeover: TakeoverReport | null = null;
+  const dbHandle =
+    options.dbHandle ??
+    (await openDatabase(config, { onMigrated: (report) => (takeover = report.takeover) }));
   const services = createServices(config, dbHandle, { clock: options.clock });
   const app = await createHttpServer(services, options);
+  if (takeover) app.log.warn({ takeover }, describeTakeover(takeover));
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {

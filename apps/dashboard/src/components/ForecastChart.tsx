@@ -16,6 +16,10 @@ import { useEffect, useRef } from 'react';
 import { useI18n } from '../i18n.tsx';
 
 export type ChartBandPoint = RouterOutputs['predicts']['byId']['points'][number];
+type BandedPoint = Required<ChartBandPoint>;
+
+const hasBands = (p: ChartBandPoint): p is BandedPoint =>
+  p.lower80 !== undefined && p.upper80 !== undefined && p.lower95 !== undefined && p.upper95 !== undefined;
 
 type Props = {
   closes: { day: string; close: number }[];
@@ -150,8 +154,16 @@ export default function ForecastChart({ closes, points, actuals = [], label, hei
       lastValueVisible: false,
       crosshairMarkerVisible: false,
     } as const;
-    chart.addSeries(LineSeries, boundOptions).setData(joined.map((p) => ({ time: p.day, value: p.upper95 })));
-    chart.addSeries(LineSeries, boundOptions).setData(joined.map((p) => ({ time: p.day, value: p.lower95 })));
+    // Forecasts taken over from the legacy backend have no bands: none is drawn (nor invented).
+    const banded = points.some(hasBands) ? joined.filter(hasBands) : [];
+    if (banded.length > 0) {
+      chart
+        .addSeries(LineSeries, boundOptions)
+        .setData(banded.map((p) => ({ time: p.day, value: p.upper95 })));
+      chart
+        .addSeries(LineSeries, boundOptions)
+        .setData(banded.map((p) => ({ time: p.day, value: p.lower95 })));
+    }
 
     const forecastSeries = chart.addSeries(LineSeries, {
       color: colors.forecast,
@@ -160,18 +172,20 @@ export default function ForecastChart({ closes, points, actuals = [], label, hei
       priceLineVisible: false,
     });
     forecastSeries.setData(joined.map((p) => ({ time: p.day, value: p.value })));
-    forecastSeries.attachPrimitive(
-      new BandPrimitive([
-        {
-          points: joined.map((p) => ({ day: p.day, lower: p.lower95, upper: p.upper95 })),
-          color: colors.band95,
-        },
-        {
-          points: joined.map((p) => ({ day: p.day, lower: p.lower80, upper: p.upper80 })),
-          color: colors.band80,
-        },
-      ]),
-    );
+    if (banded.length > 0) {
+      forecastSeries.attachPrimitive(
+        new BandPrimitive([
+          {
+            points: banded.map((p) => ({ day: p.day, lower: p.lower95, upper: p.upper95 })),
+            color: colors.band95,
+          },
+          {
+            points: banded.map((p) => ({ day: p.day, lower: p.lower80, upper: p.upper80 })),
+            color: colors.band80,
+          },
+        ]),
+      );
+    }
 
     if (actuals.length > 0) {
       const actualSeries = chart.addSeries(LineSeries, {

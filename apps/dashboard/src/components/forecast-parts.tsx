@@ -177,7 +177,7 @@ export function ForecastTable({ points, actuals = [] }: { points: ForecastPoint[
                 {showActuals && (
                   <>
                     <td className="num">{actual ? money(actual.actual) : t('common.none')}</td>
-                    <td className={`num ${actual && !actual.inside80 ? 'outside' : ''}`}>
+                    <td className={`num ${actual && actual.inside80 === false ? 'outside' : ''}`}>
                       {actual ? money(actual.error) : t('common.none')}
                     </td>
                   </>

@@ -22,12 +22,14 @@ export default function ForecastDetailPage({ id }: { id: number }) {
   const forecast = useQuery(trpc.predicts.byId.queryOptions({ id }));
   const row = forecast.data;
   const points = row?.points ?? [];
-  const through = row?.dataThrough ?? points[0]?.day ?? '';
-  const lastDay = points.at(-1)?.day ?? through;
+  const firstDay = points[0]?.day;
+  // Forecasts taken over from the legacy backend never recorded the last price day they used: their
+  // chart's history ends the day before their first forecast day.
+  const historyEnd = row?.dataThrough ?? (firstDay ? addDays(firstDay, -1) : '');
   const closes = useQuery(
     trpc.prices.range.queryOptions(
-      { symbol: row?.symbol ?? 'ETH-USD', from: addDays(through, -HISTORY_DAYS), to: through },
-      { enabled: !!row?.symbol && through !== '' },
+      { symbol: row?.symbol ?? 'ETH-USD', from: addDays(historyEnd, -HISTORY_DAYS), to: historyEnd },
+      { enabled: !!row?.symbol && historyEnd !== '' },
     ),
   );
 
@@ -99,9 +101,10 @@ export default function ForecastDetailPage({ id }: { id: number }) {
         </button>
       </PageHeader>
       <p className="muted">
-        {data.symbol} · {data.model} · {t('history.horizon')}: {data.days} ·{' '}
-        {t('detail.made', { date: dateTime(data.date), user: data.usernamePredict ?? t('common.none') })}
-        {through && ` · ${t('forecast.dataThrough', { day: day(through) })}`}
+        {data.symbol ?? t('common.none')} · {data.model ?? t('common.none')} · {t('history.horizon')}:{' '}
+        {data.days ?? t('common.none')} ·{' '}
+        {t('detail.made', { date: dateTime(data.date), user: data.usernamePredict ?? t('common.none') })} ·{' '}
+        {t('forecast.dataThrough', { day: day(data.dataThrough) })}
       </p>
 
       <div className="card chart-card">
@@ -133,7 +136,7 @@ export default function ForecastDetailPage({ id }: { id: number }) {
               })}
             </p>
           ) : (
-            <p className="muted">{t('detail.noActuals', { day: day(points[0]?.day ?? lastDay) })}</p>
+            <p className="muted">{t('detail.noActuals', { day: day(firstDay) })}</p>
           )}
         </section>
         <form className="card" onSubmit={saveNote}>

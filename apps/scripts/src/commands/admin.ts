@@ -1,7 +1,9 @@
 import { TRPCClientError } from '@ethcast/client';
 import {
   describeStartupError,
+  grantAdmin,
   loadConfig,
+  openDatabase,
   passwordSchema,
   readAdminToken,
   registerUser,
@@ -79,3 +81,32 @@ async function createThroughServer(
   }
   return ctx.client.users.bootstrapAdmin.mutate({ ...input, token });
 }
+
+/** Names an admin among existing users, e.g. the first one after taking over the legacy backend's data. */
+export const adminGrantCommand: Command = {
+  name: 'admin:grant',
+  usage: 'ethcast admin:grant <username>',
+  summary: 'Make an existing user an admin, in the configured database (e.g. after the legacy takeover)',
+  async run(ctx) {
+    const { positionals } = parseCommandArgs(ctx.args, {}, this.usage);
+    const [username, ...extra] = positionals;
+    if (!username || extra.length) throw new UsageError(`expected one username (usage: ${this.usage})`);
+    let handle: Awaited<ReturnType<typeof openDatabase>>;
+    try {
+      handle = await openDatabase(loadConfig());
+    } catch (error) {
+      throw new Error(describeStartupError(error));
+    }
+    try {
+      const user = await grantAdmin(handle.db, username);
+      if (ctx.json) return printJson(user);
+      console.log(
+        user.changed
+          ? `${user.username} (id ${user.id}) is now an admin.`
+          : `${user.username} (id ${user.id}) was an admin already.`,
+      );
+    } finally {
+      await handle.close();
+    }
+  },
+};

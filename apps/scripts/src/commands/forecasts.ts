@@ -2,16 +2,18 @@ import { daysBehind, type RouterOutputs, STALE_AFTER_DAYS } from '@ethcast/clien
 import { type Command, parseCommandArgs, positiveIntOption, UsageError } from '../command.ts';
 import { formatTable, printJson } from '../output.ts';
 
-type Point = {
-  day: string;
-  value: number;
-  lower80: number;
-  upper80: number;
-  lower95: number;
-  upper95: number;
-};
+type Point = RouterOutputs['predicts']['byId']['points'][number];
+
+/** What a field shows when the forecast has none (forecasts taken over from the legacy backend). */
+const MISSING = '—';
 
 const money = (v: number) => (v >= 100 ? v.toFixed(2) : v.toPrecision(5));
+const range = (lower: number | undefined, upper: number | undefined) =>
+  lower === undefined || upper === undefined ? MISSING : `${money(lower)} – ${money(upper)}`;
+const orMissing = (value: string | number | null | undefined) =>
+  value === null || value === undefined ? MISSING : value;
+const percent = (fraction: number | null) =>
+  fraction === null ? MISSING : `${(fraction * 100).toFixed(0)}%`;
 
 function pointsTable(points: Point[], actuals?: RouterOutputs['predicts']['byId']['actuals']) {
   const byDay = new Map(actuals?.map((a) => [a.day, a]));
@@ -21,8 +23,8 @@ function pointsTable(points: Point[], actuals?: RouterOutputs['predicts']['byId'
       return {
         day: p.day,
         forecast: money(p.value),
-        '80% range': `${money(p.lower80)} – ${money(p.upper80)}`,
-        '95% range': `${money(p.lower95)} – ${money(p.upper95)}`,
+        '80% range': range(p.lower80, p.upper80),
+        '95% range': range(p.lower95, p.upper95),
         ...(actuals
           ? { actual: actual ? money(actual.actual) : '', error: actual ? money(actual.error) : '' }
           : {}),
@@ -101,12 +103,12 @@ export const historyCommand: Command = {
           return {
             id: r.id,
             made: r.date.toISOString().slice(0, 16).replace('T', ' '),
-            user: r.usernamePredict,
-            symbol: r.symbol,
-            model: r.model,
-            days: r.days,
-            through: r.dataThrough,
-            last: last ? `${last.day} ${money(last.value)}` : '',
+            user: orMissing(r.usernamePredict),
+            symbol: orMissing(r.symbol),
+            model: orMissing(r.model),
+            days: orMissing(r.days),
+            through: orMissing(r.dataThrough),
+            last: last ? `${last.day} ${money(last.value)}` : MISSING,
             note: r.note ?? '',
           };
         }),
@@ -133,14 +135,14 @@ export const showCommand: Command = {
     const row = await ctx.client.predicts.byId.query({ id });
     if (ctx.json) return printJson(row);
     console.log(
-      `Forecast ${row.id} by ${row.usernamePredict}: ${row.symbol} with ${row.model}, prices through ${row.dataThrough}`,
+      `Forecast ${row.id} by ${orMissing(row.usernamePredict)}: ${orMissing(row.symbol)} with ${orMissing(row.model)}, prices through ${orMissing(row.dataThrough)}`,
     );
     if (row.note) console.log(`Note: ${row.note}`);
     console.log(pointsTable(row.points, row.actuals));
     const a = row.accuracy;
     console.log(
       a
-        ? `Accuracy over ${a.n} day(s): MAE ${money(a.mae)}, MAPE ${a.mape.toFixed(2)}%, inside 80% band ${(a.coverage80 * 100).toFixed(0)}%, inside 95% band ${(a.coverage95 * 100).toFixed(0)}%`
+        ? `Accuracy over ${a.n} day(s): MAE ${money(a.mae)}, MAPE ${a.mape.toFixed(2)}%, inside 80% band ${percent(a.coverage80)}, inside 95% band ${percent(a.coverage95)}`
         : 'No actual prices stored for these days yet.',
     );
   },

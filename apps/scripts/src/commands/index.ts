@@ -7,7 +7,7 @@ import {
   registerCommand,
   usersListCommand,
 } from './account.ts';
-import { adminCreateCommand } from './admin.ts';
+import { adminCreateCommand, adminGrantCommand } from './admin.ts';
 import { forecastCommand, historyCommand, showCommand } from './forecasts.ts';
 import { healthCommand } from './health.ts';
 import { jobsListCommand, jobsRunCommand, trackRecordCommand } from './jobs.ts';
@@ -22,6 +22,7 @@ export const commands: Command[] = [
   usersListCommand,
   logsListCommand,
   adminCreateCommand,
+  adminGrantCommand,
   forecastCommand,
   historyCommand,
   showCommand,

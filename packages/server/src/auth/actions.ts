@@ -11,6 +11,7 @@ export const actions = {
   logout: 'logout',
   adminCreated: 'admin created from cli',
   demoAdminCreated: 'demo admin created',
+  adminGranted: 'admin granted from cli',
   userUpdated: (id: number, fields: string[]) => clip(`user ${id} updated: ${fields.join(', ')}`),
   userDeleted: (id: number, username: string) => clip(`user ${id} deleted (${username})`),
   logEdited: (id: number) => `log ${id} edited`,

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { ServerConfig } from '../env.ts';
 import { embeddedDataDir } from '../paths.ts';
 import { createDb, type DbHandle } from './client.ts';
-import { migrateDatabase } from './migrate.ts';
+import { type MigrationReport, migrateDatabase } from './migrate.ts';
 
 /** The database URL a config points at: DATABASE_URL, or the embedded PGlite under `.data/`. */
 export const databaseUrlOf = (config: Pick<ServerConfig, 'databaseUrl'>) =>
@@ -11,12 +11,14 @@ export const databaseUrlOf = (config: Pick<ServerConfig, 'databaseUrl'>) =>
 /** Opens the configured database and brings its schema up to date. */
 export async function openDatabase(
   config: Pick<ServerConfig, 'databaseUrl' | 'databasePrepare'>,
+  options: { onMigrated?: (report: MigrationReport) => void } = {},
 ): Promise<DbHandle> {
   const url = databaseUrlOf(config);
   const handle = await createDb({ url, prepare: config.databasePrepare });
   try {
     await handle.db.execute(sql`select 1`); // fails fast with the driver's error code
-    await migrateDatabase(handle, { url });
+    const report = await migrateDatabase(handle, { url });
+    options.onMigrated?.(report);
   } catch (error) {
     await handle.close().catch(() => {});
     throw error;

@@ -157,8 +157,12 @@ export const predict = pgTable(
   ],
 );
 
-/** A forecast point as stored in `predict.forecast_result`: the forecast package's own type. */
-export type StoredForecastPoint = ForecastPoint;
+/**
+ * A forecast point as stored in `predict.forecast_result`: the forecast package's own type, except that
+ * the bands may be absent (forecasts taken over from the legacy backend had none, and none are invented).
+ */
+export type StoredForecastPoint = Pick<ForecastPoint, 'day' | 'value'> &
+  Partial<Pick<ForecastPoint, 'lower80' | 'upper80' | 'lower95' | 'upper95'>>;
 
 /**
  * Daily OHLCV candles, one row per symbol and UTC calendar day. Prices are double precision: every

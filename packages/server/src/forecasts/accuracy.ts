@@ -7,14 +7,27 @@ export type ActualVsForecast = {
   value: number;
   /** actual − forecast */
   error: number;
-  inside80: boolean;
-  inside95: boolean;
+  /** null when the point has no band (forecasts taken over from the legacy backend) */
+  inside80: boolean | null;
+  inside95: boolean | null;
   /** true when read from the stored scores (score-forecasts job), false when computed on this read */
   scored: boolean;
 };
 
-/** `mape` in percent (0–100), like the backtest metrics; coverages are fractions (0–1), likewise. */
-export type Accuracy = { n: number; mae: number; mape: number; coverage80: number; coverage95: number };
+/**
+ * `mape` in percent (0–100), like the backtest metrics; coverages are fractions (0–1), likewise, over
+ * the days whose point has that band: null when none has (legacy forecasts had no bands).
+ */
+export type Accuracy = {
+  n: number;
+  mae: number;
+  mape: number;
+  coverage80: number | null;
+  coverage95: number | null;
+};
+
+const inside = (actual: number, lower: number | undefined, upper: number | undefined) =>
+  lower === undefined || upper === undefined ? null : actual >= lower && actual <= upper;
 
 /** Pairs each forecast day that has a stored close with it, and summarises how the forecast did. */
 export function compareWithActuals(
@@ -31,8 +44,8 @@ export function compareWithActuals(
       actual,
       value: p.value,
       error: actual - p.value,
-      inside80: actual >= p.lower80 && actual <= p.upper80,
-      inside95: actual >= p.lower95 && actual <= p.upper95,
+      inside80: inside(actual, p.lower80, p.upper80),
+      inside95: inside(actual, p.lower95, p.upper95),
       scored: false,
     });
   }
@@ -70,11 +83,15 @@ export function summariseAccuracy(actuals: ActualVsForecast[]): Accuracy | null 
   if (actuals.length === 0) return null;
   const n = actuals.length;
   const mean = (f: (a: ActualVsForecast) => number) => actuals.reduce((sum, a) => sum + f(a), 0) / n;
+  const coverage = (band: 'inside80' | 'inside95') => {
+    const banded = actuals.filter((a) => a[band] !== null);
+    return banded.length ? banded.filter((a) => a[band]).length / banded.length : null;
+  };
   return {
     n,
     mae: mean((a) => Math.abs(a.error)),
     mape: 100 * mean((a) => Math.abs(a.error) / a.actual),
-    coverage80: mean((a) => (a.inside80 ? 1 : 0)),
-    coverage95: mean((a) => (a.inside95 ? 1 : 0)),
+    coverage80: coverage('inside80'),
+    coverage95: coverage('inside95'),
   };
 }

@@ -9,6 +9,7 @@ import type { StoredForecastPoint } from '../db/schema.ts';
 import { DomainError } from '../domain/errors.ts';
 import { QueueFullError } from './concurrency-limit.ts';
 import { latestContiguous } from './history.ts';
+import { summariseForecast } from './summary.ts';
 
 /** Closes every model looks at, at most: drift and the long-run volatility use a year of returns. */
 const LOOKBACK_DAYS = 400;
@@ -124,7 +125,7 @@ async function create(
       dataThrough: result.dataThrough,
       note: input.note ?? null,
       calibrationId: live?.id ?? null,
-      summary: summarise(input.symbol, result.model.name, points),
+      summary: summariseForecast(input.symbol, result.model.name, points),
       points,
     },
     { action: actions.predictSuccess(result.model.name) },
@@ -143,12 +144,4 @@ function unknownModel(error: ForecastError, input: CreatePredictionInput): Domai
     { model, symbol: input.symbol, available: available.join(', ') },
     { cause: error },
   );
-}
-
-/** The legacy `forecast` text column: one readable line about the last forecast day. */
-function summarise(symbol: string, model: string, points: StoredForecastPoint[]): string {
-  const last = points.at(-1);
-  if (!last) return `${symbol} forecast with ${model}`;
-  const money = (v: number) => v.toFixed(v >= 100 ? 2 : 4);
-  return `${symbol} ${points.length}-day forecast with ${model}: ${last.day} ${money(last.value)} (80%: ${money(last.lower80)}–${money(last.upper80)})`;
 }

@@ -68,6 +68,14 @@ describe(`predicts.* and models.* (${testEngine})`, () => {
     const first = row.points?.[0];
     expect(first?.day).toBe(dayFromNumber((dayNumber(LAST_DAY) ?? 0) + 1));
     for (const p of row.points ?? []) {
+      if (
+        p.lower80 === undefined ||
+        p.upper80 === undefined ||
+        p.lower95 === undefined ||
+        p.upper95 === undefined
+      ) {
+        throw new Error(`forecast point ${p.day} has no bands`);
+      }
       expect(p.lower95).toBeLessThanOrEqual(p.lower80);
       expect(p.lower80).toBeLessThanOrEqual(p.value);
       expect(p.value).toBeLessThanOrEqual(p.upper80);
@@ -165,7 +173,9 @@ describe(`predicts.* and models.* (${testEngine})`, () => {
       expect(actual.day).toBe(candle.day);
       expect(actual.actual).toBe(candle.close);
       expect(actual.error).toBeCloseTo(candle.close - point.value, 9);
-      expect(actual.inside80).toBe(candle.close >= point.lower80 && candle.close <= point.upper80);
+      expect(actual.inside80).toBe(
+        candle.close >= (point.lower80 ?? Number.NaN) && candle.close <= (point.upper80 ?? Number.NaN),
+      );
     }
     const mae = after.actuals.reduce((s, a) => s + Math.abs(a.error), 0) / 3;
     expect(after.accuracy?.n).toBe(3);
