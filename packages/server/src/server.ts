@@ -70,7 +70,11 @@ export async function startServer(
   let takeover: TakeoverReport | null = null;
   const dbHandle =
     options.dbHandle ??
-    (await openDatabase(config, { onMigrated: (report) => (takeover = report.takeover) }));
+    (await openDatabase(config, {
+      onMigrated: (report) => {
+        takeover = report.takeover;
+      },
+    }));
   const services = createServices(config, dbHandle, { clock: options.clock });
   const app = await createHttpServer(services, options);
   if (takeover) app.log.warn({ takeover }, describeTakeover(takeover));

@@ -7,7 +7,11 @@ import { describeTakeover } from './takeover/takeover.ts';
 try {
   const config = loadConfig();
   let report: MigrationReport | undefined;
-  const handle = await openDatabase(config, { onMigrated: (r) => (report = r) });
+  const handle = await openDatabase(config, {
+    onMigrated: (migrated) => {
+      report = migrated;
+    },
+  });
   await handle.close();
   const applied = report?.applied.length ? report.applied.join(', ') : 'none pending';
   console.log(`Migrations applied to ${redactUrl(databaseUrlOf(config))}: ${applied}`);
