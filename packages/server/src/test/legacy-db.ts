@@ -170,7 +170,7 @@ export async function insertLegacyRows(db: Executor, variant: LegacyVariant = pl
   for (const u of legacyUsers) {
     if (variant.extraColumns) {
       await db.execute(
-        sql`insert into users (id, username, password, email, created_at)${overriding} values (${u.id}, ${u.username}, ${u.hash}, ${`${u.username}@example.com`}, '2023-01-0${u.id}T10:00:00Z')`,
+        sql`insert into users (id, username, password, email, created_at)${overriding} values (${u.id}, ${u.username}, ${u.hash}, ${`${u.username}@example.com`}, ${`2023-01-0${u.id}T10:00:00Z`}::timestamptz)`,
       );
     } else {
       await db.execute(

@@ -188,7 +188,8 @@ describe(`legacy takeover (${testEngine})`, () => {
     const before = await dataSnapshot(legacy.db);
     expect(await migrate(legacy)).toEqual({ applied: [], takeover: null });
     expect(await dataSnapshot(legacy.db)).toEqual(before);
-  });
+    // a second engine starts here: several seconds for PGlite on a busy machine
+  }, 120_000);
 
   it('a legacy user signs in with the old password, is re-hashed at cost 12, and sees their forecasts', async () => {
     const services = testServices(legacy, { BCRYPT_COST: '12' });
