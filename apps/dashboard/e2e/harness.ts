@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startTestServer, type TestServer } from '@ethcast/server/test';
+import { startTestServer, type TestDb, type TestServer } from '@ethcast/server/test';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { appDir } from './build.ts';
@@ -24,15 +24,18 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-/** Serves the built dashboard (see global-setup.ts) from a real API server and opens Chromium. */
-export async function startHarness(): Promise<Harness> {
+/**
+ * Serves the built dashboard (see global-setup.ts) from a real API server and opens Chromium; over
+ * `testDb` when given (the caller closes it), else over a test database of its own.
+ */
+export async function startHarness(options: { testDb?: TestDb } = {}): Promise<Harness> {
   // The shipped models/ folder when it exists; else an empty one, leaving the built-in baselines.
   const shipped = resolve(appDir, '../../models');
   const modelsDir = existsSync(shipped) ? shipped : await mkdtemp(join(tmpdir(), 'ethcast-models-'));
   // Jobs on, as in production: the Jobs page shows their schedules and the runs made at start.
   const server = await startTestServer(
     { MODELS_DIR: modelsDir, JOBS: 'on' },
-    { dashboardDir: inject('dashboardDir') },
+    { dashboardDir: inject('dashboardDir'), ...(options.testDb ? { testDb: options.testDb } : {}) },
   );
   const browser = await chromium.launch({
     executablePath: chromiumPath,

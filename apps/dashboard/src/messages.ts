@@ -170,6 +170,8 @@ export const en = {
   'detail.noActuals': 'No actual closes yet: check back after {day}.',
   'detail.accuracyBody':
     '{n} {n:day|days} known. Mean absolute error {mae} ({mape}). {c80} of days fell inside the 80% band, {c95} inside the 95% band.',
+  'detail.accuracyNoBands':
+    '{n} {n:day|days} known. Mean absolute error {mae} ({mape}). This forecast came from the legacy backend, which made no bands.',
   'detail.note': 'Note',
   'detail.saveNote': 'Save note',
   'detail.delete': 'Delete forecast',
@@ -502,6 +504,8 @@ export const ptBR: Record<MessageKey, string> = {
   'detail.noActuals': 'Ainda sem fechamentos reais: volte depois de {day}.',
   'detail.accuracyBody':
     '{n} {n:dia conhecido|dias conhecidos}. Erro absoluto médio {mae} ({mape}). {c80} dos dias ficaram dentro da faixa de 80%, {c95} dentro da de 95%.',
+  'detail.accuracyNoBands':
+    '{n} {n:dia conhecido|dias conhecidos}. Erro absoluto médio {mae} ({mape}). Esta previsão veio do backend antigo, que não fazia faixas.',
   'detail.note': 'Observação',
   'detail.saveNote': 'Salvar observação',
   'detail.delete': 'Excluir previsão',

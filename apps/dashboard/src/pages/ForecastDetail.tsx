@@ -127,13 +127,19 @@ export default function ForecastDetailPage({ id }: { id: number }) {
           <h2>{t('detail.accuracy')}</h2>
           {accuracy ? (
             <p>
-              {t('detail.accuracyBody', {
-                n: accuracy.n,
-                mae: money(accuracy.mae),
-                mape: percent(accuracy.mape / 100, 1),
-                c80: percent(accuracy.coverage80),
-                c95: percent(accuracy.coverage95),
-              })}
+              {accuracy.coverage80 === null && accuracy.coverage95 === null
+                ? t('detail.accuracyNoBands', {
+                    n: accuracy.n,
+                    mae: money(accuracy.mae),
+                    mape: percent(accuracy.mape / 100, 1),
+                  })
+                : t('detail.accuracyBody', {
+                    n: accuracy.n,
+                    mae: money(accuracy.mae),
+                    mape: percent(accuracy.mape / 100, 1),
+                    c80: percent(accuracy.coverage80),
+                    c95: percent(accuracy.coverage95),
+                  })}
             </p>
           ) : (
             <p className="muted">{t('detail.noActuals', { day: day(firstDay) })}</p>
