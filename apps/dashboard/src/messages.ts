@@ -93,6 +93,9 @@ export const en = {
   'logs.event.logout': 'logout',
   'logs.event.adminCreated': 'admin created from cli',
   'logs.event.demoAdminCreated': 'demo admin created',
+  'logs.event.adminGranted': 'made an admin from the command line',
+  'logs.event.legacyTakeover':
+    "legacy backend's data taken over: {users} {users:user|users}, {logs} log {logs:row|rows}, {forecasts} {forecasts:forecast|forecasts} ({detached} without their user)",
   'logs.event.userUpdated': 'user {id} updated: {fields}',
   'logs.event.userDeleted': 'user {id} deleted ({username})',
   'logs.event.logEdited': 'log {id} edited',
@@ -427,6 +430,9 @@ export const ptBR: Record<MessageKey, string> = {
   'logs.event.logout': 'saída',
   'logs.event.adminCreated': 'administrador criado pela linha de comando',
   'logs.event.demoAdminCreated': 'administrador de demonstração criado',
+  'logs.event.adminGranted': 'tornado administrador pela linha de comando',
+  'logs.event.legacyTakeover':
+    'dados do backend antigo assumidos: {users} {users:usuário|usuários}, {logs} {logs:registro|registros} de log, {forecasts} {forecasts:previsão|previsões} ({detached} sem usuário)',
   'logs.event.userUpdated': 'usuário {id} alterado: {fields}',
   'logs.event.userDeleted': 'usuário {id} excluído ({username})',
   'logs.event.logEdited': 'linha {id} do registro editada',

@@ -13,6 +13,8 @@ const eventKeys: Record<LogEvent['code'], MessageKey> = {
   logout: 'logs.event.logout',
   adminCreated: 'logs.event.adminCreated',
   demoAdminCreated: 'logs.event.demoAdminCreated',
+  adminGranted: 'logs.event.adminGranted',
+  legacyTakeover: 'logs.event.legacyTakeover',
   userUpdated: 'logs.event.userUpdated',
   userDeleted: 'logs.event.userDeleted',
   logEdited: 'logs.event.logEdited',

@@ -11,6 +11,15 @@ describe('actionEvent', () => {
       [actions.logout, { code: 'logout', params: {} }],
       [actions.adminCreated, { code: 'adminCreated', params: {} }],
       [actions.demoAdminCreated, { code: 'demoAdminCreated', params: {} }],
+      [actions.adminGranted, { code: 'adminGranted', params: {} }],
+      [
+        actions.legacyTakeover({ users: 3, logs: 5, forecasts: 2, detached: 1 }),
+        { code: 'legacyTakeover', params: { users: 3, logs: 5, forecasts: 2, detached: 1 } },
+      ],
+      [
+        actions.legacyTakeover({ users: 1, logs: 0, forecasts: 0, detached: 0 }),
+        { code: 'legacyTakeover', params: { users: 1, logs: 0, forecasts: 0, detached: 0 } },
+      ],
       [
         actions.userUpdated(7, ['password', 'role=admin']),
         { code: 'userUpdated', params: { id: 7, fields: 'password, role=admin' } },

@@ -27,6 +27,18 @@ const readers = [
   exactly('logout', actions.logout),
   exactly('adminCreated', actions.adminCreated),
   exactly('demoAdminCreated', actions.demoAdminCreated),
+  exactly('adminGranted', actions.adminGranted),
+  {
+    code: 'legacyTakeover',
+    pattern:
+      /^legacy data taken over: (\d+) users, (\d+) logs, (\d+) forecasts(?: \((\d+) without their user\))?$/,
+    params: (m) => ({
+      users: Number(m[1]),
+      logs: Number(m[2]),
+      forecasts: Number(m[3]),
+      detached: Number(m[4] ?? 0),
+    }),
+  },
   {
     code: 'userUpdated',
     pattern: /^user (\d+) updated: (.+)$/,

@@ -12,6 +12,13 @@ export const actions = {
   adminCreated: 'admin created from cli',
   demoAdminCreated: 'demo admin created',
   adminGranted: 'admin granted from cli',
+  /** the one row a takeover of the legacy backend's tables writes (`detached`: rows whose user was gone) */
+  legacyTakeover: (n: { users: number; logs: number; forecasts: number; detached: number }) =>
+    clip(
+      `legacy data taken over: ${n.users} users, ${n.logs} logs, ${n.forecasts} forecasts${
+        n.detached ? ` (${n.detached} without their user)` : ''
+      }`,
+    ),
   userUpdated: (id: number, fields: string[]) => clip(`user ${id} updated: ${fields.join(', ')}`),
   userDeleted: (id: number, username: string) => clip(`user ${id} deleted (${username})`),
   logEdited: (id: number) => `log ${id} edited`,

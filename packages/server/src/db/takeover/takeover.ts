@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { clip } from '../../auth/actions.ts';
+import { actions } from '../../auth/actions.ts';
 import { type Executor, queryRows } from '../client.ts';
 import { publicTables, quoteIdent, tableColumns, tableConstraints } from './catalog.ts';
 import { convertTable, detachOrphans, type TableInfo, writeConvertedPoints } from './convert.ts';
@@ -147,12 +147,12 @@ export function describeTakeover(report: TakeoverReport): string {
 }
 
 export function takeoverAction(report: TakeoverReport): string {
-  const detached = report.detachedLogs + report.detachedPredicts;
-  return clip(
-    `legacy data taken over: ${report.users} users, ${report.logs} logs, ${report.predict} forecasts${
-      detached ? ` (${detached} without their user)` : ''
-    }`,
-  );
+  return actions.legacyTakeover({
+    users: report.users,
+    logs: report.logs,
+    forecasts: report.predict,
+    detached: report.detachedLogs + report.detachedPredicts,
+  });
 }
 
 function checkShape(table: LegacyTable, columns: { name: string; typeName: string }[]) {
