@@ -1,4 +1,5 @@
-import { createTakenOverTestDb, legacyUsers, seedPrices, type TestDb } from '@ethcast/server/test';
+import { upsertPrices } from '@ethcast/server';
+import { createTakenOverTestDb, generateCandles, legacyUsers, type TestDb } from '@ethcast/server/test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { desktop, type Harness, saveFailure, screenshotPath, signIn, startHarness } from './harness.ts';
@@ -12,8 +13,16 @@ describe('dashboard: forecasts taken over from the legacy backend', () => {
 
   beforeAll(async () => {
     testDb = await createTakenOverTestDb();
-    // closes from 2024-09-01 through 2024-12-02: history before forecast 1, and the actual of its day
-    await seedPrices(testDb.db, 'ETH-USD', '2024-09-01', 93, 3);
+    // closes from 2024-09-01 through 2024-12-02 (history before forecast 1, and the actual of its day),
+    // scaled to about the ETH price of the time
+    const candles = generateCandles('ETH-USD', '2024-09-01', 93, 3).map((c) => ({
+      ...c,
+      open: c.open * 10,
+      high: c.high * 10,
+      low: c.low * 10,
+      close: c.close * 10,
+    }));
+    await upsertPrices(testDb.db, candles, 'test');
     h = await startHarness({ testDb });
     ({ context, page } = await h.newPage(desktop));
     page.on('pageerror', (error) => pageErrors.push(error.message));

@@ -220,12 +220,16 @@ export default function ForecastChart({ closes, points, actuals = [], label, hei
         <span>
           <i className="swatch line dashed" style={{ borderColor: colors.forecast }} /> {t('chart.forecast')}
         </span>
-        <span>
-          <i className="swatch box" style={{ background: colors.band80 }} /> {t('chart.band80')}
-        </span>
-        <span>
-          <i className="swatch box" style={{ background: colors.band95 }} /> {t('chart.band95')}
-        </span>
+        {points.some(hasBands) && (
+          <>
+            <span>
+              <i className="swatch box" style={{ background: colors.band80 }} /> {t('chart.band80')}
+            </span>
+            <span>
+              <i className="swatch box" style={{ background: colors.band95 }} /> {t('chart.band95')}
+            </span>
+          </>
+        )}
         {actuals.length > 0 && (
           <span>
             <i className="swatch line" style={{ background: colors.actual }} /> {t('chart.actual')}
