@@ -225,7 +225,7 @@ describe(`legacy takeover (${testEngine})`, () => {
       { day: '2024-12-02', actual: 3650, value: 3612.5, error: 37.5, inside80: null, inside95: null },
     ]);
     expect(detail.accuracy).toMatchObject({ n: 1, mae: 37.5, coverage80: null, coverage95: null });
-    // maria's forecast is not joao's to see
-    await expect(caller.predicts.byId({ id: 6 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    // maria's forecast is not joao's to see: as for a missing id
+    await expect(caller.predicts.byId({ id: 6 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
