@@ -10,7 +10,8 @@ import { actions } from './actions.ts';
  */
 export async function grantAdmin(db: Database, username: string): Promise<PublicUser & { changed: boolean }> {
   return db.transaction(async (tx) => {
-    const user = await getUserByUsername(tx, username);
+    // no viewer: the CLI acts on the database itself, as its operator
+    const user = await getUserByUsername(tx, username, null);
     if (!user) return fail('NOT_FOUND', { entity: 'user', id: username });
     if (user.role === 'admin') return { ...user, changed: false };
     const updated = await updateUserRow(tx, user.id, { role: 'admin' });
