@@ -24,7 +24,11 @@ const bar = (day: string, close: number): PriceRow => ({
   close,
   volume: 1,
 });
-const width80 = (points: { lower80: number; upper80: number }[]) => points.map((p) => p.upper80 - p.lower80);
+const width80 = (points: { lower80?: number; upper80?: number }[]) =>
+  points.map((p) => {
+    if (p.lower80 === undefined || p.upper80 === undefined) throw new Error('a new forecast has bands');
+    return p.upper80 - p.lower80;
+  });
 
 describe(`score-forecasts and recalibrate (${testEngine})`, () => {
   let testDb: TestDb;
