@@ -121,6 +121,6 @@ describe('pnpm db:migrate and ethcast admin:grant on a legacy database', () => {
     expect(again.stdout.trim()).toBe('joao (id 1) was an admin already.');
     const missing = await runCli(['admin:grant', 'nobody'], { env });
     expect(missing.code).toBe(1);
-    expect(missing.stderr.trim()).toBe('ethcast: user nobody not found');
+    expect(missing.stderr.trim()).toBe('ethcast: user nobody not found (NOT_FOUND)');
   });
 });
