@@ -81,7 +81,7 @@ describe('ethcast jobs and track-record (over the server)', () => {
 
   it('refuses non-admins, unknown jobs and bad usage with one line', async () => {
     const forbidden = await cli(['jobs', 'run', 'score-forecasts'], userConfig);
-    expect([forbidden.code, forbidden.stderr.trim()]).toEqual([1, 'ethcast: Admins only (FORBIDDEN)']);
+    expect([forbidden.code, forbidden.stderr.trim()]).toEqual([1, 'ethcast: Admins only (ADMIN_ONLY)']);
     const unknown = await cli(['jobs', 'run', 'make-coffee'], adminConfig);
     expect([unknown.code, unknown.stderr.trim()]).toEqual([
       1,
