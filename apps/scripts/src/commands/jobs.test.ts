@@ -85,7 +85,7 @@ describe('ethcast jobs and track-record (over the server)', () => {
     const unknown = await cli(['jobs', 'run', 'make-coffee'], adminConfig);
     expect([unknown.code, unknown.stderr.trim()]).toEqual([
       1,
-      'ethcast: No job named make-coffee (NOT_FOUND)',
+      'ethcast: No job named make-coffee (UNKNOWN_JOB)',
     ]);
     const usage = await cli(['jobs', 'run'], adminConfig);
     expect(usage.code).toBe(2);
