@@ -32,6 +32,19 @@ const waitFor = async (check: () => boolean, what: string) => {
   throw new Error(`timed out waiting for ${what}`);
 };
 
+/** A port nothing listens on right now (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 // Each start migrates or opens a PGlite folder: slow on a loaded machine, hence the long timeouts.
 describe('clean shutdown of the embedded database', { timeout: 600_000 }, () => {
   let root: string;
@@ -55,8 +68,13 @@ describe('clean shutdown of the embedded database', { timeout: 600_000 }, () => 
   });
 
   describe('`pnpm dev`', () => {
-    const apiPort = 3150;
-    const dashboardPort = 3151;
+    // free ports picked at run time: fixed ones hang the blocked-start test when anything else holds them
+    let apiPort = 0;
+    let dashboardPort = 0;
+    beforeAll(async () => {
+      apiPort = await freePort();
+      dashboardPort = await freePort();
+    });
 
     function startDev(folder: string, env: Record<string, string> = {}) {
       const marker = randomUUID();
@@ -117,7 +135,10 @@ describe('clean shutdown of the embedded database', { timeout: 600_000 }, () => 
 
     it('exits non-zero, leaving nothing running, when the API cannot start', async () => {
       const blocker: Server = createServer();
-      await new Promise<void>((r) => blocker.listen(apiPort, '127.0.0.1', r));
+      await new Promise<void>((resolve, reject) => {
+        blocker.once('error', reject);
+        blocker.listen(apiPort, '127.0.0.1', resolve);
+      });
       try {
         const dev = startDev(join(root, 'dev-blocked'));
         const code = await dev.exit;
