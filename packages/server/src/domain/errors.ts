@@ -116,12 +116,12 @@ export const reasons = {
     kind: 'CONFLICT',
     message: 'An admin exists already: sign in as an admin to create another',
   },
-  PRICE_FILE_INVALID: { kind: 'UNPROCESSABLE_CONTENT', message: '{detail}' },
+  PRICE_FILE_INVALID: { kind: 'UNPROCESSABLE_CONTENT', message: 'Price file refused: {detail}' },
   PRICE_SYNC_OFF: {
     kind: 'PRECONDITION_FAILED',
     message: 'Price sync is off on this server (PRICES_SYNC_URL=off, or NODE_ENV=test)',
   },
-  PRICE_SYNC_FAILED: { kind: 'SERVICE_UNAVAILABLE', message: '{detail}' },
+  PRICE_SYNC_FAILED: { kind: 'SERVICE_UNAVAILABLE', message: 'Price sync failed: {detail}' },
 } as const satisfies Record<string, { kind: ErrorKind; message: string }>;
 
 export type Reason = keyof typeof reasons;

@@ -50,6 +50,11 @@ export const legacyMessages: Record<string, Text> = {
     en: 'Sign in first (send Authorization: Bearer <token>)',
   },
   ADMIN_ONLY: { pt: 'Apenas administradores', en: 'Admins only' },
+  ADMIN_TOKEN_INVALID: { pt: 'Token de administrador inválido', en: 'Invalid admin token' },
+  ADMIN_EXISTS: { pt: 'Já existe um administrador', en: 'An admin exists already' },
+  PRICE_FILE_INVALID: { pt: 'Arquivo de preços recusado', en: 'Price file refused' },
+  PRICE_SYNC_OFF: { pt: 'Sincronização de preços desligada', en: 'Price sync is off' },
+  PRICE_SYNC_FAILED: { pt: 'A sincronização de preços falhou', en: 'Price sync failed' },
   WRONG_CREDENTIALS: { pt: 'Usuário ou senha inválidos', en: 'Wrong username or password' },
   LOGIN_LOCKED: {
     pt: 'Muitas tentativas falhas; tente novamente em {minutes} min',
