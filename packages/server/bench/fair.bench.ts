@@ -8,7 +8,10 @@
  *     a connection per request) started here on the same machine (target ≥ 10×).
  * Rounds alternate the cases; medians are printed. Not a test: figures for docs/benchmarks.md.
  *
- *   pnpm bench fair [-- --runs 3 --duration 10 --peer-port 18765 --base postgres://…/postgres]
+ * With `--nice 0,10,19` the server is started once per BCRYPT_NICE value (the bcrypt threads' CPU
+ * priority) and every case runs for each: the trade-off between the reader and the logins.
+ *
+ *   pnpm bench fair [-- --runs 3 --duration 10 --nice 10 --peer-port 18765 --base postgres://…/postgres]
  * Needs PostgreSQL, wrk, and for 3. python3 with fastapi, uvicorn, psycopg2 and bcrypt (Debian packages).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -35,10 +38,15 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '20' },
     'peer-port': { type: 'string', default: '18765' },
     'peer-dir': { type: 'string' },
+    nice: { type: 'string' },
     base: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
 const runs = Number(values.runs);
+// undefined = the server's default
+const niceValues: (string | undefined)[] = values.nice
+  ? values.nice.split(',').map((n) => n.trim())
+  : [undefined];
 const seconds = Number(values.duration);
 const COST = 12;
 const PASSWORD = 'fair-bench-password';
@@ -120,6 +128,21 @@ const stop = (child: ChildProcess | undefined) => {
     } catch {}
   }
 };
+
+/** CPU seconds (user + system) used so far by these processes, from /proc (Linux; 0 elsewhere). */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone, or not Linux
+    }
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
 
 /** verifies/s at cost 12 with one verify per core at once: what bcrypt allows on this machine. */
 async function bcryptLimit(): Promise<number> {
@@ -219,24 +242,29 @@ try {
 
   // the production bundle, as `pnpm start` runs it
   execFileSync(process.execPath, ['build.mjs'], { cwd: serverDir, stdio: 'ignore' });
-  const started = await startProcess(process.execPath, ['dist/main.js'], {
-    cwd: serverDir,
-    env: {
-      NODE_ENV: 'production',
-      DATABASE_URL: url.toString(),
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      BCRYPT_COST: String(COST),
-      PRICES_SYNC_URL: 'off',
-    },
-    ready: /listening on (http:\/\/\S+)/,
-  });
-  server = started.child;
-  const api = started.match[1] ?? '';
-  const byIdUrl = `${api}/trpc/predicts.byId?input=${encodeURIComponent(JSON.stringify({ json: { id: forecast.id } }))}`;
+  const startServer = async (nice: string | undefined) => {
+    const started = await startProcess(process.execPath, ['dist/main.js'], {
+      cwd: serverDir,
+      env: {
+        NODE_ENV: 'production',
+        DATABASE_URL: url.toString(),
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        BCRYPT_COST: String(COST),
+        PRICES_SYNC_URL: 'off',
+        ...(nice === undefined ? {} : { BCRYPT_NICE: nice }),
+      },
+      ready: /listening on (http:\/\/\S+)/,
+    });
+    server = started.child;
+    const api = started.match[1] ?? '';
+    const byIdUrl = `${api}/trpc/predicts.byId?input=${encodeURIComponent(JSON.stringify({ json: { id: forecast.id } }))}`;
+    const check = await fetch(byIdUrl, { headers: auth });
+    if (check.status !== 200)
+      throw new Error(`predicts.byId answered ${check.status}: ${await check.text()}`);
+    return { api, byIdUrl };
+  };
   const auth = { authorization: `Bearer ${token}` };
-  const check = await fetch(byIdUrl, { headers: auth });
-  if (check.status !== 200) throw new Error(`predicts.byId answered ${check.status}: ${await check.text()}`);
 
   // stand-in: its own database, as ../shared/peer/measure.sh builds it
   const hasPeer = existsSync(join(peerDir, 'legacy_app.py'));
@@ -275,60 +303,78 @@ try {
     console.log(`stand-in not found in ${peerDir}: the ≥ 10× comparison is skipped`);
   }
 
-  // warm-up: JIT, prepared statements, connections
-  await wrk(byIdUrl, 10, auth);
+  for (const nice of niceValues) {
+    const { api, byIdUrl } = await startServer(nice);
+    console.log(`\n--- BCRYPT_NICE=${nice ?? 'default'}`);
+    // warm-up: JIT, prepared statements, connections
+    await wrk(byIdUrl, 10, auth);
 
-  const alone: number[] = [];
-  const during: number[] = [];
-  const logins: number[] = [];
-  const limits: number[] = [];
-  const ours50: number[] = [];
-  const peer50: number[] = [];
-  let readerNon2xx = 0;
-  const loginStatuses = new Map<number, number>();
-  for (let round = 1; round <= runs; round++) {
-    limits.push(await bcryptLimit());
-    const a = await wrk(byIdUrl, 1, auth);
-    alone.push(a.rps);
-    const [d, storm] = await Promise.all([
-      wrk(byIdUrl, 1, auth),
-      loginStorm(api, usernames, Number(values.concurrency)),
-    ]);
-    during.push(d.rps);
-    readerNon2xx += a.non2xx + d.non2xx + a.errors + d.errors;
-    logins.push(storm.loginsPerSecond);
-    for (const [s, n] of storm.statuses) loginStatuses.set(s, (loginStatuses.get(s) ?? 0) + n);
-    await sleep(500);
-    const o = await wrk(byIdUrl, 50, auth);
-    ours50.push(o.rps);
-    let p: WrkResult | null = null;
-    if (peerUrl) {
-      p = await wrk(`${peerUrl}/predicts/get/1`, 50);
-      peer50.push(p.rps);
+    const alone: number[] = [];
+    const during: number[] = [];
+    const logins: number[] = [];
+    const limits: number[] = [];
+    const ours50: number[] = [];
+    const readerCores: number[] = [];
+    const peer50: number[] = [];
+    let readerNon2xx = 0;
+    const loginStatuses = new Map<number, number>();
+    for (let round = 1; round <= runs; round++) {
+      limits.push(await bcryptLimit());
+      // the CPU the reader alone costs: the server process and its PostgreSQL backends
+      const backends = (
+        await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${name}`
+      ).map((r) => r.pid);
+      const serving = [server?.pid ?? 0, ...backends];
+      const cpu0 = cpuSeconds(serving);
+      const a = await wrk(byIdUrl, 1, auth);
+      readerCores.push((cpuSeconds(serving) - cpu0) / seconds);
+      alone.push(a.rps);
+      const [d, storm] = await Promise.all([
+        wrk(byIdUrl, 1, auth),
+        loginStorm(api, usernames, Number(values.concurrency)),
+      ]);
+      during.push(d.rps);
+      readerNon2xx += a.non2xx + d.non2xx + a.errors + d.errors;
+      logins.push(storm.loginsPerSecond);
+      for (const [s, n] of storm.statuses) loginStatuses.set(s, (loginStatuses.get(s) ?? 0) + n);
+      await sleep(500);
+      const o = await wrk(byIdUrl, 50, auth);
+      ours50.push(o.rps);
+      let p: WrkResult | null = null;
+      if (peerUrl) {
+        p = await wrk(`${peerUrl}/predicts/get/1`, 50);
+        peer50.push(p.rps);
+      }
+      console.log(
+        `round ${round}: bcrypt limit ${limits.at(-1)?.toFixed(1)}/s; reader alone ${a.rps.toFixed(0)} req/s (p50 ${a.p50ms.toFixed(2)} ms), during the storm ${d.rps.toFixed(0)} req/s (p50 ${d.p50ms.toFixed(2)} ms); logins ${storm.loginsPerSecond.toFixed(1)}/s; byId c=50 ${o.rps.toFixed(0)} req/s (p50 ${o.p50ms.toFixed(1)} ms, non-2xx ${o.non2xx})${p ? `, stand-in ${p.rps.toFixed(0)} req/s (p50 ${p.p50ms.toFixed(1)} ms, non-2xx ${p.non2xx})` : ''}; load ${loadavg()[0]?.toFixed(2)}`,
+      );
+    }
+    const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
+    const statusList = [...loginStatuses].map(([s, n]) => `${s}: ${n}`).join(', ');
+    console.log(`\nmedians of ${runs} rounds, ${seconds} s each:`);
+    console.log(
+      `CPU of the reader alone (server process + its PostgreSQL backends, not wrk): ${median(readerCores).toFixed(2)} cores of ${availableParallelism()}`,
+    );
+    console.log(
+      `reader (1 connection): alone ${median(alone).toFixed(0)} req/s, during the storm ${median(during).toFixed(0)} req/s = ${pct(median(during) / median(alone))} of alone (target ≥ 50 %); reader non-2xx or socket errors: ${readerNon2xx}`,
+    );
+    console.log(
+      `logins: ${median(logins).toFixed(1)}/s against a bcrypt limit of ${median(limits).toFixed(1)}/s = ${pct(median(logins) / median(limits))} (target ≥ 80 %); login statuses: ${statusList}`,
+    );
+    if (peer50.length) {
+      console.log(
+        `predicts.byId at 50 connections: ${median(ours50).toFixed(0)} req/s; stand-in GET /predicts/get/1: ${median(peer50).toFixed(0)} req/s; ratio ${(median(ours50) / median(peer50)).toFixed(1)}× (target ≥ 10×)`,
+      );
     }
     console.log(
-      `round ${round}: bcrypt limit ${limits.at(-1)?.toFixed(1)}/s; reader alone ${a.rps.toFixed(0)} req/s (p50 ${a.p50ms.toFixed(2)} ms), during the storm ${d.rps.toFixed(0)} req/s (p50 ${d.p50ms.toFixed(2)} ms); logins ${storm.loginsPerSecond.toFixed(1)}/s; byId c=50 ${o.rps.toFixed(0)} req/s (p50 ${o.p50ms.toFixed(1)} ms, non-2xx ${o.non2xx})${p ? `, stand-in ${p.rps.toFixed(0)} req/s (p50 ${p.p50ms.toFixed(1)} ms, non-2xx ${p.non2xx})` : ''}; load ${loadavg()[0]?.toFixed(2)}`,
+      `load average at the end: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
     );
+
+    stop(server);
+    await sleep(1000);
   }
-  const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
-  const statusList = [...loginStatuses].map(([s, n]) => `${s}: ${n}`).join(', ');
-  console.log(`\nmedians of ${runs} rounds, ${seconds} s each:`);
-  console.log(
-    `reader (1 connection): alone ${median(alone).toFixed(0)} req/s, during the storm ${median(during).toFixed(0)} req/s = ${pct(median(during) / median(alone))} of alone (target ≥ 50 %); reader non-2xx or socket errors: ${readerNon2xx}`,
-  );
-  console.log(
-    `logins: ${median(logins).toFixed(1)}/s against a bcrypt limit of ${median(limits).toFixed(1)}/s = ${pct(median(logins) / median(limits))} (target ≥ 80 %); login statuses: ${statusList}`,
-  );
-  if (peer50.length) {
-    console.log(
-      `predicts.byId at 50 connections: ${median(ours50).toFixed(0)} req/s; stand-in GET /predicts/get/1: ${median(peer50).toFixed(0)} req/s; ratio ${(median(ours50) / median(peer50)).toFixed(1)}× (target ≥ 10×)`,
-    );
-  }
-  console.log(
-    `load average at the end: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
 } finally {
   stop(server);
   stop(peer);

@@ -41,6 +41,9 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: '10.0.0.1/40' }, /TRUST_PROXY/],
     [{ TRUST_PROXY: 'proxy.example' }, /TRUST_PROXY/],
     [{ BCRYPT_CONCURRENCY: '0' }, /BCRYPT_CONCURRENCY/],
+    [{ BCRYPT_NICE: '20' }, /BCRYPT_NICE/],
+    [{ BCRYPT_NICE: '-5' }, /BCRYPT_NICE/],
+    [{ BCRYPT_NICE: 'low' }, /^Invalid environment: BCRYPT_NICE must be a number$/],
   ])('rejects %o with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(EnvError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -49,6 +52,12 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('\n');
     }
+  });
+
+  it('bcrypt threads run at nice 10 unless BCRYPT_NICE says otherwise', () => {
+    expect(loadConfig({}).bcryptNice).toBe(10);
+    expect(loadConfig({ BCRYPT_NICE: '0' }).bcryptNice).toBe(0);
+    expect(loadConfig({ BCRYPT_NICE: '19' }).bcryptNice).toBe(19);
   });
 
   it('parses explicit origins and never creates a demo admin in production', () => {

@@ -52,6 +52,12 @@ const envSchema = z.object({
     .min(1)
     .max(64)
     .optional(),
+  BCRYPT_NICE: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(0)
+    .max(19)
+    .optional(),
   TRUST_PROXY: z
     .string()
     .trim()
@@ -97,6 +103,9 @@ const envSchema = z.object({
 });
 
 /** Coinbase Exchange, the price source prices/coinbase.ts speaks: the default of PRICES_SYNC_URL. */
+/** CPU priority of the bcrypt threads unless BCRYPT_NICE says otherwise (docs/benchmarks.md, "Fair under load"). */
+export const DEFAULT_BCRYPT_NICE = 10;
+
 export const COINBASE_URL = 'https://api.exchange.coinbase.com';
 
 export type ServerConfig = {
@@ -111,6 +120,8 @@ export type ServerConfig = {
   bcryptCost: number;
   /** bcrypt hashes at once (default: the number of cores); 16 times as many may wait */
   bcryptConcurrency: number;
+  /** CPU priority of the bcrypt threads, 0 (the event loop's) to 19 (lowest) */
+  bcryptNice: number;
   /**
    * Whose X-Forwarded-For to believe for the client address the limits count: nobody (false, the
    * default), this many proxy hops in front, or these proxy addresses / CIDR ranges.
@@ -183,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     bcryptCost: e.BCRYPT_COST ?? (e.NODE_ENV === 'test' ? 4 : 12),
     bcryptConcurrency: e.BCRYPT_CONCURRENCY ?? availableParallelism(),
+    bcryptNice: e.BCRYPT_NICE ?? DEFAULT_BCRYPT_NICE,
     trustProxy: e.TRUST_PROXY,
     pricesCsv: e.PRICES_CSV,
     pricesSymbol: e.PRICES_SYMBOL,

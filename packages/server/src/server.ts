@@ -37,7 +37,10 @@ export function createServices(
     // loadRegistry caches per folder: every request after the first reuses the loaded models
     models: () => loadRegistry(config.modelsDir),
     predictSlots: new ConcurrencyLimit(config.predictConcurrency, PREDICT_QUEUE_LIMIT),
-    passwords: new PasswordWork(config.bcryptCost, config.bcryptConcurrency),
+    passwords: new PasswordWork(config.bcryptCost, {
+      concurrency: config.bcryptConcurrency,
+      nice: config.bcryptNice,
+    }),
     sessions: new SessionCache(),
     expectedMigrations: expectedMigrations(migrationsDir()),
     clock: options.clock ?? systemClock,
@@ -122,6 +125,7 @@ export async function startServer(
       closing ??= (async () => {
         await app.close();
         await services.jobs?.stop();
+        await services.passwords.close();
         if (!options.dbHandle) await dbHandle.close();
       })();
       return closing;

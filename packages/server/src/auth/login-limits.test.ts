@@ -158,7 +158,7 @@ describe(`login limits (${testEngine})`, () => {
 
   it('a full bcrypt queue answers SERVER_BUSY at once and the refused attempts do not count', async () => {
     await createActor(services, 'busy_user');
-    const work = new GatedPasswordWork(services.config.bcryptCost, 1, 1);
+    const work = new GatedPasswordWork(services.config.bcryptCost, { concurrency: 1, maxQueued: 1 });
     const attempts = Array.from({ length: 4 }, () =>
       outcome(login('busy_user', 'bad-password', '10.0.0.3', new Date(), work)),
     );

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { DomainError } from '../domain/errors.ts';
+import { DEFAULT_BCRYPT_NICE } from '../env.ts';
 import { ConcurrencyLimit, QueueFullError } from '../forecasts/concurrency-limit.ts';
-import { dummyHash, hashPassword, verifyPassword } from './password.ts';
+import { BcryptThreads } from './bcrypt-threads.ts';
 
 /** Seconds a client should wait when every bcrypt slot and queue place is taken. */
 export const PASSWORD_BUSY_RETRY_AFTER_SECONDS = 1;
@@ -9,17 +10,24 @@ export const PASSWORD_BUSY_RETRY_AFTER_SECONDS = 1;
 /**
  * bcrypt runs here: at most `concurrency` hashes at once (one per core by default: each takes a core
  * for its whole duration), up to `maxQueued` waiting, and beyond that TOO_MANY_REQUESTS at once, so a
- * login storm cannot queue without bound. No database connection is held while a hash runs.
+ * login storm cannot queue without bound. The hashes run on threads of their own at a lower priority
+ * than the event loop (`nice`); no database connection is held while one runs.
  */
 export class PasswordWork {
   private readonly limit: ConcurrencyLimit;
+  private readonly threads: BcryptThreads;
+  private dummy: Promise<string> | null = null;
 
   constructor(
     readonly cost: number,
-    concurrency: number = availableParallelism(),
-    maxQueued: number = 16 * concurrency,
+    {
+      concurrency = availableParallelism(),
+      nice = DEFAULT_BCRYPT_NICE,
+      maxQueued = 16 * concurrency,
+    }: { concurrency?: number; nice?: number; maxQueued?: number } = {},
   ) {
     this.limit = new ConcurrencyLimit(concurrency, maxQueued);
+    this.threads = new BcryptThreads(concurrency, nice);
   }
 
   get concurrency(): number {
@@ -27,12 +35,29 @@ export class PasswordWork {
   }
 
   hash(password: string): Promise<string> {
-    return this.run(() => hashPassword(password, this.cost));
+    return this.run(() => this.threads.hash(password, this.cost));
   }
 
-  /** Checks against `passwordHash`, or against a dummy hash of the same cost when there is none. */
+  /**
+   * Checks against `passwordHash`, or, when there is none (an unknown username), against a hash of the
+   * same cost, so that unknown users and wrong passwords take about the same time. Never throws for a
+   * malformed hash (false).
+   */
   verify(password: string, passwordHash: string | null): Promise<boolean> {
-    return this.run(async () => verifyPassword(password, passwordHash ?? (await dummyHash(this.cost))));
+    return this.run(async () => this.threads.verify(password, passwordHash ?? (await this.dummyHash())));
+  }
+
+  /** Ends the bcrypt threads (server shutdown). */
+  close(): Promise<void> {
+    return this.threads.close();
+  }
+
+  private dummyHash(): Promise<string> {
+    this.dummy ??= this.threads.hash('ethcast-timing-equaliser', this.cost).catch((error: unknown) => {
+      this.dummy = null;
+      throw error;
+    });
+    return this.dummy;
   }
 
   private async run<T>(task: () => Promise<T>): Promise<T> {

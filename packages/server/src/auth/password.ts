@@ -41,15 +41,3 @@ export const hashCost = (passwordHash: string): number | null => {
   const match = /^\$2[abxy]\$(\d{2})\$/.exec(passwordHash);
   return match?.[1] ? Number(match[1]) : null;
 };
-
-// A hash of the same cost as real ones, verified when the username does not exist, so that unknown
-// users and wrong passwords take about the same time.
-const dummyHashes = new Map<number, Promise<string>>();
-export function dummyHash(cost: number): Promise<string> {
-  let h = dummyHashes.get(cost);
-  if (!h) {
-    h = hash('ethcast-timing-equaliser', cost);
-    dummyHashes.set(cost, h);
-  }
-  return h;
-}

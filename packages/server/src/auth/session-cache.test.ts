@@ -76,8 +76,12 @@ describe(`cached sessions over HTTP (${testEngine})`, () => {
         .client()
         .users.login.mutate({ username: 'cached_reader', password: TEST_PASSWORD });
       expect((await getProcedure(server.url, 'predicts.list', {}, auth(login.token))).status).toBe(200);
+      // the legacy REST routes look sessions up through the same cache
+      const legacyList = () => fetch(`${server.url}/predicts/list/`, { headers: auth(login.token) });
+      expect((await legacyList()).status).toBe(200);
       await server.client(admin.token).users.delete.mutate({ id: reader.user.id });
       expect((await getProcedure(server.url, 'predicts.list', {}, auth(login.token))).status).toBe(401);
+      expect((await legacyList()).status).toBe(401);
     } finally {
       await server.stop();
     }

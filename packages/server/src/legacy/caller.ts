@@ -20,7 +20,8 @@ export async function callerForRequest(services: Services, req: FastifyRequest):
   let session: Session | null = null;
   if (token) {
     try {
-      session = await findSessionByToken(services.db, token);
+      // the same short-lived lookup cache as /trpc (auth/session-cache.ts), with the same revocation
+      session = await services.sessions.find(token, () => findSessionByToken(services.db, token));
     } catch (error) {
       // an unreachable database is DATABASE_UNAVAILABLE (503), as on /trpc
       throw domainErrorOf(error, false) ?? error;
