@@ -1,3 +1,4 @@
+import { dayNumber, todayNumber } from '@ethcast/days';
 import type { AppRouter } from '@ethcast/server/router';
 import { createTRPCClient, httpBatchLink, httpLink, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';
@@ -37,10 +38,9 @@ const transformer = {
  * after its last price day, so stale prices make it start in the past.
  */
 export function daysBehind(lastDay: string, now: Date = new Date()): number {
-  const last = Date.parse(`${lastDay}T00:00:00Z`);
-  if (Number.isNaN(last)) return 0;
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return Math.max(0, Math.round((today - 86_400_000 - last) / 86_400_000));
+  const last = dayNumber(lastDay);
+  if (last === null) return 0;
+  return Math.max(0, todayNumber(now) - 1 - last);
 }
 
 /** Prices at least this far behind deserve a warning (one day of delay is a sync that has not run yet). */

@@ -8,7 +8,6 @@ export type {
 export { backtest, pickDefault } from './backtest/run-backtest.ts';
 export type { ScoredForecast, WalkForwardOptions } from './backtest/walk-forward.ts';
 export { walkForward } from './backtest/walk-forward.ts';
-export { addDays, DAY_MS, parseDayMs } from './data/days.ts';
 export { parsePriceCsv } from './data/parse-price-csv.ts';
 export { compareSymbols, PRIMARY_SYMBOL, sortBySymbol } from './data/symbol-order.ts';
 export { validateHistory } from './data/validate-history.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isDay } from '../data/days.ts';
+import { isDay } from '@ethcast/days';
 import { parsePriceCsv } from '../data/parse-price-csv.ts';
 import type { PriceBar } from '../types.ts';
 

@@ -1,6 +1,6 @@
+import { isDay } from '@ethcast/days';
 import { parse } from 'csv-parse/sync';
 import type { PriceBar } from '../types.ts';
-import { isDay } from './days.ts';
 
 /** Parses the plain `date,open,high,low,close,volume` daily format. Throws one clear line on bad input. */
 export function parsePriceCsv(text: string): PriceBar[] {

@@ -1,6 +1,6 @@
+import { dayNumber } from '@ethcast/days';
 import { ForecastError } from '../errors.ts';
 import type { PriceBar } from '../types.ts';
-import { DAY_MS, parseDayMs } from './days.ts';
 
 /**
  * Checks that history is usable by every model: valid days, strictly consecutive (crypto trades daily, and
@@ -8,12 +8,12 @@ import { DAY_MS, parseDayMs } from './days.ts';
  */
 export function validateHistory(history: readonly PriceBar[]): Float64Array {
   const closes = new Float64Array(history.length);
-  let previousMs = Number.NaN;
+  let previousNumber = Number.NaN;
   let previousDay = '';
   for (let i = 0; i < history.length; i++) {
     const bar = history[i];
-    const ms = bar && typeof bar.day === 'string' ? parseDayMs(bar.day) : null;
-    if (!bar || ms === null) {
+    const number = bar && typeof bar.day === 'string' ? dayNumber(bar.day) : null;
+    if (!bar || number === null) {
       throw new ForecastError('BAD_HISTORY', `history[${i}] has an invalid day (expected YYYY-MM-DD)`, {
         index: i,
       });
@@ -24,7 +24,7 @@ export function validateHistory(history: readonly PriceBar[]): Float64Array {
         day: bar.day,
       });
     }
-    if (i > 0 && ms !== previousMs + DAY_MS) {
+    if (i > 0 && number !== previousNumber + 1) {
       throw new ForecastError(
         'BAD_HISTORY',
         bar.day <= previousDay
@@ -34,7 +34,7 @@ export function validateHistory(history: readonly PriceBar[]): Float64Array {
       );
     }
     closes[i] = bar.close;
-    previousMs = ms;
+    previousNumber = number;
     previousDay = bar.day;
   }
   return closes;

@@ -1,4 +1,4 @@
-import { addDays } from '../data/days.ts';
+import { addDays } from '@ethcast/days';
 import {
   type CalibrationJson,
   conformalIntervals,

@@ -1,7 +1,7 @@
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { addDays } from '@ethcast/days';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../data/days.ts';
 import { ForecastError } from '../errors.ts';
 import { randomWalkBars, TINY_RNN } from '../test-support/generate-series.ts';
 import { useTempDirs } from '../test-support/temp-dirs.ts';

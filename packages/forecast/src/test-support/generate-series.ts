@@ -1,4 +1,4 @@
-import { addDays } from '../data/days.ts';
+import { addDays } from '@ethcast/days';
 import { seededRandom } from '../neural/seeded-random.ts';
 import type { PriceBar } from '../types.ts';
 

@@ -1,4 +1,4 @@
-import { DAY_MS, parseDayMs } from '@ethcast/forecast';
+import { dayNumber } from '@ethcast/days';
 
 /**
  * The trailing run of consecutive days: models need gap-free daily history, so a gap in stored prices
@@ -8,12 +8,12 @@ import { DAY_MS, parseDayMs } from '@ethcast/forecast';
 export function latestContiguous<T extends { day: string }>(candles: T[]): T[] {
   if (candles.length === 0) return [];
   let start = candles.length - 1;
-  let currentMs = parseDayMs(candles[start]?.day ?? '');
-  if (currentMs === null) return [];
+  let current = dayNumber(candles[start]?.day ?? '');
+  if (current === null) return [];
   while (start > 0) {
-    const previousMs = parseDayMs(candles[start - 1]?.day ?? '');
-    if (previousMs === null || currentMs - previousMs !== DAY_MS) break;
-    currentMs = previousMs;
+    const previous = dayNumber(candles[start - 1]?.day ?? '');
+    if (previous === null || current - previous !== 1) break;
+    current = previous;
     start--;
   }
   return candles.slice(start);

@@ -1,5 +1,5 @@
+import { dayFromNumber, msOfDayNumber } from '@ethcast/days';
 import type { Candle } from '../db/queries/prices.ts';
-import { dayFromNumber, msOfDayNumber } from './day.ts';
 import { getJsonWithRetry, type RetryOptions } from './retry.ts';
 
 /**

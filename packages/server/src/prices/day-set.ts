@@ -1,4 +1,4 @@
-import { dayFromNumber } from './day.ts';
+import { dayFromNumber } from '@ethcast/days';
 
 const BLOCK_BITS = 12; // 4096 days (≈11 years) per 512-byte block
 

@@ -1,4 +1,4 @@
-import { dayFromNumber, dayNumber } from './day.ts';
+import { dayFromNumber, dayNumber } from '@ethcast/days';
 
 /**
  * The daily CSV exports the importer understands, recognised from their first lines:

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { dayNumber } from '@ethcast/days';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -9,7 +10,6 @@ import { prices } from '../db/schema.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 import { generateCandles, storedPrices, storedPricesWithSource, tempDir, toCsv } from '../test/price-csv.ts';
 import { startReplayServer } from '../test/replay-server.ts';
-import { dayNumber } from './day.ts';
 import { type ImportReport, importPrices } from './import.ts';
 import { syncPrices } from './sync.ts';
 

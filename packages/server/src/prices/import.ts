@@ -2,6 +2,7 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
+import { dayFromNumber } from '@ethcast/days';
 import { compareSymbols } from '@ethcast/forecast';
 import { CsvError } from 'csv-parse';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -19,7 +20,6 @@ import {
   upsertPriceColumns,
 } from '../db/queries/prices.ts';
 import { isValidSymbol } from '../domain/symbol.ts';
-import { dayFromNumber } from './day.ts';
 import { DaySet } from './day-set.ts';
 import {
   type CsvFormat,

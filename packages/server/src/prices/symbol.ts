@@ -1,7 +1,7 @@
+import { isDay } from '@ethcast/days';
 import { z } from 'zod';
 import { withCode } from '../domain/input-errors.ts';
 import { isValidSymbol } from '../domain/symbol.ts';
-import { isValidDay } from './day.ts';
 
 export const symbolSchema = z
   .string({ message: 'symbol is required' })
@@ -15,4 +15,4 @@ export const symbolSchema = z
 export const daySchema = z
   .string({ message: 'must be a day like 2024-01-31' })
   .refine((day) => /^\d{4}-\d{2}-\d{2}$/.test(day), { ...withCode('DAY_FORMAT'), abort: true })
-  .refine(isValidDay, withCode('NOT_A_CALENDAR_DAY'));
+  .refine(isDay, withCode('NOT_A_CALENDAR_DAY'));

@@ -1,10 +1,10 @@
+import { dayNumber } from '@ethcast/days';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PriceRow } from '../db/queries/prices.ts';
 import { prices } from '../db/schema.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 import { generateCandles, storedPrices } from '../test/price-csv.ts';
 import { type ReplayResponse, startReplayServer } from '../test/replay-server.ts';
-import { dayNumber } from './day.ts';
 import { SyncError, syncPrices } from './sync.ts';
 
 /** Candles as Coinbase Exchange returns them: [time s, low, high, open, close, volume], newest first. */

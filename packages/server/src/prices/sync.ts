@@ -1,3 +1,4 @@
+import { dayFromNumber, dayNumber, todayNumber } from '@ethcast/days';
 import type { Database } from '../db/client.ts';
 import {
   getLastDay,
@@ -10,7 +11,6 @@ import {
 import { isValidSymbol } from '../domain/symbol.ts';
 import { COINBASE_URL } from '../env.ts';
 import { CANDLES_PER_PAGE, fetchDailyCandles } from './coinbase.ts';
-import { dayFromNumber, dayNumber, todayNumber } from './day.ts';
 import type { RetryOptions } from './retry.ts';
 
 /** Where a sync of an empty symbol starts: before any exchange listed ETH or BTC against USD. */

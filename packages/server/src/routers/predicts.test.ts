@@ -1,3 +1,4 @@
+import { dayFromNumber, dayNumber } from '@ethcast/days';
 import { TRPCError } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -5,7 +6,6 @@ import type { Services } from '../context.ts';
 import { upsertPrices } from '../db/queries/prices.ts';
 import { logs, predict } from '../db/schema.ts';
 import { ConcurrencyLimit } from '../forecasts/concurrency-limit.ts';
-import { dayFromNumber, dayNumber } from '../prices/day.ts';
 import { type Actor, anonymousCaller, createActor, testServices } from '../test/actors.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 import { generateCandles } from '../test/price-csv.ts';

@@ -1,8 +1,8 @@
+import { dayNumber } from '@ethcast/days';
 import { asc } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import type { PriceRow } from '../db/queries/prices.ts';
 import { jobRuns } from '../db/schema.ts';
-import { dayNumber } from '../prices/day.ts';
 import type { ReplayResponse } from './replay-server.ts';
 
 /** Candles as Coinbase Exchange returns them: [time s, low, high, open, close, volume], newest first. */

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dayFromNumber, dayNumber } from '@ethcast/days';
 import { asc } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { candleColumns, type PriceRow } from '../db/queries/prices.ts';
 import { prices } from '../db/schema.ts';
-import { dayFromNumber, dayNumber } from '../prices/day.ts';
 
 /**
  * Deterministic synthetic candles with full-precision floats (a seeded random walk), and writers for

@@ -1,6 +1,9 @@
-/** UTC calendar days as 'YYYY-MM-DD' strings and as integer day numbers (days since 1970-01-01). */
+/**
+ * UTC calendar days as 'YYYY-MM-DD' strings and as integer day numbers (days since 1970-01-01): the one
+ * place the server, the forecast library, the client and the dashboard do day arithmetic.
+ */
 
-const MS_PER_DAY = 86_400_000;
+export const DAY_MS = 86_400_000;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** The number written by `count` ASCII digits of `text` from `start`, or -1 if one is not a digit. */
@@ -29,7 +32,8 @@ function daysFromCivil(year: number, month: number, date: number): number {
 
 /**
  * The day number of a 'YYYY-MM-DD' string (years 0001–9999), or null if it is not a real calendar
- * date. Read by character codes: the importer calls this once per row.
+ * date. Read by character codes, no regex and no Date: the importer calls this once per row and history
+ * validation once per day of every forecast request.
  */
 export function dayNumber(day: string): number | null {
   if (day.length !== 10 || day.charCodeAt(4) !== 45 || day.charCodeAt(7) !== 45) return null;
@@ -43,17 +47,18 @@ export function dayNumber(day: string): number | null {
   return daysFromCivil(year, month, date);
 }
 
-export const isValidDay = (day: string) => dayNumber(day) !== null;
+export const isDay = (day: string) => dayNumber(day) !== null;
 
-export const dayFromNumber = (n: number) => new Date(n * MS_PER_DAY).toISOString().slice(0, 10);
+export const dayFromNumber = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 
 /** The UTC day containing an instant given in epoch milliseconds. */
-export const dayNumberOfMs = (ms: number) => Math.floor(ms / MS_PER_DAY);
+export const dayNumberOfMs = (ms: number) => Math.floor(ms / DAY_MS);
 
-export const msOfDayNumber = (n: number) => n * MS_PER_DAY;
+export const msOfDayNumber = (n: number) => n * DAY_MS;
 
 export const todayNumber = (now: Date) => dayNumberOfMs(now.getTime());
 
+/** 'YYYY-MM-DD' plus n calendar days (n may be negative); throws on a string that is not a day. */
 export const addDays = (day: string, n: number) => {
   const number = dayNumber(day);
   if (number === null) throw new Error(`not a day: ${day}`);
