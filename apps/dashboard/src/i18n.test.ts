@@ -16,23 +16,39 @@ describe('messages', () => {
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {
-    expect(interpolate('Hi {name}, {n} new', { name: 'Ana', n: 3 })).toBe('Hi Ana, 3 new');
-    expect(interpolate('Hi {name}')).toBe('Hi {name}');
+    expect(interpolate('en', 'Hi {name}, {n} new', { name: 'Ana', n: 3 })).toBe('Hi Ana, 3 new');
+    expect(interpolate('en', 'Hi {name}')).toBe('Hi {name}');
   });
 
-  it('picks singular or plural forms by the number, with placeholders inside the forms', () => {
-    const known = (n: number) => interpolate('{n} {n:day|days} known', { n });
+  it('picks singular or plural forms by the CLDR rules of the language, with placeholders inside the forms', () => {
+    const known = (n: number) => interpolate('en', '{n} {n:day|days} known', { n });
     expect([known(0), known(1), known(2), known(30)]).toEqual([
       '0 days known',
       '1 day known',
       '2 days known',
       '30 days known',
     ]);
-    const window = (n: number) => interpolate('Olha {n:o último dia|os últimos {n} dias}', { n });
+    // Brazilian Portuguese puts 0 with 1 (CLDR: "one" is i = 0..1)
+    const conhecidos = (n: number) => interpolate('pt-BR', '{n} {n:dia conhecido|dias conhecidos}', { n });
+    expect([conhecidos(0), conhecidos(1), conhecidos(2), conhecidos(30)]).toEqual([
+      '0 dia conhecido',
+      '1 dia conhecido',
+      '2 dias conhecidos',
+      '30 dias conhecidos',
+    ]);
+    const window = (n: number) => interpolate('pt-BR', 'Olha {n:o último dia|os últimos {n} dias}', { n });
     expect(window(1)).toBe('Olha o último dia');
     expect(window(60)).toBe('Olha os últimos 60 dias');
     // an unknown variable leaves the whole choice visible
-    expect(interpolate('{x:a|b}')).toBe('{x:a|b}');
+    expect(interpolate('en', '{x:a|b}')).toBe('{x:a|b}');
+  });
+
+  it('writes no number into a singular form, which in pt-BR also serves 0', () => {
+    for (const [key, text] of Object.entries(ptBR)) {
+      for (const [, one = ''] of text.matchAll(/\{\w+:([^|{}]*(?:\{\w+\}[^|{}]*)*)\|/g)) {
+        expect(one, key).not.toMatch(/\d/);
+      }
+    }
   });
 });
 
@@ -55,7 +71,7 @@ describe('zonedDayBoundary', () => {
 describe('server errors by reason and field code', () => {
   const dictionaries = { en, 'pt-BR': ptBR } as const;
   const translator = (locale: keyof typeof dictionaries) => (key: MessageKey, vars?: Vars) =>
-    interpolate(dictionaries[locale][key], vars);
+    interpolate(locale, dictionaries[locale][key], vars);
   const keys = Object.keys(en);
   const placeholders = (text: string) => [...new Set([...text.matchAll(/\{(\w+)[:}]/g)].map((m) => m[1]))];
 

@@ -56,17 +56,29 @@ const isNumber = (n: number | null | undefined): n is number => typeof n === 'nu
 
 const I18nContext = createContext<I18n | null>(null);
 
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+/** The CLDR plural category of `n` in `locale`, e.g. 'one' for 0 and 1 in pt-BR but only for 1 in en. */
+function pluralCategory(locale: Locale, n: number): Intl.LDMLPluralRule {
+  let rules = pluralRules.get(locale);
+  if (!rules) {
+    rules = new Intl.PluralRules(locale);
+    pluralRules.set(locale, rules);
+  }
+  return rules.select(n);
+}
+
 /**
- * Fills `{name}` placeholders. `{name:singular|plural}` picks a form by the number in `name` (singular for
- * exactly 1, which is right for English and Brazilian Portuguese); the forms may hold placeholders too.
+ * Fills `{name}` placeholders. `{name:singular|plural}` picks a form by the number in `name`: the singular
+ * where `Intl.PluralRules` puts it in the category "one" for `locale`, the plural otherwise; the forms may
+ * hold placeholders too.
  */
-export function interpolate(text: string, vars: Vars = {}): string {
+export function interpolate(locale: Locale, text: string, vars: Vars = {}): string {
   const fill = (part: string) =>
     part.replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match));
   const chosen = text.replace(
     /\{(\w+):([^|{}]*(?:\{\w+\}[^|{}]*)*)\|([^|{}]*(?:\{\w+\}[^|{}]*)*)\}/g,
     (match, name: string, one: string, other: string) =>
-      name in vars ? (Number(vars[name]) === 1 ? one : other) : match,
+      name in vars ? (pluralCategory(locale, Number(vars[name])) === 'one' ? one : other) : match,
   );
   return fill(chosen);
 }
@@ -104,7 +116,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       setLocale,
       timeZone,
       setTimeZone,
-      t: (key, vars) => interpolate(dict[key], vars),
+      t: (key, vars) => interpolate(locale, dict[key], vars),
       dateTime: (date) => (date && !Number.isNaN(date.getTime()) ? dateTimeFormat.format(date) : none),
       day: (day) => {
         const date = day ? new Date(`${day}T00:00:00Z`) : null;

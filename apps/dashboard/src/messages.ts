@@ -524,14 +524,14 @@ export const ptBR: Record<MessageKey, string> = {
   'track.empty':
     'Nenhuma previsão de {symbol} foi avaliada ainda. As previsões são avaliadas quando seus dias têm preço de fechamento (a tarefa diária score-forecasts).',
   'track.counts':
-    '{forecasts:1 previsão|{forecasts} previsões} de {origins:1 dia de partida|{origins} dias de partida}, {n:1 dia avaliado|{n} dias avaliados}',
+    '{forecasts} {forecasts:previsão|previsões} de {origins} {origins:dia de partida|dias de partida}, {n} {n:dia avaliado|dias avaliados}',
   'track.beats': 'Erro típico {pct} menor que o da persistência nos mesmos dias.',
   'track.loses': 'Erro típico {pct} maior que o da persistência nos mesmos dias.',
   'track.ties': 'Quase tão preciso quanto a persistência nos mesmos dias.',
   'track.noPersistence': 'Ainda sem erro de persistência para comparar.',
   'track.coverage': 'A faixa de 80% conteve {c80} dos resultados; a de 95%, {c95}.',
   'track.tooFew':
-    'Só {n:1 dia de partida avaliado|{n} dias de partida avaliados} até agora: pouco demais para concluir qualquer coisa (são necessários pelo menos {min}).',
+    'Só {n} {n:dia de partida avaliado|dias de partida avaliados} até agora: pouco demais para concluir qualquer coisa (são necessários pelo menos {min}).',
   'track.fewTitle': 'Pouco demais para concluir qualquer coisa',
   'track.tableLabel': '{model}: precisão por dias à frente',
   'track.days': 'Dias à frente',
@@ -567,7 +567,7 @@ export const ptBR: Record<MessageKey, string> = {
   'jobs.state.succeeded': 'concluída',
   'jobs.state.failed': 'falhou',
   'jobs.byHand': 'à mão ({name})',
-  'jobs.scheduled': 'agendada, {n:1 tentativa|{n} tentativas}',
+  'jobs.scheduled': 'agendada, {n} {n:tentativa|tentativas}',
   'jobs.seconds': '{s} s',
   'jobs.runNow': 'Executar agora',
   'jobs.running': 'Executando…',

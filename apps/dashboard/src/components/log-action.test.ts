@@ -4,8 +4,9 @@ import { en, type MessageKey, ptBR } from '../messages.ts';
 import { logActionText } from './log-action.ts';
 
 const inPortuguese = (key: MessageKey, vars?: Record<string, string | number>) =>
-  interpolate(ptBR[key], vars);
-const inEnglish = (key: MessageKey, vars?: Record<string, string | number>) => interpolate(en[key], vars);
+  interpolate('pt-BR', ptBR[key], vars);
+const inEnglish = (key: MessageKey, vars?: Record<string, string | number>) =>
+  interpolate('en', en[key], vars);
 
 describe('logActionText', () => {
   it('translates an event with its parameters, the changed fields of a user included', () => {
