@@ -147,28 +147,46 @@ export function useI18n(): I18n {
   return value;
 }
 
-/** Milliseconds to add to UTC to get wall-clock time in `zone` at `instant`. */
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Milliseconds to add to UTC to get wall-clock time in `zone` at `instant`, read from Intl's "GMT-03:00". */
 function zoneOffset(instant: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return wall - Math.floor(instant / 1000) * 1000;
+  let format = offsetFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
+    offsetFormats.set(zone, format);
+  }
+  const name = format.formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const [, sign, hours = '0', minutes = '0', seconds = '0'] =
+    /^GMT([+-])(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(name) ?? [];
+  const size = (Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds)) * 1000;
+  return sign === '-' ? -size : size; // plain "GMT" is UTC itself
+}
+
+/** The first instant at which the wall clock in `zone` reads `midnight` (a wall-clock time written as UTC). */
+function firstInstantAt(midnight: number, zone: string): number {
+  // No zone changes its offset twice within two days, so midnight has the offset of the day before or after.
+  const before = zoneOffset(midnight - DAY, zone);
+  const after = zoneOffset(midnight + DAY, zone);
+  const readings = [midnight - before, midnight - after].filter((t) => zoneOffset(t, zone) === midnight - t);
+  // two readings when clocks went back over midnight: the day starts at the first
+  if (readings.length > 0) return Math.min(...readings);
+  // none when clocks jumped over midnight (São Paulo until 2018): the day starts at the jump
+  let early = midnight - after; // still on the old offset
+  let late = midnight - before; // already on the new one
+  while (late - early > MINUTE) {
+    const mid = early + Math.floor((late - early) / 2 / MINUTE) * MINUTE;
+    if (zoneOffset(mid, zone) === before) early = mid;
+    else late = mid;
+  }
+  return late;
 }
 
 /** The instant a calendar day 'YYYY-MM-DD' starts (or, with endOfDay, its last millisecond) in `zone`. */
 export function zonedDayBoundary(day: string, zone: string, endOfDay = false): Date {
   const [y, m, d] = day.split('-').map(Number);
-  const wall = Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + (endOfDay ? 1 : 0));
-  let instant = wall - zoneOffset(wall, zone);
-  instant = wall - zoneOffset(instant, zone);
-  return new Date(endOfDay ? instant - 1 : instant);
+  const start = firstInstantAt(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + (endOfDay ? 1 : 0)), zone);
+  return new Date(endOfDay ? start - 1 : start);
 }
