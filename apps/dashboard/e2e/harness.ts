@@ -8,7 +8,11 @@ import { inject } from 'vitest';
 import { appDir } from './build.ts';
 
 export { appDir };
-export const screenshotDir = resolve(appDir, '../../docs/screenshots');
+/** Screenshots go to the ignored .tmp/screenshots; UPDATE_SCREENSHOTS=1 writes the committed docs/screenshots. */
+export const screenshotDir = resolve(
+  appDir,
+  process.env.UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots' : '../../.tmp/screenshots',
+);
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const desktop = { width: 1280, height: 860 };

@@ -19,7 +19,7 @@ import { layoutProblems, outsideViewport } from './layout-checks.ts';
 /**
  * Every signed-in page as an admin sees it, on a 1280 px desktop and a 390×844 phone, in English and
  * Brazilian Portuguese: nothing clipped or off-screen (checked on the boxes, not only looked at), and a
- * screenshot of each under docs/screenshots/<screen>-<language>/.
+ * screenshot of each under <screenshot folder>/<screen>-<language>/ (harness.ts: screenshotDir).
  */
 const ADMIN = 'admin_e2e';
 const USER = 'ana.lima';
