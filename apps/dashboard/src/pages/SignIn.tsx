@@ -13,8 +13,6 @@ function safeNext(next: string | null): string {
 export function SignInPage() {
   const { t } = useI18n();
   const { search } = useLocation();
-  const [username, setUsername] = useState(search.get('username') ?? '');
-  const [password, setPassword] = useState('');
   const login = useMutation(
     trpc.users.login.mutationOptions({
       meta: { unauthorizedIsExpected: true },
@@ -24,43 +22,17 @@ export function SignInPage() {
       },
     }),
   );
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    login.mutate({ username, password });
-  };
   return (
     <AuthCard title={t('auth.signInTitle')}>
       {search.get('registered') && <output className="notice success">{t('auth.registered')}</output>}
       {search.get('next') && !search.get('registered') && <p className="muted">{t('auth.sessionEnded')}</p>}
-      <form onSubmit={submit} noValidate>
-        <Field label={t('auth.username')} name="username" error={login.error}>
-          {(props) => (
-            <input
-              {...props}
-              autoComplete="username"
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-              required
-            />
-          )}
-        </Field>
-        <Field label={t('auth.password')} name="password" error={login.error}>
-          {(props) => (
-            <input
-              {...props}
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              required
-            />
-          )}
-        </Field>
-        <FormError error={login.error} fields={['username', 'password']} />
-        <button type="submit" className="button primary wide" disabled={login.isPending}>
-          {login.isPending ? t('auth.signingIn') : t('auth.signIn')}
-        </button>
-      </form>
+      <CredentialsForm
+        mutation={login}
+        initialUsername={search.get('username') ?? ''}
+        passwordAutoComplete="current-password"
+        submitLabel={t('auth.signIn')}
+        busyLabel={t('auth.signingIn')}
+      />
       <p className="auth-switch">
         {t('auth.noAccount')} <Link to="/register">{t('auth.register')}</Link>
       </p>
@@ -70,8 +42,6 @@ export function SignInPage() {
 
 export function RegisterPage() {
   const { t } = useI18n();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
   const register = useMutation(
     trpc.users.register.mutationOptions({
       onSuccess(user) {
@@ -79,55 +49,81 @@ export function RegisterPage() {
       },
     }),
   );
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    register.mutate({ username, password });
-  };
   return (
     <AuthCard title={t('auth.registerTitle')}>
-      <form onSubmit={submit} noValidate>
-        <Field
-          label={t('auth.username')}
-          name="username"
-          error={register.error}
-          hint={t('auth.usernameHint')}
-        >
-          {(props) => (
-            <input
-              {...props}
-              autoComplete="username"
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-              required
-            />
-          )}
-        </Field>
-        <Field
-          label={t('auth.password')}
-          name="password"
-          error={register.error}
-          hint={t('auth.passwordHint')}
-        >
-          {(props) => (
-            <input
-              {...props}
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              required
-            />
-          )}
-        </Field>
-        <FormError error={register.error} fields={['username', 'password']} />
-        <button type="submit" className="button primary wide" disabled={register.isPending}>
-          {register.isPending ? t('auth.creating') : t('auth.register')}
-        </button>
-      </form>
+      <CredentialsForm
+        mutation={register}
+        passwordAutoComplete="new-password"
+        hints={{ username: t('auth.usernameHint'), password: t('auth.passwordHint') }}
+        submitLabel={t('auth.register')}
+        busyLabel={t('auth.creating')}
+      />
       <p className="auth-switch">
         {t('auth.haveAccount')} <Link to="/sign-in">{t('auth.signIn')}</Link>
       </p>
     </AuthCard>
+  );
+}
+
+type CredentialsProps = {
+  mutation: {
+    mutate(input: { username: string; password: string }): void;
+    error: unknown;
+    isPending: boolean;
+  };
+  initialUsername?: string;
+  passwordAutoComplete: 'current-password' | 'new-password';
+  hints?: { username: string; password: string };
+  submitLabel: string;
+  busyLabel: string;
+};
+
+/** A username and a password, sent by `mutation`, with the server's messages beside the fields. */
+function CredentialsForm({
+  mutation,
+  initialUsername = '',
+  passwordAutoComplete,
+  hints,
+  submitLabel,
+  busyLabel,
+}: CredentialsProps) {
+  const { t } = useI18n();
+  const [username, setUsername] = useState(initialUsername);
+  const [password, setPassword] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    mutation.mutate({ username, password });
+  };
+  return (
+    <form onSubmit={submit} noValidate>
+      <Field label={t('auth.username')} name="username" error={mutation.error} hint={hints?.username}>
+        {(props) => (
+          <input
+            {...props}
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+          />
+        )}
+      </Field>
+      <Field label={t('auth.password')} name="password" error={mutation.error} hint={hints?.password}>
+        {(props) => (
+          <input
+            {...props}
+            type="password"
+            autoComplete={passwordAutoComplete}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
+        )}
+      </Field>
+      <FormError error={mutation.error} fields={['username', 'password']} />
+      <button type="submit" className="button primary wide" disabled={mutation.isPending}>
+        {mutation.isPending ? busyLabel : submitLabel}
+      </button>
+    </form>
   );
 }
 
