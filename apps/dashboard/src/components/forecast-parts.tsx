@@ -1,7 +1,7 @@
 import type { RouterOutputs } from '@ethcast/client';
 import { type I18n, useI18n } from '../i18n.tsx';
 import type { MessageKey } from '../messages.ts';
-import { TableWrap } from './TableWrap.tsx';
+import { type Column, DataTable } from './DataTable.tsx';
 
 export type ModelInfo = RouterOutputs['models']['list'][number];
 type Metrics = NonNullable<ModelInfo['metrics']>[string];
@@ -127,66 +127,42 @@ export function ForecastTable({ points, actuals = [] }: { points: ForecastPoint[
   const { t, day, money } = useI18n();
   const actualByDay = new Map(actuals.map((a) => [a.day, a]));
   const showActuals = actuals.length > 0;
+  const num = { headClass: 'num', cellClass: 'num' };
+  const actualColumns: Column<ForecastPoint>[] = [
+    {
+      label: t('table.actual'),
+      ...num,
+      cell: (p) => {
+        const actual = actualByDay.get(p.day);
+        return actual ? money(actual.actual) : t('common.none');
+      },
+    },
+    {
+      label: t('table.error'),
+      headClass: 'num',
+      cellClass: (p) => `num ${actualByDay.get(p.day)?.inside80 === false ? 'outside' : ''}`,
+      cell: (p) => {
+        const actual = actualByDay.get(p.day);
+        return actual ? money(actual.error) : t('common.none');
+      },
+    },
+  ];
   return (
-    <TableWrap label={t('table.caption')}>
-      <table className="forecast-table">
-        <caption className="visually-hidden">{t('table.caption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('table.day')}</th>
-            <th scope="col" className="num">
-              {t('table.forecast')}
-            </th>
-            <th scope="col" className="num">
-              {t('table.low80')}
-            </th>
-            <th scope="col" className="num">
-              {t('table.high80')}
-            </th>
-            <th scope="col" className="num">
-              {t('table.low95')}
-            </th>
-            <th scope="col" className="num">
-              {t('table.high95')}
-            </th>
-            {showActuals && (
-              <>
-                <th scope="col" className="num">
-                  {t('table.actual')}
-                </th>
-                <th scope="col" className="num">
-                  {t('table.error')}
-                </th>
-              </>
-            )}
-          </tr>
-        </thead>
-        <tbody>
-          {points.map((p) => {
-            const actual = actualByDay.get(p.day);
-            return (
-              <tr key={p.day}>
-                <th scope="row" className="nowrap">
-                  {day(p.day)}
-                </th>
-                <td className="num strong">{money(p.value)}</td>
-                <td className="num">{money(p.lower80)}</td>
-                <td className="num">{money(p.upper80)}</td>
-                <td className="num">{money(p.lower95)}</td>
-                <td className="num">{money(p.upper95)}</td>
-                {showActuals && (
-                  <>
-                    <td className="num">{actual ? money(actual.actual) : t('common.none')}</td>
-                    <td className={`num ${actual && actual.inside80 === false ? 'outside' : ''}`}>
-                      {actual ? money(actual.error) : t('common.none')}
-                    </td>
-                  </>
-                )}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </TableWrap>
+    <DataTable
+      label={t('table.caption')}
+      caption={t('table.caption')}
+      className="forecast-table"
+      rows={points}
+      rowKey={(p) => p.day}
+      columns={[
+        { label: t('table.day'), rowHeader: true, cellClass: 'nowrap', cell: (p) => day(p.day) },
+        { label: t('table.forecast'), ...num, cellClass: 'num strong', cell: (p) => money(p.value) },
+        { label: t('table.low80'), ...num, cell: (p) => money(p.lower80) },
+        { label: t('table.high80'), ...num, cell: (p) => money(p.upper80) },
+        { label: t('table.low95'), ...num, cell: (p) => money(p.lower95) },
+        { label: t('table.high95'), ...num, cell: (p) => money(p.upper95) },
+        ...(showActuals ? actualColumns : []),
+      ]}
+    />
   );
 }

@@ -2,7 +2,7 @@ import type { RouterOutputs } from '@ethcast/client';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { queryClient, trpc } from '../api.ts';
-import { TableWrap } from '../components/TableWrap.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { ErrorState, FormError, Loading, Notice, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n.tsx';
 import type { MessageKey } from '../messages.ts';
@@ -40,86 +40,85 @@ export function AdminJobsPage() {
       {!jobs.data.enabled && <p className="warning">{t('jobs.disabled')}</p>}
       <Notice message={notice} />
       <FormError error={run.error} fields={[]} />
-      <TableWrap label={t('jobs.title')}>
-        <table className="stack-table jobs-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('jobs.job')}</th>
-              <th scope="col">{t('jobs.schedule')}</th>
-              <th scope="col">{t('jobs.next')}</th>
-              <th scope="col">{t('jobs.last')}</th>
-              <th scope="col">{t('jobs.duration')}</th>
-              <th scope="col">{t('jobs.outcome')}</th>
-              <th scope="col">{t('jobs.error')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('admin.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {jobs.data.jobs.map((job) => {
-              const last = job.lastRun;
-              return (
-                <tr key={job.name}>
-                  <td data-label={t('jobs.job')} className="job-name">
-                    <span>
-                      <code>{job.name}</code>
-                      <span className="muted small job-about">
-                        {t(`jobs.about.${job.name}` as MessageKey)}
-                      </span>
-                    </span>
-                  </td>
-                  <td data-label={t('jobs.schedule')}>
-                    {job.schedule ? <code>{job.schedule}</code> : t('jobs.off')}
-                  </td>
-                  <td data-label={t('jobs.next')}>
-                    {job.nextRunAt ? dateTime(job.nextRunAt) : t('common.none')}
-                  </td>
-                  <td data-label={t('jobs.last')}>
-                    <span>
-                      {last ? dateTime(last.startedAt ?? last.queuedAt) : t('common.none')}
-                      {last && (
-                        <span className="muted small job-about">
-                          {t(last.trigger === 'manual' ? 'jobs.byHand' : 'jobs.scheduled', {
-                            name: last.requestedBy ?? '',
-                            n: last.attempts,
-                          })}
-                        </span>
-                      )}
-                    </span>
-                  </td>
-                  <td data-label={t('jobs.duration')}>
-                    {last?.durationMs != null
-                      ? t('jobs.seconds', { s: number(last.durationMs / 1000, 1) })
-                      : t('common.none')}
-                  </td>
-                  <td data-label={t('jobs.outcome')}>
-                    <span className={`badge state-${last?.state ?? 'never'}`}>{t(outcomeKey(last))}</span>
-                  </td>
-                  <td data-label={t('jobs.error')} className="error-cell">
-                    {last?.error ?? t('common.none')}
-                  </td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="button secondary small"
-                      disabled={run.isPending || !jobs.data.enabled}
-                      onClick={() => {
-                        setNotice(null);
-                        run.mutate({ name: job.name });
-                      }}
-                    >
-                      {run.isPending && run.variables?.name === job.name
-                        ? t('jobs.running')
-                        : t('jobs.runNow')}
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </TableWrap>
+      <DataTable
+        label={t('jobs.title')}
+        className="stack-table jobs-table"
+        cards
+        rows={jobs.data.jobs}
+        rowKey={(job) => job.name}
+        columns={[
+          {
+            label: t('jobs.job'),
+            cellClass: 'job-name',
+            cell: (job) => (
+              <span>
+                <code>{job.name}</code>
+                <span className="muted small job-about">{t(`jobs.about.${job.name}` as MessageKey)}</span>
+              </span>
+            ),
+          },
+          {
+            label: t('jobs.schedule'),
+            cell: (job) => (job.schedule ? <code>{job.schedule}</code> : t('jobs.off')),
+          },
+          {
+            label: t('jobs.next'),
+            cell: (job) => (job.nextRunAt ? dateTime(job.nextRunAt) : t('common.none')),
+          },
+          {
+            label: t('jobs.last'),
+            cell: ({ lastRun: last }) => (
+              <span>
+                {last ? dateTime(last.startedAt ?? last.queuedAt) : t('common.none')}
+                {last && (
+                  <span className="muted small job-about">
+                    {t(last.trigger === 'manual' ? 'jobs.byHand' : 'jobs.scheduled', {
+                      name: last.requestedBy ?? '',
+                      n: last.attempts,
+                    })}
+                  </span>
+                )}
+              </span>
+            ),
+          },
+          {
+            label: t('jobs.duration'),
+            cell: ({ lastRun: last }) =>
+              last?.durationMs != null
+                ? t('jobs.seconds', { s: number(last.durationMs / 1000, 1) })
+                : t('common.none'),
+          },
+          {
+            label: t('jobs.outcome'),
+            cell: ({ lastRun: last }) => (
+              <span className={`badge state-${last?.state ?? 'never'}`}>{t(outcomeKey(last))}</span>
+            ),
+          },
+          {
+            label: t('jobs.error'),
+            cellClass: 'error-cell',
+            cell: ({ lastRun: last }) => last?.error ?? t('common.none'),
+          },
+          {
+            label: t('admin.actions'),
+            hiddenLabel: true,
+            cellClass: 'actions',
+            cell: (job) => (
+              <button
+                type="button"
+                className="button secondary small"
+                disabled={run.isPending || !jobs.data.enabled}
+                onClick={() => {
+                  setNotice(null);
+                  run.mutate({ name: job.name });
+                }}
+              >
+                {run.isPending && run.variables?.name === job.name ? t('jobs.running') : t('jobs.runNow')}
+              </button>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }

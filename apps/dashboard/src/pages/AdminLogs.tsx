@@ -2,8 +2,8 @@ import type { RouterInputs, RouterOutputs } from '@ethcast/client';
 import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { client, errorCode, queryClient, trpc } from '../api.ts';
+import { DataTable } from '../components/DataTable.tsx';
 import { logActionText } from '../components/log-action.ts';
-import { TableWrap } from '../components/TableWrap.tsx';
 import {
   ConfirmDialog,
   ErrorState,
@@ -140,79 +140,72 @@ export function AdminLogsPage() {
       ) : rows.length === 0 ? (
         <p className="empty">{t('logs.noRows')}</p>
       ) : (
-        <TableWrap label={t('logs.title')}>
-          <table className="logs-table stack-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.id')}</th>
-                <th scope="col">{t('logs.date')}</th>
-                <th scope="col">{t('logs.user')}</th>
-                <th scope="col">{t('logs.userId')}</th>
-                <th scope="col">{t('logs.actionField')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('admin.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) =>
-                editing === row.id ? (
-                  <EditLogRow
-                    key={row.id}
-                    row={row}
-                    onDone={(saved) => {
-                      setEditing(null);
-                      if (saved) setNotice(t('common.saved'));
+        <DataTable
+          label={t('logs.title')}
+          className="logs-table stack-table"
+          cards
+          rows={rows}
+          rowKey={(row) => row.id}
+          renderRow={(row) =>
+            editing === row.id && (
+              <EditLogRow
+                row={row}
+                onDone={(saved) => {
+                  setEditing(null);
+                  if (saved) setNotice(t('common.saved'));
+                }}
+              />
+            )
+          }
+          columns={[
+            { label: t('admin.id'), cellClass: 'num log-id', cell: (row) => row.id },
+            { label: t('logs.date'), cellClass: 'nowrap log-date', cell: (row) => dateTime(row.date) },
+            {
+              label: t('logs.user'),
+              cellClass: 'log-user',
+              cell: (row) => row.usernameLog ?? t('common.none'),
+            },
+            {
+              label: t('logs.userId'),
+              cellClass: 'num log-user-id',
+              cell: (row) => row.userId ?? t('common.none'),
+            },
+            {
+              label: t('logs.actionField'),
+              cellClass: 'log-action',
+              cellTitle: (row) => (row.event ? row.action : undefined),
+              cell: (row) => logActionText(t, row),
+            },
+            {
+              label: t('admin.actions'),
+              hiddenLabel: true,
+              cellClass: 'actions',
+              cell: (row) => (
+                <>
+                  <button
+                    type="button"
+                    className="button secondary small"
+                    aria-label={t('logs.editRow', { id: row.id })}
+                    onClick={() => setEditing(row.id)}
+                  >
+                    {t('common.edit')}
+                  </button>
+                  <button
+                    type="button"
+                    className="button danger small"
+                    aria-label={t('logs.deleteRow', { id: row.id })}
+                    onClick={() => {
+                      remove.reset();
+                      setToDelete(row);
                     }}
-                  />
-                ) : (
-                  <tr key={row.id}>
-                    <td className="num log-id" data-label={t('admin.id')}>
-                      {row.id}
-                    </td>
-                    <td className="nowrap log-date" data-label={t('logs.date')}>
-                      {dateTime(row.date)}
-                    </td>
-                    <td className="log-user" data-label={t('logs.user')}>
-                      {row.usernameLog ?? t('common.none')}
-                    </td>
-                    <td className="num log-user-id" data-label={t('logs.userId')}>
-                      {row.userId ?? t('common.none')}
-                    </td>
-                    <td
-                      className="log-action"
-                      data-label={t('logs.actionField')}
-                      title={row.event ? row.action : undefined}
-                    >
-                      {logActionText(t, row)}
-                    </td>
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="button secondary small"
-                        aria-label={t('logs.editRow', { id: row.id })}
-                        onClick={() => setEditing(row.id)}
-                      >
-                        {t('common.edit')}
-                      </button>
-                      <button
-                        type="button"
-                        className="button danger small"
-                        aria-label={t('logs.deleteRow', { id: row.id })}
-                        onClick={() => {
-                          remove.reset();
-                          setToDelete(row);
-                        }}
-                      >
-                        {t('common.delete')}
-                      </button>
-                    </td>
-                  </tr>
-                ),
-              )}
-            </tbody>
-          </table>
-        </TableWrap>
+                  >
+                    {t('common.delete')}
+                  </button>
+                </>
+              ),
+            },
+          ]}
+        />
       )}
       <LoadMore query={logs} />
       <ConfirmDialog

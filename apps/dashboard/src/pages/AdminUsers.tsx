@@ -2,7 +2,7 @@ import type { RouterOutputs } from '@ethcast/client';
 import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { client, queryClient, trpc } from '../api.ts';
-import { TableWrap } from '../components/TableWrap.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { ConfirmDialog, ErrorState, Loading, LoadMore, Notice, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n.tsx';
 import type { Me } from '../session.ts';
@@ -80,62 +80,59 @@ export function AdminUsersPage({ me }: { me: Me }) {
       ) : rows.length === 0 ? (
         <p className="empty">{t('admin.noUsers')}</p>
       ) : (
-        <TableWrap label={t('admin.usersTitle')}>
-          <table className="stack-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.id')}</th>
-                <th scope="col">{t('admin.username')}</th>
-                <th scope="col">{t('admin.role')}</th>
-                <th scope="col">{t('admin.created')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('admin.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((user) => (
-                <tr key={user.id}>
-                  <td className="num" data-label={t('admin.id')}>
-                    {user.id}
-                  </td>
-                  <td data-label={t('admin.username')}>
-                    <span>
-                      {user.username} {user.id === me.id && <span className="muted">{t('admin.you')}</span>}
-                    </span>
-                  </td>
-                  <td data-label={t('admin.role')}>
-                    <select
-                      aria-label={t('admin.roleFor', { name: user.username })}
-                      value={user.role}
-                      disabled={update.isPending}
-                      onChange={(e) =>
-                        update.mutate({ id: user.id, role: e.target.value === 'admin' ? 'admin' : 'user' })
-                      }
-                    >
-                      <option value="user">{roleLabel('user')}</option>
-                      <option value="admin">{roleLabel('admin')}</option>
-                    </select>
-                  </td>
-                  <td data-label={t('admin.created')}>{dateTime(user.createdAt)}</td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="button danger small"
-                      aria-label={t('admin.deleteUser', { name: user.username })}
-                      onClick={() => {
-                        remove.reset();
-                        setToDelete(user);
-                      }}
-                    >
-                      {t('common.delete')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <DataTable
+          label={t('admin.usersTitle')}
+          className="stack-table"
+          cards
+          rows={rows}
+          rowKey={(user) => user.id}
+          columns={[
+            { label: t('admin.id'), cellClass: 'num', cell: (user) => user.id },
+            {
+              label: t('admin.username'),
+              cell: (user) => (
+                <span>
+                  {user.username} {user.id === me.id && <span className="muted">{t('admin.you')}</span>}
+                </span>
+              ),
+            },
+            {
+              label: t('admin.role'),
+              cell: (user) => (
+                <select
+                  aria-label={t('admin.roleFor', { name: user.username })}
+                  value={user.role}
+                  disabled={update.isPending}
+                  onChange={(e) =>
+                    update.mutate({ id: user.id, role: e.target.value === 'admin' ? 'admin' : 'user' })
+                  }
+                >
+                  <option value="user">{roleLabel('user')}</option>
+                  <option value="admin">{roleLabel('admin')}</option>
+                </select>
+              ),
+            },
+            { label: t('admin.created'), cell: (user) => dateTime(user.createdAt) },
+            {
+              label: t('admin.actions'),
+              hiddenLabel: true,
+              cellClass: 'actions',
+              cell: (user) => (
+                <button
+                  type="button"
+                  className="button danger small"
+                  aria-label={t('admin.deleteUser', { name: user.username })}
+                  onClick={() => {
+                    remove.reset();
+                    setToDelete(user);
+                  }}
+                >
+                  {t('common.delete')}
+                </button>
+              ),
+            },
+          ]}
+        />
       )}
       <LoadMore query={users} />
       <ConfirmDialog

@@ -1,7 +1,8 @@
+import type { RouterOutputs } from '@ethcast/client';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { trpc } from '../api.ts';
-import { TableWrap } from '../components/TableWrap.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { ErrorState, Loading, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
@@ -10,6 +11,7 @@ import { useMe } from '../session.ts';
 const PAGE_SIZE = 10;
 
 type Scope = 'mine' | 'all';
+type Row = RouterOutputs['predicts']['list']['items'][number];
 
 /**
  * The signed-in user's forecasts, newest first, one page at a time (keyset cursors). Admins can switch
@@ -74,50 +76,44 @@ export function HistoryPage() {
         </div>
       ) : (
         <>
-          <TableWrap label={showAll ? t('history.allTitle') : t('history.title')}>
-            <table className="history-table">
-              <thead>
-                <tr>
-                  <th scope="col" className="num id-col">
-                    #
-                  </th>
-                  <th scope="col">{t('history.made')}</th>
-                  {showAll && <th scope="col">{t('history.user')}</th>}
-                  <th scope="col">{t('forecast.symbol')}</th>
-                  <th scope="col">{t('forecast.model')}</th>
-                  <th scope="col" className="num">
-                    {t('history.horizon')}
-                  </th>
-                  <th scope="col">{t('history.note')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((row) => (
-                  <tr key={row.id}>
-                    <td className="num id-col">
-                      <Link to={`/forecasts/${row.id}`} aria-label={`${t('history.view')} #${row.id}`}>
-                        {row.id}
-                      </Link>
-                    </td>
-                    <td className="nowrap made">
-                      <Link to={`/forecasts/${row.id}`}>{dateTime(row.date)}</Link>
-                    </td>
-                    {showAll && (
-                      <td data-label={t('history.user')}>{row.usernamePredict ?? t('common.none')}</td>
-                    )}
-                    <td data-label={t('forecast.symbol')}>{row.symbol ?? t('common.none')}</td>
-                    <td data-label={t('forecast.model')}>{row.model ?? t('common.none')}</td>
-                    <td className="num" data-label={t('history.horizon')}>
-                      {row.days ?? t('common.none')}
-                    </td>
-                    <td className="note-cell" data-label={t('history.note')}>
-                      {row.note ?? ''}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <DataTable
+            label={showAll ? t('history.allTitle') : t('history.title')}
+            className="history-table"
+            cards
+            rows={items}
+            rowKey={(row) => row.id}
+            columns={[
+              {
+                label: '#',
+                headClass: 'num id-col',
+                cellClass: 'num id-col',
+                unlabelled: true,
+                cell: (row) => (
+                  <Link to={`/forecasts/${row.id}`} aria-label={`${t('history.view')} #${row.id}`}>
+                    {row.id}
+                  </Link>
+                ),
+              },
+              {
+                label: t('history.made'),
+                cellClass: 'nowrap made',
+                unlabelled: true,
+                cell: (row) => <Link to={`/forecasts/${row.id}`}>{dateTime(row.date)}</Link>,
+              },
+              ...(showAll
+                ? [{ label: t('history.user'), cell: (row: Row) => row.usernamePredict ?? t('common.none') }]
+                : []),
+              { label: t('forecast.symbol'), cell: (row) => row.symbol ?? t('common.none') },
+              { label: t('forecast.model'), cell: (row) => row.model ?? t('common.none') },
+              {
+                label: t('history.horizon'),
+                headClass: 'num',
+                cellClass: 'num',
+                cell: (row) => row.days ?? t('common.none'),
+              },
+              { label: t('history.note'), cellClass: 'note-cell', cell: (row) => row.note ?? '' },
+            ]}
+          />
           <nav className="pager" aria-label={t('history.title')}>
             <button
               type="button"

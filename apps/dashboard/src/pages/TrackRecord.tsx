@@ -2,7 +2,7 @@ import type { RouterOutputs } from '@ethcast/client';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { trpc } from '../api.ts';
-import { TableWrap } from '../components/TableWrap.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { ErrorState, Loading, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n.tsx';
 
@@ -85,42 +85,38 @@ function ModelSection({ record, model }: { record: Record; model: ModelRecord })
       )}
       <div className="track-body">
         <CalibrationPlot points={model.calibration} label={t('track.plotLabel', { model: model.model })} />
-        <TableWrap label={t('track.tableLabel', { model: model.model })}>
-          <table className="table numeric">
-            <thead>
-              <tr>
-                <th scope="col">{t('track.days')}</th>
-                <th scope="col">{t('track.scored')}</th>
-                <th scope="col">{t('track.mae')}</th>
-                <th scope="col">{t('track.ratio')}</th>
-                <th scope="col">{t('track.cov80')}</th>
-                <th scope="col">{t('track.cov95')}</th>
-                <th scope="col">{t('track.width80')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[o, ...model.horizons].map((r) => (
-                <tr key={r.horizon ?? 'all'} className={r.horizon === null ? 'total-row' : undefined}>
-                  <th scope="row">{r.horizon ?? t('track.allDays')}</th>
-                  <td>
-                    {r.origins}
-                    {!r.enough && (
-                      <span className="muted" title={t('track.fewTitle')}>
-                        {' '}
-                        *
-                      </span>
-                    )}
-                  </td>
-                  <td>{money(r.mae)}</td>
-                  <td>{r.maeRatio === null ? t('common.none') : number(r.maeRatio, 3)}</td>
-                  <td>{span(r.coverage80)}</td>
-                  <td>{span(r.coverage95)}</td>
-                  <td>{percent(r.relativeWidth80, 1)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <DataTable
+          label={t('track.tableLabel', { model: model.model })}
+          className="table numeric"
+          rows={[o, ...model.horizons]}
+          rowKey={(r) => r.horizon ?? 'all'}
+          rowClass={(r) => (r.horizon === null ? 'total-row' : undefined)}
+          columns={[
+            { label: t('track.days'), rowHeader: true, cell: (r) => r.horizon ?? t('track.allDays') },
+            {
+              label: t('track.scored'),
+              cell: (r) => (
+                <>
+                  {r.origins}
+                  {!r.enough && (
+                    <span className="muted" title={t('track.fewTitle')}>
+                      {' '}
+                      *
+                    </span>
+                  )}
+                </>
+              ),
+            },
+            { label: t('track.mae'), cell: (r) => money(r.mae) },
+            {
+              label: t('track.ratio'),
+              cell: (r) => (r.maeRatio === null ? t('common.none') : number(r.maeRatio, 3)),
+            },
+            { label: t('track.cov80'), cell: (r) => span(r.coverage80) },
+            { label: t('track.cov95'), cell: (r) => span(r.coverage95) },
+            { label: t('track.width80'), cell: (r) => percent(r.relativeWidth80, 1) },
+          ]}
+        />
       </div>
       <p className="muted small">{t('track.footnote', { min: record.minOrigins })}</p>
     </article>

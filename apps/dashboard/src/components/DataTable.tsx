@@ -1,0 +1,91 @@
+import { Fragment, type ReactNode } from 'react';
+import { TableWrap } from './TableWrap.tsx';
+
+export type Column<Row> = {
+  /** The header, and each cell's data-label (which a table laid out as cards shows beside the value). */
+  label: string;
+  /** The header is for screen readers only (a column of buttons); its cells get no data-label. */
+  hiddenLabel?: boolean;
+  /** Its cells get no data-label even in a table of cards. */
+  unlabelled?: boolean;
+  /** The cells are the rows' headers (<th scope="row">). */
+  rowHeader?: boolean;
+  headClass?: string;
+  cellClass?: string | ((row: Row) => string | undefined);
+  cellTitle?: (row: Row) => string | undefined;
+  cell(row: Row): ReactNode;
+};
+
+type Props<Row> = {
+  /** the scrolling box's accessible name */
+  label: string;
+  className: string;
+  caption?: string;
+  columns: Column<Row>[];
+  rows: readonly Row[];
+  rowKey(row: Row): string | number;
+  rowClass?(row: Row): string | undefined;
+  /** Draws a row another way (a form editing it) where it returns something. */
+  renderRow?(row: Row): ReactNode;
+  /** The cells carry their column's label as data-label, for a table that becomes cards when narrow. */
+  cards?: boolean;
+};
+
+/** A table in its TableWrap: one header per column, each row's cells drawn by the columns. */
+export function DataTable<Row>({
+  label,
+  className,
+  caption,
+  columns,
+  rows,
+  rowKey,
+  rowClass,
+  renderRow,
+  cards = false,
+}: Props<Row>) {
+  return (
+    <TableWrap label={label}>
+      <table className={className}>
+        {caption && <caption className="visually-hidden">{caption}</caption>}
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column.label} scope="col" className={column.headClass}>
+                {column.hiddenLabel ? <span className="visually-hidden">{column.label}</span> : column.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const key = rowKey(row);
+            const other = renderRow?.(row);
+            if (other) return <Fragment key={key}>{other}</Fragment>;
+            return (
+              <tr key={key} className={rowClass?.(row)}>
+                {columns.map((column) => {
+                  const Cell = column.rowHeader ? 'th' : 'td';
+                  return (
+                    <Cell
+                      key={column.label}
+                      scope={column.rowHeader ? 'row' : undefined}
+                      className={
+                        typeof column.cellClass === 'function' ? column.cellClass(row) : column.cellClass
+                      }
+                      data-label={
+                        cards && !column.hiddenLabel && !column.unlabelled ? column.label : undefined
+                      }
+                      title={column.cellTitle?.(row)}
+                    >
+                      {column.cell(row)}
+                    </Cell>
+                  );
+                })}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}
