@@ -7,12 +7,12 @@
  *       [--models-dir <dir>] [--runs 3] [--skip-backtest] [--skip-training]
  */
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { backtest } from '../src/backtest/run-backtest.ts';
-import { parsePriceCsv } from '../src/data/parse-price-csv.ts';
+import { readPriceFile } from '../src/data/price-file/read-price-file.ts';
 import { validateHistory } from '../src/data/validate-history.ts';
 import { createEwmaNormalBands, createGarchTBands } from '../src/intervals/anchor-bands.ts';
 import { fitGarchT } from '../src/intervals/garch.ts';
@@ -72,7 +72,7 @@ function machine(): string {
   return `nproc ${nproc}, ${model}, Node ${process.version}`;
 }
 
-const bars = parsePriceCsv(readFileSync(csv, 'utf8'));
+const { bars } = await readPriceFile(createReadStream(csv), symbol);
 const loaded = await loadModels(modelsDir, { symbol });
 const registry = createRegistry(loaded);
 const history = bars.slice(-400);

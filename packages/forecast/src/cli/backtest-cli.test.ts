@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { randomWalkBars } from '../test-support/generate-series.ts';
+import { fileRows, toCsv } from '../test-support/price-files.ts';
 import { useTempDirs } from '../test-support/temp-dirs.ts';
 
 const run = promisify(execFile);
@@ -30,7 +31,8 @@ describe('pnpm backtest (a real process)', () => {
     const dir = await temp.make();
     const csv = path.join(dir, 'prices.csv');
     const bars = randomWalkBars({ days: 800, seed: 12, start: '2020-01-01' });
-    await writeFile(csv, `date,close\n${bars.map((b) => `${b.day},${b.close}`).join('\n')}\n`);
+    // a yfinance export: the CLI reads every format the server's importer does
+    await writeFile(csv, toCsv(fileRows('ETH-USD', bars), 'yfinance'));
     const modelsDir = await temp.make();
     const { code, stdout } = await backtestCli([
       '--csv',

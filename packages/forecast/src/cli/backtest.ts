@@ -10,7 +10,7 @@ import { recordBacktest } from './record-backtest.ts';
 async function main(): Promise<void> {
   const args = parseBacktestArgs(process.argv.slice(2));
   if (!args) return;
-  const bars = readBars(args.csv);
+  const bars = await readBars(args.csv, args.symbol);
   let loaded: LoadedModel[];
   try {
     loaded = await loadModels(args.modelsDir, { symbol: args.symbol });

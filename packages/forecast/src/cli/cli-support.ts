@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { isDay } from '@ethcast/days';
-import { parsePriceCsv } from '../data/parse-price-csv.ts';
+import { readPriceFile } from '../data/price-file/read-price-file.ts';
 import type { PriceBar } from '../types.ts';
 
 /** Prints one clear line and exits non-zero: the CLI contract for bad input. */
@@ -15,17 +15,17 @@ export function resolveUserPath(p: string): string {
   return path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
 }
 
-export function readBars(csvPath: string): PriceBar[] {
-  let text: string;
+/** The symbol's bars of a price file in any format `pnpm ethcast prices:import` reads, in day order. */
+export async function readBars(csvPath: string, symbol: string): Promise<PriceBar[]> {
   try {
-    text = readFileSync(resolveUserPath(csvPath), 'utf8');
-  } catch {
-    fail(`cannot read CSV file ${csvPath}`);
-  }
-  try {
-    return parsePriceCsv(text);
+    return (await readPriceFile(createReadStream(resolveUserPath(csvPath)), symbol)).bars;
   } catch (error) {
-    fail(`${csvPath}: ${(error as Error).message}`);
+    const { code, message } = error as NodeJS.ErrnoException;
+    fail(
+      code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES'
+        ? `cannot read CSV file ${csvPath}`
+        : `${csvPath}: ${message}`,
+    );
   }
 }
 

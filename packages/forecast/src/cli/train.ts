@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const until = values.until === undefined ? undefined : requireDay(values.until as string, 'until');
   const modelsDir = values.out ? resolveUserPath(values.out as string) : safeModelsDir();
 
-  const allBars = readBars(csv);
+  const allBars = await readBars(csv, symbol);
   if (values.recalibrate) {
     // keep weights, recompute only the interval calibration (e.g. after the interval method changed)
     for (const name of names) {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ForecastError } from '../errors.ts';
-import { parsePriceCsv } from './parse-price-csv.ts';
 import { validateHistory } from './validate-history.ts';
 
 const bars = (closes: number[], start = 1) =>
@@ -32,22 +31,5 @@ describe('validateHistory', () => {
     const gap = [...bars([1]), ...bars([2], 3)];
     expect(() => validateHistory(gap)).toThrow(/consecutive days/);
     expect(codeOf(() => validateHistory([{ day: '2024-13-01', close: 1 }]))).toBe('BAD_HISTORY');
-  });
-});
-
-describe('parsePriceCsv', () => {
-  it('parses the plain daily format', () => {
-    const parsed = parsePriceCsv(
-      'date,open,high,low,close,volume\n2024-01-01,1,2,0.5,1.5,100\n2024-01-02,1.5,2,1,1.8,90\n',
-    );
-    expect(parsed).toEqual([
-      { day: '2024-01-01', open: 1, high: 2, low: 0.5, close: 1.5, volume: 100 },
-      { day: '2024-01-02', open: 1.5, high: 2, low: 1, close: 1.8, volume: 90 },
-    ]);
-  });
-
-  it('names the bad line', () => {
-    expect(() => parsePriceCsv('date,close\n2024-01-01,abc\n')).toThrow(/line 2: bad close/);
-    expect(() => parsePriceCsv('day,price\n2024-01-01,1\n')).toThrow(/header/);
   });
 });

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsePriceCsv } from '../data/parse-price-csv.ts';
+import { readPriceFile } from '../data/price-file/read-price-file.ts';
 import { findModelsDir } from './find-models-dir.ts';
 import { loadRegistry } from './load-registry.ts';
 
@@ -15,7 +15,8 @@ describe.skipIf(!dataPresent)('shipped models on real data', () => {
   for (const [symbol, file] of Object.entries(files)) {
     it(`${symbol}: every shipped model loads and forecasts 30 days with ordered bounds`, async () => {
       const registry = await loadRegistry(modelsDir);
-      const history = parsePriceCsv(readFileSync(path.join(dataDir, file), 'utf8')).slice(-500);
+      const { bars } = await readPriceFile(createReadStream(path.join(dataDir, file)), symbol);
+      const history = bars.slice(-500);
       const models = registry.list(symbol);
       expect(models.map((m) => m.name)).toEqual(
         expect.arrayContaining(['naive', 'drift', 'theta', 'lstm', 'gru', 'ensemble']),

@@ -3,9 +3,18 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { dayFromNumber } from '@ethcast/days';
-import { compareSymbols } from '@ethcast/forecast';
-import { CsvError } from 'csv-parse';
-import { parse as parseCsv } from 'csv-parse/sync';
+import {
+  type CsvFormat,
+  compareSymbols,
+  detectFormat,
+  emptyRowFields,
+  type FormatName,
+  type LineBatch,
+  lineBatches,
+  type RowFields,
+  readRecord,
+  splitLine,
+} from '@ethcast/forecast';
 import type { Sql } from 'postgres';
 import { type Database, withPostgresTransaction } from '../db/client.ts';
 import {
@@ -21,15 +30,6 @@ import {
 } from '../db/queries/prices.ts';
 import { isValidSymbol } from '../domain/symbol.ts';
 import { DaySet } from './day-set.ts';
-import {
-  type CsvFormat,
-  detectFormat,
-  emptyRowFields,
-  type FormatName,
-  type RowFields,
-  readRecord,
-} from './formats.ts';
-import { type LineBatch, lineBatches } from './lines.ts';
 
 export type ImportProgress = { rowsRead: number; bytesRead: number; totalBytes: number | null };
 
@@ -93,7 +93,7 @@ const BAD_ROWS_KEPT = 20;
 const SAMPLE_SIZE = 10;
 const PROGRESS_EVERY_ROWS = 4096;
 
-/** Imports a daily price CSV from a path or a stream. See ./formats.ts for the accepted layouts. */
+/** Imports a daily price CSV from a path or a stream. See @ethcast/forecast's data/price-file/formats.ts for the accepted layouts. */
 export async function importPrices(
   db: Database,
   input: string | Readable,
@@ -526,24 +526,4 @@ function cellAt(line: string, delimiter: string, index: number): string | null {
   const end = line.indexOf(delimiter, start);
   const cell = end < 0 ? line.slice(start) : line.slice(start, end);
   return cell.trim();
-}
-
-/**
- * One CSV line as cells. Lines without quotes (nearly every line of a price export) are split
- * directly: csv-parse's streaming parser tops out near 70,000 rows/s on this project's 2-core machine,
- * below the import's 100,000 rows/s target, while a split runs at several times that. Lines with quotes
- * (CoinMarketCap) go through csv-parse. None of the accepted formats has a quoted field spanning lines.
- */
-function splitLine(line: string, delimiter: string): string[] | string {
-  if (!line.includes('"')) {
-    const cells = line.split(delimiter);
-    return line.includes(' ') || line.includes('\t') ? cells.map((c) => c.trim()) : cells;
-  }
-  try {
-    const [record] = parseCsv(line, { delimiter, trim: true, relax_column_count: true }) as string[][];
-    return record ?? [];
-  } catch (error) {
-    if (error instanceof CsvError) return `malformed CSV: ${error.message.split('\n')[0]}`;
-    throw error;
-  }
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { detectFormat, parseRecord } from './formats.ts';
+import { type CsvFormat, detectFormat, emptyRowFields, type RowFields, readRecord } from './formats.ts';
 
-describe('detectFormat and parseRecord', () => {
+/** The fields of one record, or the reason it is refused. */
+function parse(format: CsvFormat, record: string[]): RowFields | string {
+  const fields = emptyRowFields();
+  return readRecord(format, record, fields) ?? fields;
+}
+
+describe('detectFormat and readRecord', () => {
   it('recognises each layout from its first lines', () => {
     expect(detectFormat(['\uFEFFdate,open,high,low,close,volume']).name).toBe('plain');
     expect(detectFormat(['Date,Open,High,Low,Close,Adj Close,Volume']).name).toBe('yahoo');
@@ -31,8 +37,8 @@ describe('detectFormat and parseRecord', () => {
   it('reads days from dates, ISO date-times at 00:00 UTC and epoch s/ms/µs', () => {
     const format = detectFormat(['date,open,high,low,close,volume']);
     const day = (cell: string) => {
-      const row = parseRecord(format, [cell, '1', '2', '0.5', '1.5', '']);
-      return row.ok ? row.candle.day : row.reason;
+      const row = parse(format, [cell, '1', '2', '0.5', '1.5', '']);
+      return typeof row === 'string' ? row : row.day;
     };
     expect(day('2024-01-01')).toBe('2024-01-01');
     expect(day('2024-01-01T00:00:00.000Z')).toBe('2024-01-01');
@@ -48,31 +54,32 @@ describe('detectFormat and parseRecord', () => {
 
   it('keeps numbers exactly as JavaScript parses them and allows a missing volume', () => {
     const format = detectFormat(['date,open,high,low,close,volume']);
-    const row = parseRecord(format, ['2024-01-01', '0.1', '1e3', '0.000001', '1234.5678901234567', '']);
+    const row = parse(format, ['2024-01-01', '0.1', '1e3', '0.000001', '1234.5678901234567', '']);
     expect(row).toEqual({
-      ok: true,
-      candle: {
-        symbol: null,
-        day: '2024-01-01',
-        dayNumber: 19_723,
-        open: 0.1,
-        high: 1000,
-        low: 0.000001,
-        close: 1234.5678901234567,
-        volume: null,
-      },
+      symbolCell: null,
+      day: '2024-01-01',
+      dayNumber: 19_723,
+      open: '0.1',
+      high: '1e3',
+      low: '0.000001',
+      close: '1234.5678901234567',
+      volume: null,
     });
-    expect(parseRecord(format, ['2024-01-01', '1', '2', '1', 'NaN', '1'])).toEqual({
-      ok: false,
-      reason: 'unparseable close "NaN"',
-    });
+    const { open, high, low, close } = row as RowFields;
+    expect([open, high, low, close].map(Number)).toEqual([0.1, 1000, 0.000001, 1234.5678901234567]);
+    expect(parse(format, ['2024-01-01', '1', '2', '1', 'NaN', '1'])).toBe('unparseable close "NaN"');
+    expect(parse(format, ['2024-01-01', '1', '2', '3', '1.5', '1'])).toBe('high 2 is below low 3');
+    expect(parse(format, ['2024-01-01', '1', '0', '0.5', '1.5', '1'])).toBe(
+      'high must be a positive number (got 0)',
+    );
+    expect(parse(format, ['2024-01-01', '1', '2', '0.5'])).toBe('missing close');
   });
 
   it('rejects impossible dates without a regex or Date per row', () => {
     const format = detectFormat(['date,open,high,low,close,volume']);
     const day = (cell: string) => {
-      const row = parseRecord(format, [cell, '1', '2', '0.5', '1.5', '']);
-      return row.ok ? row.candle.dayNumber : row.reason;
+      const row = parse(format, [cell, '1', '2', '0.5', '1.5', '']);
+      return typeof row === 'string' ? row : row.dayNumber;
     };
     for (const bad of ['2023-02-29', '2024-13-01', '2024-00-10', '2024-04-31', '1900-02-29', '2024-01-00']) {
       expect(day(bad)).toBe(`unparseable date "${bad}"`);
@@ -89,8 +96,8 @@ describe('detectFormat and parseRecord', () => {
   it('reads a price or volume cell only as a plain decimal number', () => {
     const format = detectFormat(['date,open,high,low,close,volume']);
     const close = (cell: string) => {
-      const row = parseRecord(format, ['2024-01-01', '1', '2000', '0.1', cell, '']);
-      return row.ok ? row.candle.close : row.reason;
+      const row = parse(format, ['2024-01-01', '1', '2000', '0.1', cell, '']);
+      return typeof row === 'string' ? row : Number(row.close);
     };
     expect(close('1e3')).toBe(1000);
     expect(close('.5')).toBe(0.5);
@@ -121,8 +128,8 @@ describe('detectFormat and parseRecord', () => {
     expect(close('1e999')).toBe('close must be a positive number (got 1e999)');
 
     const volume = (cell: string) => {
-      const row = parseRecord(format, ['2024-01-01', '1', '2', '0.5', '1.5', cell]);
-      return row.ok ? row.candle.volume : row.reason;
+      const row = parse(format, ['2024-01-01', '1', '2', '0.5', '1.5', cell]);
+      return typeof row === 'string' ? row : row.volume === null ? null : Number(row.volume);
     };
     expect(volume('')).toBeNull();
     expect(volume('-0')).toBe(0); // toBe tells 0 from -0

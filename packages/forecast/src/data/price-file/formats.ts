@@ -1,4 +1,6 @@
 import { dayFromNumber, dayNumber } from '@ethcast/days';
+import { CsvError } from 'csv-parse';
+import { parse as parseCsv } from 'csv-parse/sync';
 
 /**
  * The daily CSV exports the importer understands, recognised from their first lines:
@@ -25,20 +27,6 @@ export type CsvFormat = {
     symbol: number | null;
   };
 };
-
-export type Candle = {
-  /** null when the file has no symbol column */
-  symbol: string | null;
-  day: string;
-  dayNumber: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number | null;
-};
-
-export type ParsedRow = { ok: true; candle: Candle } | { ok: false; reason: string };
 
 export class FormatError extends Error {
   override name = 'FormatError';
@@ -211,18 +199,18 @@ export const emptyRowFields = (): RowFields => ({
   volume: null,
 });
 
-/** The value of the last price cell readPrice accepted (saves a second Number() per cell). */
-let priceValue = 0;
-
-function readPrice(cell: string | undefined, name: string): string | null {
-  if (cell === undefined) return `missing ${name}`;
+/** The value of a price cell, or NaN unless it is a positive finite plain decimal (see decimalValue). */
+function priceValue(cell: string | undefined): number {
+  if (cell === undefined) return Number.NaN;
   const value = decimalValue(cell);
-  if (Number.isNaN(value)) return `unparseable ${name} "${cell.slice(0, 40)}"`;
-  if (!(value > 0) || value === Number.POSITIVE_INFINITY) {
-    return `${name} must be a positive number (got ${cell})`;
-  }
-  priceValue = value;
-  return null;
+  return value > 0 && value !== Number.POSITIVE_INFINITY ? value : Number.NaN;
+}
+
+/** Why priceValue refused a cell: built only for a bad row. */
+function priceProblem(cell: string | undefined, name: string): string {
+  if (cell === undefined) return `missing ${name}`;
+  if (Number.isNaN(decimalValue(cell))) return `unparseable ${name} "${cell.slice(0, 40)}"`;
+  return `${name} must be a positive number (got ${cell})`;
 }
 
 /**
@@ -245,19 +233,15 @@ export function readRecord(format: CsvFormat, record: string[], out: RowFields):
     out.dayNumber = parsed;
   }
   const open = record[c.open];
-  let reason = readPrice(open, 'open');
-  if (reason !== null) return reason;
+  if (Number.isNaN(priceValue(open))) return priceProblem(open, 'open');
   const high = record[c.high];
-  reason = readPrice(high, 'high');
-  if (reason !== null) return reason;
-  const highValue = priceValue;
+  const highValue = priceValue(high);
+  if (Number.isNaN(highValue)) return priceProblem(high, 'high');
   const low = record[c.low];
-  reason = readPrice(low, 'low');
-  if (reason !== null) return reason;
-  const lowValue = priceValue;
+  const lowValue = priceValue(low);
+  if (Number.isNaN(lowValue)) return priceProblem(low, 'low');
   const close = record[c.close];
-  reason = readPrice(close, 'close');
-  if (reason !== null) return reason;
+  if (Number.isNaN(priceValue(close))) return priceProblem(close, 'close');
   if (highValue < lowValue) return `high ${highValue} is below low ${lowValue}`;
   out.open = open as string;
   out.high = high as string;
@@ -278,22 +262,22 @@ export function readRecord(format: CsvFormat, record: string[], out: RowFields):
   return null;
 }
 
-/** Validates one data record; a failure carries the reason shown to the user. */
-export function parseRecord(format: CsvFormat, record: string[]): ParsedRow {
-  const fields = emptyRowFields();
-  const reason = readRecord(format, record, fields);
-  if (reason !== null) return { ok: false, reason };
-  return {
-    ok: true,
-    candle: {
-      symbol: fields.symbolCell === null ? null : fields.symbolCell.toUpperCase(),
-      day: fields.day,
-      dayNumber: fields.dayNumber,
-      open: Number(fields.open),
-      high: Number(fields.high),
-      low: Number(fields.low),
-      close: Number(fields.close),
-      volume: fields.volume === null ? null : Number(fields.volume),
-    },
-  };
+/**
+ * One CSV line as cells, or the reason it is malformed. Lines without quotes (nearly every line of a
+ * price export) are split directly, far cheaper than csv-parse (the import rates in docs/benchmarks.md,
+ * "Price import", are measured on this path); lines with quotes (CoinMarketCap) go through csv-parse.
+ * None of the accepted formats has a quoted field spanning lines.
+ */
+export function splitLine(line: string, delimiter: string): string[] | string {
+  if (!line.includes('"')) {
+    const cells = line.split(delimiter);
+    return line.includes(' ') || line.includes('\t') ? cells.map((c) => c.trim()) : cells;
+  }
+  try {
+    const [record] = parseCsv(line, { delimiter, trim: true, relax_column_count: true }) as string[][];
+    return record ?? [];
+  } catch (error) {
+    if (error instanceof CsvError) return `malformed CSV: ${error.message.split('\n')[0]}`;
+    throw error;
+  }
 }

@@ -1,0 +1,1 @@
+export { type CsvLayout, type FileRow, fileRows, toCsv } from './price-files.ts';
