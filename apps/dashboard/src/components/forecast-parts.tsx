@@ -8,14 +8,6 @@ type Metrics = NonNullable<ModelInfo['metrics']>[string];
 export type ForecastPoint = RouterOutputs['predicts']['byId']['points'][number];
 export type Actual = RouterOutputs['predicts']['byId']['actuals'][number];
 
-/** 'YYYY-MM-DD' plus n calendar days. */
-export function addDays(day: string, n: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  if (Number.isNaN(date.getTime())) return day;
-  date.setUTCDate(date.getUTCDate() + n);
-  return date.toISOString().slice(0, 10);
-}
-
 /** The backtest horizon ('1', '7', '30'…) closest to the number of days asked for. */
 export function nearestHorizon(model: ModelInfo, days: number): { horizon: number; metrics: Metrics } | null {
   let best: { horizon: number; metrics: Metrics } | null = null;

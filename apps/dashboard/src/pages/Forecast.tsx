@@ -1,10 +1,10 @@
 import { daysBehind, type RouterOutputs, STALE_AFTER_DAYS } from '@ethcast/client';
+import { addDays, isDay } from '@ethcast/days';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { queryClient, trpc } from '../api.ts';
 import ForecastChart from '../components/ForecastChart.tsx';
 import {
-  addDays,
   BacktestSource,
   ForecastTable,
   type ModelInfo,
@@ -196,7 +196,7 @@ function ForecastResult({ result }: { result: Created }) {
   const through = result.dataThrough ?? result.points?.[0]?.day ?? '';
   const closes = useQuery(
     trpc.prices.range.queryOptions(
-      { symbol, from: addDays(through, -HISTORY_DAYS), to: through },
+      { symbol, from: isDay(through) ? addDays(through, -HISTORY_DAYS) : through, to: through },
       { enabled: through !== '' },
     ),
   );

@@ -1,8 +1,9 @@
+import { addDays, isDay } from '@ethcast/days';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { errorCode, queryClient, trpc } from '../api.ts';
 import ForecastChart from '../components/ForecastChart.tsx';
-import { addDays, ForecastTable } from '../components/forecast-parts.tsx';
+import { ForecastTable } from '../components/forecast-parts.tsx';
 import {
   ConfirmDialog,
   ErrorState,
@@ -25,10 +26,15 @@ export default function ForecastDetailPage({ id }: { id: number }) {
   const firstDay = points[0]?.day;
   // Forecasts taken over from the legacy backend never recorded the last price day they used: their
   // chart's history ends the day before their first forecast day.
-  const historyEnd = row?.dataThrough ?? (firstDay ? addDays(firstDay, -1) : '');
+  const historyEnd =
+    row?.dataThrough ?? (firstDay && isDay(firstDay) ? addDays(firstDay, -1) : (firstDay ?? ''));
   const closes = useQuery(
     trpc.prices.range.queryOptions(
-      { symbol: row?.symbol ?? 'ETH-USD', from: addDays(historyEnd, -HISTORY_DAYS), to: historyEnd },
+      {
+        symbol: row?.symbol ?? 'ETH-USD',
+        from: isDay(historyEnd) ? addDays(historyEnd, -HISTORY_DAYS) : historyEnd,
+        to: historyEnd,
+      },
       { enabled: !!row?.symbol && historyEnd !== '' },
     ),
   );
