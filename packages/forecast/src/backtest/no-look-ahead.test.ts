@@ -45,6 +45,15 @@ describe('no look-ahead', () => {
   it.each([
     ['the shipped scale', {}],
     ['the garch-t scale', { scaleMethod: 'garch-t' as const }],
+    ['the ewma-365 scale', { scaleMethod: 'ewma-365' as const }],
+    [
+      'weighted scores blended with both anchors',
+      { calibration: { halfLife: 30, blend: { garchT: 0.3, ewmaNormal: 0.3 } } },
+    ],
+    [
+      'weighted scores on a scale mixed with the ewma volatility',
+      { ewmaScaleWeight: 0.5, calibration: { halfLife: 30 } },
+    ],
   ])(
     'forecasts and intervals at an origin ignore every later price (models with %s, and both anchors)',
     async (_, variant) => {

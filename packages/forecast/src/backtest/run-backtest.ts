@@ -1,7 +1,12 @@
 import { validateHistory } from '../data/validate-history.ts';
 import { type AnchorName, createAnchorBands, GARCH_REFIT_EVERY } from '../intervals/anchor-bands.ts';
 import type { CalibratorOptions } from '../intervals/conformal.ts';
-import { DEFAULT_SCALE_METHOD, type ScaleMethod, walkForwardScales } from '../intervals/scale-models.ts';
+import {
+  DEFAULT_EWMA_SCALE_WEIGHT,
+  DEFAULT_SCALE_METHOD,
+  type ScaleMethod,
+  walkForwardScales,
+} from '../intervals/scale-models.ts';
 import { MODEL_NAMES, type PointModel } from '../models/point-model.ts';
 import type { EvaluationMetrics, PriceBar } from '../types.ts';
 import { anchorWalkForward } from './anchor-walk-forward.ts';
@@ -46,6 +51,8 @@ export interface BacktestOptions {
   garchRefitEvery?: number;
   /** scale of the conformal scores (experiments; default: what ships) */
   scaleMethod?: ScaleMethod;
+  /** weight of the ewma-normal volatility mixed into that scale (experiments; default: what ships) */
+  ewmaScaleWeight?: number;
   onProgress?: (model: string, done: number, total: number) => void;
 }
 
@@ -101,9 +108,10 @@ export async function backtest(options: BacktestOptions): Promise<BacktestReport
   const results: BacktestModelResult[] = [];
   const forecasts = new Map<string, Map<number, ScoredForecast[]>>();
   // one GARCH scale series per backtest, shared by every model (it depends on the closes only)
-  const scales = walkForwardScales(
+  const scaleModel = walkForwardScales(
     options.scaleMethod ?? DEFAULT_SCALE_METHOD,
     options.garchRefitEvery ?? GARCH_REFIT_EVERY,
+    options.ewmaScaleWeight ?? DEFAULT_EWMA_SCALE_WEIGHT,
   );
   for (const entry of options.models) {
     if (entry.model.maxHorizon < maxH) {
@@ -124,7 +132,8 @@ export async function backtest(options: BacktestOptions): Promise<BacktestReport
       maxHorizon: maxH,
       ...(options.gamma !== undefined ? { gamma: options.gamma } : {}),
       ...(options.calibration !== undefined ? { calibration: options.calibration } : {}),
-      scales,
+      scales: scaleModel.scales,
+      garch: scaleModel.garch,
       ...(retrain ? { retrain } : {}),
       onProgress: (done, total) => options.onProgress?.(entry.name, done, total),
     });

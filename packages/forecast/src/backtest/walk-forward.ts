@@ -1,3 +1,4 @@
+import { blendComponents } from '../intervals/combination.ts';
 import {
   AdaptiveConformal,
   type CalibratorOptions,
@@ -5,6 +6,7 @@ import {
   DEFAULT_ACI_GAMMA,
   type HorizonQuantiles,
 } from '../intervals/conformal.ts';
+import type { GarchParams } from '../intervals/garch.ts';
 import { ewmaScales, type ScaleFunction } from '../intervals/scale-models.ts';
 import type { PointModel } from '../models/point-model.ts';
 
@@ -33,6 +35,8 @@ export interface WalkForwardOptions {
   gamma?: number;
   /** scale of the conformal scores at an origin; defaults to ewmaScales */
   scales?: ScaleFunction;
+  /** GARCH parameters behind `scales` at an origin (for a blend with the garch-t band); default none */
+  garch?: (history: Float64Array) => GarchParams | null;
   /** band shape; defaults to the shipped method (see AdaptiveConformal) */
   calibration?: CalibratorOptions;
   /**
@@ -114,7 +118,9 @@ export async function walkForward(
     // 3. forecast from today with the calibration known today
     const logChange = model.predictLogChange(history, H);
     const scales = (options.scales ?? ewmaScales)(history, H);
-    const quantiles = calibrator.bandQuantiles(scales);
+    const quantiles = calibrator.blend
+      ? calibrator.bandQuantiles(scales, blendComponents(history, scales, options.garch?.(history) ?? null))
+      : calibrator.bandQuantiles(scales);
     pending[t % (H + 1)] = { logChange, scales, lastClose: actual, quantiles };
 
     if (t >= options.scoreFrom) {

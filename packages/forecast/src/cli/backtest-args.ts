@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util';
 import type { RetrainSchedule } from '../backtest/run-backtest.ts';
 import { ANCHOR_NAMES, type AnchorName } from '../intervals/anchor-bands.ts';
+import { type BlendWeights, parseBlendWeights } from '../intervals/combination.ts';
 import { BAND_SHAPES, type BandShape, SCORE_SIDES, type ScoreSides } from '../intervals/conformal.ts';
 import { SCALE_METHODS, type ScaleMethod } from '../intervals/scale-models.ts';
 import { findModelsDir } from '../registry/find-models-dir.ts';
 import { fail, requireDay, resolveUserPath } from './cli-support.ts';
 
 export const BACKTEST_USAGE =
-  'usage: pnpm backtest --csv <file> --symbol ETH-USD --from YYYY-MM-DD --to YYYY-MM-DD [--models a,b] [--horizons 1,7,30] [--json] [--models-dir <dir>] [--retrain-every K|yearly] [--refit-cache <dir>] [--anchors ewma-normal,garch-t|none] [--garch-refit-every K] [--record-to <models dir>] [--bands monotone|per-horizon] [--scale ewma-365|garch-t] [--sides signed|absolute] [--gamma γ]';
+  'usage: pnpm backtest --csv <file> --symbol ETH-USD --from YYYY-MM-DD --to YYYY-MM-DD [--models a,b] [--horizons 1,7,30] [--json] [--models-dir <dir>] [--retrain-every K|yearly] [--refit-cache <dir>] [--anchors ewma-normal,garch-t|none] [--garch-refit-every K] [--record-to <models dir>] [--bands monotone|per-horizon] [--scale ewma-365|garch-t] [--sides signed|absolute] [--gamma γ] [--scale-ewma-weight w] [--half-life N|none] [--blend garch-t:w,ewma-normal:w|none]';
 
 /** Everything `pnpm backtest` was asked to do, checked. */
 export interface BacktestArgs {
@@ -31,6 +32,12 @@ export interface BacktestArgs {
   sides: ScoreSides | undefined;
   /** ACI step (experiments; default DEFAULT_ACI_GAMMA ships) */
   gamma: number | undefined;
+  /** weight of the ewma-normal volatility in the scale (experiments; default DEFAULT_EWMA_SCALE_WEIGHT) */
+  ewmaScaleWeight: number | undefined;
+  /** score half-life in outcomes, null = equal weights (experiments; default DEFAULT_HALF_LIFE ships) */
+  halfLife: number | null | undefined;
+  /** anchor weights averaged into the band, null = none (experiments; default DEFAULT_BLEND ships) */
+  blend: BlendWeights | null | undefined;
 }
 
 /** Parses argv (without node and the script); exits with one line on bad input, prints usage on --help. */
@@ -57,6 +64,9 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | null {
         scale: { type: 'string' },
         sides: { type: 'string' },
         gamma: { type: 'string' },
+        'half-life': { type: 'string' },
+        'scale-ewma-weight': { type: 'string' },
+        blend: { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -71,7 +81,9 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | null {
   const csv = values.csv as string | undefined;
   if (!symbol || !csv) fail(`--csv and --symbol are required\n${BACKTEST_USAGE}`);
   const recordTo = values['record-to'] as string | undefined;
-  const experiments = ['bands', 'scale', 'sides', 'gamma'].filter((flag) => values[flag] !== undefined);
+  const experiments = ['bands', 'scale', 'sides', 'gamma', 'half-life', 'blend', 'scale-ewma-weight'].filter(
+    (flag) => values[flag] !== undefined,
+  );
   if (experiments.length && recordTo) {
     fail(`--record-to records the shipped method only; drop ${experiments.map((f) => `--${f}`).join(', ')}`);
   }
@@ -82,6 +94,11 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | null {
     fail('no models/ folder found; pass --models-dir <dir>');
   }
   const refitCache = values['refit-cache'] as string | undefined;
+  const blend = parseBlend(values.blend as string | undefined);
+  const ewmaScaleWeight = parseEwmaScaleWeight(values['scale-ewma-weight'] as string | undefined);
+  if (blend?.garchT && (values.scale === 'ewma-365' || ewmaScaleWeight)) {
+    fail('--blend garch-t:w needs the plain garch-t scale (its band is t quantiles times that scale)');
+  }
   return {
     csv,
     symbol,
@@ -100,6 +117,9 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | null {
     scale: parseScale(values.scale as string | undefined),
     sides: parseSides(values.sides as string | undefined),
     gamma: parseGamma(values.gamma as string | undefined),
+    halfLife: parseHalfLife(values['half-life'] as string | undefined),
+    blend,
+    ewmaScaleWeight,
   };
 }
 
@@ -170,5 +190,31 @@ function parseGamma(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 0.1) fail(`--gamma must be a number in [0, 0.1], got '${value}'`);
+  return n;
+}
+
+function parseHalfLife(value: string | undefined): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'none') return null;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    fail(`--half-life must be a positive number of outcomes or none, got '${value}'`);
+  return n;
+}
+
+function parseBlend(value: string | undefined): BlendWeights | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'none') return null;
+  try {
+    return parseBlendWeights(value);
+  } catch (error) {
+    fail(`--blend: ${(error as Error).message}`);
+  }
+}
+
+function parseEwmaScaleWeight(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) fail(`--scale-ewma-weight must be a number in [0, 1], got '${value}'`);
   return n;
 }

@@ -77,16 +77,22 @@ async function main(): Promise<void> {
       horizons: args.horizons,
       models,
       ...(args.retrainEvery ? { retrainEvery: args.retrainEvery } : {}),
-      ...(args.bands !== undefined || args.sides !== undefined
+      ...(args.bands !== undefined ||
+      args.sides !== undefined ||
+      args.halfLife !== undefined ||
+      args.blend !== undefined
         ? {
             calibration: {
               ...(args.bands !== undefined ? { bands: args.bands } : {}),
               ...(args.sides !== undefined ? { sides: args.sides } : {}),
+              ...(args.halfLife !== undefined ? { halfLife: args.halfLife } : {}),
+              ...(args.blend !== undefined ? { blend: args.blend } : {}),
             },
           }
         : {}),
       anchors: args.anchors,
       ...(args.scale !== undefined ? { scaleMethod: args.scale } : {}),
+      ...(args.ewmaScaleWeight !== undefined ? { ewmaScaleWeight: args.ewmaScaleWeight } : {}),
       ...(args.gamma !== undefined ? { gamma: args.gamma } : {}),
       ...(args.garchRefitEvery !== undefined ? { garchRefitEvery: args.garchRefitEvery } : {}),
       onProgress: (name, done, total) => {

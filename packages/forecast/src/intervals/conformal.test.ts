@@ -11,6 +11,7 @@ import {
   monotoneQuantiles,
   quantileSorted,
   storedBandQuantiles,
+  weightedQuantileSorted,
 } from './conformal.ts';
 import { horizonScales } from './volatility.ts';
 
@@ -216,5 +217,63 @@ describe('monotone bands across horizons (the default)', () => {
     expect(storedBandQuantiles({ ...stored, bands: 'monotone' }, scales)).toEqual(
       monotoneQuantiles(jagged, scales),
     );
+  });
+});
+
+describe('weighted (non-exchangeable) conformal quantiles', () => {
+  it('weightedQuantileSorted: the smallest score whose weight reaches p · (Σw + 1), hand-computed', () => {
+    // equal weights, Σw = 4: p = 0.5 needs 2.5 → 3; p = 0.8 needs 4 → 4; p = 0.9 would need the +∞ mass → 4
+    expect(weightedQuantileSorted([1, 2, 3, 4], [1, 1, 1, 1], 0.5)).toBe(3);
+    expect(weightedQuantileSorted([1, 2, 3, 4], [1, 1, 1, 1], 0.8)).toBe(4);
+    expect(weightedQuantileSorted([1, 2, 3, 4], [1, 1, 1, 1], 0.9)).toBe(4);
+    // Σw = 1.75: p = 0.2 needs 0.55 → cumulative 0.5 at 1, 0.75 at 2 → 2; p = 0.5 needs 1.375 → 3
+    expect(weightedQuantileSorted([1, 2, 3], [0.5, 0.25, 1], 0.2)).toBe(2);
+    expect(weightedQuantileSorted([1, 2, 3], [0.5, 0.25, 1], 0.5)).toBe(3);
+  });
+
+  it('weighs a score k outcomes old 2^(−k / half-life), as weightedQuantileSorted does', () => {
+    const halfLife = 10;
+    const c = new AdaptiveConformal(1, 0, { halfLife, bands: 'per-horizon' });
+    const scores = Array.from({ length: 60 }, (_, i) => ((i * 37) % 60) / 20 - 1.5 + i / 40);
+    for (const s of scores) c.observe(1, s, true, true);
+    const order = scores
+      .map((s, i) => ({ v: Math.abs(s), age: scores.length - i }))
+      .sort((a, b) => a.v - b.v);
+    const sorted = order.map((x) => x.v);
+    const weights = order.map((x) => 2 ** (-x.age / halfLife));
+    const q = c.quantiles(1);
+    expect(q.upper80).toBe(weightedQuantileSorted(sorted, weights, 0.8));
+    expect(q.upper95).toBe(
+      Math.max(weightedQuantileSorted(sorted, weights, 0.95), (q.upper80 * 1.959964) / 1.281552),
+    );
+    expect(c.toJson().halfLife).toBe(halfLife);
+  });
+
+  it('signed scores: the lower bound mirrors the upper one (weighted quantile of the negated scores)', () => {
+    const scores = Array.from({ length: 80 }, (_, i) => Math.sin(i * 1.7) * (1 + i / 80));
+    const a = new AdaptiveConformal(1, 0, { halfLife: 25, sides: 'signed', bands: 'per-horizon' });
+    const b = new AdaptiveConformal(1, 0, { halfLife: 25, sides: 'signed', bands: 'per-horizon' });
+    for (const s of scores) {
+      a.observe(1, s, true, true);
+      b.observe(1, -s, true, true);
+    }
+    expect(a.quantiles(1).lower80).toBe(-b.quantiles(1).upper80);
+    expect(a.quantiles(1).lower95).toBe(-b.quantiles(1).upper95);
+  });
+
+  it('follows the recent scores after a regime change, where equal weights keep the old wide ones', () => {
+    const feed = (c: AdaptiveConformal) => {
+      for (let i = 0; i < 300; i++) c.observe(1, ((i * 37) % 300) / 50 - 3, true, true);
+      for (let i = 0; i < 400; i++) c.observe(1, ((i * 53) % 400) / 200 - 1, true, true);
+    };
+    const equal = new AdaptiveConformal(1, 0);
+    const weighted = new AdaptiveConformal(1, 0, { halfLife: 50 });
+    feed(equal);
+    feed(weighted);
+    expect(equal.quantiles(1).upper95).toBeGreaterThan(2);
+    // the last 400 scores lie in [−1, 1): their 95% quantile of |s|, floored by the normal tail ratio
+    expect(weighted.quantiles(1).upper95).toBeLessThan(1.55);
+    expect(weighted.quantiles(1).upper80).toBeLessThan(1);
+    expect(equal.toJson().halfLife).toBeUndefined();
   });
 });

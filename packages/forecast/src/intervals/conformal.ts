@@ -18,6 +18,7 @@
  * is never closer to the forecast than the one at day h − 1. ACI sees the intervals as issued.
  */
 
+import { type BandComponents, type BlendWeights, blendQuantiles } from './combination.ts';
 import type { GarchParams } from './garch.ts';
 import type { ScaleMethod } from './scale-models.ts';
 
@@ -36,6 +37,8 @@ export interface CalibrationJson {
   score: string;
   /** scale dividing the scores (absent in older metadata = 'ewma-365') */
   scale?: ScaleMethod;
+  /** weight of the ewma-normal volatility mixed into the scale (absent = 0), see mixEwmaScales */
+  ewmaScaleWeight?: number;
   /** GARCH(1,1)-t parameters behind the 'garch-t' scale, fitted on every training return */
   garch?: GarchParams;
   /** signed or absolute scores (absent in older metadata = 'signed') */
@@ -49,6 +52,10 @@ export interface CalibrationJson {
   horizons: Record<string, HorizonQuantiles & { alpha80: number; alpha95: number }>;
   /** band shape across horizons (absent in older metadata = 'per-horizon') */
   bands?: BandShape;
+  /** half-life (in outcomes) of the score weights; absent = every score weighs the same */
+  halfLife?: number;
+  /** weights of the anchor bands averaged into the conformal band (absent = conformal alone) */
+  blend?: BlendWeights;
 }
 
 /**
@@ -108,17 +115,66 @@ export interface CalibratorOptions {
   bands?: BandShape;
   /** signed or absolute scores; absent = DEFAULT_SCORE_SIDES */
   sides?: ScoreSides;
+  /**
+   * weighted (non-exchangeable) conformal: a score k outcomes old weighs 2^(−k / halfLife); null = every
+   * score weighs the same (absent = DEFAULT_HALF_LIFE)
+   */
+  halfLife?: number | null;
+  /** anchor bands averaged into the conformal band before shaping (absent = DEFAULT_BLEND) */
+  blend?: BlendWeights | null;
+}
+
+/** Shipped: every score weighs the same (see docs/forecast-quality.md, "Evaluation v2"). */
+export const DEFAULT_HALF_LIFE: number | null = null;
+/** Shipped: the conformal band alone. */
+export const DEFAULT_BLEND: BlendWeights | null = null;
+
+/**
+ * Weighted quantile of non-exchangeable split conformal (Barber, Candès, Ramdas & Tibshirani 2023): the
+ * p-quantile of Σ w_i δ(s_i) + 1 · δ(+∞) normalised, i.e. the smallest sorted score whose cumulative weight
+ * reaches p · (Σ w + 1); the test point's own mass 1 sits at +∞. Where that mass would be needed (too few
+ * effective scores) the largest score is returned. `weights[i]` belongs to `sorted[i]`.
+ */
+export function weightedQuantileSorted(
+  sorted: readonly number[],
+  weights: ArrayLike<number>,
+  p: number,
+): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += weights[i] as number;
+  return upperWeighted(sorted, (i) => weights[i] as number, total, p);
+}
+
+/** Scan from the top: the smallest k with W − (weight above k) ≥ p(W + 1). */
+function upperWeighted(sorted: readonly number[], weight: (i: number) => number, total: number, p: number) {
+  const target = p * (total + 1);
+  let k = sorted.length - 1;
+  let above = 0;
+  while (k > 0 && total - (above + weight(k)) >= target) {
+    above += weight(k);
+    k--;
+  }
+  return sorted[k] as number;
 }
 
 class HorizonCalibrator {
   /** every score so far, kept sorted (binary insert), so quantiles are O(1) per query */
   private readonly sorted: number[] = [];
+  /** arrival number of each entry of `sorted` (only kept for weighted quantiles) */
+  private readonly arrival: number[] = [];
+  /** decay[k] = r^k, r = 2^(−1/halfLife): the weight of a score k outcomes old (the newest is 1 old) */
+  private readonly decay: number[] = [1];
+  /** Σ of the weights of the scores so far, r + r² + … + rⁿ */
+  private weightSum = 0;
   alpha80 = 0.2;
   alpha95 = 0.05;
 
   constructor(
     private readonly gamma: number,
     private readonly sides: ScoreSides,
+    private readonly halfLife: number | null,
   ) {}
 
   get count(): number {
@@ -127,23 +183,49 @@ class HorizonCalibrator {
 
   add(score: number, covered80: boolean, covered95: boolean): void {
     const value = this.sides === 'absolute' ? Math.abs(score) : score;
-    this.sorted.splice(lowerBound(this.sorted, value), 0, value);
+    const at = lowerBound(this.sorted, value);
+    if (this.halfLife !== null) {
+      this.arrival.splice(at, 0, this.sorted.length);
+      const r = 2 ** (-1 / this.halfLife);
+      this.decay.push((this.decay[this.decay.length - 1] as number) * r);
+      this.weightSum = r * (this.weightSum + 1);
+    }
+    this.sorted.splice(at, 0, value);
     this.alpha80 = aciStep(this.alpha80, this.gamma, 0.8, covered80);
     this.alpha95 = aciStep(this.alpha95, this.gamma, 0.95, covered95);
+  }
+
+  /** p-quantile of the scores: linear interpolation, or the weighted conformal quantile with a half-life */
+  private quantile(p: number): number {
+    if (this.halfLife === null) return quantileSorted(this.sorted, p);
+    const n = this.sorted.length;
+    // the newest score (arrival n − 1) is 1 outcome old; total = r + r² + … + rⁿ
+    const weight = (i: number) => this.decay[n - (this.arrival[i] as number)] as number;
+    const total = this.weightSum;
+    if (p >= 0.5) return upperWeighted(this.sorted, weight, total, p);
+    // lower tail, mirrored: the largest score whose weight at or above it reaches (1 − p)(W + 1)
+    const target = (1 - p) * (total + 1);
+    let k = 0;
+    let below = 0;
+    while (k < n - 1 && total - (below + weight(k)) >= target) {
+      below += weight(k);
+      k++;
+    }
+    return this.sorted[k] as number;
   }
 
   quantiles(): HorizonQuantiles {
     const s = this.sorted;
     if (s.length < MIN_SCORES) return { ...GAUSSIAN };
     if (this.sides === 'absolute') {
-      const q80 = quantileSorted(s, 1 - this.alpha80);
-      const q95 = Math.max(quantileSorted(s, 1 - this.alpha95), q80 * NORMAL_TAIL_RATIO);
+      const q80 = this.quantile(1 - this.alpha80);
+      const q95 = Math.max(this.quantile(1 - this.alpha95), q80 * NORMAL_TAIL_RATIO);
       return { lower80: -q80, upper80: q80, lower95: -q95, upper95: q95 };
     }
-    const lower80 = quantileSorted(s, this.alpha80 / 2);
-    const upper80 = quantileSorted(s, 1 - this.alpha80 / 2);
-    let lower95 = quantileSorted(s, this.alpha95 / 2);
-    let upper95 = quantileSorted(s, 1 - this.alpha95 / 2);
+    const lower80 = this.quantile(this.alpha80 / 2);
+    const upper80 = this.quantile(1 - this.alpha80 / 2);
+    let lower95 = this.quantile(this.alpha95 / 2);
+    let upper95 = this.quantile(1 - this.alpha95 / 2);
     // Overlapping multi-day outcomes leave only a dozen independent tail events in a year of scores, so
     // the empirical 95% bound systematically comes out too thin at long horizons. Never let it be
     // thinner-tailed than a normal distribution relative to the (well-estimated) 80% bound.
@@ -189,6 +271,8 @@ export class AdaptiveConformal {
   private readonly horizons: HorizonCalibrator[];
   readonly bands: BandShape;
   readonly sides: ScoreSides;
+  readonly halfLife: number | null;
+  readonly blend: BlendWeights | null;
 
   constructor(
     readonly maxHorizon: number,
@@ -197,7 +281,12 @@ export class AdaptiveConformal {
   ) {
     this.bands = options.bands ?? DEFAULT_BAND_SHAPE;
     this.sides = options.sides ?? DEFAULT_SCORE_SIDES;
-    this.horizons = Array.from({ length: maxHorizon }, () => new HorizonCalibrator(gamma, this.sides));
+    this.halfLife = options.halfLife === undefined ? DEFAULT_HALF_LIFE : options.halfLife;
+    this.blend = options.blend === undefined ? DEFAULT_BLEND : options.blend;
+    this.horizons = Array.from(
+      { length: maxHorizon },
+      () => new HorizonCalibrator(gamma, this.sides, this.halfLife),
+    );
   }
 
   private at(h: number): HorizonCalibrator {
@@ -216,11 +305,13 @@ export class AdaptiveConformal {
   }
 
   /**
-   * The quantiles issued with a forecast at an origin, for horizons 1..H: each horizon's own, then shaped
-   * across horizons with the origin's interval scales.
+   * The quantiles issued with a forecast at an origin, for horizons 1..H: each horizon's own, averaged with
+   * the anchor bands at the origin when the calibrator blends (`components`, see blendComponents), then
+   * shaped across horizons with the origin's interval scales.
    */
-  bandQuantiles(scales: ArrayLike<number>): HorizonQuantiles[] {
-    const q = this.horizons.map((c) => c.quantiles());
+  bandQuantiles(scales: ArrayLike<number>, components: BandComponents = {}): HorizonQuantiles[] {
+    const own = this.horizons.map((c) => c.quantiles());
+    const q = this.blend ? blendQuantiles(own, components, this.blend) : own;
     return this.bands === 'monotone' ? monotoneQuantiles(q, scales) : q;
   }
 
@@ -241,6 +332,8 @@ export class AdaptiveConformal {
       samples: Number.isFinite(samples) ? samples : 0,
       horizons,
       ...(this.bands !== 'per-horizon' ? { bands: this.bands } : {}),
+      ...(this.halfLife !== null ? { halfLife: this.halfLife } : {}),
+      ...(this.blend ? { blend: this.blend } : {}),
     };
   }
 }
@@ -279,15 +372,17 @@ export function storedQuantiles(calibration: CalibrationJson | null, h: number):
 }
 
 /**
- * Stored quantiles for horizons 1..scales.length at an origin, shaped across horizons the way the
- * calibration was made (older metadata without `bands`: per horizon) — the serving twin of
- * AdaptiveConformal.bandQuantiles.
+ * Stored quantiles for horizons 1..scales.length at an origin, averaged with the anchor bands when the
+ * calibration blends and shaped across horizons the way the calibration was made (older metadata without
+ * `bands`: per horizon) — the serving twin of AdaptiveConformal.bandQuantiles.
  */
 export function storedBandQuantiles(
   calibration: CalibrationJson | null,
   scales: ArrayLike<number>,
+  components: BandComponents = {},
 ): HorizonQuantiles[] {
-  const q = Array.from({ length: scales.length }, (_, i) => storedQuantiles(calibration, i + 1));
+  const own = Array.from({ length: scales.length }, (_, i) => storedQuantiles(calibration, i + 1));
+  const q = calibration?.blend ? blendQuantiles(own, components, calibration.blend) : own;
   return calibration?.bands === 'monotone' ? monotoneQuantiles(q, scales) : q;
 }
 

@@ -7,7 +7,7 @@ import {
   MIN_GARCH_RETURNS,
   nextDayVariance,
 } from './garch.ts';
-import { horizonScales } from './volatility.ts';
+import { ewmaVolatility, horizonScales } from './volatility.ts';
 
 /**
  * The scale that divides conformal scores: √(expected variance of the h-day log return) at the origin.
@@ -42,32 +42,43 @@ export function garchScales(params: GarchParams, history: Float64Array, maxHoriz
   return variances.map(Math.sqrt);
 }
 
+/** Scales of a walk-forward, and the GARCH parameters behind them at an origin (null: not GARCH). */
+export interface WalkForwardScaleModel {
+  scales: ScaleFunction;
+  /** parameters used for the scales of this history (call scales first); null before the first fit */
+  garch: (history: Float64Array) => GarchParams | null;
+}
+
 /**
  * GARCH-t scales in walk-forward: parameters refitted every `refitEvery` origins on the history so far;
  * until MIN_GARCH_RETURNS returns exist, the ewma-365 scales. Call with growing histories of one series.
  * Results are memoized by history length, so several models of one backtest share the fits.
  */
-export function createWalkForwardGarchScales(refitEvery: number): ScaleFunction {
+export function createWalkForwardGarchScales(refitEvery: number): WalkForwardScaleModel {
   let params: GarchParams | null = null;
   let fittedAt = 0;
   const memo = new Map<number, Float64Array>();
-  return (history, maxHorizon) => {
+  const used = new Map<number, GarchParams | null>();
+  const scales: ScaleFunction = (history, maxHorizon) => {
     const key = history.length * 1000 + maxHorizon;
     const known = memo.get(key);
     if (known) return known;
-    let scales: Float64Array;
+    let result: Float64Array;
     if (history.length <= MIN_GARCH_RETURNS) {
-      scales = horizonScales(history, maxHorizon);
+      result = horizonScales(history, maxHorizon);
+      used.set(history.length, null);
     } else {
       if (!params || history.length < fittedAt || history.length - fittedAt >= refitEvery) {
         params = fitGarchT(logReturns(history));
         fittedAt = history.length;
       }
-      scales = garchScales(params, history, maxHorizon);
+      result = garchScales(params, history, maxHorizon);
+      used.set(history.length, params);
     }
-    memo.set(key, scales);
-    return scales;
+    memo.set(key, result);
+    return result;
   };
+  return { scales, garch: (history) => used.get(history.length) ?? null };
 }
 
 /**
@@ -79,13 +90,43 @@ export function storedScales(
   closes: Float64Array,
   maxHorizon: number,
 ): Float64Array {
-  if (calibration?.scale === 'garch-t' && calibration.garch && closes.length > 30) {
-    return garchScales(calibration.garch, closes, maxHorizon);
-  }
-  return horizonScales(closes, maxHorizon);
+  const base =
+    calibration?.scale === 'garch-t' && calibration.garch && closes.length > 30
+      ? garchScales(calibration.garch, closes, maxHorizon)
+      : horizonScales(closes, maxHorizon);
+  return calibration?.ewmaScaleWeight ? mixEwmaScales(base, closes, calibration.ewmaScaleWeight) : base;
 }
 
-/** The walk-forward scale function for a method (garch-t fits shared through the returned function). */
-export function walkForwardScales(method: ScaleMethod, garchRefitEvery: number): ScaleFunction {
-  return method === 'garch-t' ? createWalkForwardGarchScales(garchRefitEvery) : ewmaScales;
+/**
+ * The walk-forward scales for a method (garch-t fits shared through the returned functions), optionally
+ * mixed with the ewma-normal volatility (see mixEwmaScales).
+ */
+export function walkForwardScales(
+  method: ScaleMethod,
+  garchRefitEvery: number,
+  ewmaWeight = DEFAULT_EWMA_SCALE_WEIGHT,
+): WalkForwardScaleModel {
+  const base: WalkForwardScaleModel =
+    method === 'garch-t'
+      ? createWalkForwardGarchScales(garchRefitEvery)
+      : { scales: ewmaScales, garch: () => null };
+  if (ewmaWeight === 0) return base;
+  return {
+    scales: (history, H) => mixEwmaScales(base.scales(history, H), history, ewmaWeight),
+    garch: base.garch,
+  };
 }
+
+/**
+ * A scale that averages two volatility forecasts: (1 − w) · s_h + w · σ_EWMA · √h, where s_h is the
+ * method's scale and σ_EWMA · √h the ewma-normal anchor's h-day volatility (RiskMetrics, no mean
+ * reversion). Conformal scores divided by it recalibrate the averaged band. Shipped: w = 0.
+ */
+export function mixEwmaScales(scales: Float64Array, history: Float64Array, weight: number): Float64Array {
+  if (weight === 0 || history.length <= 30) return scales;
+  const sigma = ewmaVolatility(history);
+  return scales.map((s, i) => (1 - weight) * s + weight * sigma * Math.sqrt(i + 1));
+}
+
+/** Shipped weight of the ewma-normal volatility in the conformal scale (see mixEwmaScales). */
+export const DEFAULT_EWMA_SCALE_WEIGHT = 0;

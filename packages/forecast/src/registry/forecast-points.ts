@@ -1,4 +1,5 @@
 import { addDays } from '@ethcast/days';
+import { blendComponents } from '../intervals/combination.ts';
 import {
   type CalibrationJson,
   conformalIntervals,
@@ -24,7 +25,9 @@ export function forecastPoints(
     scales: storedScales(calibration, closes, model.maxHorizon),
   });
   const { logChange, scales } = cache ? cache.get(closes, compute) : compute();
-  const quantiles = storedBandQuantiles(calibration, scales);
+  const quantiles = calibration?.blend
+    ? storedBandQuantiles(calibration, scales, blendComponents(closes, scales, calibration.garch ?? null))
+    : storedBandQuantiles(calibration, scales);
   const lastClose = closes[closes.length - 1] as number;
   const points: ForecastPoint[] = [];
   for (let h = 1; h <= horizon; h++) {

@@ -23,7 +23,7 @@ export async function calibrateAtEnd(model: PointModel, closes: Float64Array): P
     scoreTo: n - 1,
     horizons: [],
     maxHorizon: H,
-    scales: walkForwardScales(DEFAULT_SCALE_METHOD, GARCH_REFIT_EVERY),
+    ...walkForwardScales(DEFAULT_SCALE_METHOD, GARCH_REFIT_EVERY),
   });
   const json = calibrator.toJson();
   const returns = logReturns(closes);
