@@ -8,11 +8,10 @@
  * after every observed outcome (α_{t+1} = α_t + γ(α − err_t)) so coverage recovers if the score
  * distribution itself drifts. Signed scores give asymmetric bounds (crypto moves are skewed).
  *
- * By default every score since the first origin is kept (an expanding window), not just the last year:
- * because the scores are already scaled by the volatility of their day, old crash regimes stay
- * informative, and the 95% bound at long horizons needs them — a year of overlapping 30-day outcomes
- * holds only about a dozen independent tail events. Chosen on 2018–2025 validation years, see
- * docs/forecast-quality.md.
+ * Every score since the first origin is kept (an expanding window): because the scores are already scaled
+ * by the volatility of their day, old crash regimes stay informative, and the 95% bound at long horizons
+ * needs them. By default they are weighted by age (non-exchangeable conformal, half-life
+ * DEFAULT_HALF_LIFE), so old years count less than recent ones. See docs/forecast-quality.md.
  *
  * Bands are made monotone across horizons at the origin (see monotoneQuantiles): the issued bound at day h
  * is never closer to the forecast than the one at day h − 1. ACI sees the intervals as issued.
@@ -124,8 +123,12 @@ export interface CalibratorOptions {
   blend?: BlendWeights | null;
 }
 
-/** Shipped: every score weighs the same (see docs/forecast-quality.md, "Evaluation v2"). */
-export const DEFAULT_HALF_LIFE: number | null = null;
+/**
+ * Shipped: 730 outcomes (two years). Chosen with the EWMA-mixed scale on the validation years before 2019
+ * (docs/forecast-quality.md, "Evaluation v2"): it tied the equal-weight variant on interval score and
+ * covered closer to nominal, and stops the wide 2016–2018 scores from setting today's quantiles.
+ */
+export const DEFAULT_HALF_LIFE: number | null = 730;
 /** Shipped: the conformal band alone. */
 export const DEFAULT_BLEND: BlendWeights | null = null;
 

@@ -120,7 +120,7 @@ export function walkForwardScales(
 /**
  * A scale that averages two volatility forecasts: (1 − w) · s_h + w · σ_EWMA · √h, where s_h is the
  * method's scale and σ_EWMA · √h the ewma-normal anchor's h-day volatility (RiskMetrics, no mean
- * reversion). Conformal scores divided by it recalibrate the averaged band. Shipped: w = 0.
+ * reversion). Conformal scores divided by it recalibrate the averaged band.
  */
 export function mixEwmaScales(scales: Float64Array, history: Float64Array, weight: number): Float64Array {
   if (weight === 0 || history.length <= 30) return scales;
@@ -128,5 +128,9 @@ export function mixEwmaScales(scales: Float64Array, history: Float64Array, weigh
   return scales.map((s, i) => (1 - weight) * s + weight * sigma * Math.sqrt(i + 1));
 }
 
-/** Shipped weight of the ewma-normal volatility in the conformal scale (see mixEwmaScales). */
-export const DEFAULT_EWMA_SCALE_WEIGHT = 0;
+/**
+ * Shipped weight of the ewma-normal volatility in the conformal scale (see mixEwmaScales): 0.5, an equal
+ * average of the GARCH-t and EWMA h-day volatilities. Chosen on the validation years before 2019 with the
+ * half-life DEFAULT_HALF_LIFE; docs/forecast-quality.md ("Evaluation v2") has the grid.
+ */
+export const DEFAULT_EWMA_SCALE_WEIGHT = 0.5;

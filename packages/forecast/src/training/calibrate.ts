@@ -2,7 +2,11 @@ import { walkForward } from '../backtest/walk-forward.ts';
 import { GARCH_REFIT_EVERY } from '../intervals/anchor-bands.ts';
 import type { CalibrationJson } from '../intervals/conformal.ts';
 import { fitGarchT, MIN_GARCH_RETURNS } from '../intervals/garch.ts';
-import { DEFAULT_SCALE_METHOD, walkForwardScales } from '../intervals/scale-models.ts';
+import {
+  DEFAULT_EWMA_SCALE_WEIGHT,
+  DEFAULT_SCALE_METHOD,
+  walkForwardScales,
+} from '../intervals/scale-models.ts';
 import type { PointModel } from '../models/point-model.ts';
 import { logReturns } from '../neural/features.ts';
 
@@ -25,10 +29,17 @@ export async function calibrateAtEnd(model: PointModel, closes: Float64Array): P
     maxHorizon: H,
     ...walkForwardScales(DEFAULT_SCALE_METHOD, GARCH_REFIT_EVERY),
   });
-  const json = calibrator.toJson();
+  const json: CalibrationJson = {
+    ...calibrator.toJson(),
+    ...(DEFAULT_EWMA_SCALE_WEIGHT > 0 ? { ewmaScaleWeight: DEFAULT_EWMA_SCALE_WEIGHT } : {}),
+  };
   const returns = logReturns(closes);
   if (DEFAULT_SCALE_METHOD !== 'garch-t' || returns.length < MIN_GARCH_RETURNS) return json;
   // served with parameters fitted on every training return, like the last refit of a walk-forward
   const { logLikelihood: _ll, ...garch } = fitGarchT(returns);
-  return { ...json, score: '|log error| / h-day volatility of a garch(1,1)-t', scale: 'garch-t', garch };
+  const score =
+    DEFAULT_EWMA_SCALE_WEIGHT > 0
+      ? `|log error| / (${1 - DEFAULT_EWMA_SCALE_WEIGHT} · garch(1,1)-t h-day volatility + ${DEFAULT_EWMA_SCALE_WEIGHT} · ewma volatility · √h)`
+      : '|log error| / h-day volatility of a garch(1,1)-t';
+  return { ...json, score, scale: 'garch-t', garch };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateHistory } from '../data/validate-history.ts';
 import { conformalIntervals, type HorizonQuantiles, storedBandQuantiles } from '../intervals/conformal.ts';
-import { garchScales } from '../intervals/scale-models.ts';
+import { garchScales, mixEwmaScales } from '../intervals/scale-models.ts';
 import { fitReturnScaling } from '../neural/features.ts';
 import { loadModels, loadRegistry } from '../registry/load-registry.ts';
 import { randomWalkBars, TINY_RNN } from '../test-support/generate-series.ts';
@@ -77,23 +77,25 @@ describe('trainModel', () => {
     expect(q?.upper95).toBeGreaterThan(q?.upper80 ?? 0);
   });
 
-  it('stores the shipped interval method: absolute scores on GARCH-t scales, with the fitted parameters', async () => {
+  it('stores the shipped interval method: absolute, age-weighted scores on GARCH-t scales averaged with the EWMA volatility', async () => {
     const dir = await tempDir();
     const metadata = await trainModel({ name: 'naive', symbol: 'TEST', bars, modelsDir: dir });
     const c = metadata.calibration;
     expect(c.scale).toBe('garch-t');
     expect(c.sides).toBe('absolute');
     expect(c.gamma).toBe(0);
+    expect(c.halfLife).toBe(730);
+    expect(c.ewmaScaleWeight).toBe(0.5);
     const g = c.garch;
     expect(g && g.alpha + g.beta).toBeLessThan(1);
     expect(g?.nu).toBeGreaterThan(2);
     // symmetric bands in log space
     expect(c.horizons['7']?.lower80).toBeCloseTo(-(c.horizons['7']?.upper80 as number), 12);
-    // served bands use those parameters: exactly the conformal interval on the garch-t scale
+    // served bands use those parameters: exactly the conformal interval on the mixed scale
     const registry = await loadRegistry(dir);
     const { points } = await registry.forecast({ symbol: 'TEST', model: 'naive', history: bars, horizon: 7 });
     const closes = validateHistory(bars);
-    const scales = garchScales(g as NonNullable<typeof g>, closes, 30);
+    const scales = mixEwmaScales(garchScales(g as NonNullable<typeof g>, closes, 30), closes, 0.5);
     const q = storedBandQuantiles(c, scales)[6] as HorizonQuantiles;
     const expected = conformalIntervals(closes[closes.length - 1] as number, 0, scales[6] as number, q);
     expect(points[6]?.upper95).toBeCloseTo(expected.upper95, 9);
