@@ -126,7 +126,7 @@ export interface CalibratorOptions {
 /**
  * Shipped: 730 outcomes (two years). Chosen with the EWMA-mixed scale on the validation years before 2019
  * (docs/forecast-quality.md, "Evaluation v2"): it tied the equal-weight variant on interval score and
- * covered closer to nominal, and stops the wide 2016–2018 scores from setting today's quantiles.
+ * covered closer to nominal; on later origins it weighs the wide 2016–2018 scores down.
  */
 export const DEFAULT_HALF_LIFE: number | null = 730;
 /** Shipped: the conformal band alone. */
