@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test/server.ts';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const screenshotDir = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
+/** As the dashboard's browser tests: the ignored .tmp/screenshots, or docs/screenshots with UPDATE_SCREENSHOTS=1. */
+const screenshotDir = fileURLToPath(
+  new URL(
+    process.env.UPDATE_SCREENSHOTS === '1' ? '../../../../docs/screenshots/' : '../../../../.tmp/screenshots/',
+    import.meta.url,
+  ),
+);
 const hasChromium = existsSync(chromiumPath);
 if (!hasChromium) console.warn(`docs.test.ts: skipped, no Chromium at ${chromiumPath} (set CHROMIUM_PATH)`);
 
