@@ -29,6 +29,8 @@ type Props<Row> = {
   renderRow?(row: Row): ReactNode;
   /** The cells carry their column's label as data-label, for a table that becomes cards when narrow. */
   cards?: boolean;
+  /** A last column of each row's buttons, under a header only screen readers read. */
+  actions?: { label: string; cell(row: Row): ReactNode };
 };
 
 /** A table in its TableWrap: one header per column, each row's cells drawn by the columns. */
@@ -42,14 +44,18 @@ export function DataTable<Row>({
   rowClass,
   renderRow,
   cards = false,
+  actions,
 }: Props<Row>) {
+  const all: Column<Row>[] = actions
+    ? [...columns, { label: actions.label, hiddenLabel: true, cellClass: 'actions', cell: actions.cell }]
+    : columns;
   return (
     <TableWrap label={label}>
       <table className={className}>
         {caption && <caption className="visually-hidden">{caption}</caption>}
         <thead>
           <tr>
-            {columns.map((column) => (
+            {all.map((column) => (
               <th key={column.label} scope="col" className={column.headClass}>
                 {column.hiddenLabel ? <span className="visually-hidden">{column.label}</span> : column.label}
               </th>
@@ -63,7 +69,7 @@ export function DataTable<Row>({
             if (other) return <Fragment key={key}>{other}</Fragment>;
             return (
               <tr key={key} className={rowClass?.(row)}>
-                {columns.map((column) => {
+                {all.map((column) => {
                   const Cell = column.rowHeader ? 'th' : 'td';
                   return (
                     <Cell

@@ -238,3 +238,59 @@ export function LoadMore({
     </button>
   );
 }
+
+/** A list's loading, error and empty states; `children` (the list itself) once it has rows. */
+export function ListStates({
+  query,
+  empty,
+  isEmpty,
+  children,
+}: {
+  query: { isPending: boolean; isError: boolean; error: unknown; refetch: () => Promise<unknown> };
+  empty: string;
+  isEmpty: boolean;
+  children: ReactNode;
+}) {
+  if (query.isPending) return <Loading />;
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  if (isEmpty) return <p className="empty">{empty}</p>;
+  return children;
+}
+
+/** A row's Delete button, which asks first (see ConfirmDelete). */
+export function DeleteButton({ label, onClick }: { label: string; onClick(): void }) {
+  const { t } = useI18n();
+  return (
+    <button type="button" className="button danger small" aria-label={label} onClick={onClick}>
+      {t('common.delete')}
+    </button>
+  );
+}
+
+/** The confirmation before `mutation` deletes `row`; closed while `row` is null. */
+export function ConfirmDelete<Row extends { id: number }>({
+  row,
+  texts,
+  mutation,
+  onCancel,
+}: {
+  row: Row | null;
+  texts(row: Row): { title: string; message: string };
+  mutation: { mutate(input: { id: number }): void; isPending: boolean; error: unknown };
+  onCancel(): void;
+}) {
+  const { t } = useI18n();
+  const text = row ? texts(row) : { title: '', message: '' };
+  return (
+    <ConfirmDialog
+      open={row !== null}
+      title={text.title}
+      message={text.message}
+      confirmLabel={t('common.delete')}
+      busy={mutation.isPending}
+      error={mutation.error}
+      onCancel={onCancel}
+      onConfirm={() => row && mutation.mutate({ id: row.id })}
+    />
+  );
+}

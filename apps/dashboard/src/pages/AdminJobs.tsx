@@ -99,25 +99,23 @@ export function AdminJobsPage() {
             cellClass: 'error-cell',
             cell: ({ lastRun: last }) => last?.error ?? t('common.none'),
           },
-          {
-            label: t('admin.actions'),
-            hiddenLabel: true,
-            cellClass: 'actions',
-            cell: (job) => (
-              <button
-                type="button"
-                className="button secondary small"
-                disabled={run.isPending || !jobs.data.enabled}
-                onClick={() => {
-                  setNotice(null);
-                  run.mutate({ name: job.name });
-                }}
-              >
-                {run.isPending && run.variables?.name === job.name ? t('jobs.running') : t('jobs.runNow')}
-              </button>
-            ),
-          },
         ]}
+        actions={{
+          label: t('admin.actions'),
+          cell: (job) => (
+            <button
+              type="button"
+              className="button secondary small"
+              disabled={run.isPending || !jobs.data.enabled}
+              onClick={() => {
+                setNotice(null);
+                run.mutate({ name: job.name });
+              }}
+            >
+              {run.isPending && run.variables?.name === job.name ? t('jobs.running') : t('jobs.runNow')}
+            </button>
+          ),
+        }}
       />
     </section>
   );

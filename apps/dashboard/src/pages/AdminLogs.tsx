@@ -5,11 +5,11 @@ import { client, errorCode, queryClient, trpc } from '../api.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { logActionText } from '../components/log-action.ts';
 import {
-  ConfirmDialog,
-  ErrorState,
+  ConfirmDelete,
+  DeleteButton,
   Field,
   FormError,
-  Loading,
+  ListStates,
   LoadMore,
   Notice,
   PageHeader,
@@ -133,13 +133,7 @@ export function AdminLogsPage() {
         )}
       </form>
       <Notice message={notice} />
-      {logs.isPending ? (
-        <Loading />
-      ) : logs.isError ? (
-        <ErrorState error={logs.error} onRetry={() => void logs.refetch()} />
-      ) : rows.length === 0 ? (
-        <p className="empty">{t('logs.noRows')}</p>
-      ) : (
+      <ListStates query={logs} empty={t('logs.noRows')} isEmpty={rows.length === 0}>
         <DataTable
           label={t('logs.title')}
           className="logs-table stack-table"
@@ -176,47 +170,40 @@ export function AdminLogsPage() {
               cellTitle: (row) => (row.event ? row.action : undefined),
               cell: (row) => logActionText(t, row),
             },
-            {
-              label: t('admin.actions'),
-              hiddenLabel: true,
-              cellClass: 'actions',
-              cell: (row) => (
-                <>
-                  <button
-                    type="button"
-                    className="button secondary small"
-                    aria-label={t('logs.editRow', { id: row.id })}
-                    onClick={() => setEditing(row.id)}
-                  >
-                    {t('common.edit')}
-                  </button>
-                  <button
-                    type="button"
-                    className="button danger small"
-                    aria-label={t('logs.deleteRow', { id: row.id })}
-                    onClick={() => {
-                      remove.reset();
-                      setToDelete(row);
-                    }}
-                  >
-                    {t('common.delete')}
-                  </button>
-                </>
-              ),
-            },
           ]}
+          actions={{
+            label: t('admin.actions'),
+            cell: (row) => (
+              <>
+                <button
+                  type="button"
+                  className="button secondary small"
+                  aria-label={t('logs.editRow', { id: row.id })}
+                  onClick={() => setEditing(row.id)}
+                >
+                  {t('common.edit')}
+                </button>
+                <DeleteButton
+                  label={t('logs.deleteRow', { id: row.id })}
+                  onClick={() => {
+                    remove.reset();
+                    setToDelete(row);
+                  }}
+                />
+              </>
+            ),
+          }}
         />
-      )}
+      </ListStates>
       <LoadMore query={logs} />
-      <ConfirmDialog
-        open={toDelete !== null}
-        title={toDelete ? t('logs.deleteRow', { id: toDelete.id }) : ''}
-        message={toDelete ? t('logs.deleteConfirm', { id: toDelete.id }) : ''}
-        confirmLabel={t('common.delete')}
-        busy={remove.isPending}
-        error={remove.error}
+      <ConfirmDelete
+        row={toDelete}
+        texts={(row) => ({
+          title: t('logs.deleteRow', { id: row.id }),
+          message: t('logs.deleteConfirm', { id: row.id }),
+        })}
+        mutation={remove}
         onCancel={() => setToDelete(null)}
-        onConfirm={() => toDelete && remove.mutate({ id: toDelete.id })}
       />
     </section>
   );

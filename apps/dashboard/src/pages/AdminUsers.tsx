@@ -3,7 +3,15 @@ import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react
 import { useEffect, useId, useState } from 'react';
 import { client, queryClient, trpc } from '../api.ts';
 import { DataTable } from '../components/DataTable.tsx';
-import { ConfirmDialog, ErrorState, Loading, LoadMore, Notice, PageHeader } from '../components/ui.tsx';
+import {
+  ConfirmDelete,
+  DeleteButton,
+  ErrorState,
+  ListStates,
+  LoadMore,
+  Notice,
+  PageHeader,
+} from '../components/ui.tsx';
 import { useI18n } from '../i18n.tsx';
 import type { Me } from '../session.ts';
 
@@ -73,13 +81,7 @@ export function AdminUsersPage({ me }: { me: Me }) {
       </div>
       <Notice message={notice} />
       {update.error ? <ErrorState error={update.error} /> : null}
-      {users.isPending ? (
-        <Loading />
-      ) : users.isError ? (
-        <ErrorState error={users.error} onRetry={() => void users.refetch()} />
-      ) : rows.length === 0 ? (
-        <p className="empty">{t('admin.noUsers')}</p>
-      ) : (
+      <ListStates query={users} empty={t('admin.noUsers')} isEmpty={rows.length === 0}>
         <DataTable
           label={t('admin.usersTitle')}
           className="stack-table"
@@ -113,37 +115,30 @@ export function AdminUsersPage({ me }: { me: Me }) {
               ),
             },
             { label: t('admin.created'), cell: (user) => dateTime(user.createdAt) },
-            {
-              label: t('admin.actions'),
-              hiddenLabel: true,
-              cellClass: 'actions',
-              cell: (user) => (
-                <button
-                  type="button"
-                  className="button danger small"
-                  aria-label={t('admin.deleteUser', { name: user.username })}
-                  onClick={() => {
-                    remove.reset();
-                    setToDelete(user);
-                  }}
-                >
-                  {t('common.delete')}
-                </button>
-              ),
-            },
           ]}
+          actions={{
+            label: t('admin.actions'),
+            cell: (user) => (
+              <DeleteButton
+                label={t('admin.deleteUser', { name: user.username })}
+                onClick={() => {
+                  remove.reset();
+                  setToDelete(user);
+                }}
+              />
+            ),
+          }}
         />
-      )}
+      </ListStates>
       <LoadMore query={users} />
-      <ConfirmDialog
-        open={toDelete !== null}
-        title={toDelete ? t('admin.deleteUser', { name: toDelete.username }) : ''}
-        message={toDelete ? t('admin.deleteUserConfirm', { name: toDelete.username }) : ''}
-        confirmLabel={t('common.delete')}
-        busy={remove.isPending}
-        error={remove.error}
+      <ConfirmDelete
+        row={toDelete}
+        texts={(user) => ({
+          title: t('admin.deleteUser', { name: user.username }),
+          message: t('admin.deleteUserConfirm', { name: user.username }),
+        })}
+        mutation={remove}
         onCancel={() => setToDelete(null)}
-        onConfirm={() => toDelete && remove.mutate({ id: toDelete.id })}
       />
     </section>
   );
