@@ -12,17 +12,17 @@ import { createEthcastClient, type RouterOutputs, TRPCClientError } from '@ethca
 type Model = RouterOutputs['models']['list'][number];
 type Forecast = RouterOutputs['predicts']['create'];
 
-function fail(message: string): never {
+function exitWithError(message: string): never {
   console.error(`compare-models: ${message}`);
   process.exit(1);
 }
 
 const url = process.env.ETHCAST_URL ?? 'http://127.0.0.1:3000';
-const username = process.env.ETHCAST_USERNAME ?? fail('set ETHCAST_USERNAME and ETHCAST_PASSWORD');
-const password = process.env.ETHCAST_PASSWORD ?? fail('set ETHCAST_PASSWORD');
+const username = process.env.ETHCAST_USERNAME ?? exitWithError('set ETHCAST_USERNAME and ETHCAST_PASSWORD');
+const password = process.env.ETHCAST_PASSWORD ?? exitWithError('set ETHCAST_PASSWORD');
 const symbol = process.env.SYMBOL ?? 'ETH-USD';
 const days = Number(process.env.DAYS ?? '7');
-if (!Number.isInteger(days) || days < 1) fail('DAYS must be a positive whole number');
+if (!Number.isInteger(days) || days < 1) exitWithError('DAYS must be a positive whole number');
 const keep = process.env.KEEP === '1';
 
 /** The backtest horizon closest to `days` ('1', '7', '30'). */
@@ -45,7 +45,7 @@ async function main() {
   console.log(`Signed in to ${url} as ${session.user.username}.`);
 
   const models = await api.models.list.query({ symbol });
-  if (models.length === 0) fail(`no models for ${symbol}`);
+  if (models.length === 0) exitWithError(`no models for ${symbol}`);
   console.log(`Forecasting ${symbol} ${days} day(s) ahead with ${models.length} models…\n`);
 
   const results: { model: Model; forecast: Forecast | null; error: string | null }[] = [];
@@ -107,7 +107,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  fail(
+  exitWithError(
     error instanceof TRPCClientError ? error.message : error instanceof Error ? error.message : String(error),
   );
 });

@@ -14,23 +14,12 @@ import {
   testEngine,
 } from '@ethcast/server/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './test/run-cli.ts';
+import { outcome, runCli } from './test/run-cli.ts';
 
 const serverDir = fileURLToPath(new URL('../../../packages/server', import.meta.url));
 
 function runProcess(command: string, args: string[], options: { cwd: string; env: Record<string, string> }) {
-  const child = spawn(command, args, options);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr })),
-  );
+  return outcome(spawn(command, args, options));
 }
 
 describe(`ethcast CLI on forecasts taken over from the legacy backend (${testEngine})`, () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countBothWays, generateCandles, spawnServerProcess } from '@ethcast/server/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './test/run-cli.ts';
+import { outcome, runCli } from './test/run-cli.ts';
 
 const repoRoot = join(import.meta.dirname, '../../..');
 
@@ -109,21 +109,12 @@ describe(
     });
 
     it('`pnpm ethcast … --json` from the repository, as the README runs it, prints only JSON', async () => {
-      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn('pnpm', ['ethcast', 'prices:list', '--json'], {
+      const run = await outcome(
+        spawn('pnpm', ['ethcast', 'prices:list', '--json'], {
           cwd: repoRoot,
           env: { ...process.env, DATABASE_URL: folder, ETHCAST_URL: 'http://127.0.0.1:1', NODE_ENV: 'test' },
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d) => {
-          stdout += d;
-        });
-        child.stderr.on('data', (d) => {
-          stderr += d;
-        });
-        child.on('exit', (code) => resolve({ code, stdout, stderr }));
-      });
+        }),
+      );
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout)).toMatchObject([{ symbol: 'ETH-USD', rows: 120 }]);

@@ -1,6 +1,7 @@
+import { formatTable } from '@ethcast/forecast/terminal';
 import { type Command, parseCommandArgs, positiveIntOption, UsageError } from '../command.ts';
 import { removeCliConfig, writeCliConfig } from '../config.ts';
-import { formatTable, printJson } from '../output.ts';
+import { printJson } from '../output.ts';
 import { readSecret } from '../prompt.ts';
 
 function usernameArg(positionals: string[], usage: string): string {

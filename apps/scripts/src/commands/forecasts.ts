@@ -1,6 +1,7 @@
 import { daysBehind, type RouterOutputs, STALE_AFTER_DAYS } from '@ethcast/client';
+import { formatTable } from '@ethcast/forecast/terminal';
 import { type Command, parseCommandArgs, positiveIntOption, UsageError } from '../command.ts';
-import { formatTable, printJson } from '../output.ts';
+import { printJson } from '../output.ts';
 
 type Point = RouterOutputs['predicts']['byId']['points'][number];
 

@@ -1,6 +1,7 @@
 import type { RouterOutputs } from '@ethcast/client';
+import { formatTable } from '@ethcast/forecast/terminal';
 import { type Command, parseCommandArgs, UsageError } from '../command.ts';
-import { formatTable, printJson } from '../output.ts';
+import { printJson } from '../output.ts';
 
 type JobRun = RouterOutputs['jobs']['run'];
 

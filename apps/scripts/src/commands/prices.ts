@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { createProgressBar, formatTable } from '@ethcast/forecast/terminal';
 import {
   COINBASE_URL,
   type DbHandle,
@@ -13,9 +14,8 @@ import {
   syncPrices,
 } from '@ethcast/server';
 import { type Command, type CommandContext, parseCommandArgs, UsageError } from '../command.ts';
-import { formatTable, printJson } from '../output.ts';
+import { printJson } from '../output.ts';
 import { ServerRefusal, uploadPriceFile } from '../price-upload.ts';
-import { createProgressBar } from '../progress.ts';
 import { serverAnswers } from '../server-probe.ts';
 
 const n = (value: number) => value.toLocaleString('en');

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const scriptsDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,6 +14,12 @@ export function runCli(
     cwd: scriptsDir,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...options.env },
   });
+  child.stdin.end(options.stdin ?? '');
+  return outcome(child);
+}
+
+/** A child's exit code with everything it wrote to stdout and stderr. */
+export function outcome(child: ChildProcessWithoutNullStreams): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => {
@@ -22,6 +28,5 @@ export function runCli(
   child.stderr.on('data', (d) => {
     stderr += d;
   });
-  child.stdin.end(options.stdin ?? '');
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
 }

@@ -5,7 +5,7 @@ import { type BlendWeights, parseBlendWeights } from '../intervals/combination.t
 import { BAND_SHAPES, type BandShape, SCORE_SIDES, type ScoreSides } from '../intervals/conformal.ts';
 import { SCALE_METHODS, type ScaleMethod } from '../intervals/scale-models.ts';
 import { findModelsDir } from '../registry/find-models-dir.ts';
-import { fail, requireDay, resolveUserPath } from './cli-support.ts';
+import { exitWithError, requireDay, resolveUserPath } from './cli-support.ts';
 
 export const BACKTEST_USAGE =
   'usage: pnpm backtest --csv <file> --symbol ETH-USD --from YYYY-MM-DD --to YYYY-MM-DD [--models a,b] [--horizons 1,7,30] [--json] [--models-dir <dir>] [--retrain-every K|yearly] [--refit-cache <dir>] [--anchors ewma-normal,garch-t|none] [--garch-refit-every K] [--record-to <models dir>] [--bands monotone|per-horizon] [--scale ewma-365|garch-t] [--sides signed|absolute] [--gamma γ] [--scale-ewma-weight w] [--half-life N|none] [--blend garch-t:w,ewma-normal:w|none]';
@@ -71,7 +71,7 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | null {
       },
     }));
   } catch (error) {
-    fail(`${(error as Error).message}\n${BACKTEST_USAGE}`);
+    exitWithError(`${(error as Error).message}\n${BACKTEST_USAGE}`);
   }
   if (values.help) {
     process.stdout.write(`${BACKTEST_USAGE}\n`);
@@ -79,25 +79,29 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | null {
   }
   const symbol = values.symbol as string | undefined;
   const csv = values.csv as string | undefined;
-  if (!symbol || !csv) fail(`--csv and --symbol are required\n${BACKTEST_USAGE}`);
+  if (!symbol || !csv) exitWithError(`--csv and --symbol are required\n${BACKTEST_USAGE}`);
   const recordTo = values['record-to'] as string | undefined;
   const experiments = ['bands', 'scale', 'sides', 'gamma', 'half-life', 'blend', 'scale-ewma-weight'].filter(
     (flag) => values[flag] !== undefined,
   );
   if (experiments.length && recordTo) {
-    fail(`--record-to records the shipped method only; drop ${experiments.map((f) => `--${f}`).join(', ')}`);
+    exitWithError(
+      `--record-to records the shipped method only; drop ${experiments.map((f) => `--${f}`).join(', ')}`,
+    );
   }
   let modelsDir: string;
   try {
     modelsDir = values['models-dir'] ? resolveUserPath(values['models-dir'] as string) : findModelsDir();
   } catch {
-    fail('no models/ folder found; pass --models-dir <dir>');
+    exitWithError('no models/ folder found; pass --models-dir <dir>');
   }
   const refitCache = values['refit-cache'] as string | undefined;
   const blend = parseBlend(values.blend as string | undefined);
   const ewmaScaleWeight = parseEwmaScaleWeight(values['scale-ewma-weight'] as string | undefined);
   if (blend?.garchT && (values.scale === 'ewma-365' || ewmaScaleWeight)) {
-    fail('--blend garch-t:w needs the plain garch-t scale (its band is t quantiles times that scale)');
+    exitWithError(
+      '--blend garch-t:w needs the plain garch-t scale (its band is t quantiles times that scale)',
+    );
   }
   return {
     csv,
@@ -126,7 +130,7 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | null {
 function parseScale(value: string | undefined): ScaleMethod | undefined {
   if (value === undefined) return undefined;
   if (!(SCALE_METHODS as readonly string[]).includes(value)) {
-    fail(`--scale must be one of ${SCALE_METHODS.join(', ')}, got '${value}'`);
+    exitWithError(`--scale must be one of ${SCALE_METHODS.join(', ')}, got '${value}'`);
   }
   return value as ScaleMethod;
 }
@@ -134,7 +138,7 @@ function parseScale(value: string | undefined): ScaleMethod | undefined {
 function parseHorizons(value: string | undefined): number[] {
   return (value ?? '1,7,30').split(',').map((h) => {
     const n = Number(h);
-    if (!Number.isInteger(n) || n < 1) fail(`--horizons must be positive whole numbers, got '${h}'`);
+    if (!Number.isInteger(n) || n < 1) exitWithError(`--horizons must be positive whole numbers, got '${h}'`);
     return n;
   });
 }
@@ -144,7 +148,7 @@ function parseAnchors(value: string | undefined): AnchorName[] {
   if (value === 'none') return [];
   return value.split(',').map((name) => {
     if (!(ANCHOR_NAMES as readonly string[]).includes(name)) {
-      fail(`--anchors takes ${ANCHOR_NAMES.join(', ')} (comma list) or none, got '${name}'`);
+      exitWithError(`--anchors takes ${ANCHOR_NAMES.join(', ')} (comma list) or none, got '${name}'`);
     }
     return name as AnchorName;
   });
@@ -154,7 +158,7 @@ function parseGarchRefitEvery(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)
-    fail(`--garch-refit-every must be a whole number of origins ≥ 1, got '${value}'`);
+    exitWithError(`--garch-refit-every must be a whole number of origins ≥ 1, got '${value}'`);
   return n;
 }
 
@@ -164,7 +168,7 @@ function parseRetrainEvery(value: string | undefined): RetrainSchedule | undefin
   if (value === 'yearly') return 'yearly';
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
-    fail(`--retrain-every must be 'yearly' or a whole number of origins ≥ 1, got '${value}'`);
+    exitWithError(`--retrain-every must be 'yearly' or a whole number of origins ≥ 1, got '${value}'`);
   }
   return n;
 }
@@ -173,7 +177,7 @@ function parseRetrainEvery(value: string | undefined): RetrainSchedule | undefin
 function parseBands(value: string | undefined): BandShape | undefined {
   if (value === undefined) return undefined;
   if (!(BAND_SHAPES as readonly string[]).includes(value)) {
-    fail(`--bands must be one of ${BAND_SHAPES.join(', ')}, got '${value}'`);
+    exitWithError(`--bands must be one of ${BAND_SHAPES.join(', ')}, got '${value}'`);
   }
   return value as BandShape;
 }
@@ -181,7 +185,7 @@ function parseBands(value: string | undefined): BandShape | undefined {
 function parseSides(value: string | undefined): ScoreSides | undefined {
   if (value === undefined) return undefined;
   if (!(SCORE_SIDES as readonly string[]).includes(value)) {
-    fail(`--sides must be one of ${SCORE_SIDES.join(', ')}, got '${value}'`);
+    exitWithError(`--sides must be one of ${SCORE_SIDES.join(', ')}, got '${value}'`);
   }
   return value as ScoreSides;
 }
@@ -189,7 +193,8 @@ function parseSides(value: string | undefined): ScoreSides | undefined {
 function parseGamma(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 0.1) fail(`--gamma must be a number in [0, 0.1], got '${value}'`);
+  if (!Number.isFinite(n) || n < 0 || n > 0.1)
+    exitWithError(`--gamma must be a number in [0, 0.1], got '${value}'`);
   return n;
 }
 
@@ -198,7 +203,7 @@ function parseHalfLife(value: string | undefined): number | null | undefined {
   if (value === 'none') return null;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0)
-    fail(`--half-life must be a positive number of outcomes or none, got '${value}'`);
+    exitWithError(`--half-life must be a positive number of outcomes or none, got '${value}'`);
   return n;
 }
 
@@ -208,13 +213,13 @@ function parseBlend(value: string | undefined): BlendWeights | null | undefined 
   try {
     return parseBlendWeights(value);
   } catch (error) {
-    fail(`--blend: ${(error as Error).message}`);
+    exitWithError(`--blend: ${(error as Error).message}`);
   }
 }
 
 function parseEwmaScaleWeight(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!(n >= 0 && n <= 1)) fail(`--scale-ewma-weight must be a number in [0, 1], got '${value}'`);
+  if (!(n >= 0 && n <= 1)) exitWithError(`--scale-ewma-weight must be a number in [0, 1], got '${value}'`);
   return n;
 }

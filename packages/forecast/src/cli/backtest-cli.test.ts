@@ -1,30 +1,13 @@
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { randomWalkBars } from '../test-support/generate-series.ts';
 import { fileRows, toCsv } from '../test-support/price-files.ts';
+import { runForecastCli } from '../test-support/run-cli.ts';
 import { useTempDirs } from '../test-support/temp-dirs.ts';
 
-const run = promisify(execFile);
 const temp = useTempDirs('ethcast-backtest-cli-');
-const cli = path.join(import.meta.dirname, 'backtest.ts');
-const packageDir = path.join(import.meta.dirname, '..', '..');
-
-async function backtestCli(args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', cli, ...args], {
-    cwd: packageDir,
-    env: { ...process.env, INIT_CWD: packageDir },
-  }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => ({
-      code: e.code,
-      stdout: e.stdout,
-      stderr: e.stderr,
-    }),
-  );
-}
+const backtestCli = (args: string[]) => runForecastCli('backtest', args);
 
 describe('pnpm backtest (a real process)', () => {
   it('--json carries the proper scores, coverage CIs, tests and per-year scores for models and anchors', async () => {

@@ -3,9 +3,10 @@ import { type BacktestModel, type BacktestReport, backtest } from '../backtest/r
 import { type LoadedModel, loadModels } from '../registry/load-registry.ts';
 import { parseBacktestArgs } from './backtest-args.ts';
 import { backtestJson } from './backtest-json.ts';
-import { fail, progress, progressDone, readBars } from './cli-support.ts';
+import { exitWithError, readBars } from './cli-support.ts';
 import { formatBacktestTables } from './format-table.ts';
 import { recordBacktest } from './record-backtest.ts';
+import { createProgressBar } from './terminal.ts';
 
 async function main(): Promise<void> {
   const args = parseBacktestArgs(process.argv.slice(2));
@@ -15,13 +16,13 @@ async function main(): Promise<void> {
   try {
     loaded = await loadModels(args.modelsDir, { symbol: args.symbol });
   } catch (error) {
-    fail((error as Error).message);
+    exitWithError((error as Error).message);
   }
   const chosen = args.models
     ? args.models.map((name) => {
         const found = loaded.find((m) => m.info.name === name);
         if (!found)
-          fail(
+          exitWithError(
             `unknown model '${name}' for ${args.symbol}; available: ${loaded.map((m) => m.info.name).join(', ')}`,
           );
         return found;
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
 
   let report: BacktestReport;
   const started = performance.now();
+  const bar = createProgressBar();
   try {
     report = await backtest({
       bars,
@@ -95,15 +97,14 @@ async function main(): Promise<void> {
       ...(args.ewmaScaleWeight !== undefined ? { ewmaScaleWeight: args.ewmaScaleWeight } : {}),
       ...(args.gamma !== undefined ? { gamma: args.gamma } : {}),
       ...(args.garchRefitEvery !== undefined ? { garchRefitEvery: args.garchRefitEvery } : {}),
-      onProgress: (name, done, total) => {
-        if (done % 25 === 0 || done === total) progress(`backtest ${name}: ${done}/${total} origins`);
-      },
+      onProgress: (name, done, total) =>
+        bar.update(done / total, `backtest ${name}: ${done}/${total} origins`),
     });
   } catch (error) {
-    progressDone();
-    fail((error as Error).message);
+    bar.done();
+    exitWithError((error as Error).message);
   }
-  progressDone();
+  bar.done();
   const seconds = (performance.now() - started) / 1000;
 
   if (args.recordTo) await recordBacktest(args.recordTo, args.symbol, report, commandLine());

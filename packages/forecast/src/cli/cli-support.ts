@@ -5,7 +5,7 @@ import { readPriceFile } from '../data/price-file/read-price-file.ts';
 import type { PriceBar } from '../types.ts';
 
 /** Prints one clear line and exits non-zero: the CLI contract for bad input. */
-export function fail(message: string): never {
+export function exitWithError(message: string): never {
   process.stderr.write(`error: ${message}\n`);
   process.exit(1);
 }
@@ -21,7 +21,7 @@ export async function readBars(csvPath: string, symbol: string): Promise<PriceBa
     return (await readPriceFile(createReadStream(resolveUserPath(csvPath)), symbol)).bars;
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
-    fail(
+    exitWithError(
       code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES'
         ? `cannot read CSV file ${csvPath}`
         : `${csvPath}: ${message}`,
@@ -30,23 +30,15 @@ export async function readBars(csvPath: string, symbol: string): Promise<PriceBa
 }
 
 export function requireDay(value: string | undefined, flag: string): string {
-  if (value === undefined) fail(`--${flag} is required (YYYY-MM-DD)`);
-  if (!isDay(value)) fail(`--${flag} must be a day like 2025-03-31, got '${value}'`);
+  if (value === undefined) exitWithError(`--${flag} is required (YYYY-MM-DD)`);
+  if (!isDay(value)) exitWithError(`--${flag} must be a day like 2025-03-31, got '${value}'`);
   return value;
 }
 
 export function parsePositiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) fail(`--${flag} must be a non-negative integer, got '${value}'`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    exitWithError(`--${flag} must be a positive whole number, got '${value}'`);
   return n;
-}
-
-/** Progress lines only on a terminal, so piped output (e.g. --json) stays clean. */
-export function progress(line: string): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r${line}\u001b[K`);
-}
-
-export function progressDone(): void {
-  if (process.stderr.isTTY) process.stderr.write('\n');
 }

@@ -1,15 +1,15 @@
 import type { BacktestModelResult, BacktestReport } from '../backtest/run-backtest.ts';
+import { renderTable } from './terminal.ts';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 const ci = (c: [number, number]) => `${(100 * c[0]).toFixed(1)}–${(100 * c[1]).toFixed(1)}`;
 const pValue = (p: number | null) =>
   p === null || Number.isNaN(p) ? '–' : p < 0.001 ? '<0.001' : p.toFixed(3);
 
+/** First column (the model) left-aligned, figures right-aligned, no rule under the header. */
 function render(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h0, i) => Math.max(h0.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) =>
-    r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
-  return [line(header), ...rows.map(line)];
+  const align = header.map((_, i): 'left' | 'right' => (i === 0 ? 'left' : 'right'));
+  return renderTable(header, rows, { align, rule: false }).split('\n');
 }
 
 function label(m: BacktestModelResult, report: BacktestReport): string {

@@ -4,7 +4,7 @@ import { isModelName, MODEL_NAMES, type ModelName } from '../models/point-model.
 import { findModelsDir } from '../registry/find-models-dir.ts';
 import { recalibrateModel } from '../training/recalibrate-model.ts';
 import { trainModel } from '../training/train-model.ts';
-import { fail, parsePositiveInt, readBars, requireDay, resolveUserPath } from './cli-support.ts';
+import { exitWithError, parsePositiveInt, readBars, requireDay, resolveUserPath } from './cli-support.ts';
 
 const USAGE =
   'usage: pnpm train --model <naive|drift|theta|lstm|gru|ensemble|all> --symbol ETH-USD --csv <file> [--until YYYY-MM-DD] [--seed N] [--epochs N] [--out <models dir>] [--recalibrate]';
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
       },
     }));
   } catch (error) {
-    fail(`${(error as Error).message}\n${USAGE}`);
+    exitWithError(`${(error as Error).message}\n${USAGE}`);
   }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -35,13 +35,14 @@ async function main(): Promise<void> {
   const modelArg = values.model as string | undefined;
   const symbol = values.symbol as string | undefined;
   const csv = values.csv as string | undefined;
-  if (!modelArg || !symbol || !csv) fail(`--model, --symbol and --csv are required\n${USAGE}`);
+  if (!modelArg || !symbol || !csv) exitWithError(`--model, --symbol and --csv are required\n${USAGE}`);
   // ensemble last: it combines the members trained before it
   const names: ModelName[] =
     modelArg === 'all'
       ? [...MODEL_NAMES]
       : modelArg.split(',').map((n) => {
-          if (!isModelName(n)) fail(`unknown model '${n}'; choose from ${MODEL_NAMES.join(', ')} or all`);
+          if (!isModelName(n))
+            exitWithError(`unknown model '${n}'; choose from ${MODEL_NAMES.join(', ')} or all`);
           return n;
         });
   const seed = parsePositiveInt(values.seed as string | undefined, 'seed');
@@ -59,13 +60,13 @@ async function main(): Promise<void> {
           `[${name}] recalibrated ${metadata.id} (${metadata.calibration.samples} scores per horizon)\n`,
         );
       } catch (error) {
-        fail(`${name}: ${(error as Error).message}`);
+        exitWithError(`${name}: ${(error as Error).message}`);
       }
     }
     return;
   }
   const bars = until ? allBars.filter((b) => b.day <= until) : allBars;
-  if (bars.length === 0) fail(`no data on or before ${until}`);
+  if (bars.length === 0) exitWithError(`no data on or before ${until}`);
   const last = bars[bars.length - 1];
   process.stderr.write(
     `training ${names.join(', ')} for ${symbol} on ${bars.length} days ${bars[0]?.day} → ${last?.day}, writing to ${modelsDir}\n`,
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
         `[${name}] wrote ${path.join(modelsDir, metadata.id)} (version ${metadata.version}) in ${seconds}s\n`,
       );
     } catch (error) {
-      fail(`${name}: ${(error as Error).message}`);
+      exitWithError(`${name}: ${(error as Error).message}`);
     }
   }
 }
@@ -100,7 +101,7 @@ function safeModelsDir(): string {
   try {
     return findModelsDir();
   } catch {
-    fail('no models/ folder found above the forecast package; pass --out <dir>');
+    exitWithError('no models/ folder found above the forecast package; pass --out <dir>');
   }
 }
 
