@@ -13,29 +13,21 @@ import {
   PersistenceNote,
 } from '../components/forecast-parts.tsx';
 import { ErrorState, Field, FormError, Loading, PageHeader } from '../components/ui.tsx';
+import { PREFERRED_SYMBOL, useSymbolChoice } from '../components/use-symbol.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
 
-const PREFERRED_SYMBOL = 'ETH-USD';
 /** How much price history the chart shows before the forecast starts. */
 export const HISTORY_DAYS = 120;
 
 export default function ForecastPage() {
   const { t, day } = useI18n();
-  const symbols = useQuery(trpc.prices.symbols.queryOptions());
-  const [symbol, setSymbol] = useState('');
+  const { symbols, symbol, setSymbol } = useSymbolChoice();
   const [modelName, setModelName] = useState('');
   const [days, setDays] = useState('7');
   const [note, setNote] = useState('');
   const symbolId = useId();
   const modelId = useId();
-
-  // Preselect ETH-USD (or the first stored symbol) once the list arrives.
-  useEffect(() => {
-    const list = symbols.data ?? [];
-    if (symbol || list.length === 0) return;
-    setSymbol(list.find((s) => s.symbol === PREFERRED_SYMBOL)?.symbol ?? list[0]?.symbol ?? '');
-  }, [symbols.data, symbol]);
 
   const models = useQuery(trpc.models.list.queryOptions({ symbol }, { enabled: symbol !== '' }));
   const modelList = models.data ?? [];

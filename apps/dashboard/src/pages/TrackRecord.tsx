@@ -1,28 +1,21 @@
 import type { RouterOutputs } from '@ethcast/client';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useId, useState } from 'react';
+import { useId } from 'react';
 import { trpc } from '../api.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { ErrorState, Loading, PageHeader } from '../components/ui.tsx';
+import { PREFERRED_SYMBOL, useSymbolChoice } from '../components/use-symbol.ts';
 import { useI18n } from '../i18n.tsx';
 
 type Record = RouterOutputs['models']['trackRecord'];
 type ModelRecord = Record['models'][number];
 type Row = ModelRecord['overall'];
 
-const PREFERRED_SYMBOL = 'ETH-USD';
-
 /** How each model's served forecasts turned out, from the scores the score-forecasts job stores. */
 export function TrackRecordPage() {
   const { t } = useI18n();
   const symbolId = useId();
-  const symbols = useQuery(trpc.prices.symbols.queryOptions());
-  const [symbol, setSymbol] = useState('');
-  useEffect(() => {
-    const list = symbols.data ?? [];
-    if (symbol || list.length === 0) return;
-    setSymbol(list.find((s) => s.symbol === PREFERRED_SYMBOL)?.symbol ?? list[0]?.symbol ?? '');
-  }, [symbols.data, symbol]);
+  const { symbols, symbol, setSymbol } = useSymbolChoice();
   const record = useQuery(trpc.models.trackRecord.queryOptions({ symbol }, { enabled: symbol !== '' }));
 
   if (symbols.isError) return <ErrorState error={symbols.error} onRetry={() => void symbols.refetch()} />;
