@@ -1,7 +1,8 @@
 import { useId } from 'react';
 import { PageHeader } from '../components/ui.tsx';
-import { DEFAULT_TIME_ZONE, locales, useI18n } from '../i18n.tsx';
+import { DEFAULT_TIME_ZONE, useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
+import { LocaleSelect } from './SignIn.tsx';
 
 export function NotFoundPage() {
   const { t } = useI18n();
@@ -39,7 +40,7 @@ const commonZones = [
 ];
 
 export function SettingsPage() {
-  const { t, locale, setLocale, timeZone, setTimeZone, dateTime } = useI18n();
+  const { t, timeZone, setTimeZone, dateTime } = useI18n();
   const id = useId();
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const zones = [...new Set([...commonZones, browserZone, timeZone])];
@@ -49,17 +50,7 @@ export function SettingsPage() {
       <form className="card form-narrow" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
           <label htmlFor={`${id}-language`}>{t('settings.language')}</label>
-          <select
-            id={`${id}-language`}
-            value={locale}
-            onChange={(e) => setLocale(e.target.value === 'pt-BR' ? 'pt-BR' : 'en')}
-          >
-            {locales.map((l) => (
-              <option key={l.value} value={l.value}>
-                {l.label}
-              </option>
-            ))}
-          </select>
+          <LocaleSelect id={`${id}-language`} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-zone`}>{t('settings.timeZone')}</label>

@@ -149,17 +149,26 @@ function AuthCard({ title, children }: { title: string; children: ReactNode }) {
 }
 
 export function LanguageSelect() {
-  const { t, locale, setLocale } = useI18n();
+  const { t } = useI18n();
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: its control is the <select> LocaleSelect draws
     <label className="language-select">
       <span className="visually-hidden">{t('common.language')}</span>
-      <select value={locale} onChange={(e) => setLocale(e.target.value === 'pt-BR' ? 'pt-BR' : 'en')}>
-        {locales.map((l) => (
-          <option key={l.value} value={l.value}>
-            {l.label}
-          </option>
-        ))}
-      </select>
+      <LocaleSelect />
     </label>
+  );
+}
+
+/** The languages to choose from; choosing one switches the dashboard to it. */
+export function LocaleSelect({ id }: { id?: string }) {
+  const { locale, setLocale } = useI18n();
+  return (
+    <select id={id} value={locale} onChange={(e) => setLocale(e.target.value === 'pt-BR' ? 'pt-BR' : 'en')}>
+      {locales.map((l) => (
+        <option key={l.value} value={l.value}>
+          {l.label}
+        </option>
+      ))}
+    </select>
   );
 }
