@@ -70,13 +70,20 @@ describe('zonedDayBoundary', () => {
   // [day, zone, first instant, last instant]
   const cases = (rows: [string, string, string, string][]) =>
     rows.map(([day, zone, start, end]) => ({ day, zone, start, end }));
-  const bounds = ({ day, zone }: { day: string; zone: string }) => ({
-    start: zonedDayBoundary(day, zone).toISOString().replace(':00.000Z', ''),
-    end: zonedDayBoundary(day, zone, true).toISOString().replace(':59.999Z', ''),
-  });
+  const expectBounds = (rows: [string, string, string, string][]) => {
+    for (const { day, zone, start, end } of cases(rows)) {
+      expect(
+        {
+          start: zonedDayBoundary(day, zone).toISOString().replace(':00.000Z', ''),
+          end: zonedDayBoundary(day, zone, true).toISOString().replace(':59.999Z', ''),
+        },
+        `${day} ${zone}`,
+      ).toEqual({ start, end });
+    }
+  };
 
   it('follows daylight saving time in New York and Lisbon, the days of the change included', () => {
-    for (const c of cases([
+    expectBounds([
       ['2026-01-15', 'America/New_York', '2026-01-15T05:00', '2026-01-16T04:59'],
       ['2026-07-15', 'America/New_York', '2026-07-15T04:00', '2026-07-16T03:59'],
       // 2 a.m. became 3 a.m. on 8 March 2026: a day of 23 hours
@@ -85,13 +92,11 @@ describe('zonedDayBoundary', () => {
       ['2026-07-15', 'Europe/Lisbon', '2026-07-14T23:00', '2026-07-15T22:59'],
       // 2 a.m. became 1 a.m. on 25 October 2026: a day of 25 hours
       ['2026-10-25', 'Europe/Lisbon', '2026-10-24T23:00', '2026-10-25T23:59'],
-    ])) {
-      expect(bounds(c), `${c.day} ${c.zone}`).toEqual({ start: c.start, end: c.end });
-    }
+    ]);
   });
 
   it('knows São Paulo kept summer time until 2019, when clocks jumped or fell back at midnight', () => {
-    for (const c of cases([
+    expectBounds([
       ['2026-01-15', 'America/Sao_Paulo', '2026-01-15T03:00', '2026-01-16T02:59'],
       ['2018-12-15', 'America/Sao_Paulo', '2018-12-15T02:00', '2018-12-16T01:59'],
       // midnight of 4 November 2018 never happened (0:00 became 1:00, UTC-3 to UTC-2): the day began at the jump
@@ -100,9 +105,7 @@ describe('zonedDayBoundary', () => {
       // 0:00 of 17 February 2019 became 23:00 of the 16th (UTC-2 to UTC-3): the 16th lasted 25 hours
       ['2019-02-16', 'America/Sao_Paulo', '2019-02-16T02:00', '2019-02-17T02:59'],
       ['2019-02-17', 'America/Sao_Paulo', '2019-02-17T03:00', '2019-02-18T02:59'],
-    ])) {
-      expect(bounds(c), `${c.day} ${c.zone}`).toEqual({ start: c.start, end: c.end });
-    }
+    ]);
   });
 });
 
