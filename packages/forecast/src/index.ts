@@ -35,4 +35,4 @@ export { createRegistry, loadModels, loadRegistry } from './registry/load-regist
 export type { ModelMetadata } from './registry/metadata.ts';
 export type { TrainModelOptions } from './training/train-model.ts';
 export { trainModel } from './training/train-model.ts';
-export type { ForecastPoint, HorizonMetrics, ModelInfo, PriceBar } from './types.ts';
+export type { DailyBar, ForecastPoint, HorizonMetrics, ModelInfo } from './types.ts';

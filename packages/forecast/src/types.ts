@@ -1,5 +1,5 @@
 /** One daily bar. Only `close` is used by the models; the rest is accepted so callers can pass raw bars. */
-export interface PriceBar {
+export interface DailyBar {
   /** 'YYYY-MM-DD', UTC calendar day */
   day: string;
   close: number;

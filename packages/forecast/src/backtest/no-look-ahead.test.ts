@@ -3,7 +3,7 @@ import { loadModels } from '../registry/load-registry.ts';
 import { randomWalkBars, TINY_RNN } from '../test-support/generate-series.ts';
 import { useTempDirs } from '../test-support/temp-dirs.ts';
 import { trainModel } from '../training/train-model.ts';
-import type { PriceBar } from '../types.ts';
+import type { DailyBar } from '../types.ts';
 import { type BacktestModel, backtest } from './run-backtest.ts';
 
 /**
@@ -16,7 +16,7 @@ describe('no look-ahead', () => {
   const from = bars[440]?.day as string;
   const to = bars[519]?.day as string;
   const cut = 470;
-  const perturbed: PriceBar[] = bars.map((b, i) =>
+  const perturbed: DailyBar[] = bars.map((b, i) =>
     i > cut ? { ...b, close: b.close * (1.5 + Math.sin(i)) } : b,
   );
   let models: BacktestModel[] = [];

@@ -8,7 +8,7 @@ import {
   walkForwardScales,
 } from '../intervals/scale-models.ts';
 import { MODEL_NAMES, type PointModel } from '../models/point-model.ts';
-import type { EvaluationMetrics, PriceBar } from '../types.ts';
+import type { DailyBar, EvaluationMetrics } from '../types.ts';
 import { anchorWalkForward } from './anchor-walk-forward.ts';
 import { evaluationMetrics } from './metrics.ts';
 import { type ScoredForecast, walkForward } from './walk-forward.ts';
@@ -31,7 +31,7 @@ export interface BacktestModel {
 export type RetrainSchedule = number | 'yearly';
 
 export interface BacktestOptions {
-  bars: PriceBar[];
+  bars: DailyBar[];
   from: string;
   to: string;
   horizons: number[];

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { isDay } from '@ethcast/days';
 import { readPriceFile } from '../data/price-file/read-price-file.ts';
-import type { PriceBar } from '../types.ts';
+import type { DailyBar } from '../types.ts';
 
 /** Prints one clear line and exits non-zero: the CLI contract for bad input. */
 export function exitWithError(message: string): never {
@@ -16,7 +16,7 @@ export function resolveUserPath(p: string): string {
 }
 
 /** The symbol's bars of a price file in any format `pnpm ethcast prices:import` reads, in day order. */
-export async function readBars(csvPath: string, symbol: string): Promise<PriceBar[]> {
+export async function readBars(csvPath: string, symbol: string): Promise<DailyBar[]> {
   try {
     return (await readPriceFile(createReadStream(resolveUserPath(csvPath)), symbol)).bars;
   } catch (error) {

@@ -1,12 +1,12 @@
 import { dayNumber } from '@ethcast/days';
 import { ForecastError } from '../errors.ts';
-import type { PriceBar } from '../types.ts';
+import type { DailyBar } from '../types.ts';
 
 /**
  * Checks that history is usable by every model: valid days, strictly consecutive (crypto trades daily, and
  * the models assume one step = one day), finite positive closes. Returns the closes as a typed array.
  */
-export function validateHistory(history: readonly PriceBar[]): Float64Array {
+export function validateHistory(history: readonly DailyBar[]): Float64Array {
   const closes = new Float64Array(history.length);
   let previousNumber = Number.NaN;
   let previousDay = '';

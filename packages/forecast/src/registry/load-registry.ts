@@ -8,7 +8,7 @@ import type { CalibrationJson } from '../intervals/conformal.ts';
 import { createDriftModel } from '../models/drift.ts';
 import { createNaiveModel } from '../models/naive.ts';
 import { DEFAULT_MAX_HORIZON, MODEL_NAMES, type PointModel } from '../models/point-model.ts';
-import type { ForecastPoint, ModelInfo, PriceBar } from '../types.ts';
+import type { DailyBar, ForecastPoint, ModelInfo } from '../types.ts';
 import { buildPointModel } from './build-model.ts';
 import { ForecastCache } from './forecast-cache.ts';
 import { forecastPoints } from './forecast-points.ts';
@@ -24,7 +24,7 @@ export interface ModelRegistry {
   forecast(args: {
     symbol: string;
     model?: string;
-    history: PriceBar[];
+    history: DailyBar[];
     horizon: number;
     /** the interval calibration to use instead of the shipped one (live recalibration) */
     calibration?: CalibrationJson | null;
@@ -230,7 +230,7 @@ export function createRegistry(loadedModels: LoadedModel[]): ModelRegistry {
           { required: info.minHistory, got: closes.length },
         );
       }
-      const dataThrough = (history[history.length - 1] as PriceBar).day;
+      const dataThrough = (history[history.length - 1] as DailyBar).day;
       const points = forecastPoints(
         loaded.model,
         calibration ?? loaded.calibration,

@@ -1,6 +1,6 @@
 import { addDays } from '@ethcast/days';
 import { seededRandom } from '../neural/seeded-random.ts';
-import type { PriceBar } from '../types.ts';
+import type { DailyBar } from '../types.ts';
 
 export interface RandomWalkOptions {
   days: number;
@@ -13,7 +13,7 @@ export interface RandomWalkOptions {
 }
 
 /** Geometric random walk with Gaussian log returns: the null model crypto prices are closest to. */
-export function randomWalkBars(options: RandomWalkOptions): PriceBar[] {
+export function randomWalkBars(options: RandomWalkOptions): DailyBar[] {
   const random = seededRandom(options.seed ?? 1);
   const gaussian = () => {
     const u = Math.max(random(), 1e-12);
@@ -21,7 +21,7 @@ export function randomWalkBars(options: RandomWalkOptions): PriceBar[] {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   };
   const vol = options.volatility ?? 0.03;
-  const bars: PriceBar[] = [];
+  const bars: DailyBar[] = [];
   let day = options.start ?? '2020-01-01';
   let logPrice = Math.log(options.startPrice ?? 1000);
   for (let i = 0; i < options.days; i++) {

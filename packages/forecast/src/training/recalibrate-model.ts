@@ -5,7 +5,7 @@ import { validateHistory } from '../data/validate-history.ts';
 import { ForecastError } from '../errors.ts';
 import { loadModels } from '../registry/load-registry.ts';
 import { type ModelMetadata, modelId } from '../registry/metadata.ts';
-import type { PriceBar } from '../types.ts';
+import type { DailyBar } from '../types.ts';
 import { calibrateAtEnd } from './calibrate.ts';
 
 /**
@@ -17,7 +17,7 @@ export async function recalibrateModel(options: {
   modelsDir: string;
   symbol: string;
   name: string;
-  bars: PriceBar[];
+  bars: DailyBar[];
 }): Promise<ModelMetadata> {
   const id = modelId(options.symbol, options.name);
   const loaded = (await loadModels(options.modelsDir, { symbol: options.symbol })).find(

@@ -17,7 +17,7 @@ import {
 } from '../neural/train-rnn.ts';
 import { loadModels } from '../registry/load-registry.ts';
 import { METADATA_SCHEMA_VERSION, type ModelMetadata, modelId, modelVersion } from '../registry/metadata.ts';
-import type { PriceBar } from '../types.ts';
+import type { DailyBar } from '../types.ts';
 import { calibrateAtEnd } from './calibrate.ts';
 
 /** Members of the ensemble, when present for the symbol. */
@@ -27,7 +27,7 @@ export interface TrainModelOptions {
   name: ModelName;
   symbol: string;
   /** the whole training range, nothing after it */
-  bars: PriceBar[];
+  bars: DailyBar[];
   /** folder that receives models/<id>/ */
   modelsDir: string;
   seed?: number;

@@ -1,8 +1,8 @@
-import type { PriceBar } from '../../types.ts';
+import type { DailyBar } from '../../types.ts';
 import { detectFormat, emptyRowFields, type FormatName, readRecord, splitLine } from './formats.ts';
 import { lineBatches } from './lines.ts';
 
-export type PriceFile = { format: FormatName; bars: PriceBar[] };
+export type PriceFile = { format: FormatName; bars: DailyBar[] };
 
 /**
  * Reads a whole daily price file in any format the server's importer accepts (see ./formats.ts) for one
@@ -25,7 +25,7 @@ export async function readPriceFile(
   }
   const format = detectFormat(firstLines);
   const fields = emptyRowFields();
-  const bars: PriceBar[] = [];
+  const bars: DailyBar[] = [];
   const others = new Set<string>();
   let headerLeft = format.headerRecords;
   let lineNo = 0;
@@ -47,7 +47,7 @@ export async function readPriceFile(
           continue;
         }
       }
-      const bar: PriceBar = {
+      const bar: DailyBar = {
         day: fields.day,
         open: Number(fields.open),
         high: Number(fields.high),
