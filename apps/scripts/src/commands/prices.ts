@@ -94,8 +94,7 @@ export const pricesImportCommand: Command = {
     const report = await withDatabase(async (handle) => {
       try {
         return await importPrices(handle.db, file, {
-          ...(values.symbol ? { symbol: values.symbol } : {}),
-          skipBad: values['skip-bad'] === true,
+          ...options,
           onProgress: (p) =>
             ctx.json || bar.update(p.totalBytes ? p.bytesRead / p.totalBytes : null, `${n(p.rowsRead)} rows`),
         });
