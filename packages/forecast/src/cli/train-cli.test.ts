@@ -7,6 +7,8 @@ import { runForecastCli } from '../test-support/run-cli.ts';
 import { useTempDirs } from '../test-support/temp-dirs.ts';
 
 const temp = useTempDirs('ethcast-train-cli-');
+const trainNaive = (csv: string, more: string[]) =>
+  runForecastCli('train', ['--model', 'naive', '--symbol', 'ETH-USD', '--csv', csv, ...more]);
 
 describe('pnpm train (a real process)', () => {
   it('trains from a CoinMarketCap export, the rows of its --symbol only', async () => {
@@ -15,16 +17,7 @@ describe('pnpm train (a real process)', () => {
     const bars = randomWalkBars({ days: 400, seed: 5, start: '2021-01-01' });
     await writeFile(csv, toCsv(fileRows('ETH-USD', bars), 'coinmarketcap'));
     const out = await temp.make();
-    const run = await runForecastCli('train', [
-      '--model',
-      'naive',
-      '--symbol',
-      'ETH-USD',
-      '--csv',
-      csv,
-      '--out',
-      out,
-    ]);
+    const run = await trainNaive(csv, ['--out', out]);
     expect(run.stderr).toContain('on 400 days 2021-01-01 → 2022-02-04');
     expect(run.code).toBe(0);
     expect(await readdir(out)).toEqual(['eth-usd-naive']);
@@ -35,16 +28,7 @@ describe('pnpm train (a real process)', () => {
     ['--epochs', '0'],
     ['--epochs', '1.5'],
   ])('exits 1 with one line on %s %s', async (flag, value) => {
-    const run = await runForecastCli('train', [
-      '--model',
-      'naive',
-      '--symbol',
-      'ETH-USD',
-      '--csv',
-      'x.csv',
-      flag,
-      value,
-    ]);
+    const run = await trainNaive('x.csv', [flag, value]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(`error: ${flag} must be a positive whole number, got '${value}'\n`);
   });
