@@ -11,7 +11,9 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** As the dashboard's browser tests: the ignored .tmp/screenshots, or docs/screenshots with UPDATE_SCREENSHOTS=1. */
 const screenshotDir = fileURLToPath(
   new URL(
-    process.env.UPDATE_SCREENSHOTS === '1' ? '../../../../docs/screenshots/' : '../../../../.tmp/screenshots/',
+    process.env.UPDATE_SCREENSHOTS === '1'
+      ? '../../../../docs/screenshots/'
+      : '../../../../.tmp/screenshots/',
     import.meta.url,
   ),
 );
