@@ -1,26 +1,17 @@
 import { createActor, TEST_PASSWORD } from '@ethcast/server/test';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, saveFailure, signIn, startHarness } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { desktop, type Harness, harnessPerFile, signIn } from './harness.ts';
 
 const USER = 'e2e_user';
 const ADMIN = 'admin_e2e';
 
 describe('dashboard: accounts and admin', () => {
   let h: Harness;
-  let context: BrowserContext;
   let page: Page;
 
-  beforeAll(async () => {
-    h = await startHarness();
-    ({ context, page } = await h.newPage());
-  });
-  afterEach(async (ctx) => {
-    await saveFailure(page, ctx.task);
-  });
-  afterAll(async () => {
-    await context?.close();
-    await h?.close();
+  harnessPerFile(desktop, (opened) => {
+    ({ h, page } = opened);
   });
 
   it('sends a signed-out visitor to sign in', async () => {

@@ -1,7 +1,7 @@
 import { createActor, seedPrices, TEST_PASSWORD } from '@ethcast/server/test';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { desktop, type Harness, saveFailure, signIn, startHarness } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { desktop, type Harness, harnessPerFile, signIn } from './harness.ts';
 
 const USER = 'forecaster';
 const SYMBOL = 'ETH-USD';
@@ -12,21 +12,12 @@ const NOTE = 'first e2e forecast';
 
 describe('dashboard: forecasts', () => {
   let h: Harness;
-  let context: BrowserContext;
   let page: Page;
   let forecastId = 0;
   let owner: Awaited<ReturnType<typeof createActor>>;
 
-  beforeAll(async () => {
-    h = await startHarness();
-    ({ context, page } = await h.newPage(desktop));
-  });
-  afterEach(async (ctx) => {
-    await saveFailure(page, ctx.task);
-  });
-  afterAll(async () => {
-    await context?.close();
-    await h?.close();
+  harnessPerFile(desktop, (opened) => {
+    ({ h, page } = opened);
   });
 
   it('shows a clear empty state while no prices are loaded', async () => {

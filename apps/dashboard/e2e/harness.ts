@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startTestServer, type TestDb, type TestServer } from '@ethcast/server/test';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { appDir } from './build.ts';
 
 export { appDir };
@@ -75,6 +75,31 @@ export async function startHarness(options: { testDb?: TestDb } = {}): Promise<H
       await server.stop().catch(() => {});
     },
   };
+}
+
+/**
+ * For a test file's describe block: a harness and one page at `viewport`, opened before its tests and
+ * handed to `opened`; after each failed test its page is saved (saveFailure); after all, both are closed.
+ */
+export function harnessPerFile(
+  viewport: { width: number; height: number },
+  opened: (opened: { h: Harness; page: Page }) => void,
+): void {
+  let h: Harness | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    h = await startHarness();
+    ({ context, page } = await h.newPage(viewport));
+    opened({ h, page });
+  });
+  afterEach(async (ctx) => {
+    await saveFailure(page, ctx.task);
+  });
+  afterAll(async () => {
+    await context?.close();
+    await h?.close();
+  });
 }
 
 /** Signs in through the form (in either language) and waits for the signed-in layout's header. */
