@@ -9,7 +9,7 @@ import {
   fastifyTRPCPlugin,
 } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Context, Services } from './context.ts';
+import { type Context, createContextInner, type Services } from './context.ts';
 import { findSessionByToken } from './db/queries/sessions.ts';
 import { DomainError } from './domain/errors.ts';
 import { safeErrorSummary } from './errors.ts';
@@ -81,13 +81,12 @@ export async function createHttpServer(
         throw domain ? toTRPCError(domain) : error;
       }
     }
-    return {
-      ...services,
+    return createContextInner(services, {
       session,
       token: session ? (credential?.token ?? null) : null,
       cookies: cookieJarFor(res, config),
       clientIp: req.ip ?? null,
-    };
+    });
   };
 
   await app.register(async (trpcScope) => {
