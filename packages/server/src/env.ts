@@ -2,8 +2,8 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { SYMBOL_PATTERN } from './domain/symbol.ts';
-import { type JobsConfig, jobsConfigFrom, jobsEnvSchema } from './jobs/config.ts';
-import { type MetricsConfig, metricsConfigFrom, metricsEnvSchema } from './metrics/config.ts';
+import { jobsConfigFrom, jobsEnvSchema } from './jobs/config.ts';
+import { metricsConfigFrom, metricsEnvSchema } from './metrics/config.ts';
 import { adminTokenFile, modelsDir } from './paths.ts';
 
 /**
@@ -102,50 +102,14 @@ const envSchema = z.object({
   ...metricsEnvSchema,
 });
 
-/** Coinbase Exchange, the price source prices/coinbase.ts speaks: the default of PRICES_SYNC_URL. */
 /** CPU priority of the bcrypt threads unless BCRYPT_NICE says otherwise (docs/benchmarks.md, "Fair under load"). */
 export const DEFAULT_BCRYPT_NICE = 10;
 
+/** Coinbase Exchange, the price source prices/coinbase.ts speaks: the default of PRICES_SYNC_URL. */
 export const COINBASE_URL = 'https://api.exchange.coinbase.com';
 
-export type ServerConfig = {
-  nodeEnv: 'development' | 'production' | 'test';
-  /** undefined = embedded PGlite under `.data/` */
-  databaseUrl: string | undefined;
-  databasePrepare: boolean;
-  port: number;
-  host: string;
-  corsOrigins: string[];
-  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  bcryptCost: number;
-  /** bcrypt hashes at once (default: the number of cores); 16 times as many may wait */
-  bcryptConcurrency: number;
-  /** CPU priority of the bcrypt threads, 0 (the event loop's) to 19 (lowest) */
-  bcryptNice: number;
-  /**
-   * Whose X-Forwarded-For to believe for the client address the limits count: nobody (false, the
-   * default), this many proxy hops in front, or these proxy addresses / CIDR ranges.
-   */
-  trustProxy: TrustProxy;
-  pricesCsv: string | undefined;
-  pricesSymbol: string;
-  /** exchange API for `prices:sync` and the first-start sync; null = off (the default under test) */
-  pricesSyncUrl: string | null;
-  /** create a demo admin on first start (embedded dev database only) */
-  demoAdmin: boolean;
-  /** Secure flag on the session cookie (default: on in production) */
-  cookieSecure: boolean;
-  /** folder of shipped models (default: models/ in the repository) */
-  modelsDir: string;
-  /** forecasts created at once per process; more wait their turn (see forecasts/concurrency-limit.ts) */
-  predictConcurrency: number;
-  /** scheduled jobs (jobs/config.ts): which run, when, and how failures are retried */
-  jobs: JobsConfig;
-  /** Prometheus /metrics (metrics/config.ts): off, open, or behind a bearer token */
-  metrics: MetricsConfig;
-  /** one-time token for creating the first admin through the server (auth/admin-token.ts) */
-  adminTokenFile: string;
-};
+/** What the server runs with: derived from the env schema by `configFrom`, so it is written once. */
+export type ServerConfig = ReturnType<typeof configFrom>;
 
 export type TrustProxy = false | number | string[];
 
@@ -184,8 +148,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && e.METRICS === 'on' && !e.METRICS_TOKEN) {
     throw new EnvError('Invalid environment: METRICS=on in production needs METRICS_TOKEN');
   }
+  return configFrom(e);
+}
+
+function configFrom(e: z.infer<typeof envSchema>) {
+  const production = e.NODE_ENV === 'production';
   return {
     nodeEnv: e.NODE_ENV,
+    /** undefined = embedded PGlite under `.data/` */
     databaseUrl: e.DATABASE_URL,
     databasePrepare: e.DATABASE_PREPARE,
     port: e.PORT,
@@ -193,21 +163,35 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: e.CORS_ORIGINS,
     logLevel: e.LOG_LEVEL,
     bcryptCost: e.BCRYPT_COST ?? (e.NODE_ENV === 'test' ? 4 : 12),
+    /** bcrypt hashes at once (default: the number of cores); 16 times as many may wait */
     bcryptConcurrency: e.BCRYPT_CONCURRENCY ?? availableParallelism(),
+    /** CPU priority of the bcrypt threads, 0 (the event loop's) to 19 (lowest) */
     bcryptNice: e.BCRYPT_NICE ?? DEFAULT_BCRYPT_NICE,
+    /**
+     * Whose X-Forwarded-For to believe for the client address the limits count: nobody (false, the
+     * default), this many proxy hops in front, or these proxy addresses / CIDR ranges.
+     */
     trustProxy: e.TRUST_PROXY,
     pricesCsv: e.PRICES_CSV,
     pricesSymbol: e.PRICES_SYMBOL,
+    /** exchange API for `prices:sync` and the first-start sync; null = off (the default under test) */
     pricesSyncUrl:
       e.PRICES_SYNC_URL === 'off'
         ? null
         : (e.PRICES_SYNC_URL ?? (e.NODE_ENV === 'test' ? null : COINBASE_URL)),
+    /** create a demo admin on first start (embedded dev database only) */
     demoAdmin: !production && (e.DEMO_ADMIN ?? e.DATABASE_URL === undefined),
+    /** Secure flag on the session cookie (default: on in production) */
     cookieSecure: e.COOKIE_SECURE ?? production,
+    /** folder of shipped models (default: models/ in the repository) */
     modelsDir: e.MODELS_DIR ?? modelsDir(),
+    /** forecasts created at once per process; more wait their turn (see forecasts/concurrency-limit.ts) */
     predictConcurrency: e.PREDICT_CONCURRENCY,
+    /** scheduled jobs (jobs/config.ts): which run, when, and how failures are retried */
     jobs: jobsConfigFrom(e),
+    /** Prometheus /metrics (metrics/config.ts): off, open, or behind a bearer token */
     metrics: metricsConfigFrom(e),
+    /** one-time token for creating the first admin through the server (auth/admin-token.ts) */
     adminTokenFile: e.ADMIN_TOKEN_FILE ?? adminTokenFile(),
   };
 }

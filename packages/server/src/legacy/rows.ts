@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PublicUser } from '../db/queries/users.ts';
 import type { RouterOutputs } from '../router.ts';
 
 /**
@@ -6,7 +7,6 @@ import type { RouterOutputs } from '../router.ts';
  * never `password`. Dates are ISO 8601 (the columns are timestamptz now, not `dd/mm/YYYY_HHhMM` text).
  * The zod schemas describe the answers in /openapi.json.
  */
-type PublicUser = RouterOutputs['users']['byId'];
 type LogEntry = RouterOutputs['logs']['byId'];
 type ListedForecast = RouterOutputs['predicts']['list']['items'][number];
 type Forecast = RouterOutputs['predicts']['byId'];

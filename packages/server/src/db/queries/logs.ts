@@ -12,13 +12,7 @@ export const logColumns = {
   userId: logs.userId,
 };
 
-export type LogRow = {
-  id: number;
-  date: Date;
-  usernameLog: string | null;
-  action: string;
-  userId: number | null;
-};
+export type LogRow = typeof logs.$inferSelect;
 
 export async function writeLog(
   db: Executor,

@@ -29,21 +29,15 @@ const summaryColumns = {
 
 export const predictionColumns = { ...summaryColumns, points: predict.forecastResult };
 
-export type PredictionRow = {
-  id: number;
-  date: Date;
-  userId: number | null;
-  usernamePredict: string | null;
-  symbol: string | null;
-  model: string | null;
-  modelVersion: string | null;
-  days: number | null;
-  dataThrough: string | null;
-  note: string | null;
-  forecast: string | null;
-  /** the live calibration version its bands were made with; null = the shipped calibration */
-  calibrationId: number | null;
-  points: StoredForecastPoint[] | null;
+type StoredPrediction = typeof predict.$inferSelect;
+
+/**
+ * A stored forecast as the queries return it: the `predict` row with its points as `points` (the
+ * column is forecast_result) and without the generated last point (lists carry it, the detail does not).
+ * `calibrationId` is the live calibration its bands were made with; null = the shipped calibration.
+ */
+export type PredictionRow = Omit<StoredPrediction, 'forecastResult' | 'lastPoint'> & {
+  points: StoredPrediction['forecastResult'];
 };
 
 export type NewPrediction = {

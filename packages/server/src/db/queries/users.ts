@@ -12,7 +12,7 @@ export const publicUserColumns = {
   createdAt: users.createdAt,
 };
 
-export type PublicUser = { id: number; username: string; role: Role; createdAt: Date };
+export type PublicUser = Omit<typeof users.$inferSelect, 'password'>;
 
 const byUsernameCi = (username: string) => eq(sql`lower(${users.username})`, username.toLowerCase());
 
