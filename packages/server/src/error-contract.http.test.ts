@@ -1,6 +1,6 @@
 import { TRPCClientError } from '@ethcast/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertPrices } from './db/queries/prices.ts';
+import { upsertPrices } from './db/queries/price-upsert.ts';
 import { fieldCodes } from './domain/input-errors.ts';
 import type { AppRouter } from './router.ts';
 import { createActor, testServices } from './test/actors.ts';

@@ -10,14 +10,9 @@ export type { Database, DbHandle } from './db/client.ts';
 export { createDb } from './db/client.ts';
 export { migrateDatabase } from './db/migrate.ts';
 export { openDatabase } from './db/open.ts';
-export type {
-  Candle,
-  PriceChange,
-  PriceRow,
-  SymbolSummary,
-  UpsertResult,
-} from './db/queries/prices.ts';
-export { getLatestPrice, getPriceRange, listSymbols, upsertPrices } from './db/queries/prices.ts';
+export { type PriceChange, type UpsertResult, upsertPrices } from './db/queries/price-upsert.ts';
+export type { Candle, PriceRow, SymbolSummary } from './db/queries/prices.ts';
+export { getLatestPrice, getPriceRange, listSymbols } from './db/queries/prices.ts';
 export { DomainError, isDomainError, type Reason, reasons } from './domain/errors.ts';
 export { SYMBOL_PATTERN } from './domain/symbol.ts';
 export type { ServerConfig } from './env.ts';

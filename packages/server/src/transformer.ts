@@ -74,8 +74,8 @@ function walk(
 
 /**
  * `superjson.serialize` with a fast path. Procedure outputs are JSON-like data with Dates (rows from the
- * database); superjson's general walker spends ~1.7 ms on a page of 50 forecasts on this project's
- * machine, this walk a tenth of that. The result is exactly what superjson produces, so clients
+ * database), which this walk serializes several times faster than superjson's general walker
+ * (docs/benchmarks.md, Predictions API). The result is exactly what superjson produces, so clients
  * deserialize it with superjson itself; any value outside the fast path's scope (Map, Set, BigInt, NaN,
  * -0, class instances, repeated references, a Date or undefined at the root) goes to superjson whole.
  */

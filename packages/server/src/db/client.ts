@@ -82,10 +82,10 @@ type SocketTarget = { host: string[]; port: number[]; path?: string | false };
 /**
  * postgres.js's `socket` hook: a TCP connection with Nagle's algorithm off (TCP_NODELAY), as libpq
  * always does. postgres.js itself never sets it, so a message written while the previous one is still
- * unacknowledged waits for the server's delayed ACK, about 40 ms: that stalled the statement after every
- * `COPY … FROM STDIN` and pipelined queries of concurrent requests. Hosts of a multi-host URL are tried
- * in turn, as postgres.js does; a unix socket path is used as is. `host` is kept on the socket because
- * postgres.js reads it for TLS server-name indication.
+ * unacknowledged waits for the server's delayed ACK: that stalled the statement after every
+ * `COPY … FROM STDIN` and pipelined queries of concurrent requests (docs/benchmarks.md, Price import).
+ * Hosts of a multi-host URL are tried in turn, as postgres.js does; a unix socket path is used as is.
+ * `host` is kept on the socket because postgres.js reads it for TLS server-name indication.
  */
 export function noDelaySocketFactory(): (target: SocketTarget) => Socket {
   let next = 0;

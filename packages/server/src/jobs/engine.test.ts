@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { getLastDay, upsertPrices } from '../db/queries/prices.ts';
+import { upsertPrices } from '../db/queries/price-upsert.ts';
+import { getLastDay } from '../db/queries/prices.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 import { allRuns, coinbasePage, manualClock, waitFor } from '../test/jobs.ts';
 import { generateCandles } from '../test/price-csv.ts';

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../db/client.ts';
-import { getLastDay, upsertPrices } from '../db/queries/prices.ts';
+import { upsertPrices } from '../db/queries/price-upsert.ts';
+import { getLastDay } from '../db/queries/prices.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 import { allRuns, coinbasePage, waitFor } from '../test/jobs.ts';
 import { generateCandles, storedPrices } from '../test/price-csv.ts';

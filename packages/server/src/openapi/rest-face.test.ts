@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertPrices } from '../db/queries/prices.ts';
+import { upsertPrices } from '../db/queries/price-upsert.ts';
 import { createActor, TEST_PASSWORD } from '../test/actors.ts';
 import { testEngine } from '../test/db.ts';
 import { generateCandles } from '../test/price-csv.ts';

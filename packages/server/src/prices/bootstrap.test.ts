@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { getLastDay, hasAnyPrices, upsertPrices } from '../db/queries/prices.ts';
+import { upsertPrices } from '../db/queries/price-upsert.ts';
+import { getLastDay, hasAnyPrices } from '../db/queries/prices.ts';
 import { prices } from '../db/schema.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 import { generateCandles, tempDir, toCsv } from '../test/price-csv.ts';

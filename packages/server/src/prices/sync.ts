@@ -1,13 +1,8 @@
 import { dayFromNumber, dayNumber, todayNumber } from '@ethcast/days';
 import type { Database } from '../db/client.ts';
-import {
-  getLastDay,
-  lockSymbolsWithPrices,
-  type PriceChange,
-  type PriceRow,
-  UPSERT_BATCH_SIZE,
-  upsertPrices,
-} from '../db/queries/prices.ts';
+import { lockSymbolsWithPrices } from '../db/queries/price-locks.ts';
+import { type PriceChange, UPSERT_BATCH_SIZE, upsertPrices } from '../db/queries/price-upsert.ts';
+import { getLastDay, type PriceRow } from '../db/queries/prices.ts';
 import { isValidSymbol } from '../domain/symbol.ts';
 import { COINBASE_URL } from '../env.ts';
 import { CANDLES_PER_PAGE, fetchDailyCandles } from './coinbase.ts';

@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Services } from '../context.ts';
-import { upsertPrices } from '../db/queries/prices.ts';
+import { upsertPrices } from '../db/queries/price-upsert.ts';
 import { logs, predict } from '../db/schema.ts';
 import { ConcurrencyLimit } from '../forecasts/concurrency-limit.ts';
 import { type Actor, anonymousCaller, createActor, testServices } from '../test/actors.ts';

@@ -6,7 +6,7 @@ export { generateCandles } from './price-csv.ts';
 export { startTestServer, type TestServer } from './server.ts';
 
 import type { Database } from '../db/client.ts';
-import { upsertPrices } from '../db/queries/prices.ts';
+import { upsertPrices } from '../db/queries/price-upsert.ts';
 import { generateCandles } from './price-csv.ts';
 
 /** Stores a deterministic random-walk price history for a symbol. */

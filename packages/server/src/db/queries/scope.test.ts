@@ -6,7 +6,7 @@ import { createTestDb, type TestDb, testEngine } from '../../test/db.ts';
 import { generateCandles } from '../../test/price-csv.ts';
 import { listLogs } from './logs.ts';
 import { deletePrediction, getPrediction, listPredictions, updatePredictionNote } from './predicts.ts';
-import { upsertPrices } from './prices.ts';
+import { upsertPrices } from './price-upsert.ts';
 import { getUserById, getUserByUsername } from './users.ts';
 
 const messageOf = (promise: Promise<unknown>) =>

@@ -9,7 +9,7 @@ import { createTestDb, type TestDb, testEngine } from '../../test/db.ts';
 import { buildLegacyDatabase, legacyLogs, legacyPredicts, legacyUsers } from '../../test/legacy-db.ts';
 import { queryRows } from '../client.ts';
 import { type MigrationReport, migrateDatabase } from '../migrate.ts';
-import { upsertPrices } from '../queries/prices.ts';
+import { upsertPrices } from '../queries/price-upsert.ts';
 import { LegacyTakeoverError } from './takeover-error.ts';
 
 describe(`legacy takeover (${testEngine})`, () => {
