@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { ZodError } from 'zod';
-import { DomainError, type ErrorParams } from '../domain/errors.ts';
+import { DomainError, type ErrorParams, type Reason, reasons, renderTemplate } from '../domain/errors.ts';
 import type { Language } from './language.ts';
 
 /**
@@ -21,9 +21,13 @@ const notFoundOf: Record<Entity, Text> = {
 
 const internal: Text = { pt: 'Erro interno do servidor', en: 'Internal server error' };
 
-export const legacyMessages: Record<string, Text> = {
+/**
+ * By reason: the Portuguese sentence alone when the English one is the catalogue's (domain/errors.ts),
+ * else both.
+ */
+const sentences: Record<string, string | Text> = {
   // the request itself
-  INVALID_INPUT: { pt: 'Dados inválidos', en: 'Invalid input' },
+  INVALID_INPUT: 'Dados inválidos',
   MALFORMED_REQUEST: {
     pt: 'Não foi possível ler a requisição (JSON inválido?)',
     en: 'The request could not be read (invalid JSON?)',
@@ -35,11 +39,8 @@ export const legacyMessages: Record<string, Text> = {
   NO_SUCH_PROCEDURE: { pt: 'Rota não encontrada', en: 'No such route' },
   NO_SUCH_ROUTE: { pt: 'Rota não encontrada', en: 'No such route' },
   METHOD_NOT_SUPPORTED: { pt: 'Método não suportado nesta rota', en: 'This route does not take that method' },
-  REQUEST_TOO_LARGE: { pt: 'Requisição grande demais', en: 'The request is too large' },
-  RATE_LIMITED: {
-    pt: 'Muitas requisições; tente novamente em {retryAfterSeconds} s',
-    en: 'Too many requests; try again in {retryAfterSeconds} s',
-  },
+  REQUEST_TOO_LARGE: 'Requisição grande demais',
+  RATE_LIMITED: 'Muitas requisições; tente novamente em {retryAfterSeconds} s',
   // who is asking
   CROSS_SITE_REQUEST: {
     pt: 'Recusado: uma mudança com sessão precisa vir deste site',
@@ -49,26 +50,23 @@ export const legacyMessages: Record<string, Text> = {
     pt: 'Faça login primeiro (envie Authorization: Bearer <token>)',
     en: 'Sign in first (send Authorization: Bearer <token>)',
   },
-  ADMIN_ONLY: { pt: 'Apenas administradores', en: 'Admins only' },
+  ADMIN_ONLY: 'Apenas administradores',
   ADMIN_TOKEN_INVALID: { pt: 'Token de administrador inválido', en: 'Invalid admin token' },
   ADMIN_EXISTS: { pt: 'Já existe um administrador', en: 'An admin exists already' },
   PRICE_FILE_INVALID: { pt: 'Arquivo de preços recusado', en: 'Price file refused' },
   PRICE_SYNC_OFF: { pt: 'Sincronização de preços desligada', en: 'Price sync is off' },
   PRICE_SYNC_FAILED: { pt: 'A sincronização de preços falhou', en: 'Price sync failed' },
-  WRONG_CREDENTIALS: { pt: 'Usuário ou senha inválidos', en: 'Wrong username or password' },
+  WRONG_CREDENTIALS: 'Usuário ou senha inválidos',
   LOGIN_LOCKED: {
     pt: 'Muitas tentativas falhas; tente novamente em {minutes} min',
     en: 'Too many failed attempts; try again in {minutes} min',
   },
-  SERVER_BUSY: {
-    pt: 'O servidor está ocupado verificando outras senhas; tente novamente em {retryAfterSeconds} s',
-    en: 'The server is busy checking other passwords; try again in {retryAfterSeconds} s',
-  },
+  SERVER_BUSY: 'O servidor está ocupado verificando outras senhas; tente novamente em {retryAfterSeconds} s',
   // rows (NOT_FOUND is worded per entity, see notFoundOf)
-  NO_PRICES: { pt: 'Nenhum preço armazenado para {symbol}', en: 'No prices stored for {symbol}' },
+  NO_PRICES: 'Nenhum preço armazenado para {symbol}',
   // accounts
-  USERNAME_TAKEN: { pt: 'Esse nome de usuário já existe', en: 'That username is taken' },
-  ROLE_CHANGE_ADMIN_ONLY: { pt: 'Apenas administradores mudam papéis', en: 'Only admins change roles' },
+  USERNAME_TAKEN: 'Esse nome de usuário já existe',
+  ROLE_CHANGE_ADMIN_ONLY: 'Apenas administradores mudam papéis',
   NOTHING_TO_CHANGE: {
     pt: 'Nada a mudar: envie username ou password',
     en: 'Nothing to change: give username or password',
@@ -77,51 +75,25 @@ export const legacyMessages: Record<string, Text> = {
     pt: 'Para mudar a própria senha, envie também current_password',
     en: 'To change your own password, send current_password too',
   },
-  CURRENT_PASSWORD_WRONG: { pt: 'Senha atual incorreta', en: 'Current password is wrong' },
-  LAST_ADMIN_DEMOTION: {
-    pt: 'O último administrador não pode deixar de ser administrador',
-    en: 'The last admin cannot be demoted',
-  },
-  LAST_ADMIN_DELETION: {
-    pt: 'O último administrador não pode ser deletado',
-    en: 'The last admin cannot be deleted',
-  },
+  CURRENT_PASSWORD_WRONG: 'Senha atual incorreta',
+  LAST_ADMIN_DEMOTION: 'O último administrador não pode deixar de ser administrador',
+  LAST_ADMIN_DELETION: 'O último administrador não pode ser deletado',
   // forecasts
   UNKNOWN_MODEL: {
     pt: "Modelo '{model}' não encontrado. Disponíveis: {available}",
     en: "Unknown model '{model}'; available: {available}",
   },
-  NO_MODELS_FOR_SYMBOL: {
-    pt: "Nenhum modelo para o símbolo '{symbol}'",
-    en: "No models for symbol '{symbol}'",
-  },
-  HORIZON_TOO_LONG: {
-    pt: '{model} prevê no máximo {max} dias à frente; foram pedidos {asked}',
-    en: '{model} forecasts at most {max} days ahead; {asked} were asked',
-  },
-  HISTORY_TOO_SHORT: {
-    pt: '{model} precisa de {needed} dias consecutivos de preços de {symbol}; há {stored} ({missing} faltando). Importe preços primeiro.',
-    en: '{model} needs {needed} consecutive days of {symbol} prices; {stored} are stored ({missing} missing). Import prices first.',
-  },
-  FORECASTS_BUSY: {
-    pt: 'O servidor está ocupado com outras predicts; tente novamente em instantes',
-    en: 'The server is busy with other forecasts; try again in a moment',
-  },
-  FORECAST_IMMUTABLE: {
-    pt: 'Uma predict armazenada é imutável: só a nota (note) pode mudar',
-    en: 'A stored forecast is immutable: only its note can change',
-  },
+  NO_MODELS_FOR_SYMBOL: "Nenhum modelo para o símbolo '{symbol}'",
+  HORIZON_TOO_LONG: '{model} prevê no máximo {max} dias à frente; foram pedidos {asked}',
+  HISTORY_TOO_SHORT:
+    '{model} precisa de {needed} dias consecutivos de preços de {symbol}; há {stored} ({missing} faltando). Importe preços primeiro.',
+  FORECASTS_BUSY: 'O servidor está ocupado com outras predicts; tente novamente em instantes',
+  FORECAST_IMMUTABLE: 'Uma predict armazenada é imutável: só a nota (note) pode mudar',
   // scheduled jobs (admins)
-  UNKNOWN_JOB: { pt: 'Nenhuma tarefa chamada {job}', en: 'No job named {job}' },
-  JOBS_DISABLED: {
-    pt: 'As tarefas agendadas estão desligadas neste servidor (JOBS=off)',
-    en: 'Scheduled jobs are switched off on this server (JOBS=off)',
-  },
+  UNKNOWN_JOB: 'Nenhuma tarefa chamada {job}',
+  JOBS_DISABLED: 'As tarefas agendadas estão desligadas neste servidor (JOBS=off)',
   // the server's own trouble
-  DATABASE_UNAVAILABLE: {
-    pt: 'Banco de dados indisponível; tente novamente em {retryAfterSeconds} s',
-    en: 'The database is unavailable; try again in {retryAfterSeconds} s',
-  },
+  DATABASE_UNAVAILABLE: 'Banco de dados indisponível; tente novamente em {retryAfterSeconds} s',
   NOT_READY: {
     pt: 'Serviço ainda não está pronto; tente novamente em instantes',
     en: 'Not ready yet; try again shortly',
@@ -130,6 +102,13 @@ export const legacyMessages: Record<string, Text> = {
   FORECAST_FAILED: internal,
   INTERNAL: internal,
 };
+
+export const legacyMessages: Record<string, Text> = Object.fromEntries(
+  Object.entries(sentences).map(([reason, text]) => [
+    reason,
+    typeof text === 'string' ? { pt: text, en: reasons[reason as Reason].message } : text,
+  ]),
+);
 
 /** For an error whose reason the table does not know: the sentence of its kind (tRPC code). */
 const kindMessages: Record<string, Text> = {
@@ -224,9 +203,6 @@ export function classify(error: unknown): Failure {
 /** Domain kinds are named after tRPC codes (trpc.ts maps each to itself). */
 const kindToCode = (kind: string) => kind as TRPCError['code'];
 
-const render = (template: string, params: ErrorParams) =>
-  template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-
 /** The sentence for a failure, in the caller's language, worded for the route's entity. */
 export function failureMessage(
   failure: Failure,
@@ -245,12 +221,12 @@ export function failureMessage(
     internal;
   // An error without a known reason: its kind's sentence, with the procedure's own (English) detail.
   const sentence = known
-    ? render(known[language], failure.params)
+    ? renderTemplate(known[language], failure.params)
     : language === 'en' && failure.detail
       ? failure.detail
       : failure.detail && failure.status < 500
         ? `${text.pt} (${failure.detail})`
-        : render(text[language], failure.params);
+        : renderTemplate(text[language], failure.params);
   const fields = Object.entries(failure.fields)
     .slice(0, 3)
     .map(([field, problem]) => `${field}: ${problem}`);

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { inputField } from '../openapi/procedures.ts';
-import { collectPages, idParam, type LegacyRoute, listQuerySchema, say } from './route.ts';
+import {
+  deleteRoute,
+  idParam,
+  type LegacyRoute,
+  listRoute,
+  messageSchema as message,
+  oneRowOf,
+  say,
+} from './route.ts';
 import { logRow, logRowSchema } from './rows.ts';
 
 const text = {
@@ -10,31 +18,23 @@ const text = {
   deleted: { pt: 'Log deletado com sucesso', en: 'Log entry deleted' },
 };
 
-const message = z.string().meta({ description: 'Portuguese, or English with `Accept-Language: en`' });
-const oneRow = z
-  .array(logRowSchema)
-  .length(1)
-  .meta({ description: 'a one-element list, as the legacy backend sent its rows' });
+const oneRow = oneRowOf(logRowSchema);
 const idPath = z.object({ id: inputField('logs.byId', 'id') });
 
 export const logRoutes: LegacyRoute[] = [
-  {
-    method: 'GET',
+  listRoute({
     path: '/logs/list/',
     tag: 'logs',
     summary: 'The audit log, newest first (admins: everyone; a user: their own)',
-    procedures: ['logs.list'],
+    procedure: 'logs.list',
     access: 'signed-in',
-    query: listQuerySchema,
-    status: 200,
-    answer: z.object({ message, logs: z.array(logRowSchema) }),
-    errors: 'error',
     entity: 'log',
-    async handle(input) {
-      const rows = await collectPages(input, (page) => input.call.logs.list(page));
-      return { message: say(input.language, text.list), logs: rows.map(logRow) };
-    },
-  },
+    key: 'logs',
+    row: logRowSchema,
+    toRow: logRow,
+    text: text.list,
+    page: (call, args) => call.logs.list(args),
+  }),
   {
     method: 'GET',
     path: '/logs/get/{id}',
@@ -77,21 +77,15 @@ export const logRoutes: LegacyRoute[] = [
       return { message: say(language, text.updated), log: [logRow(row)] };
     },
   },
-  {
-    method: 'DELETE',
+  deleteRoute({
     path: '/logs/delete/{id}',
     tag: 'logs',
     summary: 'Delete a log entry (admins; the deletion is itself logged)',
-    procedures: ['logs.delete'],
+    procedure: 'logs.delete',
     access: 'admin',
-    params: idPath,
-    status: 200,
-    answer: z.object({ error: z.literal(false), message }),
-    errors: 'flag',
     entity: 'log',
-    async handle({ call, params, language }) {
-      await call.logs.delete({ id: idParam(params.id) as number });
-      return { error: false, message: say(language, text.deleted) };
-    },
-  },
+    params: idPath,
+    text: text.deleted,
+    remove: (call, id) => call.logs.delete({ id }),
+  }),
 ];

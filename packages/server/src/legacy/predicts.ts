@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { fail } from '../domain/errors.ts';
 import { inputField } from '../openapi/procedures.ts';
-import { collectPages, idParam, type LegacyRoute, listQuerySchema, say } from './route.ts';
+import {
+  deleteRoute,
+  idParam,
+  type LegacyRoute,
+  listRoute,
+  messageSchema as message,
+  oneRowOf as oneRow,
+  say,
+} from './route.ts';
 import {
   listedPredictRow,
   listedPredictRowSchema,
@@ -18,9 +26,6 @@ const text = {
   deleted: { pt: 'Predict deletada com sucesso', en: 'Forecast deleted' },
 };
 
-const message = z.string().meta({ description: 'Portuguese, or English with `Accept-Language: en`' });
-const oneRow = (row: z.ZodType) =>
-  z.array(row).length(1).meta({ description: 'a one-element list, as the legacy backend sent its rows' });
 const idPath = z.object({ id: inputField('predicts.byId', 'id') });
 const required = (schema: z.ZodType) =>
   (schema instanceof z.ZodOptional ? schema.unwrap() : schema) as z.ZodType;
@@ -68,24 +73,20 @@ export const predictRoutes: LegacyRoute[] = [
       return { status: 'success', data: [predictRow(row)] };
     },
   },
-  {
-    method: 'GET',
+  listRoute({
     path: '/predicts/list/',
     tag: 'predicts',
     summary: 'Your forecasts, newest first (admins: everyone’s)',
     description: 'Each row carries its last forecast point; `GET /predicts/get/{id}` has every point.',
-    procedures: ['predicts.list'],
+    procedure: 'predicts.list',
     access: 'signed-in',
-    query: listQuerySchema,
-    status: 200,
-    answer: z.object({ message, predict: z.array(listedPredictRowSchema) }),
-    errors: 'error',
     entity: 'predict',
-    async handle(input) {
-      const rows = await collectPages(input, (page) => input.call.predicts.list(page));
-      return { message: say(input.language, text.list), predict: rows.map(listedPredictRow) };
-    },
-  },
+    key: 'predict',
+    row: listedPredictRowSchema,
+    toRow: listedPredictRow,
+    text: text.list,
+    page: (call, args) => call.predicts.list(args),
+  }),
   {
     method: 'GET',
     path: '/predicts/get/{id}',
@@ -129,21 +130,15 @@ export const predictRoutes: LegacyRoute[] = [
       return { message: say(language, text.updated), predict: [predictRow(row)] };
     },
   },
-  {
-    method: 'DELETE',
+  deleteRoute({
     path: '/predicts/delete/{id}',
     tag: 'predicts',
     summary: 'Delete a forecast',
-    procedures: ['predicts.delete'],
+    procedure: 'predicts.delete',
     access: 'signed-in',
-    params: idPath,
-    status: 200,
-    answer: z.object({ error: z.literal(false), message }),
-    errors: 'flag',
     entity: 'predict',
-    async handle({ call, params, language }) {
-      await call.predicts.delete({ id: idParam(params.id) as number });
-      return { error: false, message: say(language, text.deleted) };
-    },
-  },
+    params: idPath,
+    text: text.deleted,
+    remove: (call, id) => call.predicts.delete({ id }),
+  }),
 ];

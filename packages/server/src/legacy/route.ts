@@ -63,6 +63,15 @@ export type LegacyRoute = {
 
 export const say = (language: Language, text: Text) => text[language];
 
+/** The `message` of every answer. */
+export const messageSchema = z
+  .string()
+  .meta({ description: 'Portuguese, or English with `Accept-Language: en`' });
+
+/** A single row as the legacy backend sent it: a one-element list. */
+export const oneRowOf = (row: z.ZodType) =>
+  z.array(row).length(1).meta({ description: 'a one-element list, as the legacy backend sent its rows' });
+
 /**
  * A path id as the procedure's input: digits become a number; anything else is passed as it came, so
  * the procedure's own id schema refuses it (422) with its own words.
@@ -94,7 +103,7 @@ export const listQuerySchema = z.object({
   cursor: idSchema.optional().meta({ description: 'the `X-Next-Cursor` of the previous page' }),
 });
 
-type Page<T> = { items: T[]; nextCursor: number | null };
+export type Page<T> = { items: T[]; nextCursor: number | null };
 
 /** Follows a procedure's pages until `limit` rows; the cursor after them goes in `X-Next-Cursor`. */
 export async function collectPages<T>(
@@ -118,4 +127,57 @@ export async function collectPages<T>(
   }
   if (next !== null && next !== undefined) input.setHeader('X-Next-Cursor', String(next));
   return items;
+}
+
+type RouteDocs = Pick<LegacyRoute, 'path' | 'tag' | 'summary' | 'description' | 'access' | 'entity'>;
+
+/** `GET …/list/`: the pages of a list procedure up to `?limit=`, as `{ message, [key]: rows }`. */
+export function listRoute<T>(
+  route: RouteDocs & {
+    procedure: string;
+    key: string;
+    row: z.ZodType;
+    toRow: (item: T) => unknown;
+    text: Text;
+    page: (call: Caller, args: { limit: number; cursor?: number }) => Promise<Page<T>>;
+  },
+): LegacyRoute {
+  const { procedure, key, row, toRow, text, page, ...docs } = route;
+  return {
+    method: 'GET',
+    ...docs,
+    procedures: [procedure],
+    query: listQuerySchema,
+    status: 200,
+    answer: z.object({ message: messageSchema, [key]: z.array(row) }),
+    errors: 'error',
+    async handle(input) {
+      const rows = await collectPages(input, (args) => page(input.call, args));
+      return { message: say(input.language, text), [key]: rows.map(toRow) };
+    },
+  };
+}
+
+/** `DELETE …/delete/{id}`: answers `{ error: false, message }`, as the legacy delete routes did. */
+export function deleteRoute(
+  route: RouteDocs & {
+    procedure: string;
+    params: z.ZodObject;
+    text: Text;
+    remove: (call: Caller, id: number) => Promise<unknown>;
+  },
+): LegacyRoute {
+  const { procedure, text, remove, ...docs } = route;
+  return {
+    method: 'DELETE',
+    ...docs,
+    procedures: [procedure],
+    status: 200,
+    answer: z.object({ error: z.literal(false), message: messageSchema }),
+    errors: 'flag',
+    async handle({ call, params, language }) {
+      await remove(call, idParam(params.id) as number);
+      return { error: false, message: say(language, text) };
+    },
+  };
 }

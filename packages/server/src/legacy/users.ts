@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { inputField } from '../openapi/procedures.ts';
 import { legacyMessages } from './failures.ts';
-import { collectPages, idParam, type LegacyRoute, listQuerySchema, say } from './route.ts';
+import {
+  deleteRoute,
+  idParam,
+  type LegacyRoute,
+  listRoute,
+  messageSchema as message,
+  oneRowOf as oneRow,
+  say,
+} from './route.ts';
 import { userRow, userRowSchema } from './rows.ts';
 
 const text = {
@@ -15,10 +23,12 @@ const text = {
 
 const taken = { CONFLICT: legacyMessages.USERNAME_TAKEN };
 
-const message = z.string().meta({ description: 'Portuguese, or English with `Accept-Language: en`' });
-const oneRow = (row: z.ZodType) =>
-  z.array(row).length(1).meta({ description: 'a one-element list, as the legacy backend sent its rows' });
 const idPath = z.object({ id: inputField('users.byId', 'id') });
+const credentials = (procedure: 'users.register' | 'users.login') =>
+  z.object({
+    username: inputField(procedure, 'username').meta({ example: 'joao' }),
+    password: inputField(procedure, 'password').meta({ example: 'S3cure-passw0rd' }),
+  });
 
 export const userRoutes: LegacyRoute[] = [
   {
@@ -28,10 +38,7 @@ export const userRoutes: LegacyRoute[] = [
     summary: 'Register',
     procedures: ['users.register'],
     access: 'anyone',
-    body: z.object({
-      username: inputField('users.register', 'username').meta({ example: 'joao' }),
-      password: inputField('users.register', 'password').meta({ example: 'S3cure-passw0rd' }),
-    }),
+    body: credentials('users.register'),
     status: 201,
     answer: z.object({ message, user_id: z.number().int() }),
     errors: 'error',
@@ -54,10 +61,7 @@ export const userRoutes: LegacyRoute[] = [
       'Answers the user (without the password hash) and a bearer `token` for `Authorization: Bearer <token>` on every other route. Unknown users and wrong passwords get the same 401.',
     procedures: ['users.login'],
     access: 'anyone',
-    body: z.object({
-      username: inputField('users.login', 'username').meta({ example: 'joao' }),
-      password: inputField('users.login', 'password').meta({ example: 'S3cure-passw0rd' }),
-    }),
+    body: credentials('users.login'),
     status: 200,
     answer: z.object({ message, user: userRowSchema, token: z.string() }),
     errors: 'error',
@@ -71,23 +75,19 @@ export const userRoutes: LegacyRoute[] = [
       return { message: say(language, text.login), user: userRow(result.user), token: result.token };
     },
   },
-  {
-    method: 'GET',
+  listRoute({
     path: '/users/list/',
     tag: 'users',
     summary: 'List users (admins)',
-    procedures: ['users.list'],
+    procedure: 'users.list',
     access: 'admin',
-    query: listQuerySchema,
-    status: 200,
-    answer: z.object({ message, users: z.array(userRowSchema) }),
-    errors: 'error',
     entity: 'user',
-    async handle(input) {
-      const rows = await collectPages(input, (page) => input.call.users.list(page));
-      return { message: say(input.language, text.list), users: rows.map(userRow) };
-    },
-  },
+    key: 'users',
+    row: userRowSchema,
+    toRow: userRow,
+    text: text.list,
+    page: (call, args) => call.users.list(args),
+  }),
   {
     method: 'GET',
     path: '/users/get_by_id/{id}',
@@ -152,21 +152,15 @@ export const userRoutes: LegacyRoute[] = [
       return { message: say(language, text.updated), user: [userRow(user)] };
     },
   },
-  {
-    method: 'DELETE',
+  deleteRoute({
     path: '/users/delete/{id}',
     tag: 'users',
     summary: 'Delete an account (yourself; admins anyone) with its sessions and forecasts',
-    procedures: ['users.delete'],
+    procedure: 'users.delete',
     access: 'signed-in',
-    params: idPath,
-    status: 200,
-    answer: z.object({ error: z.literal(false), message }),
-    errors: 'flag',
     entity: 'user',
-    async handle({ call, params, language }) {
-      await call.users.delete({ id: idParam(params.id) as number });
-      return { error: false, message: say(language, text.deleted) };
-    },
-  },
+    params: idPath,
+    text: text.deleted,
+    remove: (call, id) => call.users.delete({ id }),
+  }),
 ];
