@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockPathOf } from './db/folder-lock.ts';
 import { findRepoRoot } from './paths.ts';
 import { pidsWithEnv } from './test/process-tree.ts';
-import { spawnServerProcess } from './test/server-process.ts';
+import { spawnServerProcess, watchProcess } from './test/server-process.ts';
 
 const repoRoot = findRepoRoot();
 
@@ -94,20 +94,13 @@ describe('clean shutdown of the embedded database', { timeout: 600_000 }, () => 
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      let output = '';
-      child.stdout?.on('data', (d) => {
-        output += d;
-      });
-      child.stderr?.on('data', (d) => {
-        output += d;
-      });
-      const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const { output, exit } = watchProcess(child);
       return {
         child,
-        output: () => output,
+        output,
         exit,
         processes: () => pidsWithEnv('ETHCAST_TEST_RUN', marker),
-        ready: () => waitFor(() => output.includes('Ethcast is running'), `pnpm dev to start: ${output}`),
+        ready: () => waitFor(() => output().includes('Ethcast is running'), `pnpm dev to start: ${output()}`),
       };
     }
 

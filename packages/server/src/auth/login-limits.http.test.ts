@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActor, TEST_PASSWORD, testServices } from '../test/actors.ts';
 import { createTestDb, testEngine } from '../test/db.ts';
 import { postProcedure } from '../test/http-calls.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
+import { spawnServerProcess } from '../test/server-process.ts';
 
 const login = (
   server: TestServer,
@@ -97,8 +96,6 @@ describe(`X-Forwarded-For without TRUST_PROXY (${testEngine})`, () => {
   });
 });
 
-const serverDir = fileURLToPath(new URL('../..', import.meta.url));
-
 describe.skipIf(testEngine !== 'postgres')(
   'concurrent logins across two server processes (PostgreSQL)',
   () => {
@@ -106,27 +103,9 @@ describe.skipIf(testEngine !== 'postgres')(
       const testDb = await createTestDb();
       const first = await startTestServer({}, { testDb });
       await createActor(testServices(testDb), 'two_process_target');
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-        cwd: serverDir,
-        env: {
-          PATH: process.env.PATH ?? '',
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'silent',
-          PORT: '0',
-          DATABASE_URL: testDb.url ?? '',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const second = spawnServerProcess({ DATABASE_URL: testDb.url ?? '' });
       try {
-        const secondUrl = await new Promise<string>((resolve, reject) => {
-          let out = '';
-          child.stdout.on('data', (d) => {
-            out += d;
-            const match = out.match(/listening on (http:\/\/\S+)/);
-            if (match?.[1]) resolve(match[1]);
-          });
-          child.on('exit', () => reject(new Error(`second server exited: ${out}`)));
-        });
+        const secondUrl = await second.ready;
         const urls = [first.url, secondUrl];
         const statuses = await Promise.all(
           Array.from({ length: 20 }, (_, i) =>
@@ -139,8 +118,7 @@ describe.skipIf(testEngine !== 'postgres')(
         expect(statuses.filter((s) => s === 401)).toHaveLength(5);
         expect(statuses.filter((s) => s === 429)).toHaveLength(15);
       } finally {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.on('exit', r));
+        await second.stop();
         await first.stop();
         await testDb.close();
       }

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../context.ts';
 import { createActor, TEST_PASSWORD, testServices } from '../test/actors.ts';
 import { createTestDb, testEngine } from '../test/db.ts';
 import { getProcedure, postProcedure } from '../test/http-calls.ts';
 import { startTestServer } from '../test/server.ts';
+import { spawnServerProcess } from '../test/server-process.ts';
 import { SESSION_CACHE_MS, SessionCache } from './session-cache.ts';
 
 const session = (id: number, userId: number, expiresAt = new Date(Date.now() + 60_000)): Session => ({
@@ -88,33 +87,13 @@ describe(`cached sessions over HTTP (${testEngine})`, () => {
   });
 });
 
-const serverDir = fileURLToPath(new URL('../..', import.meta.url));
-
 describe.skipIf(testEngine !== 'postgres')('cached sessions across two server processes (PostgreSQL)', () => {
   it('a logout on one process takes effect on the other within one second', async () => {
     const testDb = await createTestDb();
     const first = await startTestServer({}, { testDb });
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: serverDir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        PORT: '0',
-        DATABASE_URL: testDb.url ?? '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const second = spawnServerProcess({ DATABASE_URL: testDb.url ?? '' });
     try {
-      const secondUrl = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d) => {
-          out += d;
-          const match = out.match(/listening on (http:\/\/\S+)/);
-          if (match?.[1]) resolve(match[1]);
-        });
-        child.on('exit', () => reject(new Error(`second server exited: ${out}`)));
-      });
+      const secondUrl = await second.ready;
       const reader = await createActor(testServices(testDb), 'two_process_reader');
       const auth = { authorization: `Bearer ${reader.token}` };
       // the second process has the session cached from this read
@@ -124,8 +103,7 @@ describe.skipIf(testEngine !== 'postgres')('cached sessions across two server pr
       expect(SESSION_CACHE_MS).toBeLessThan(1000);
       expect((await getProcedure(secondUrl, 'users.me', undefined, auth)).status).toBe(401);
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.on('exit', r));
+      await second.stop();
       await first.stop();
       await testDb.close();
     }

@@ -1,82 +1,43 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 import { generateCandles, tempDir, toCsv } from '../test/price-csv.ts';
+import { type ServerProcess, spawnServerProcess } from '../test/server-process.ts';
 
 const run = promisify(execFile);
-const serverDir = fileURLToPath(new URL('../..', import.meta.url));
 const script = fileURLToPath(new URL('./legacy_client.py', import.meta.url));
 const python = process.env.PYTHON ?? 'python3';
-
-/** Starts `src/main.ts` as its own process and resolves its URL from the "listening on" line. */
-function startServerProcess(
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: serverDir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d) => {
-    output += d;
-  });
-  child.stderr?.on('data', (d) => {
-    output += d;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = output.match(/listening on (http:\/\/\S+)/);
-      if (match?.[1]) {
-        clearInterval(timer);
-        resolve({ child, url: match[1], output: () => output });
-      }
-    }, 50);
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`server exited (${code}): ${output}`));
-    });
-  });
-}
 
 describe(`a Python standard-library client over the legacy routes (${testEngine})`, () => {
   const files = tempDir('ethcast-legacy-client-');
   let testDb: TestDb | null = null;
-  let server: Awaited<ReturnType<typeof startServerProcess>>;
+  let server: ServerProcess;
+  let url: string;
 
   beforeAll(async () => {
     const csv = files.write('eth.csv', toCsv(generateCandles('ETH-USD', '2024-01-01', 400, 3), 'plain'));
     // PostgreSQL: a database of its own for the server process; PGlite: the process's in-memory one.
     if (testEngine === 'postgres') testDb = await createTestDb();
-    server = await startServerProcess({
+    server = spawnServerProcess({
+      HOST: '127.0.0.1',
       DATABASE_URL: testDb?.url ?? 'memory://',
       PRICES_CSV: csv,
       PRICES_SYMBOL: 'ETH-USD',
       DEMO_ADMIN: 'false',
     });
+    url = await server.ready;
     // The first start imports PRICES_CSV in the background; wait until it is in.
     for (let attempt = 0; attempt < 600; attempt++) {
-      const latest = await fetch(`${server.url}/api/prices/latest?symbol=ETH-USD`);
+      const latest = await fetch(`${url}/api/prices/latest?symbol=ETH-USD`);
       if (latest.status === 200) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`prices never arrived: ${server.output()}`);
   });
   afterAll(async () => {
-    if (server?.child.exitCode === null) {
-      const exited = new Promise((r) => server.child.once('exit', r));
-      server.child.kill('SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     await testDb?.close();
     files.cleanup();
   });
@@ -85,7 +46,7 @@ describe(`a Python standard-library client over the legacy routes (${testEngine}
     const { stdout, stderr } = await run(python, [
       script,
       '--url',
-      server.url,
+      url,
       '--username',
       'ana_py',
       '--password',
@@ -123,7 +84,7 @@ describe(`a Python standard-library client over the legacy routes (${testEngine}
     const failed = await run(python, [
       script,
       '--url',
-      server.url,
+      url,
       '--username',
       'ana_py',
       '--password',

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createEthcastClient, TRPCClientError } from '@ethcast/client';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +5,7 @@ import type { AppRouter } from '../router.ts';
 import { createActor, testServices } from '../test/actors.ts';
 import { createTestDb, testEngine } from '../test/db.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
+import { spawnServerProcess } from '../test/server-process.ts';
 
 async function post(
   server: TestServer,
@@ -171,8 +170,6 @@ describe(`users over HTTP (${testEngine})`, () => {
   });
 });
 
-const serverDir = fileURLToPath(new URL('../..', import.meta.url));
-
 describe.skipIf(testEngine !== 'postgres')(
   'login throttling across two server processes (PostgreSQL)',
   () => {
@@ -180,27 +177,9 @@ describe.skipIf(testEngine !== 'postgres')(
       const testDb = await createTestDb();
       const url = testDb.url ?? '';
       const first = await startTestServer({}, { testDb });
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-        cwd: serverDir,
-        env: {
-          PATH: process.env.PATH ?? '',
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'silent',
-          PORT: '0',
-          DATABASE_URL: url,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const second = spawnServerProcess({ DATABASE_URL: url });
       try {
-        const secondUrl = await new Promise<string>((resolve, reject) => {
-          let out = '';
-          child.stdout.on('data', (d) => {
-            out += d;
-            const match = out.match(/listening on (http:\/\/\S+)/);
-            if (match?.[1]) resolve(match[1]);
-          });
-          child.on('exit', () => reject(new Error(`second server exited: ${out}`)));
-        });
+        const secondUrl = await second.ready;
         const a = first.client();
         const b = createEthcastClient({ url: secondUrl });
         await a.users.register.mutate({ username: 'twoproc', password: 'twoproc-password' });
@@ -214,8 +193,7 @@ describe.skipIf(testEngine !== 'postgres')(
         expect(await attempt(b, 'twoproc-password')).toBe('TOO_MANY_REQUESTS');
         expect(await attempt(a, 'twoproc-password')).toBe('TOO_MANY_REQUESTS');
       } finally {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.on('exit', r));
+        await second.stop();
         await first.stop();
         await testDb.close();
       }

@@ -1,7 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const serverDir = fileURLToPath(new URL('../..', import.meta.url));
+import type { ChildProcess } from 'node:child_process';
+import { spawnServerProcess } from './server-process.ts';
 
 export type Replica = {
   child: ChildProcess;
@@ -15,43 +13,16 @@ export type Replica = {
 
 /** Starts a real server process (test/replica-main.ts) on the given environment and clock. */
 export async function startReplica(env: Record<string, string>, clock: string): Promise<Replica> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/test/replica-main.ts'], {
-    cwd: serverDir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-      REPLICA_CLOCK: clock,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d) => {
-    output += d;
-  });
-  child.stderr?.on('data', (d) => {
-    output += d;
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = output.match(/listening on (http:\/\/\S+)/);
-      if (match?.[1]) {
-        clearInterval(timer);
-        resolve(match[1]);
-      }
-    }, 50);
-    void exited.then(() => {
-      clearInterval(timer);
-      reject(new Error(`replica exited before listening: ${output}`));
-    });
-  });
+  const server = spawnServerProcess(
+    { REPLICA_CLOCK: clock, ...env },
+    { entry: 'src/test/replica-main.ts', ipc: true },
+  );
+  const { child } = server;
+  const url = await server.ready;
   return {
     child,
     url,
-    output: () => output,
+    output: server.output,
     setClock: (now) =>
       new Promise<void>((resolve) => {
         const onMessage = (message: { type?: string; now?: string }) => {
@@ -64,12 +35,10 @@ export async function startReplica(env: Record<string, string>, clock: string): 
         child.send({ type: 'clock', now });
       }),
     async kill() {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exited;
+      await server.stop('SIGKILL');
     },
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      await server.stop();
     },
   };
 }

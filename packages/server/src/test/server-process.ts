@@ -14,29 +14,45 @@ export type ServerProcess = {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 };
 
-/** `src/main.ts` as a real process (as `pnpm start` runs it), with only the given environment plus PATH. */
-export function spawnServerProcess(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/** Collects a child process's stdout and stderr as they arrive, and its exit code. */
+export function watchProcess(child: ChildProcess): { output(): string; exit: Promise<number | null> } {
+  let output = '';
+  const collect = (d: Buffer) => {
+    output += d;
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { output: () => output, exit };
+}
+
+/**
+ * `src/main.ts` as a real process (as `pnpm start` runs it), with only the given environment plus PATH.
+ * `entry` runs another main (e.g. test/replica-main.ts); `ipc` opens a message channel to it.
+ */
+export function spawnServerProcess(
+  env: Record<string, string>,
+  options: { entry?: string; ipc?: boolean } = {},
+): ServerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/main.ts'], {
     cwd: serverDir,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const { output, exit } = watchProcess(child);
   const ready = new Promise<string>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      output += d;
-      const match = output.match(/listening on (http:\/\/\S+)/);
+    const onData = () => {
+      const match = output().match(/listening on (http:\/\/\S+)/);
       if (match?.[1]) resolve(match[1]);
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    exit.then((code) => reject(new Error(`server exited (${code}) before listening: ${output.trim()}`)));
+    exit.then((code) => reject(new Error(`server exited (${code}) before listening: ${output().trim()}`)));
   });
   ready.catch(() => {});
   return {
     child,
-    output: () => output,
+    output,
     exit,
     ready,
     stop(signal = 'SIGTERM') {
