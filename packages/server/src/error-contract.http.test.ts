@@ -1,11 +1,10 @@
 import { TRPCClientError } from '@ethcast/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertPrices } from './db/queries/price-upsert.ts';
 import { fieldCodes } from './domain/input-errors.ts';
 import type { AppRouter } from './router.ts';
-import { createActor, testServices } from './test/actors.ts';
+import { createActors, testServices } from './test/actors.ts';
 import { testEngine } from './test/db.ts';
-import { generateCandles } from './test/price-csv.ts';
+import { seedPrices } from './test/price-csv.ts';
 import { startTestServer, type TestServer } from './test/server.ts';
 
 type Data = NonNullable<TRPCClientError<AppRouter>['data']>;
@@ -29,9 +28,10 @@ describe(`the error contract over HTTP (${testEngine})`, () => {
   beforeAll(async () => {
     server = await startTestServer();
     const services = testServices(server.testDb);
-    await upsertPrices(services.db, generateCandles('ETH-USD', '2024-01-01', 120, 3), 'test');
-    owner = (await createActor(services, 'contract_owner')).token;
-    other = (await createActor(services, 'contract_other')).token;
+    await seedPrices(services.db, 'ETH-USD', '2024-01-01', 120, 3);
+    const actors = await createActors(services, { owner: 'contract_owner', other: 'contract_other' });
+    owner = actors.owner.token;
+    other = actors.other.token;
     forecastId = (await server.client(owner).predicts.create.mutate({ model: 'naive', days: 2 })).id;
   });
   afterAll(() => server?.stop());

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeLog } from './db/queries/logs.ts';
-import { insertPredictionWithLog } from './db/queries/predicts.ts';
-import { createActor, testServices } from './test/actors.ts';
+import { createActor, storeForecast, testServices } from './test/actors.ts';
 import { testEngine } from './test/db.ts';
 import { getProcedure, postProcedure } from './test/http-calls.ts';
 import { startTestServer, type TestServer } from './test/server.ts';
@@ -18,23 +17,7 @@ describe(`control characters in text inputs (${testEngine})`, () => {
     const services = testServices(server.testDb);
     const actor = await createActor(services, 'nul_admin', 'admin');
     admin = actor.token;
-    const row = await insertPredictionWithLog(
-      services.db,
-      {
-        userId: actor.user.id,
-        username: actor.user.username,
-        symbol: 'ETH-USD',
-        model: 'naive',
-        modelVersion: '1',
-        days: 1,
-        dataThrough: '2026-01-01',
-        note: null,
-        summary: 'x',
-        points: [],
-      },
-      { action: 'predict success' },
-    );
-    forecastId = row.id;
+    forecastId = (await storeForecast(services.db, actor.user)).id;
     logId = (await writeLog(services.db, { userId: null, username: 'x', action: 'y' })).id;
   });
   afterAll(() => server?.stop());

@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
 import superjson from 'superjson';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -6,7 +5,7 @@ import type { Services } from '../context.ts';
 import { listLogs } from '../db/queries/logs.ts';
 import { findSessionByToken } from '../db/queries/sessions.ts';
 import { logs, users } from '../db/schema.ts';
-import { anonymousCaller, createActor, TEST_PASSWORD, testServices } from '../test/actors.ts';
+import { anonymousCaller, codeOf, createActor, TEST_PASSWORD, testServices } from '../test/actors.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 import { loginUser } from './accounts.ts';
 import { verifyPassword } from './password.ts';
@@ -19,12 +18,6 @@ const PYTHON_VECTORS = [
   { password: 'senha-çã-vector', hash: '$2a$12$4I6CkrNFocARoTXEud//mO.z4TpuiVtTGASYHBI2DsJyjXWM5gTTS' },
   { password: 'legacy-vector-2', hash: '$2y$10$MtZ5Du1aNofb8nlU89Rj9.SQ4Lmol9n06uVCgdvyvIGhmT96dyp/S' },
 ];
-
-const codeOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'ok',
-    (error: unknown) => (error instanceof TRPCError ? error.code : `unexpected: ${String(error)}`),
-  );
 
 describe(`accounts (${testEngine})`, () => {
   let testDb: TestDb;

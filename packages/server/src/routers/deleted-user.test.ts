@@ -1,19 +1,11 @@
-import { TRPCError } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Services } from '../context.ts';
 import { queryRows } from '../db/client.ts';
-import { upsertPrices } from '../db/queries/price-upsert.ts';
 import { logs, predict } from '../db/schema.ts';
-import { type Actor, createActor, testServices } from '../test/actors.ts';
+import { type Actor, codeOf, createActors, testServices } from '../test/actors.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
-import { generateCandles } from '../test/price-csv.ts';
-
-const outcome = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'ok',
-    (error: unknown) => (error instanceof TRPCError ? error.code : `unexpected: ${String(error)}`),
-  );
+import { seedPrices } from '../test/price-csv.ts';
 
 // The window between the session lookup (in the context) and the procedure's write: the user is
 // deleted in it. The write then meets the foreign key to users (23503); the caller must get 401.
@@ -28,10 +20,12 @@ describe(`a user deleted while their request runs (${testEngine})`, () => {
   beforeEach(async () => {
     await testDb.reset();
     services = testServices(testDb);
-    await upsertPrices(services.db, generateCandles('ETH-USD', '2024-01-01', 500, 3), 'test');
-    victim = await createActor(services, 'doomed');
-    admin = await createActor(services, 'deleter', 'admin');
-    await createActor(services, 'deleter2', 'admin');
+    await seedPrices(services.db, 'ETH-USD', '2024-01-01', 500, 3);
+    ({ victim, admin } = await createActors(services, {
+      victim: 'doomed',
+      admin: ['deleter', 'admin'],
+      secondAdmin: ['deleter2', 'admin'],
+    }));
   });
   afterAll(() => testDb?.close());
 
@@ -46,7 +40,7 @@ describe(`a user deleted while their request runs (${testEngine})`, () => {
 
   it('predicts.create answers 401, stores nothing and leaves no orphan row', async () => {
     await admin.caller.users.delete({ id: victim.user.id });
-    expect(await outcome(victim.caller.predicts.create({ model: 'naive', days: 3 }))).toBe('UNAUTHORIZED');
+    expect(await codeOf(victim.caller.predicts.create({ model: 'naive', days: 3 }))).toBe('UNAUTHORIZED');
     expect(await orphans(victim.user.id)).toEqual({ predicts: 0, logs: 0 });
     expect(await services.db.select().from(predict)).toHaveLength(0);
     expect(
@@ -57,18 +51,18 @@ describe(`a user deleted while their request runs (${testEngine})`, () => {
   it('logout, a note update and a failed create answer 401 too', async () => {
     const row = await victim.caller.predicts.create({ model: 'naive', days: 3 });
     await admin.caller.users.delete({ id: victim.user.id });
-    expect(await outcome(victim.caller.users.logout())).toBe('UNAUTHORIZED');
-    expect(await outcome(victim.caller.predicts.create({ model: 'no-such-model', days: 3 }))).toBe(
+    expect(await codeOf(victim.caller.users.logout())).toBe('UNAUTHORIZED');
+    expect(await codeOf(victim.caller.predicts.create({ model: 'no-such-model', days: 3 }))).toBe(
       'UNAUTHORIZED',
     );
     // the row went with its user, so this one is NOT_FOUND before any write
-    expect(await outcome(victim.caller.predicts.update({ id: row.id, note: 'x' }))).toBe('NOT_FOUND');
+    expect(await codeOf(victim.caller.predicts.update({ id: row.id, note: 'x' }))).toBe('NOT_FOUND');
     expect(await orphans(victim.user.id)).toEqual({ predicts: 0, logs: 0 });
   });
 
   it('creates racing a deletion: each one is stored with its log row or refused with 401, never 500', async () => {
     const creates = Array.from({ length: 20 }, () =>
-      outcome(victim.caller.predicts.create({ model: 'naive', days: 3 })),
+      codeOf(victim.caller.predicts.create({ model: 'naive', days: 3 })),
     );
     const deletion = admin.caller.users.delete({ id: victim.user.id });
     const outcomes = await Promise.all(creates);

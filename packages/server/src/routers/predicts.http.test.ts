@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertPredictionWithLog } from '../db/queries/predicts.ts';
-import { createActor, testServices } from '../test/actors.ts';
+import { createActor, storeForecast, testServices } from '../test/actors.ts';
 import { testEngine } from '../test/db.ts';
 import { getProcedure, postProcedure } from '../test/http-calls.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
@@ -14,23 +13,12 @@ describe(`another user's forecast over HTTP (${testEngine})`, () => {
     const services = testServices(server.testDb);
     const owner = await createActor(services, 'forecast_owner');
     intruder = (await createActor(services, 'forecast_intruder')).token;
-    const row = await insertPredictionWithLog(
-      services.db,
-      {
-        userId: owner.user.id,
-        username: owner.user.username,
-        symbol: 'ETH-USD',
-        model: 'naive',
-        modelVersion: '1',
-        days: 1,
-        dataThrough: '2026-01-01',
+    othersId = (
+      await storeForecast(services.db, owner.user, {
         note: 'private',
-        summary: 'x',
-        points: [],
-      },
-      { action: 'predict success with model naive' },
-    );
-    othersId = row.id;
+        action: 'predict success with model naive',
+      })
+    ).id;
   });
   afterAll(() => server?.stop());
 

@@ -6,15 +6,16 @@ import type { Services } from '../context.ts';
 import { upsertPrices } from '../db/queries/price-upsert.ts';
 import { logs, predict } from '../db/schema.ts';
 import { ConcurrencyLimit } from '../forecasts/concurrency-limit.ts';
-import { type Actor, anonymousCaller, createActor, testServices } from '../test/actors.ts';
+import {
+  type Actor,
+  anonymousCaller,
+  codeOf,
+  createActor,
+  createActors,
+  testServices,
+} from '../test/actors.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
-import { generateCandles } from '../test/price-csv.ts';
-
-const codeOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'ok',
-    (error: unknown) => (error instanceof TRPCError ? error.code : `unexpected: ${String(error)}`),
-  );
+import { generateCandles, seedPrices } from '../test/price-csv.ts';
 
 const START = '2024-01-01';
 const HISTORY_DAYS = 500;
@@ -33,10 +34,12 @@ describe(`predicts.* and models.* (${testEngine})`, () => {
   beforeEach(async () => {
     await testDb.reset();
     services = testServices(testDb);
-    await upsertPrices(services.db, generateCandles('ETH-USD', START, HISTORY_DAYS, 7), 'test');
-    owner = await createActor(services, 'owner');
-    other = await createActor(services, 'other');
-    admin = await createActor(services, 'boss', 'admin');
+    await seedPrices(services.db, 'ETH-USD', START, HISTORY_DAYS, 7);
+    ({ owner, other, admin } = await createActors(services, {
+      owner: 'owner',
+      other: 'other',
+      admin: ['boss', 'admin'],
+    }));
   });
   afterAll(() => testDb?.close());
 

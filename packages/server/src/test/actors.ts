@@ -1,6 +1,9 @@
+import { TRPCError } from '@trpc/server';
 import { registerUser } from '../auth/accounts.ts';
 import type { Context, Role, Services } from '../context.ts';
 import { createContextInner } from '../context.ts';
+import type { Database } from '../db/client.ts';
+import { insertPredictionWithLog, type PredictionRow } from '../db/queries/predicts.ts';
 import { createSession, findSessionByToken } from '../db/queries/sessions.ts';
 import { updateUserRow } from '../db/queries/users.ts';
 import { loadConfig } from '../env.ts';
@@ -38,3 +41,47 @@ export async function createActor(services: Services, username: string, role: Ro
 export async function anonymousCaller(services: Services) {
   return createCaller(await createContextInner(services));
 }
+
+/** Signed-in users created in the given order: `{ owner: 'scope_owner', admin: ['scope_admin', 'admin'] }`. */
+export async function createActors<K extends string>(
+  services: Services,
+  users: Record<K, string | [username: string, role: Role]>,
+): Promise<Record<K, Actor>> {
+  const actors = {} as Record<K, Actor>;
+  for (const [key, user] of Object.entries(users) as [K, string | [string, Role]][]) {
+    actors[key] =
+      typeof user === 'string' ? await createActor(services, user) : await createActor(services, ...user);
+  }
+  return actors;
+}
+
+/** A stored 1-day naive forecast of `owner` with no points, made without running a model. */
+export async function storeForecast(
+  db: Database,
+  owner: Actor['user'],
+  values: { note?: string | null; action?: string } = {},
+): Promise<PredictionRow> {
+  return insertPredictionWithLog(
+    db,
+    {
+      userId: owner.id,
+      username: owner.username,
+      symbol: 'ETH-USD',
+      model: 'naive',
+      modelVersion: '1',
+      days: 1,
+      dataThrough: '2026-01-01',
+      note: values.note ?? null,
+      summary: 'x',
+      points: [],
+    },
+    { action: values.action ?? 'predict success' },
+  );
+}
+
+/** 'ok', or the tRPC code a call failed with: `expect(await codeOf(caller.users.byId(...))).toBe('NOT_FOUND')`. */
+export const codeOf = (promise: Promise<unknown>): Promise<string> =>
+  promise.then(
+    () => 'ok',
+    (error: unknown) => (error instanceof TRPCError ? error.code : `unexpected: ${String(error)}`),
+  );

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { dayFromNumber, dayNumber } from '@ethcast/days';
 import { asc } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { upsertPrices } from '../db/queries/price-upsert.ts';
 import { candleColumns, type PriceRow } from '../db/queries/prices.ts';
 import { prices } from '../db/schema.ts';
 
@@ -80,4 +81,9 @@ export function storedPricesWithSource(db: Database) {
     .select({ ...storedColumns, source: prices.source })
     .from(prices)
     .orderBy(asc(prices.symbol), asc(prices.day));
+}
+
+/** Stores a deterministic random-walk price history for a symbol. */
+export async function seedPrices(db: Database, symbol: string, start: string, days: number, seed = 1) {
+  await upsertPrices(db, generateCandles(symbol, start, days, seed), 'test');
 }

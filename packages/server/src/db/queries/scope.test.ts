@@ -1,12 +1,11 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../context.ts';
-import { type Actor, createActor, testServices } from '../../test/actors.ts';
+import { type Actor, createActors, testServices } from '../../test/actors.ts';
 import { createTestDb, type TestDb, testEngine } from '../../test/db.ts';
-import { generateCandles } from '../../test/price-csv.ts';
+import { seedPrices } from '../../test/price-csv.ts';
 import { listLogs } from './logs.ts';
 import { deletePrediction, getPrediction, listPredictions, updatePredictionNote } from './predicts.ts';
-import { upsertPrices } from './price-upsert.ts';
 import { getUserById, getUserByUsername } from './users.ts';
 
 const messageOf = (promise: Promise<unknown>) =>
@@ -26,10 +25,12 @@ describe(`the owner-or-admin scope in the queries (${testEngine})`, () => {
   beforeAll(async () => {
     testDb = await createTestDb();
     services = testServices(testDb);
-    await upsertPrices(services.db, generateCandles('ETH-USD', '2024-01-01', 120, 5), 'test');
-    owner = await createActor(services, 'scope_owner');
-    other = await createActor(services, 'scope_other');
-    admin = await createActor(services, 'scope_admin', 'admin');
+    await seedPrices(services.db, 'ETH-USD', '2024-01-01', 120, 5);
+    ({ owner, other, admin } = await createActors(services, {
+      owner: 'scope_owner',
+      other: 'scope_other',
+      admin: ['scope_admin', 'admin'],
+    }));
     forecastId = (await owner.caller.predicts.create({ model: 'naive', days: 2, note: 'mine' })).id;
   });
   afterAll(() => testDb?.close());
