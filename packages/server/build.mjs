@@ -1,10 +1,11 @@
-// Production bundle of the API: workspace packages are bundled, npm dependencies stay external.
+// Production bundle of the API: workspace packages are bundled, and so are their own npm dependencies
+// (pnpm does not let the server resolve them); the server's npm dependencies stay external.
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const deps = (dir) =>
   Object.keys(JSON.parse(readFileSync(new URL(`${dir}/package.json`, import.meta.url))).dependencies ?? {});
-const external = [...deps('.'), ...deps('../forecast')].filter((d) => !d.startsWith('@ethcast/'));
+const external = deps('.').filter((d) => !d.startsWith('@ethcast/'));
 
 await build({
   entryPoints: ['src/main.ts'],
