@@ -24,10 +24,10 @@ import {
   type PublicUser,
   updateUserRow,
 } from '../db/queries/users.ts';
+import { actions } from '../domain/actions.ts';
 import { fail } from '../domain/errors.ts';
+import { type LoginScope, loginWait } from '../domain/login-policy.ts';
 import { FOREIGN_KEY_VIOLATION, pgErrorCode } from '../errors.ts';
-import { actions } from './actions.ts';
-import { type LoginScope, loginWait } from './login-policy.ts';
 import { hashCost, hashPassword, verifyPassword } from './password.ts';
 import type { PasswordWork } from './password-work.ts';
 
@@ -91,7 +91,7 @@ export type LoginResult =
 /**
  * Checks a password without holding a database connection while bcrypt runs:
  *  1. a short transaction, serialised per username across every server process, reads the credentials,
- *     applies the limits (auth/login-policy.ts) and reserves the attempt's slot;
+ *     applies the limits (domain/login-policy.ts) and reserves the attempt's slot;
  *  2. bcrypt runs in the bounded queue (`passwords`), connection released;
  *  3. a short transaction writes the outcome (a failure, or the session).
  * A reserved slot counts as a failure until step 3, so concurrent attempts never get more guesses than

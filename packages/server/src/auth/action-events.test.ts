@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { actions } from '../domain/actions.ts';
 import { actionEvent, withEvent } from './action-events.ts';
-import { actions } from './actions.ts';
 
 describe('actionEvent', () => {
   it('reads back every action the server writes, with its parameters', () => {

@@ -1,4 +1,4 @@
-import { actions } from './actions.ts';
+import { actions } from '../domain/actions.ts';
 
 /**
  * The audit log stores free text in the legacy style ("log 12 deleted"). Screens translate a row by

@@ -6,9 +6,9 @@ import type { Services } from '../context.ts';
 import { type Database, queryRows } from '../db/client.ts';
 import { writeLog } from '../db/queries/logs.ts';
 import { insertUser, type PublicUser } from '../db/queries/users.ts';
+import { actions } from '../domain/actions.ts';
 import { fail, isDomainError } from '../domain/errors.ts';
 import { conflictIfTaken } from './accounts.ts';
-import { actions } from './actions.ts';
 
 /**
  * Creating the first admin through a running server. With no admin in the database, the server writes

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Services } from '../context.ts';
 import { countUsers } from '../db/queries/users.ts';
+import { actions } from '../domain/actions.ts';
 import { registerUser } from './accounts.ts';
-import { actions } from './actions.ts';
 
 /**
  * On the embedded development database only: the first start creates an admin with a random password

@@ -1,8 +1,8 @@
 import type { Database } from '../db/client.ts';
 import { writeLog } from '../db/queries/logs.ts';
 import { getUserByUsername, type PublicUser, updateUserRow } from '../db/queries/users.ts';
+import { actions } from '../domain/actions.ts';
 import { fail } from '../domain/errors.ts';
-import { actions } from './actions.ts';
 
 /**
  * Makes an existing user an admin (the first admin among users taken over from the legacy backend,

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Services } from '../context.ts';
 import { createDb, type DbHandle } from '../db/client.ts';
 import { loginAttempts } from '../db/schema.ts';
+import { loginPolicy } from '../domain/login-policy.ts';
 import { createActor, TEST_PASSWORD, testServices } from '../test/actors.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 import { loginUser } from './accounts.ts';
-import { loginPolicy } from './login-policy.ts';
 import { PasswordWork } from './password-work.ts';
 
 const outcome = (promise: Promise<{ kind: string }>) =>

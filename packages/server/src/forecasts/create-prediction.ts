@@ -1,15 +1,15 @@
 import { ForecastError, type ModelInfo, type ModelRegistry } from '@ethcast/forecast';
-import { actions } from '../auth/actions.ts';
 import type { Services, SessionUser } from '../context.ts';
+import { summariseForecast } from '../db/forecast-summary.ts';
 import { getLatestCalibration } from '../db/queries/calibrations.ts';
 import { writeLog } from '../db/queries/logs.ts';
 import { insertPredictionWithLog, type PredictionRow } from '../db/queries/predicts.ts';
 import { getRecentCloses } from '../db/queries/prices.ts';
 import type { StoredForecastPoint } from '../db/schema.ts';
+import { actions } from '../domain/actions.ts';
 import { DomainError } from '../domain/errors.ts';
 import { QueueFullError } from './concurrency-limit.ts';
 import { latestContiguous } from './history.ts';
-import { summariseForecast } from './summary.ts';
 
 /** Closes every model looks at, at most: drift and the long-run volatility use a year of returns. */
 const LOOKBACK_DAYS = 400;

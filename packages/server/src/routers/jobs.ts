@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { actions } from '../auth/actions.ts';
 import { listRuns } from '../db/queries/job-runs.ts';
 import { writeLog } from '../db/queries/logs.ts';
+import { actions } from '../domain/actions.ts';
 import { fail } from '../domain/errors.ts';
 import { isJobName } from '../jobs/config.ts';
 import { jobsOverview } from '../jobs/overview.ts';

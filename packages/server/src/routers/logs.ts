@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { withEvent } from '../auth/action-events.ts';
-import { actions } from '../auth/actions.ts';
 import { deleteLog, getLog, listLogs, updateLog, writeLog } from '../db/queries/logs.ts';
+import { actions } from '../domain/actions.ts';
 import { fail } from '../domain/errors.ts';
 import { withCode } from '../domain/input-errors.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';

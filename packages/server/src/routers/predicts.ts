@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { actions } from '../auth/actions.ts';
 import { writeLog } from '../db/queries/logs.ts';
 import {
   deletePrediction,
@@ -7,6 +6,7 @@ import {
   listPredictions,
   updatePredictionNote,
 } from '../db/queries/predicts.ts';
+import { actions } from '../domain/actions.ts';
 import { fail } from '../domain/errors.ts';
 import { withCode } from '../domain/input-errors.ts';
 import { actualsOf } from '../forecasts/accuracy.ts';

@@ -7,10 +7,10 @@ import {
   registerUser,
   updateUser,
 } from '../auth/accounts.ts';
-import { actions } from '../auth/actions.ts';
 import { bootstrapAdmin } from '../auth/admin-token.ts';
 import { passwordSchema } from '../auth/password.ts';
 import { getUserById, getUserByUsername, listUsers } from '../db/queries/users.ts';
+import { actions } from '../domain/actions.ts';
 import { fail } from '../domain/errors.ts';
 import { adminProcedure, authedProcedure, publicProcedure, router } from '../trpc.ts';
 import {

@@ -1,5 +1,5 @@
 import { and, eq, lt, or, sql } from 'drizzle-orm';
-import { type AttemptStats, loginPolicy, registrationPolicy } from '../../auth/login-policy.ts';
+import { type AttemptStats, loginPolicy, registrationPolicy } from '../../domain/login-policy.ts';
 import { type Executor, queryRows } from '../client.ts';
 import { knownClients, loginAttempts, registrationAttempts } from '../schema.ts';
 

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, ilike, lt, lte, type SQL } from 'drizzle-orm';
+import { clip } from '../../domain/text.ts';
 import type { Database, Executor } from '../client.ts';
 import { logs } from '../schema.ts';
-import { clip } from '../text.ts';
 import { type Viewer, visibleTo } from './scope.ts';
 
 export const logColumns = {

@@ -1,4 +1,5 @@
 import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
+import { clip } from '../../domain/text.ts';
 import { type Database, type Executor, preparedQuery } from '../client.ts';
 import {
   forecastScores,
@@ -8,7 +9,6 @@ import {
   prices,
   type StoredForecastPoint,
 } from '../schema.ts';
-import { clip } from '../text.ts';
 import { type Viewer, visibleTo, visibleToPrepared } from './scope.ts';
 import type { StoredScore } from './scores.ts';
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { summariseForecast } from '../../forecasts/summary.ts';
 import { type Executor, queryRows } from '../client.ts';
+import { summariseForecast } from '../forecast-summary.ts';
 import {
   type ColumnInfo,
   type ConstraintInfo,

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContextInner } from '../../context.ts';
-import { findSessionByToken } from '../../db/queries/sessions.ts';
 import { createCaller } from '../../router.ts';
 import { anonymousCaller, testServices } from '../../test/actors.ts';
 import { dataSnapshot, schemaSnapshot } from '../../test/catalog-snapshot.ts';
@@ -10,6 +9,7 @@ import { buildLegacyDatabase, legacyLogs, legacyPredicts, legacyUsers } from '..
 import { queryRows } from '../client.ts';
 import { type MigrationReport, migrateDatabase } from '../migrate.ts';
 import { upsertPrices } from '../queries/price-upsert.ts';
+import { findSessionByToken } from '../queries/sessions.ts';
 import { LegacyTakeoverError } from './takeover-error.ts';
 
 describe(`legacy takeover (${testEngine})`, () => {

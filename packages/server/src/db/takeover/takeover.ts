@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { actions } from '../../auth/actions.ts';
+import { actions } from '../../domain/actions.ts';
 import { type Executor, queryRows } from '../client.ts';
 import { publicTables, quoteIdent, tableColumns, tableConstraints } from './catalog.ts';
 import { convertTable, detachOrphans, type TableInfo, writeConvertedPoints } from './convert.ts';

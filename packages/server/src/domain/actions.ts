@@ -1,4 +1,4 @@
-import { clip } from '../db/text.ts';
+import { clip } from './text.ts';
 
 /**
  * The audit log's wording, in one place: short, lower-case, at most 100 characters, in the style of

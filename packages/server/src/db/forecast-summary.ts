@@ -1,4 +1,4 @@
-import type { StoredForecastPoint } from '../db/schema.ts';
+import type { StoredForecastPoint } from './schema.ts';
 
 /**
  * The legacy `forecast` text column: one readable line about the last forecast day. Forecasts taken
