@@ -59,4 +59,22 @@ describe('readPriceFile (what pnpm train and pnpm backtest --csv read)', () => {
     await expect(read('day,price\n2024-01-01,1\n')).rejects.toThrow(/unrecognised header "day,price"/);
     await expect(read('date,open,high,low,close\n')).rejects.toThrow('the file has no price rows');
   });
+
+  it('reads a date,close file, as the forecast CLI always has (forecasts need only the close)', async () => {
+    const parsed = await read('date,close\n2024-01-02,2300.5\n2024-01-01,2280\n\n2024-01-03,2310.25\n');
+    expect(parsed.format).toBe('date-close');
+    expect(parsed.bars).toEqual([
+      { day: '2024-01-01', close: 2280 },
+      { day: '2024-01-02', close: 2300.5 },
+      { day: '2024-01-03', close: 2310.25 },
+    ]);
+    const withOpen = await read('Date,Open,Close\n2024-01-01,2270,2280\n');
+    expect(withOpen.bars).toEqual([{ day: '2024-01-01', open: 2270, close: 2280 }]);
+    await expect(read('date,close\n2024-01-01,abc\n')).rejects.toThrow('line 2: unparseable close "abc"');
+    await expect(read('date,close\n01/02/2024,2280\n')).rejects.toThrow('line 2: unparseable date');
+    await expect(read('date,close\n2024-01-01,1\n2024-01-01,2\n')).rejects.toThrow(
+      'duplicate day 2024-01-01',
+    );
+    await expect(read('day,price\n2024-01-01,1\n')).rejects.toThrow(/unrecognised header/);
+  });
 });

@@ -1,8 +1,17 @@
+import { isDay } from '@ethcast/days';
 import type { DailyBar } from '../../types.ts';
-import { detectFormat, emptyRowFields, type FormatName, readRecord, splitLine } from './formats.ts';
+import {
+  type CsvFormat,
+  detectFormat,
+  emptyRowFields,
+  FormatError,
+  type FormatName,
+  readRecord,
+  splitLine,
+} from './formats.ts';
 import { lineBatches } from './lines.ts';
 
-export type PriceFile = { format: FormatName; bars: DailyBar[] };
+export type PriceFile = { format: FormatName | 'date-close'; bars: DailyBar[] };
 
 /**
  * Reads a whole daily price file in any format the server's importer accepts (see ./formats.ts) for one
@@ -23,7 +32,16 @@ export async function readPriceFile(
     head.push(next.value.lines);
     for (const line of next.value.lines) if (line.trim() && firstLines.length < 4) firstLines.push(line);
   }
-  const format = detectFormat(firstLines);
+  let format: CsvFormat;
+  try {
+    format = detectFormat(firstLines);
+  } catch (error) {
+    // Forecasting needs only the close: a `date,close` file (open, high, low optional) is read too, as
+    // the forecast CLI always has; the server's importer, which stores every column, refuses it.
+    const closeOnly = error instanceof FormatError ? closeOnlyColumns(firstLines[0] ?? '') : null;
+    if (!closeOnly) throw error;
+    return readCloseOnly(head, batches, closeOnly);
+  }
   const fields = emptyRowFields();
   const bars: DailyBar[] = [];
   const others = new Set<string>();
@@ -67,9 +85,67 @@ export async function readPriceFile(
         : 'the file has no price rows',
     );
   }
+  return { format: format.name, bars: inDayOrder(bars) };
+}
+
+type CloseOnlyColumns = Record<'date' | 'close' | 'open' | 'high' | 'low' | 'volume', number>;
+
+/** Column indices of a plain comma-separated header with at least `date` and `close`, else null. */
+function closeOnlyColumns(headerLine: string): CloseOnlyColumns | null {
+  const names = headerLine
+    .replace(/^\uFEFF/, '')
+    .split(',')
+    .map((n) => n.trim().toLowerCase());
+  const columns = {
+    date: names.indexOf('date'),
+    close: names.indexOf('close'),
+    open: names.indexOf('open'),
+    high: names.indexOf('high'),
+    low: names.indexOf('low'),
+    volume: names.indexOf('volume'),
+  };
+  return columns.date >= 0 && columns.close >= 0 ? columns : null;
+}
+
+async function readCloseOnly(
+  head: string[][],
+  rest: AsyncIterable<{ lines: string[] }>,
+  columns: CloseOnlyColumns,
+): Promise<PriceFile> {
+  const bars: DailyBar[] = [];
+  let lineNo = 0;
+  const read = (lines: string[]) => {
+    for (const line of lines) {
+      lineNo++;
+      if (lineNo === 1 || line.trim() === '') continue;
+      const record = splitLine(line, ',');
+      if (typeof record === 'string') throw new Error(`line ${lineNo}: ${record}`);
+      const cell = (i: number) => (i >= 0 ? (record[i] ?? '').trim() : '');
+      const day = cell(columns.date);
+      if (!isDay(day)) throw new Error(`line ${lineNo}: unparseable date "${day}"`);
+      const close = Number(cell(columns.close));
+      if (!Number.isFinite(close) || close <= 0) {
+        throw new Error(`line ${lineNo}: unparseable close "${cell(columns.close)}"`);
+      }
+      const bar: DailyBar = { day, close };
+      for (const key of ['open', 'high', 'low', 'volume'] as const) {
+        const raw = cell(columns[key]);
+        if (raw !== '' && Number.isFinite(Number(raw))) bar[key] = Number(raw);
+      }
+      bars.push(bar);
+    }
+  };
+  for (const lines of head) read(lines);
+  for await (const batch of rest) read(batch.lines);
+  if (bars.length === 0) throw new Error('the file has no price rows');
+  return { format: 'date-close', bars: inDayOrder(bars) };
+}
+
+/** Sorted by day; a day twice is refused. */
+function inDayOrder(bars: DailyBar[]): DailyBar[] {
   bars.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   for (let i = 1; i < bars.length; i++) {
     if (bars[i]?.day === bars[i - 1]?.day) throw new Error(`duplicate day ${bars[i]?.day} in this file`);
   }
-  return { format: format.name, bars };
+  return bars;
 }
