@@ -48,7 +48,7 @@ describe('bcrypt threads', () => {
     expect(await pool.verify('x', '')).toBe(false);
   });
 
-  it('runs many tasks at once on at most `threads` threads, each answer to its own task', async () => {
+  it('runs many tasks at once, each answer going to its own task', async () => {
     const pool = threads(2, 10);
     const before = new Set(threadNiceValues().keys());
     const passwords = Array.from({ length: 8 }, (_, i) => `password-${i}`);

@@ -12,15 +12,11 @@ export type Proportion = {
   high: number;
 };
 
-export type TrackRecordRow = {
-  /** days ahead; null = every horizon pooled */
-  horizon: number | null;
-  n: number;
-  forecasts: number;
-  origins: number;
-  mae: number;
-  /** MAE of persistence ("the close stays at the origin's") on the same origins and days */
-  persistenceMae: number;
+/** A cell's counts and errors as the query reads them (persistenceMae: "the close stays at the origin's"). */
+export type TrackRecordRow = Pick<
+  TrackRecordCell,
+  'horizon' | 'n' | 'forecasts' | 'origins' | 'mae' | 'persistenceMae'
+> & {
   /** mae ÷ persistenceMae: below 1 beats persistence */
   maeRatio: number | null;
   coverage80: Proportion;
