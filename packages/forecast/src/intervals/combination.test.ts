@@ -94,10 +94,33 @@ describe('blendComponents', () => {
   });
 
   it('garch-t component: t quantile of ν = 5 scaled to unit variance, hand-computed', () => {
-    const c = blendComponents(history, [0.03], { omega: 1e-5, alpha: 0.1, beta: 0.85, nu: 5 });
+    const params = { omega: 1e-5, alpha: 0.1, beta: 0.85, nu: 5 };
+    const c = blendComponents(history, garchScales(params, history, 1), params);
     // t_5(0.9) = 1.475884, t_5(0.975) = 2.570582, × √(3/5)
     expect(c.garchT?.[0]?.upper80).toBeCloseTo(1.475884 * Math.sqrt(0.6), 5);
     expect(c.garchT?.[0]?.lower95).toBeCloseTo(-2.570582 * Math.sqrt(0.6), 5);
+    // on any other scale the same log bound, in that scale's units: twice the scale, half the quantile
+    const wide = blendComponents(history, garchScales(params, history, 1).map((s) => 2 * s), params);
+    expect(wide.garchT?.[0]?.upper80).toBeCloseTo((1.475884 * Math.sqrt(0.6)) / 2, 5);
+  });
+
+  it('garch-t component on the shipped EWMA-mixed scale is still the garch-t anchor band', () => {
+    // the shipped conformal scale averages the GARCH and EWMA volatilities (mixEwmaScales), so a garch-t
+    // component of t quantiles times that scale would not be the anchor's band
+    const params = fitGarchT(logReturns(history));
+    const mixed = mixEwmaScales(garchScales(params, history, 10), history, 0.5);
+    const c = blendComponents(history, mixed, params);
+    const garchAnchor = createGarchTBands(30).bands(history, 10);
+    for (const h of [0, 6, 9]) {
+      expect((c.garchT?.[h]?.upper95 as number) * (mixed[h] as number)).toBeCloseTo(
+        garchAnchor[h]?.upper95 as number,
+        6,
+      );
+      expect((c.garchT?.[h]?.lower80 as number) * (mixed[h] as number)).toBeCloseTo(
+        garchAnchor[h]?.lower80 as number,
+        6,
+      );
+    }
   });
 });
 

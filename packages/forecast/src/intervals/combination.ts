@@ -1,6 +1,7 @@
 import { studentTQuantile } from '../stats/special-functions.ts';
 import type { HorizonQuantiles } from './conformal.ts';
 import type { GarchParams } from './garch.ts';
+import { garchScales } from './scale-models.ts';
 import { ewmaVolatility } from './volatility.ts';
 
 /**
@@ -10,9 +11,10 @@ import { ewmaVolatility } from './volatility.ts';
  * of the components' scores, and below both when their misses differ.
  *
  * Components are given in units of the origin's conformal scale s_h (a bound b in log units is b / s_h):
- * - 'garch-t': the unit-variance Student-t quantiles of the fitted ν. With the garch-t scale s_h is the
- *   GARCH h-day volatility, so this is the garch-t anchor's band (same recursion; its parameters are the
- *   scale's, refitted as the scale refits).
+ * - 'garch-t': t · σ_GARCH,h / s_h, with t the unit-variance Student-t quantiles of the fitted ν and σ_GARCH,h
+ *   the GARCH h-day volatility at the origin: the garch-t anchor's band (same recursion; its parameters are
+ *   the scale's, refitted as the scale refits). With the plain garch-t scale s_h = σ_GARCH,h; with the
+ *   shipped EWMA-mixed scale it is not, and the division keeps the component the anchor's band.
  * - 'ewma-normal': z · σ_EWMA · √h / s_h, the ewma-normal anchor's band.
  * The conformal band gets weight 1 − garchT − ewmaNormal. A component missing at an origin (no GARCH fit
  * yet, too short a history) hands its weight to the conformal band.
@@ -38,11 +40,15 @@ export function blendComponents(
 ): BandComponents {
   const H = scales.length;
   const out: { garchT?: HorizonQuantiles[]; ewmaNormal?: HorizonQuantiles[] } = {};
-  if (garch) {
+  if (garch && history.length > 30) {
     const unit = Math.sqrt((garch.nu - 2) / garch.nu);
     const t80 = studentTQuantile(0.9, garch.nu) * unit;
     const t95 = studentTQuantile(0.975, garch.nu) * unit;
-    out.garchT = Array.from({ length: H }, () => symmetric(t80, t95));
+    const sigma = garchScales(garch, history, H);
+    out.garchT = Array.from({ length: H }, (_, i) => {
+      const r = (sigma[i] as number) / (scales[i] as number);
+      return symmetric(t80 * r, t95 * r);
+    });
   }
   if (history.length > 30) {
     const sigma = ewmaVolatility(history);
