@@ -100,7 +100,11 @@ describe('blendComponents', () => {
     expect(c.garchT?.[0]?.upper80).toBeCloseTo(1.475884 * Math.sqrt(0.6), 5);
     expect(c.garchT?.[0]?.lower95).toBeCloseTo(-2.570582 * Math.sqrt(0.6), 5);
     // on any other scale the same log bound, in that scale's units: twice the scale, half the quantile
-    const wide = blendComponents(history, garchScales(params, history, 1).map((s) => 2 * s), params);
+    const wide = blendComponents(
+      history,
+      garchScales(params, history, 1).map((s) => 2 * s),
+      params,
+    );
     expect(wide.garchT?.[0]?.upper80).toBeCloseTo((1.475884 * Math.sqrt(0.6)) / 2, 5);
   });
 
