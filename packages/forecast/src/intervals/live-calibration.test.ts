@@ -62,6 +62,31 @@ describe('live recalibration (online ACI)', () => {
     }
   });
 
+  it('takes the band method from the shipped metadata, not from the version it moves on from', () => {
+    const method = {
+      ...shipped,
+      ewmaScaleWeight: 0.5,
+      halfLife: 730,
+      blend: { garchT: 0.125, ewmaNormal: 0.125 },
+    };
+    // a version made before the shipped metadata gained those fields
+    const before = advanceCalibration({ shipped, maxHorizon: 3, outcomes: run(12, false) });
+    const next = advanceCalibration({
+      shipped: method,
+      current: before,
+      maxHorizon: 3,
+      outcomes: run(3, true),
+    });
+    expect(next.blend).toEqual(method.blend);
+    expect(next.ewmaScaleWeight).toBe(0.5);
+    expect(next.halfLife).toBe(730);
+    // the α state still continues from the version
+    expect(next.horizons['1']?.alpha80).toBe(
+      advanceCalibration({ shipped, current: before, maxHorizon: 3, outcomes: run(3, true) }).horizons['1']
+        ?.alpha80,
+    );
+  });
+
   it('reads normal bounds exactly off Gaussian anchors', () => {
     const anchors = { ...storedQuantiles(null, 1), alpha80: 0.2, alpha95: 0.05 };
     const q = quantilesAt(anchors, 0.1, 0.01);

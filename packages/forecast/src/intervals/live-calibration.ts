@@ -78,7 +78,23 @@ export function advanceCalibration(args: {
     const anchors = shipped.horizons[String(h)] ?? GAUSSIAN_ANCHORS;
     horizons[String(h)] = { ...quantilesAt(anchors, state.alpha80, state.alpha95), ...state };
   }
-  return { ...current, gamma, horizons };
+  // The band method (scale, GARCH parameters, mixing weight, blend, shape) is the shipped metadata's: a
+  // version made before the models were recalibrated keeps only its α state, read off the current anchors.
+  return { ...shipped, gamma, horizons };
+}
+
+/**
+ * The calibration to serve for a live version: the shipped method and anchors at the version's α levels
+ * (advanceCalibration with no new outcomes). Identical to the version when it was made from the same
+ * shipped metadata; after the shipped models are recalibrated it keeps their new method instead of the one
+ * the version was made with.
+ */
+export function servedCalibration(
+  shipped: CalibrationJson | null,
+  live: CalibrationJson,
+  maxHorizon: number,
+): CalibrationJson {
+  return advanceCalibration({ shipped, current: live, maxHorizon, outcomes: [] });
 }
 
 /** The bounds at levels α80 and α95, on the line through the shipped anchors (see the header). */

@@ -5,6 +5,7 @@ import { compareSymbols } from '../data/symbol-order.ts';
 import { validateHistory } from '../data/validate-history.ts';
 import { ForecastError } from '../errors.ts';
 import type { CalibrationJson } from '../intervals/conformal.ts';
+import { servedCalibration } from '../intervals/live-calibration.ts';
 import { createDriftModel } from '../models/drift.ts';
 import { createNaiveModel } from '../models/naive.ts';
 import { DEFAULT_MAX_HORIZON, MODEL_NAMES, type PointModel } from '../models/point-model.ts';
@@ -233,7 +234,9 @@ export function createRegistry(loadedModels: LoadedModel[]): ModelRegistry {
       const dataThrough = (history[history.length - 1] as DailyBar).day;
       const points = forecastPoints(
         loaded.model,
-        calibration ?? loaded.calibration,
+        calibration
+          ? servedCalibration(loaded.calibration, calibration, info.maxHorizon)
+          : loaded.calibration,
         closes,
         dataThrough,
         horizon,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { addDays } from '@ethcast/days';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ForecastError } from '../errors.ts';
+import { advanceCalibration } from '../intervals/live-calibration.ts';
 import { randomWalkBars, TINY_RNN } from '../test-support/generate-series.ts';
 import { useTempDirs } from '../test-support/temp-dirs.ts';
 import { trainModel } from '../training/train-model.ts';
@@ -94,6 +95,66 @@ describe('registry', () => {
       await readFile(path.join(modelsDir, 'eth-usd-naive', 'metadata.json'), 'utf8'),
     );
     expect(metadata.calibration.bands).toBe('monotone');
+  });
+
+  it('serves a live calibration made under older shipped metadata with the shipped method at its α levels', async () => {
+    const shipped = registry.shippedCalibration('ETH-USD', 'naive');
+    if (!shipped?.blend || !shipped.garch) throw new Error('the test model should carry the shipped method');
+    // a live version from before the shipped metadata gained the EWMA-mixed scale and the anchor blend:
+    // its method fields are the old ones, its bounds were read off the old anchors
+    const { blend: _b, ewmaScaleWeight: _w, halfLife: _h, ...older } = shipped;
+    const oldHorizons = Object.fromEntries(
+      Object.entries(shipped.horizons).map(([h, q]) => [
+        h,
+        {
+          ...q,
+          lower80: q.lower80 * 1.3,
+          upper80: q.upper80 * 1.3,
+          lower95: q.lower95 * 1.3,
+          upper95: q.upper95 * 1.3,
+        },
+      ]),
+    );
+    const live = advanceCalibration({
+      shipped: { ...older, horizons: oldHorizons },
+      maxHorizon: 30,
+      outcomes: [],
+    });
+    expect(live.blend).toBeUndefined();
+    const served = await registry.forecast({
+      symbol: 'ETH-USD',
+      model: 'naive',
+      history: bars,
+      horizon: 30,
+      calibration: live,
+    });
+    // α has not moved, so the live version must serve exactly the shipped bands
+    const plain = await registry.forecast({ symbol: 'ETH-USD', model: 'naive', history: bars, horizon: 30 });
+    for (const [i, p] of served.points.entries()) {
+      const q = plain.points[i] as (typeof plain.points)[number];
+      for (const key of ['lower95', 'lower80', 'upper80', 'upper95'] as const) {
+        expect(p[key]).toBeCloseTo(q[key], 9);
+      }
+    }
+    // and a version whose α moved serves the shipped method at that α (wider after misses)
+    const missed = advanceCalibration({
+      shipped,
+      current: live,
+      maxHorizon: 30,
+      outcomes: Array.from({ length: 40 }, () => ({ horizon: 30, covered80: false, covered95: false })),
+    });
+    expect(missed.blend).toEqual(shipped.blend);
+    const wider = await registry.forecast({
+      symbol: 'ETH-USD',
+      model: 'naive',
+      history: bars,
+      horizon: 30,
+      calibration: missed,
+    });
+    const w = (p: (typeof plain.points)[number]) => p.upper80 - p.lower80;
+    expect(w(wider.points[29] as (typeof plain.points)[number])).toBeGreaterThan(
+      w(plain.points[29] as (typeof plain.points)[number]),
+    );
   });
 
   it('serves repeated requests from the cache without changing results', async () => {
