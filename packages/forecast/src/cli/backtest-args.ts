@@ -98,9 +98,9 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | null {
   const refitCache = values['refit-cache'] as string | undefined;
   const blend = parseBlend(values.blend as string | undefined);
   const ewmaScaleWeight = parseEwmaScaleWeight(values['scale-ewma-weight'] as string | undefined);
-  if (blend?.garchT && (values.scale === 'ewma-365' || ewmaScaleWeight)) {
+  if (blend?.garchT && values.scale === 'ewma-365') {
     exitWithError(
-      '--blend garch-t:w needs the plain garch-t scale (its band is t quantiles times that scale)',
+      '--blend garch-t:w needs the garch-t scale (the ewma-365 scale fits no GARCH to take the band from)',
     );
   }
   return {

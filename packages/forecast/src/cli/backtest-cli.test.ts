@@ -79,7 +79,7 @@ describe('pnpm backtest (a real process)', () => {
   it.each([
     [['--half-life', '0'], /--half-life must be a positive number of outcomes or none/],
     [['--blend', 'garch-t:0.8,ewma-normal:0.4'], /--blend: blend weights sum to more than 1/],
-    [['--blend', 'garch-t:0.5', '--scale', 'ewma-365'], /--blend garch-t:w needs the plain garch-t scale/],
+    [['--blend', 'garch-t:0.5', '--scale', 'ewma-365'], /--blend garch-t:w needs the garch-t scale/],
     [['--scale-ewma-weight', '2'], /--scale-ewma-weight must be a number in \[0, 1\]/],
   ])('refuses a bad band-method flag %j with one line', async (flags, message) => {
     const base = ['--csv', 'x.csv', '--symbol', 'ETH-USD', '--from', '2021-01-01', '--to', '2021-06-01'];

@@ -129,8 +129,14 @@ export interface CalibratorOptions {
  * covered closer to nominal; on later origins it weighs the wide 2016–2018 scores down.
  */
 export const DEFAULT_HALF_LIFE: number | null = 730;
-/** Shipped: the conformal band alone. */
-export const DEFAULT_BLEND: BlendWeights | null = null;
+/**
+ * Shipped: every bound is 0.75 × the conformal bound + 0.125 × the garch-t anchor's + 0.125 × the
+ * ewma-normal anchor's (quantile averaging, see combination.ts). Chosen by re-selecting the blend before
+ * every scored year on all earlier outcomes (experiments/yearly-band-selection.ts; candidates and rule fixed
+ * before its first run). This is the choice on every outcome known at 2026-03-31.
+ * docs/forecast-quality.md ("Yearly selection") has the evidence.
+ */
+export const DEFAULT_BLEND: BlendWeights | null = { garchT: 0.125, ewmaNormal: 0.125 };
 
 /**
  * Weighted quantile of non-exchangeable split conformal (Barber, Candès, Ramdas & Tibshirani 2023): the

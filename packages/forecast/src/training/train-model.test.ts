@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateHistory } from '../data/validate-history.ts';
+import { blendComponents } from '../intervals/combination.ts';
 import { conformalIntervals, type HorizonQuantiles, storedBandQuantiles } from '../intervals/conformal.ts';
 import { garchScales, mixEwmaScales } from '../intervals/scale-models.ts';
 import { fitReturnScaling } from '../neural/features.ts';
@@ -77,7 +78,7 @@ describe('trainModel', () => {
     expect(q?.upper95).toBeGreaterThan(q?.upper80 ?? 0);
   });
 
-  it('stores the shipped interval method: absolute, age-weighted scores on GARCH-t scales averaged with the EWMA volatility', async () => {
+  it('stores the shipped interval method: absolute, age-weighted scores on GARCH-t scales averaged with the EWMA volatility, blended with the anchors', async () => {
     const dir = await tempDir();
     const metadata = await trainModel({ name: 'naive', symbol: 'TEST', bars, modelsDir: dir });
     const c = metadata.calibration;
@@ -86,17 +87,21 @@ describe('trainModel', () => {
     expect(c.gamma).toBe(0);
     expect(c.halfLife).toBe(730);
     expect(c.ewmaScaleWeight).toBe(0.5);
+    expect(c.blend).toEqual({ garchT: 0.125, ewmaNormal: 0.125 });
     const g = c.garch;
     expect(g && g.alpha + g.beta).toBeLessThan(1);
     expect(g?.nu).toBeGreaterThan(2);
     // symmetric bands in log space
     expect(c.horizons['7']?.lower80).toBeCloseTo(-(c.horizons['7']?.upper80 as number), 12);
-    // served bands use those parameters: exactly the conformal interval on the mixed scale
+    // served bands use those parameters: exactly the conformal interval on the mixed scale, averaged with the
+    // anchors' bands at the last close
     const registry = await loadRegistry(dir);
     const { points } = await registry.forecast({ symbol: 'TEST', model: 'naive', history: bars, horizon: 7 });
     const closes = validateHistory(bars);
     const scales = mixEwmaScales(garchScales(g as NonNullable<typeof g>, closes, 30), closes, 0.5);
-    const q = storedBandQuantiles(c, scales)[6] as HorizonQuantiles;
+    const components = blendComponents(closes, scales, g as NonNullable<typeof g>);
+    const q = storedBandQuantiles(c, scales, components)[6] as HorizonQuantiles;
+    expect(q.upper95).not.toBeCloseTo((storedBandQuantiles(c, scales)[6] as HorizonQuantiles).upper95, 3);
     const expected = conformalIntervals(closes[closes.length - 1] as number, 0, scales[6] as number, q);
     expect(points[6]?.upper95).toBeCloseTo(expected.upper95, 9);
     expect(points[6]?.lower80).toBeCloseTo(expected.lower80, 9);
