@@ -88,7 +88,8 @@ async function loadCells(): Promise<Cell[]> {
         models: [{ name, id: name, version: '-', trainedThrough: null, model: createNaiveModel() }],
         anchors: first ? ['ewma-normal', 'garch-t'] : [],
         ...(c.ewmaScaleWeight !== undefined ? { ewmaScaleWeight: c.ewmaScaleWeight } : {}),
-        ...(c.halfLife !== undefined ? { calibration: { halfLife: c.halfLife } } : {}),
+        // the conformal band alone (no anchor blend) at every origin
+        calibration: { blend: null, ...(c.halfLife !== undefined ? { halfLife: c.halfLife } : {}) },
       });
       for (const [expert, scored] of report.forecasts) byExpert.set(expert, scored);
       first = false;

@@ -29,6 +29,7 @@ import { parseArgs } from 'node:util';
 import { backtest } from '../src/backtest/run-backtest.ts';
 import type { ScoredForecast } from '../src/backtest/walk-forward.ts';
 import { readPriceFile } from '../src/data/price-file/read-price-file.ts';
+import { BLEND_SELECTIONS } from '../src/intervals/blend-selection.ts';
 import { createNaiveModel } from '../src/models/naive.ts';
 import type { DailyBar } from '../src/types.ts';
 
@@ -115,7 +116,8 @@ async function loadCells(): Promise<Cell[]> {
           { name: 'naive', id: 'naive', version: '-', trainedThrough: null, model: createNaiveModel() },
         ],
         anchors: i === 0 ? ['ewma-normal', 'garch-t'] : [],
-        ...(c.garchT + c.ewmaNormal > 0 ? { calibration: { blend: c } } : {}),
+        // this candidate at every origin (without it the backtest would use the recorded yearly choices)
+        calibration: { blend: c.garchT + c.ewmaNormal > 0 ? c : null },
       });
       for (const [name, scored] of report.forecasts) raw.set(name === 'naive' ? label(c) : name, scored);
     }
@@ -232,3 +234,16 @@ const today = choose(cells, TO);
 process.stdout.write(
   `choice on every outcome known at ${TO}: ${label(today.chosen.candidate)} (ratio ${today.chosen.ratio.toFixed(4)}, mean deviation ${today.chosen.deviation.toFixed(2)}, best ${today.best.toFixed(4)}, ${today.tied} tied)\n`,
 );
+// the choices the backtest and the models use (blend-selection.ts) must be these
+const made = [
+  ...YEARS.map((year) => ({ from: `${year}-01-01`, blend: choice.get(year) as string })),
+  { from: '2026-04-01', blend: label(today.chosen.candidate) },
+];
+const recorded = BLEND_SELECTIONS.map((s) => ({ from: s.from, blend: label(s.blend) }));
+const same = JSON.stringify(made) === JSON.stringify(recorded);
+process.stdout.write(
+  same
+    ? 'BLEND_SELECTIONS (blend-selection.ts) holds exactly these choices\n'
+    : `BLEND_SELECTIONS differs from these choices: recorded ${JSON.stringify(recorded)}\n`,
+);
+if (!same) process.exitCode = 1;

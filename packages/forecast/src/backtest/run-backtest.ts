@@ -1,5 +1,6 @@
 import { validateHistory } from '../data/validate-history.ts';
 import { type AnchorName, createAnchorBands, GARCH_REFIT_EVERY } from '../intervals/anchor-bands.ts';
+import { scheduledBlend } from '../intervals/blend-selection.ts';
 import type { CalibratorOptions } from '../intervals/conformal.ts';
 import {
   DEFAULT_EWMA_SCALE_WEIGHT,
@@ -43,7 +44,11 @@ export interface BacktestOptions {
   retrainEvery?: RetrainSchedule;
   /** ACI step size (experiments only; the default is what ships) */
   gamma?: number;
-  /** band shape (experiments only; the default is what ships) */
+  /**
+   * band shape (experiments only; the default is what ships). Without an explicit `blend` every origin's
+   * band is blended with the yearly choice in force on its day (blend-selection.ts); an explicit blend,
+   * or null for none, holds at every origin.
+   */
   calibration?: CalibratorOptions;
   /** anchor band models scored beside the models (persistence centre, their own bands); never a default */
   anchors?: readonly AnchorName[];
@@ -132,6 +137,9 @@ export async function backtest(options: BacktestOptions): Promise<BacktestReport
       maxHorizon: maxH,
       ...(options.gamma !== undefined ? { gamma: options.gamma } : {}),
       ...(options.calibration !== undefined ? { calibration: options.calibration } : {}),
+      ...(options.calibration?.blend === undefined
+        ? { blendAt: (t: number) => scheduledBlend(days[t] as string) }
+        : {}),
       scales: scaleModel.scales,
       garch: scaleModel.garch,
       ...(retrain ? { retrain } : {}),

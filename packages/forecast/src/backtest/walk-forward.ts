@@ -1,4 +1,4 @@
-import { blendComponents } from '../intervals/combination.ts';
+import { type BlendWeights, blendComponents } from '../intervals/combination.ts';
 import {
   AdaptiveConformal,
   type CalibratorOptions,
@@ -39,6 +39,11 @@ export interface WalkForwardOptions {
   garch?: (history: Float64Array) => GarchParams | null;
   /** band shape; defaults to the shipped method (see AdaptiveConformal) */
   calibration?: CalibratorOptions;
+  /**
+   * the anchor blend of the band issued at origin t, when it changes over the walk (the yearly choices of
+   * blend-selection.ts); absent = the calibrator's own blend at every origin
+   */
+  blendAt?: (t: number) => BlendWeights | null;
   /**
    * optional refits. `fitEnd(t)` says, for a scored origin t, whether to refit before forecasting at t and
    * on which data: closes[0..fitEnd] (fitEnd ≤ t), or null to keep the current model. The first scored origin
@@ -118,9 +123,14 @@ export async function walkForward(
     // 3. forecast from today with the calibration known today
     const logChange = model.predictLogChange(history, H);
     const scales = (options.scales ?? ewmaScales)(history, H);
-    const quantiles = calibrator.blend
-      ? calibrator.bandQuantiles(scales, blendComponents(history, scales, options.garch?.(history) ?? null))
-      : calibrator.bandQuantiles(scales);
+    const blend = options.blendAt ? options.blendAt(t) : calibrator.blend;
+    const quantiles = blend
+      ? calibrator.bandQuantiles(
+          scales,
+          blendComponents(history, scales, options.garch?.(history) ?? null),
+          blend,
+        )
+      : calibrator.bandQuantiles(scales, {}, null);
     pending[t % (H + 1)] = { logChange, scales, lastClose: actual, quantiles };
 
     if (t >= options.scoreFrom) {

@@ -17,6 +17,7 @@
  * is never closer to the forecast than the one at day h − 1. ACI sees the intervals as issued.
  */
 
+import { LATEST_BLEND } from './blend-selection.ts';
 import { type BandComponents, type BlendWeights, blendQuantiles } from './combination.ts';
 import type { GarchParams } from './garch.ts';
 import type { ScaleMethod } from './scale-models.ts';
@@ -131,12 +132,10 @@ export interface CalibratorOptions {
 export const DEFAULT_HALF_LIFE: number | null = 730;
 /**
  * Shipped: every bound is 0.75 × the conformal bound + 0.125 × the garch-t anchor's + 0.125 × the
- * ewma-normal anchor's (quantile averaging, see combination.ts). Chosen by re-selecting the blend before
- * every scored year on all earlier outcomes (experiments/yearly-band-selection.ts; candidates and rule fixed
- * before its first run). This is the choice on every outcome known at 2026-03-31.
- * docs/forecast-quality.md ("Yearly selection") has the evidence.
+ * ewma-normal anchor's (quantile averaging, see combination.ts): the latest of the yearly re-selections in
+ * blend-selection.ts. Backtests issue each origin's band with the choice in force on its day instead.
  */
-export const DEFAULT_BLEND: BlendWeights | null = { garchT: 0.125, ewmaNormal: 0.125 };
+export const DEFAULT_BLEND: BlendWeights | null = LATEST_BLEND;
 
 /**
  * Weighted quantile of non-exchangeable split conformal (Barber, Candès, Ramdas & Tibshirani 2023): the
@@ -318,9 +317,14 @@ export class AdaptiveConformal {
    * the anchor bands at the origin when the calibrator blends (`components`, see blendComponents), then
    * shaped across horizons with the origin's interval scales.
    */
-  bandQuantiles(scales: ArrayLike<number>, components: BandComponents = {}): HorizonQuantiles[] {
+  bandQuantiles(
+    scales: ArrayLike<number>,
+    components: BandComponents = {},
+    /** the blend at this origin when it differs from the calibrator's (a backtest's yearly choices) */
+    blend: BlendWeights | null = this.blend,
+  ): HorizonQuantiles[] {
     const own = this.horizons.map((c) => c.quantiles());
-    const q = this.blend ? blendQuantiles(own, components, this.blend) : own;
+    const q = blend ? blendQuantiles(own, components, blend) : own;
     return this.bands === 'monotone' ? monotoneQuantiles(q, scales) : q;
   }
 
