@@ -1,3 +1,4 @@
+import type { BandComponents } from '../intervals/combination.ts';
 import { LONG_RUN_DAYS } from '../intervals/volatility.ts';
 import type { PointModel } from '../models/point-model.ts';
 
@@ -7,10 +8,12 @@ const MAX_ENTRIES = 64;
 export interface ForecastInputs {
   logChange: Float64Array;
   scales: Float64Array;
+  /** the anchor bands at the origin, when the calibration blends them in */
+  components?: BandComponents;
 }
 
 /**
- * Per-model memo of (point forecast, interval scales) for the full max horizon, keyed by the trailing
+ * Per-model memo of (point forecast, interval scales, anchor bands) for the full max horizon, keyed by the trailing
  * closes that can influence them. The server asks for the same symbol/model/day over and over while the
  * history only changes once a day, so repeated requests skip the network's forward pass entirely.
  */

@@ -20,14 +20,18 @@ export function forecastPoints(
   horizon: number,
   cache?: ForecastCache,
 ): ForecastPoint[] {
-  const compute = () => ({
-    logChange: model.predictLogChange(closes, model.maxHorizon),
-    scales: storedScales(calibration, closes, model.maxHorizon),
-  });
-  const { logChange, scales } = cache ? cache.get(closes, compute) : compute();
-  const quantiles = calibration?.blend
-    ? storedBandQuantiles(calibration, scales, blendComponents(closes, scales, calibration.garch ?? null))
-    : storedBandQuantiles(calibration, scales);
+  const compute = () => {
+    const scales = storedScales(calibration, closes, model.maxHorizon);
+    return {
+      logChange: model.predictLogChange(closes, model.maxHorizon),
+      scales,
+      ...(calibration?.blend
+        ? { components: blendComponents(closes, scales, calibration.garch ?? null) }
+        : {}),
+    };
+  };
+  const { logChange, scales, components } = cache ? cache.get(closes, compute) : compute();
+  const quantiles = storedBandQuantiles(calibration, scales, components);
   const lastClose = closes[closes.length - 1] as number;
   const points: ForecastPoint[] = [];
   for (let h = 1; h <= horizon; h++) {
