@@ -3,7 +3,7 @@
  * "experts" by their past interval scores, on the validation years before 2019 only (ETH-USD 2017-01-01 →
  * 2018-12-31, BTC-USD 2016-01-01 → 2018-12-31, `naive` centre, h = 1 / 7 / 30, 80 / 95 %).
  *
- *   pnpm --filter @ethcast/forecast exec tsx experiments/band-aggregation.ts [--data ../shared/data]
+ *   pnpm --filter @ethcast/forecast exec tsx experiments/band-aggregation.ts [--data <dir>]
  *
  * Experts: the shipped conformal band, five more conformal variants (EWMA weight in the scale 0 / 0.5 / 1 ×
  * score half-life 730 / none) and the two anchors, each walked forward by `backtest` exactly as
@@ -19,14 +19,13 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { backtest } from '../src/backtest/run-backtest.ts';
 import type { ScoredForecast } from '../src/backtest/walk-forward.ts';
 import { readPriceFile } from '../src/data/price-file/read-price-file.ts';
 import { createNaiveModel } from '../src/models/naive.ts';
+import { requireFile, sharedDataDir } from './data-dir.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string', default: '../shared/data' } } });
-const dataDir = path.resolve(process.env.INIT_CWD ?? process.cwd(), values.data ?? '../shared/data');
+const dataDir = sharedDataDir();
 
 const VALIDATION = [
   { symbol: 'ETH-USD', file: 'eth-usd-daily.csv', from: '2017-01-01', to: '2018-12-31' },
@@ -75,7 +74,7 @@ async function loadCells(): Promise<Cell[]> {
   const cells: Cell[] = [];
   for (const v of VALIDATION) {
     const file = path.join(dataDir, v.file);
-    if (!existsSync(file)) throw new Error(`${file} not found: this experiment needs the shared price data`);
+    requireFile(file, existsSync(file));
     const { bars } = await readPriceFile(createReadStream(file), v.symbol);
     const byExpert = new Map<string, Map<number, ScoredForecast[]>>();
     let first = true;

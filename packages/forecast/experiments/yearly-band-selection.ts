@@ -2,7 +2,7 @@
  * Yearly re-selection of the band's anchor blend (issue #17; an experiment that reproduces the figures in
  * docs/forecast-quality.md, "Yearly selection", not a test).
  *
- *   pnpm --filter @ethcast/forecast exec tsx experiments/yearly-band-selection.ts --data ../shared/data
+ *   pnpm --filter @ethcast/forecast exec tsx experiments/yearly-band-selection.ts [--data <dir>]
  *
  * The third search chose on one fixed window of validation years (2017–2018 for ETH-USD, 2016–2018 for
  * BTC-USD). Here the choice is remade before every scored year Y = 2019 … 2026. The evidence for year Y is
@@ -25,16 +25,15 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { backtest } from '../src/backtest/run-backtest.ts';
 import type { ScoredForecast } from '../src/backtest/walk-forward.ts';
 import { readPriceFile } from '../src/data/price-file/read-price-file.ts';
 import { BLEND_SELECTIONS } from '../src/intervals/blend-selection.ts';
 import { createNaiveModel } from '../src/models/naive.ts';
 import type { DailyBar } from '../src/types.ts';
+import { requireFile, sharedDataDir } from './data-dir.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string', default: '../shared/data' } } });
-const dataDir = path.resolve(process.env.INIT_CWD ?? process.cwd(), values.data ?? '../shared/data');
+const dataDir = sharedDataDir();
 
 const SYMBOLS = [
   { symbol: 'ETH-USD', file: 'eth-usd-daily.csv', from: '2017-01-01' },
@@ -96,7 +95,7 @@ interface Cell {
 }
 
 async function readBars(file: string, symbol: string): Promise<DailyBar[]> {
-  if (!existsSync(file)) throw new Error(`${file} not found: this experiment needs the shared price data`);
+  requireFile(file, existsSync(file));
   return (await readPriceFile(createReadStream(file), symbol)).bars;
 }
 
