@@ -131,9 +131,10 @@ export interface CalibratorOptions {
  */
 export const DEFAULT_HALF_LIFE: number | null = 730;
 /**
- * Shipped: every bound is 0.75 × the conformal bound + 0.125 × the garch-t anchor's + 0.125 × the
- * ewma-normal anchor's (quantile averaging, see combination.ts): the latest of the yearly re-selections in
- * blend-selection.ts. Backtests issue each origin's band with the choice in force on its day instead.
+ * Shipped: the latest of the yearly re-selections in blend-selection.ts (garch-t 0.125, ewma-normal 0.125
+ * at the end of the shipped data): every bound is the weighted mean of the conformal bound and the anchors'
+ * (quantile averaging, see combination.ts). Backtests issue each origin's band with the choice in force on
+ * its day instead.
  */
 export const DEFAULT_BLEND: BlendWeights | null = LATEST_BLEND;
 
