@@ -19,6 +19,7 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
+import { intervalScore } from '../src/backtest/proper-scores.ts';
 import { backtest } from '../src/backtest/run-backtest.ts';
 import type { ScoredForecast } from '../src/backtest/walk-forward.ts';
 import { readPriceFile } from '../src/data/price-file/read-price-file.ts';
@@ -58,8 +59,7 @@ const MEMORIES: (number | null)[] = [365, 730, null];
 
 /** Relative (÷ last close) interval score of one band, as the backtest reports it. */
 function relativeScore(lower: number, upper: number, y: number, last: number, alpha: number): number {
-  const miss = lower > y ? lower - y : y > upper ? y - upper : 0;
-  return (upper - lower + (2 / alpha) * miss) / last;
+  return intervalScore(lower, upper, y, alpha) / last;
 }
 
 interface Cell {

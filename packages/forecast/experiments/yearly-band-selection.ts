@@ -25,6 +25,7 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
+import { intervalScore } from '../src/backtest/proper-scores.ts';
 import { backtest } from '../src/backtest/run-backtest.ts';
 import type { ScoredForecast } from '../src/backtest/walk-forward.ts';
 import { readPriceFile } from '../src/data/price-file/read-price-file.ts';
@@ -72,8 +73,7 @@ interface Scored {
 function score(f: ScoredForecast, days: readonly string[], spec: (typeof LEVELS)[number]): Scored {
   const lower = f[spec.lower];
   const upper = f[spec.upper];
-  const miss = lower > f.actual ? lower - f.actual : f.actual > upper ? f.actual - upper : 0;
-  const usd = upper - lower + (2 / spec.alpha) * miss;
+  const usd = intervalScore(lower, upper, f.actual, spec.alpha);
   return {
     origin: f.origin,
     day: days[f.origin] as string,
