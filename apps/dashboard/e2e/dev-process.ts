@@ -82,7 +82,9 @@ export async function startDev(ports: { api: number; dashboard: number } | null)
       const check = () => {
         const dashboard = output.match(/Dashboard {2}(http:\/\/\S+)/);
         const api = output.match(/API {8}(http:\/\/\S+)\/trpc/);
-        const admin = output.match(/Demo admin created \(shown once\): username "([^"]+)", password "([^"]+)"/);
+        const admin = output.match(
+          /Demo admin created \(shown once\): username "([^"]+)", password "([^"]+)"/,
+        );
         const prices = /prices: imported \d+ ETH-USD days/.test(output);
         if (dashboard?.[1] && api?.[1] && admin?.[1] && admin[2] && prices) {
           done({
