@@ -24,7 +24,8 @@ type Outcome = '200' | '503+Retry-After' | 'other' | 'dropped';
  * What the issue's probe did to a production server: its PostgreSQL connections killed by the server
  * (pg_terminate_backend) in bursts while writes are in flight. postgres.js 3.4.9 then ran a deferred write
  * on a closed connection from a setImmediate (`socket` null), an exception no caller can catch, and the
- * process exited. It needs a real PostgreSQL and a real server process: the crash ends the process.
+ * process exited (patches/postgres@3.4.9.patch fixes it). It needs a real PostgreSQL and a real server
+ * process: the crash ends the process. Every request must get its answer: 200, or 503 with Retry-After.
  */
 describe.skipIf(testEngine !== 'postgres')('PostgreSQL connections killed in bursts under write load', () => {
   let testDb: TestDb;
