@@ -16,6 +16,7 @@ import { safeErrorSummary } from './errors.ts';
 import { cookieJarFor, tokenFromRequest } from './http-context.ts';
 import { isJsonPost, isTrustedOrigin, MAX_BATCH_SIZE, refuseContentType } from './http-guards.ts';
 import { allowedMethods, refuseMethod, refuseNonTrpcMethod } from './http-methods.ts';
+import { registerSecurityHeaders } from './http-security.ts';
 import { registerMetricsRoute } from './metrics/route.ts';
 import { registerPriceImportRoute } from './prices/import-route.ts';
 import { registerRestApi } from './rest.ts';
@@ -64,6 +65,7 @@ export async function createHttpServer(
     forceCloseConnections: 'idle',
   });
 
+  registerSecurityHeaders(app);
   await app.register(fastifyCookie);
   await app.register(fastifyCors, {
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
