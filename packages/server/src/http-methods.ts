@@ -22,7 +22,10 @@ export function allowedMethods(app: FastifyInstance, url: string): string[] {
 /** The methods the procedures of a /trpc URL take (a batch may mix queries and mutations). */
 function trpcAllowed(url: string): string[] {
   const names = decodeURIComponent(pathOf(url).replace(/^\/trpc\/?/, '')).split(',');
-  const procedures = appRouter._def.procedures as Record<string, { _def: { type: string } } | undefined>;
+  const procedures = appRouter._def.procedures as unknown as Record<
+    string,
+    { _def: { type: string } } | undefined
+  >;
   const types = new Set(names.map((name) => procedures[name]?._def.type));
   const allowed = new Set<string>();
   for (const type of types) {

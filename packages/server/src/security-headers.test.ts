@@ -28,12 +28,10 @@ async function violationsOn(page: Page, url: string, ready: (page: Page) => Prom
     if (/content security policy/i.test(message.text())) violations.push(message.text());
   });
   await page.exposeFunction('reportCspViolation', (text: string) => violations.push(text));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      (window as unknown as { reportCspViolation(text: string): void }).reportCspViolation(
-        `${event.violatedDirective}: ${event.blockedURI}`,
-      );
-    });
+  // as text: this package is compiled without the DOM types
+  await page.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (event) =>
+      window.reportCspViolation(event.violatedDirective + ': ' + event.blockedURI));`,
   });
   await page.goto(url);
   await ready(page);
