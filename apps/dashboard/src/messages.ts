@@ -308,6 +308,7 @@ export const en = {
   'error.PRICE_SYNC_OFF': 'Price sync is off on this server',
   'error.PRICE_SYNC_FAILED': 'The price sync failed and stored nothing: {detail}',
   'error.SERVER_BUSY': 'The server is busy checking other passwords; try again in {retryAfterSeconds} s',
+  'error.LOGIN_BUSY': 'Other sign-ins to this account are being checked; try again in {retryAfterSeconds} s',
   'error.MODEL_REGISTRY_UNAVAILABLE': 'The model registry is unavailable',
   'error.FORECAST_FAILED': 'The {model} forecast failed',
   'error.INTERNAL': 'Internal server error',
@@ -649,6 +650,8 @@ export const ptBR: Record<MessageKey, string> = {
   'error.PRICE_SYNC_FAILED': 'A sincronização de preços falhou e nada foi gravado: {detail}',
   'error.SERVER_BUSY':
     'O servidor está ocupado verificando outras senhas; tente de novo em {retryAfterSeconds} s',
+  'error.LOGIN_BUSY':
+    'Outros logins nesta conta estão sendo verificados; tente de novo em {retryAfterSeconds} s',
   'error.MODEL_REGISTRY_UNAVAILABLE': 'O registro de modelos está indisponível',
   'error.FORECAST_FAILED': 'A previsão do modelo {model} falhou',
   'error.INTERNAL': 'Erro interno do servidor',
