@@ -59,7 +59,7 @@ describe.skipIf(!hasChromium)('/docs in Chromium', () => {
     await page.locator('.swagger-ui .info .title').getByText('Ethcast API').waitFor({ timeout: 30_000 });
     const login = page.locator('#operations-users-postUsersLogin');
     await login.waitFor();
-    expect(await page.locator('.opblock').count()).toBeGreaterThan(30);
+    await expect.poll(() => page.locator('.opblock').count(), { timeout: 20_000 }).toBeGreaterThan(30);
 
     // Interactive: "Try it out" on GET / answers from this server.
     const root = page.locator('#operations-legacy-getRoot');
