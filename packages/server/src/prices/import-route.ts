@@ -74,6 +74,7 @@ export async function registerPriceImportRoute(app: FastifyInstance, services: S
           ...(symbol ? { symbol } : {}),
           skipBad: skipBad === 'true',
           source: `file:${name ?? 'upload'}`,
+          by: { userId: session.user.id, username: session.user.username },
         });
         return reply.send(report);
       } catch (error) {
