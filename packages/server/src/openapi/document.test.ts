@@ -1,6 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { legacyRoutes } from '../legacy/index.ts';
+import { ContractChecker, type OpenApiDocument } from '../test/openapi-contract.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
 import { procedureReasons } from './errors.ts';
 import { listProcedures } from './procedures.ts';
@@ -101,5 +102,20 @@ describe('/openapi.json', () => {
       | undefined;
     expect(Object.keys(upload?.requestBody?.content ?? {})).toEqual(['text/csv', 'application/octet-stream']);
     expect(Object.keys(upload?.responses ?? {})).toEqual(['200', '400', '401', '403', '413', '415', '422']);
+  });
+
+  it('shows sensible examples, each valid for its schema (no negative ids, no year 6304)', () => {
+    const checker = new ContractChecker(doc as unknown as OpenApiDocument);
+    expect(checker.badExamples()).toEqual([]);
+    const text = JSON.stringify(doc);
+    const user = (
+      doc.components.schemas as Record<
+        string,
+        { example?: unknown; properties?: Record<string, { example?: unknown }> }
+      >
+    ).LegacyUser;
+    expect(user?.properties?.id?.example).toBe(42);
+    expect(user?.properties?.created_at?.example).toBe('2026-03-31T21:39:00.000Z');
+    expect(text).not.toContain('-9007199254740991,"example"');
   });
 });

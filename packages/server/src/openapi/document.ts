@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import type { LegacyRoute } from '../legacy/route.ts';
 import { reasonsOf, statusOfReason } from './errors.ts';
+import { addExamples } from './examples.ts';
 import { PRICE_IMPORT_PATH, priceImportOperation } from './price-import.ts';
 
 const message = z.string();
@@ -266,7 +267,7 @@ export function buildOpenApiDocument(routes: LegacyRoute[], version: string) {
     const twin = twinOf(route.path);
     add(twin, method, operation(route, method, twin));
   }
-  return createDocument(
+  const document = createDocument(
     {
       openapi: '3.1.0',
       info: { title: 'Ethcast API', version, description },
@@ -302,4 +303,6 @@ export function buildOpenApiDocument(routes: LegacyRoute[], version: string) {
       },
     },
   );
+  addExamples(document);
+  return document;
 }

@@ -107,6 +107,32 @@ export class ContractChecker {
     return [`${what}: body does not match the schema: ${problems} — ${answer.text.slice(0, 200)}`];
   }
 
+  /** Every `example` in the document that its own schema refuses (with where it is). */
+  badExamples(): string[] {
+    const bad: string[] = [];
+    const walk = (node: unknown, path: string[]) => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) {
+        for (const [i, item] of node.entries()) walk(item, [...path, String(i)]);
+        return;
+      }
+      const record = node as Record<string, unknown>;
+      const isSchema = 'type' in record || 'properties' in record || 'anyOf' in record || 'format' in record;
+      if ('example' in record && isSchema) {
+        const validate = this.ajv.compile({ $ref: `${DOC_ID}#/${pointer(...path)}` });
+        if (!validate(record.example)) {
+          const problems = (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join('; ');
+          bad.push(`/${path.join('/')}: example ${JSON.stringify(record.example)}: ${problems}`);
+        }
+      }
+      for (const [key, value] of Object.entries(record)) {
+        if (key !== 'example' && key !== 'examples') walk(value, [...path, key]);
+      }
+    };
+    walk(this.doc, []);
+    return bad;
+  }
+
   private validator(template: string, method: string, status: string, contentType: string) {
     const ref = `${DOC_ID}#/${pointer('paths', template, method, 'responses', status, 'content', contentType, 'schema')}`;
     let validate = this.validators.get(ref);
