@@ -107,6 +107,9 @@ export const en = {
   'logs.event.predictUpdated': 'predict {id} note updated',
   'logs.event.predictDeleted': 'predict {id} deleted',
   'logs.event.jobRun': 'job {job} run by hand: {state}',
+  'logs.event.pricesImported':
+    'prices imported for {symbols}: {inserted} inserted, {updated} updated ({origin})',
+  'logs.event.pricesSynced': 'prices synced for {symbols}: {inserted} inserted, {updated} updated ({origin})',
   'logs.field.username': 'username',
   'logs.field.password': 'password',
   'logs.field.role': 'role={role}',
@@ -449,6 +452,10 @@ export const ptBR: Record<MessageKey, string> = {
   'logs.event.predictUpdated': 'observação da previsão {id} alterada',
   'logs.event.predictDeleted': 'previsão {id} excluída',
   'logs.event.jobRun': 'tarefa {job} executada à mão: {state}',
+  'logs.event.pricesImported':
+    'preços importados de {symbols}: {inserted} inseridos, {updated} atualizados ({origin})',
+  'logs.event.pricesSynced':
+    'preços sincronizados de {symbols}: {inserted} inseridos, {updated} atualizados ({origin})',
   'logs.field.username': 'nome de usuário',
   'logs.field.password': 'senha',
   'logs.field.role': 'papel: {role}',
