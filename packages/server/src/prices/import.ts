@@ -112,6 +112,8 @@ export async function importPrices(
     const run = async (writer: RowWriter) => {
       try {
         await reader.readAll(writer);
+        // A body that is not empty but yields no row is never a success: the file is not what it seems.
+        if (reader.rowsRead === 0) throw new PriceImportError('the file has no price rows after its header');
         if (!options.skipBad && reader.badCount > 0) throw strictFailure(reader);
         return await writer.finish();
       } catch (error) {
