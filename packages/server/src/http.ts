@@ -14,9 +14,10 @@ import { findSessionByToken } from './db/queries/sessions.ts';
 import { DomainError } from './domain/errors.ts';
 import { safeErrorSummary } from './errors.ts';
 import { cookieJarFor, tokenFromRequest } from './http-context.ts';
+import { limitConnections, limitRequestBodies } from './http-limits.ts';
 import { isJsonPost, isTrustedOrigin, MAX_BATCH_SIZE, refuseContentType } from './http-guards.ts';
 import { registerMetricsRoute } from './metrics/route.ts';
-import { registerPriceImportRoute } from './prices/import-route.ts';
+import { PRICE_IMPORT_PATH, registerPriceImportRoute } from './prices/import-route.ts';
 import { registerRestApi } from './rest.ts';
 import { type AppRouter, appRouter } from './router.ts';
 import { NOT_READY_RETRY_AFTER_SECONDS, readinessReport } from './routers/health.ts';
@@ -59,6 +60,9 @@ export async function createHttpServer(
     routerOptions: { maxParamLength: 5000 },
     forceCloseConnections: 'idle',
   });
+
+  limitRequestBodies(app.server, config.limits, (url) => url.startsWith(PRICE_IMPORT_PATH));
+  limitConnections(app.server, config.limits, config.trustProxy);
 
   await app.register(fastifyCookie);
   await app.register(fastifyCors, {
