@@ -24,7 +24,9 @@ describe('ethcast prices:import through a server', { timeout: 120_000 }, () => {
   });
 
   const cli = (args: string[]) =>
-    runCli(args, { env: { ETHCAST_URL: server.url, ETHCAST_CONFIG: join(home, 'config.json'), INIT_CWD: home } });
+    runCli(args, {
+      env: { ETHCAST_URL: server.url, ETHCAST_CONFIG: join(home, 'config.json'), INIT_CWD: home },
+    });
 
   it('prints the server refusal of a file it refuses from its first lines, in one line', async () => {
     await writeFile(join(home, 'odd.csv'), 'when,price,size\n1,2,3\n4,5,6\n7,8,9\n10,11,12\n');
@@ -44,13 +46,18 @@ describe('ethcast prices:import through a server', { timeout: 120_000 }, () => {
       'ethcast: line 1: no symbol: pass --symbol (the file has no symbol column)',
     ]);
 
-    await writeFile(join(home, 'binary.bin'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 31) % 256)));
+    await writeFile(
+      join(home, 'binary.bin'),
+      Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 31) % 256)),
+    );
     const binary = await cli(['prices:import', 'binary.bin', '--symbol', 'ETH-USD']);
     expect(binary.code).toBe(1);
     expect(binary.stderr.trim().split('\n')).toHaveLength(1);
     expect(binary.stderr).toMatch(/^ethcast: line 1: unrecognised header "/);
     // control characters of a binary header never reach the terminal
-    expect(binary.stderr.trim()).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect([...binary.stderr.trim()].filter((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)).toEqual(
+      [],
+    );
   });
 
   it('imports a CR-only (Excel "CSV (Macintosh)") file', async () => {

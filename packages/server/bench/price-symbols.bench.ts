@@ -11,8 +11,8 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createDb, queryRows } from '../src/db/client.ts';
-import { listSymbols } from '../src/db/queries/prices.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
+import { listSymbols } from '../src/db/queries/prices.ts';
 
 const { values } = parseArgs({
   options: {
@@ -50,7 +50,9 @@ async function measure(label: string, run: () => Promise<unknown>) {
     await run();
     times.push(performance.now() - t0);
   }
-  console.log(`  ${label}: p50 ${fmt(quantile(times, 0.5))}, p95 ${fmt(quantile(times, 0.95))} (${calls} calls)`);
+  console.log(
+    `  ${label}: p50 ${fmt(quantile(times, 0.5))}, p95 ${fmt(quantile(times, 0.95))} (${calls} calls)`,
+  );
 }
 
 /** `count` symbols AA0-USD… with `days` consecutive days each, in one insert statement. */
@@ -80,7 +82,9 @@ try {
   const many = Number(values.symbols);
   const withTriggers = await seed(many, Number(values.days));
   const [{ n } = { n: 0 }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from prices`);
-  console.log(`${many} symbols × ${values.days} days = ${n} rows (inserted in ${withTriggers.toFixed(1)} s):`);
+  console.log(
+    `${many} symbols × ${values.days} days = ${n} rows (inserted in ${withTriggers.toFixed(1)} s):`,
+  );
   await measure('summary (listSymbols)', () => listSymbols(db));
   await measure('aggregate (before)', () => queryRows(db, AGGREGATE));
   const summary = await listSymbols(db);

@@ -7,7 +7,10 @@ import { generateCandles, storedPrices, toCsv } from '../test/price-csv.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
 import { PRICE_IMPORT_PATH } from './import-route.ts';
 
-type Answer = { status: number; body: { error?: { reason: string; message: string } } & Record<string, unknown> };
+type Answer = {
+  status: number;
+  body: { error?: { reason: string; message: string } } & Record<string, unknown>;
+};
 
 /** A raw HTTP/1.1 exchange: the whole answer, or `null` when the server closed without one. */
 function exchange(socket: Socket): Promise<string | null> {

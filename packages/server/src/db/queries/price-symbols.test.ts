@@ -4,24 +4,24 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importPrices } from '../../prices/import.ts';
 import { createTestDb, type TestDb, testEngine } from '../../test/db.ts';
 import { generateCandles, toCsv } from '../../test/price-csv.ts';
-import type { Database } from '../client.ts';
+import { type Database, queryRows } from '../client.ts';
 import { prices } from '../schema.ts';
 import { upsertPrices } from './price-upsert.ts';
 import { listSymbols, type SymbolSummary } from './prices.ts';
 
 /** What `listSymbols` must say: the aggregate of the whole prices table. */
 async function aggregated(db: Database): Promise<SymbolSummary[]> {
-  const rows = await db.execute<{ symbol: string; first_day: string; last_day: string; rows: number; span: number }>(
-    sql`select symbol, min(day)::text as first_day, max(day)::text as last_day, count(*)::int as rows,
-          (max(day) - min(day) + 1)::int as span from prices group by symbol`,
-  );
-  const list = ('rows' in rows ? rows.rows : rows) as {
+  const list = await queryRows<{
     symbol: string;
     first_day: string;
     last_day: string;
     rows: number;
     span: number;
-  }[];
+  }>(
+    db,
+    sql`select symbol, min(day)::text as first_day, max(day)::text as last_day, count(*)::int as rows,
+          (max(day) - min(day) + 1)::int as span from prices group by symbol`,
+  );
   return list
     .map((r) => ({
       symbol: r.symbol,
@@ -30,7 +30,9 @@ async function aggregated(db: Database): Promise<SymbolSummary[]> {
       rows: Number(r.rows),
       missingDays: Number(r.span) - Number(r.rows),
     }))
-    .sort((a, b) => (a.symbol === 'ETH-USD' ? -1 : b.symbol === 'ETH-USD' ? 1 : a.symbol < b.symbol ? -1 : 1));
+    .sort((a, b) =>
+      a.symbol === 'ETH-USD' ? -1 : b.symbol === 'ETH-USD' ? 1 : a.symbol < b.symbol ? -1 : 1,
+    );
 }
 
 describe(`prices.symbols summary (${testEngine})`, () => {
@@ -71,7 +73,10 @@ describe(`prices.symbols summary (${testEngine})`, () => {
     expect(await listSymbols(db)).toEqual(await aggregated(db));
     const later = generateCandles('ETH-USD', '2024-03-01', 5, 3);
     const sol = generateCandles('SOL-USD', '2022-01-01', 3, 4);
-    await importPrices(db, Readable.from([toCsv([...later, ...sol, ...eth.slice(0, 3)], 'plain-with-symbol')]));
+    await importPrices(
+      db,
+      Readable.from([toCsv([...later, ...sol, ...eth.slice(0, 3)], 'plain-with-symbol')]),
+    );
     expect(await listSymbols(db)).toEqual(await aggregated(db));
     // a sync: new days, replaced days, one earlier day
     await upsertPrices(
@@ -85,9 +90,14 @@ describe(`prices.symbols summary (${testEngine})`, () => {
     await expect(importPrices(db, Readable.from([bad]))).rejects.toThrow(/high .* is below low/);
     expect((await listSymbols(db)).map((s) => s.symbol)).toEqual(['ETH-USD', 'BTC-USD', 'SOL-USD']);
     // deletes: first days, a middle day, a whole symbol; a key changed by an update
-    await db.delete(prices).where(and(eq(prices.symbol, 'ETH-USD'), inArray(prices.day, ['2024-01-01', '2024-01-20'])));
+    await db
+      .delete(prices)
+      .where(and(eq(prices.symbol, 'ETH-USD'), inArray(prices.day, ['2024-01-01', '2024-01-20'])));
     await db.delete(prices).where(eq(prices.symbol, 'SOL-USD'));
-    await db.update(prices).set({ day: '2025-01-01' }).where(and(eq(prices.symbol, 'BTC-USD'), eq(prices.day, '2023-05-30')));
+    await db
+      .update(prices)
+      .set({ day: '2025-01-01' })
+      .where(and(eq(prices.symbol, 'BTC-USD'), eq(prices.day, '2023-05-30')));
     expect(await listSymbols(db)).toEqual(await aggregated(db));
     expect((await listSymbols(db)).map((s) => s.symbol)).toEqual(['ETH-USD', 'BTC-USD']);
     await db.delete(prices);

@@ -1,7 +1,7 @@
 import { sortBySymbol } from '@ethcast/forecast';
-import { and, count, desc, eq, gte, lte, max, min, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lte, max, sql } from 'drizzle-orm';
 import { type Database, preparedQuery } from '../client.ts';
-import { prices, priceSymbols } from '../schema.ts';
+import { priceSymbols, prices } from '../schema.ts';
 
 // Reads of the `prices` table. Writes: price-upsert.ts (compare and replace) and price-copy.ts (COPY of
 // new symbols); the locks imports take: price-locks.ts.
