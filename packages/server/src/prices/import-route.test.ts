@@ -115,8 +115,10 @@ describe(`POST ${PRICE_IMPORT_PATH} (${testEngine})`, { timeout: 60_000 }, () =>
       `POST ${PRICE_IMPORT_PATH}?symbol=ETH-USD HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: text/csv\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n`,
     );
     socket.write(text.slice(0, text.length / 2)); // then nothing more: the client stalls
-    // Meanwhile another import of other days waits for the import lock the stalled one holds.
-    const other = generateCandles('ETH-USD', '2030-01-01', 10, 6);
+    // Meanwhile another import of other days waits for the import lock the stalled one holds. Its body
+    // is larger than the buffers, so it sits unread while it waits: that wait is the server's, not an
+    // idle client's, and must not be cut.
+    const other = generateCandles('ETH-USD', '2030-01-01', 4000, 6);
     const next = upload(toCsv(other, 'plain'));
     // The stalled upload is cut (the connection closed without an import report) ...
     const cutAnswer = parseAnswer(await cut);
@@ -124,7 +126,7 @@ describe(`POST ${PRICE_IMPORT_PATH} (${testEngine})`, { timeout: 60_000 }, () =>
     // ... and the next import goes through.
     const nextAnswer = await next;
     expect(nextAnswer?.status).toBe(200);
-    expect(nextAnswer?.body).toMatchObject({ inserted: 10 });
+    expect(nextAnswer?.body).toMatchObject({ inserted: 4000 });
     // Nothing of the cut import is stored.
     expect(await storedPrices(server.testDb.db)).toEqual(other);
   });
