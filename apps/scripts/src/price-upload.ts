@@ -54,7 +54,7 @@ export async function uploadPriceFile(file: string, options: UploadOptions): Pro
     skipBad: String(options.skipBad),
     name: basename(file),
   });
-  const response = await fetch(`${options.url.replace(/\/+$/, '')}/api/prices/import?${query}`, {
+  const response = await postFile(`${options.url.replace(/\/+$/, '')}/api/prices/import?${query}`, {
     method: 'POST',
     headers: {
       'content-type': 'text/csv',
@@ -63,6 +63,11 @@ export async function uploadPriceFile(file: string, options: UploadOptions): Pro
     body: Readable.toWeb(counted) as ReadableStream<Uint8Array>,
     duplex: 'half',
   } as RequestInit);
+  if (response === null) {
+    throw new Error(
+      'the server closed the connection before answering (it cuts uploads that stall; see its log)',
+    );
+  }
   const body = (await response.json().catch(() => null)) as
     | (ImportReport & { error?: undefined })
     | { error?: { reason?: string; message?: string } }
@@ -74,4 +79,15 @@ export async function uploadPriceFile(file: string, options: UploadOptions): Pro
     error?.reason ?? 'UNKNOWN',
     response.status,
   );
+}
+
+/** `fetch`, or null when the connection closed without an answer (undici says only "fetch failed"). */
+async function postFile(url: string, init: RequestInit): Promise<Response | null> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (code === 'ECONNREFUSED') throw error;
+    return null;
+  }
 }

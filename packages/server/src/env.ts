@@ -11,6 +11,13 @@ import { adminTokenFile, modelsDir } from './paths.ts';
  */
 const booleanString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+function seconds(min: number, max: number) {
+  return z.coerce
+    .number({ message: 'must be a number of seconds' })
+    .min(min, `must be at least ${min} seconds`)
+    .max(max, `must be at most ${max} seconds`);
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z
@@ -98,6 +105,15 @@ const envSchema = z.object({
     .min(1)
     .max(64)
     .default(2),
+  BODY_IDLE_TIMEOUT_SECONDS: seconds(0.1, 3600).default(30),
+  REQUEST_TIMEOUT_SECONDS: seconds(0.1, 86_400).default(60),
+  UPLOAD_TIMEOUT_SECONDS: seconds(0.1, 86_400).default(3600),
+  CONNECTIONS_PER_ADDRESS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(0)
+    .max(1_000_000)
+    .default(256),
   ...jobsEnvSchema,
   ...metricsEnvSchema,
 });
@@ -172,6 +188,17 @@ function configFrom(e: z.infer<typeof envSchema>) {
      * default), this many proxy hops in front, or these proxy addresses / CIDR ranges.
      */
     trustProxy: e.TRUST_PROXY,
+    /** request bodies and connections (http-limits.ts) */
+    limits: {
+      /** a body the server waits for gets no byte this long: the connection is cut */
+      bodyIdleMs: e.BODY_IDLE_TIMEOUT_SECONDS * 1000,
+      /** a request's body not received in full this long after its headers: cut */
+      requestBodyMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
+      /** the same for a price file upload */
+      uploadBodyMs: e.UPLOAD_TIMEOUT_SECONDS * 1000,
+      /** open connections per TCP peer address (0: no cap); trusted proxies (TRUST_PROXY) are exempt */
+      connectionsPerAddress: e.CONNECTIONS_PER_ADDRESS,
+    },
     pricesCsv: e.PRICES_CSV,
     pricesSymbol: e.PRICES_SYMBOL,
     /** exchange API for `prices:sync` and the first-start sync; null = off (the default under test) */

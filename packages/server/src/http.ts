@@ -15,10 +15,11 @@ import { DomainError } from './domain/errors.ts';
 import { safeErrorSummary } from './errors.ts';
 import { cookieJarFor, tokenFromRequest } from './http-context.ts';
 import { isJsonPost, isTrustedOrigin, MAX_BATCH_SIZE, refuseContentType } from './http-guards.ts';
+import { limitConnections, limitRequestBodies } from './http-limits.ts';
 import { allowedMethods, refuseMethod, refuseNonTrpcMethod } from './http-methods.ts';
 import { registerSecurityHeaders } from './http-security.ts';
 import { registerMetricsRoute } from './metrics/route.ts';
-import { registerPriceImportRoute } from './prices/import-route.ts';
+import { PRICE_IMPORT_PATH, registerPriceImportRoute } from './prices/import-route.ts';
 import { registerRestApi } from './rest.ts';
 import { type AppRouter, appRouter } from './router.ts';
 import { NOT_READY_RETRY_AFTER_SECONDS, readinessReport } from './routers/health.ts';
@@ -65,6 +66,8 @@ export async function createHttpServer(
     forceCloseConnections: 'idle',
   });
 
+  limitRequestBodies(app.server, config.limits, (url) => url.startsWith(PRICE_IMPORT_PATH));
+  limitConnections(app.server, config.limits, config.trustProxy);
   registerSecurityHeaders(app);
   await app.register(fastifyCookie);
   await app.register(fastifyCors, {

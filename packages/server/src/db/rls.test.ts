@@ -10,6 +10,11 @@ import { migrateDatabase } from './migrate.ts';
 import { users } from './schema.ts';
 
 const rlsMigration = readFileSync(join(migrationsDir(), '0006_supabase_row_level_security.sql'), 'utf8');
+/** the statement of 0008 that does the same for price_symbols (its last) */
+const priceSymbolsRls =
+  readFileSync(join(migrationsDir(), '0008_price_symbols_triggers.sql'), 'utf8')
+    .split('--> statement-breakpoint')
+    .at(-1) ?? '';
 
 /** Every table in `public`, with whether row-level security is on and how many policies it has. */
 async function rowSecurity(db: Executor) {
@@ -43,7 +48,7 @@ describe(`Supabase row-level security (${testEngine})`, () => {
       await handle.db.execute(sql`create role authenticated`);
       await migrateDatabase(handle, { url: 'memory://' });
       const tables = await rowSecurity(handle.db);
-      expect(tables).toHaveLength(11);
+      expect(tables).toHaveLength(12);
       expect(tables.filter((t) => !t.rls || t.policies > 0)).toEqual([]);
       await handle.db.insert(users).values({ username: 'owner_row', password: 'x' });
       // Supabase grants the Data API roles every table by default; RLS is what stops them
@@ -72,10 +77,11 @@ describe(`Supabase row-level security (${testEngine})`, () => {
             await tx`create role anon`;
             await tx`create role authenticated`;
             await tx.unsafe(rlsMigration);
+            await tx.unsafe(priceSymbolsRls);
             const rows = await tx<{ relname: string; relrowsecurity: boolean }[]>`
             select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace
             where n.nspname = 'public' and c.relkind = 'r'`;
-            expect(rows.length).toBe(11);
+            expect(rows.length).toBe(12);
             expect(rows.every((r) => r.relrowsecurity)).toBe(true);
             throw new Error('rollback');
           })

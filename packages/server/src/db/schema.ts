@@ -195,6 +195,19 @@ export const prices = pgTable(
 );
 
 /**
+ * One row per symbol in `prices`: its first and last day and row count, kept by triggers on `prices`
+ * (drizzle/0008_price_symbols_triggers.sql) in the transaction of every write, whatever the path (import
+ * COPY or upsert, sync, bootstrap, a delete by hand). `prices.symbols` reads this instead of aggregating
+ * the whole prices table on every call.
+ */
+export const priceSymbols = pgTable('price_symbols', {
+  symbol: varchar('symbol', { length: 21 }).primaryKey(),
+  firstDay: date('first_day', { mode: 'string' }).notNull(),
+  lastDay: date('last_day', { mode: 'string' }).notNull(),
+  rows: integer('rows').notNull(),
+});
+
+/**
  * Runs of the scheduled jobs (jobs/): one row per scheduled occurrence (unique per job and occurrence, so
  * replicas that all see the same occurrence record it once) or per run asked for by hand. pg-boss holds
  * the queue, retries and expiry; this table is what operators and tests read.

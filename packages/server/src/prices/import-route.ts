@@ -78,23 +78,36 @@ export async function registerPriceImportRoute(app: FastifyInstance, services: S
         });
         return reply.send(report);
       } catch (error) {
-        await drain(req.body);
+        // A connection cut meanwhile (a body timeout, the client gone) has nobody to answer.
+        if (req.raw.socket.destroyed) return reply.hijack();
+        await drain(req.raw);
+        if (req.raw.socket.destroyed) return reply.hijack();
         return sendError(reply, error);
       }
     });
   });
 }
 
-/** Reads the rest of a refused upload, so the client gets the answer instead of a reset connection. */
-async function drain(body: unknown) {
-  const stream = body as NodeJS.ReadableStream | undefined;
-  if (!stream || typeof stream.resume !== 'function' || (stream as { readableEnded?: boolean }).readableEnded)
-    return;
+/**
+ * Reads the rest of a refused upload, so the client gets the answer instead of a reset connection. Pulls
+ * with `read()`: the importer's async iterator may still listen for 'readable', which makes `resume()` a
+ * no-op. The body timeouts (http-limits.ts) bound how long a client can make this wait.
+ */
+async function drain(stream: Readable) {
+  if (stream.destroyed || stream.readableEnded) return;
   await new Promise<void>((resolve) => {
-    stream.on('end', resolve);
-    stream.on('error', () => resolve());
-    stream.on('close', () => resolve());
-    stream.resume();
+    const pull = () => {
+      while (stream.read() !== null) {}
+    };
+    const done = () => {
+      stream.off('readable', pull);
+      resolve();
+    };
+    stream.once('end', done);
+    stream.once('error', done);
+    stream.once('close', done);
+    stream.on('readable', pull);
+    pull();
   });
 }
 

@@ -292,6 +292,33 @@ describe(`importPrices (${testEngine})`, () => {
     expect(await storedPrices(db)).toEqual(rows);
   });
 
+  it.each(layouts)(
+    'reads the %s layout with CR-only line endings (Excel "CSV (Macintosh)"), in chunks cut anywhere',
+    async (layout, format) => {
+      const rows = generateCandles('ETH-USD', '2023-01-01', 200, 9);
+      const text = toCsv(rows, layout).replace(/\n/g, '\r');
+      // 7-byte chunks: some end with \r, so a line end may be cut from the line it ends
+      const chunks = Array.from({ length: Math.ceil(text.length / 7) }, (_, i) =>
+        Buffer.from(text.slice(i * 7, i * 7 + 7)),
+      );
+      const report = await importPrices(db, Readable.from(chunks), { symbol: 'ETH-USD' });
+      expect(report).toMatchObject({ format, rowsRead: 200, inserted: 200, skipped: 0 });
+      expect(await storedPrices(db)).toEqual(rows);
+    },
+  );
+
+  it('refuses a non-empty file that holds no price rows, writing nothing', async () => {
+    for (const text of ['date,open,high,low,close,volume\n', 'date,open,high,low,close,volume\n\n\n']) {
+      await expect(importPrices(db, Readable.from([text]), { symbol: 'ETH-USD' })).rejects.toThrow(
+        /no price rows/,
+      );
+      await expect(
+        importPrices(db, Readable.from([text]), { symbol: 'ETH-USD', skipBad: true }),
+      ).rejects.toThrow(/no price rows/);
+    }
+    expect(await storedPrices(db)).toEqual([]);
+  });
+
   it('reports progress with bytes read of the file size', async () => {
     const file = files.write('big.csv', toCsv(generateCandles('ETH-USD', '2000-01-01', 9000), 'plain'));
     const seen: { rowsRead: number; bytesRead: number; totalBytes: number | null }[] = [];

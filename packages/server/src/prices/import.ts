@@ -98,6 +98,9 @@ export async function importPrices(
   }
   const { stream, totalBytes } = await openInput(input);
   const source = options.source ?? (typeof input === 'string' ? `file:${basename(input)}` : 'stream');
+  // A stream the caller passed stays the caller's: an HTTP route still has to read the rest of a refused
+  // upload to answer on its connection (destroying the request would close the connection unanswered).
+  const ownsStream = typeof input === 'string';
   try {
     let bytesRead = 0;
     const cursor = new LineCursor(
@@ -117,6 +120,8 @@ export async function importPrices(
       let totals: Totals;
       try {
         await reader.readAll(writer);
+        // A body that is not empty but yields no row is never a success: the file is not what it seems.
+        if (reader.rowsRead === 0) throw new PriceImportError('the file has no price rows after its header');
         if (!options.skipBad && reader.badCount > 0) throw strictFailure(reader);
         totals = await writer.finish();
       } catch (error) {
@@ -150,7 +155,7 @@ export async function importPrices(
     progress();
     return importReport(format, source, reader, totals);
   } finally {
-    stream.destroy();
+    if (ownsStream) stream.destroy();
   }
 }
 
@@ -186,12 +191,18 @@ async function readFormat(cursor: LineCursor, fixedSymbol: string | undefined): 
   try {
     format = detectFormat(firstLines);
   } catch (error) {
-    throw new PriceImportError((error as Error).message);
+    if (firstLines.length === 0) throw new PriceImportError((error as Error).message);
+    throw headerFailure(cursor.firstLineNumber, (error as Error).message);
   }
   if (format.columns.symbol === null && fixedSymbol === undefined) {
-    throw new PriceImportError('no symbol: pass --symbol (the file has no symbol column)');
+    throw headerFailure(cursor.firstLineNumber, 'no symbol: pass --symbol (the file has no symbol column)');
   }
   return format;
+}
+
+/** A refusal of the file's first line (its header), numbered like a bad row. */
+function headerFailure(line: number, reason: string): PriceImportError {
+  return new PriceImportError(`line ${line}: ${reason}`, [{ line, reason }]);
 }
 
 function strictFailure({ badRows, badCount }: RowReader): PriceImportError {

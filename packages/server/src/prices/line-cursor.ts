@@ -30,14 +30,23 @@ export class LineCursor {
     return true;
   }
 
+  /** after `firstLines`: the line number of the first non-blank line (1 when there is none) */
+  firstLineNumber = 1;
+
   /** Before anything is taken: the first `count` non-blank lines (fewer if the input has fewer). */
   async firstLines(count: number): Promise<string[]> {
     const found: string[] = [];
+    let lineNo = 0;
     while (found.length < count) {
       const next = await this.read();
       if (next === null) break;
       this.ahead.push(next);
-      for (const line of next.lines) if (line.trim() && found.length < count) found.push(line);
+      for (const line of next.lines) {
+        lineNo++;
+        if (!line.trim() || found.length >= count) continue;
+        if (found.length === 0) this.firstLineNumber = lineNo;
+        found.push(line);
+      }
     }
     return found;
   }

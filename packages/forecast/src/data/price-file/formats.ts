@@ -109,7 +109,7 @@ function columnsOf(header: string[], raw: string): CsvFormat['columns'] {
   const close = find(['close']);
   if (date < 0 || open < 0 || high < 0 || low < 0 || close < 0) {
     throw new FormatError(
-      `unrecognised header "${raw.slice(0, 120)}": need date, open, high, low and close columns (supported: ${SUPPORTED})`,
+      `unrecognised header "${printable(raw.slice(0, 120))}": need date, open, high, low and close columns (supported: ${SUPPORTED})`,
     );
   }
   const volume = find(['volume', 'vol']);
@@ -123,6 +123,16 @@ function columnsOf(header: string[], raw: string): CsvFormat['columns'] {
     volume: volume < 0 ? null : volume,
     symbol: symbol < 0 ? null : symbol,
   };
+}
+
+/** Control characters (a binary file's header) shown as U+FFFD, so a message is safe to print on a terminal. */
+function printable(text: string): string {
+  let out = '';
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    out += code < 32 || (code >= 127 && code < 160) ? '\uFFFD' : char;
+  }
+  return out;
 }
 
 const ISO_DATETIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;

@@ -1,7 +1,7 @@
 import { sortBySymbol } from '@ethcast/forecast';
-import { and, count, desc, eq, gte, lte, max, min, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lte, max, sql } from 'drizzle-orm';
 import { type Database, preparedQuery } from '../client.ts';
-import { prices } from '../schema.ts';
+import { priceSymbols, prices } from '../schema.ts';
 
 // Reads of the `prices` table. Writes: price-upsert.ts (compare and replace) and price-copy.ts (COPY of
 // new symbols); the locks imports take: price-locks.ts.
@@ -40,23 +40,25 @@ export type SymbolSummary = {
   missingDays: number;
 };
 
-/** In the order every symbol list is shown: ETH-USD first, then alphabetically. */
+/**
+ * In the order every symbol list is shown: ETH-USD first, then alphabetically. Reads the summary the
+ * triggers on `prices` keep (price_symbols): one row per symbol, whatever the number of days.
+ */
 export async function listSymbols(db: Database): Promise<SymbolSummary[]> {
   const rows = await db
     .select({
-      symbol: prices.symbol,
-      firstDay: min(prices.day),
-      lastDay: max(prices.day),
-      rows: count(),
-      span: sql<number>`(max(${prices.day}) - min(${prices.day}) + 1)::int`,
+      symbol: priceSymbols.symbol,
+      firstDay: priceSymbols.firstDay,
+      lastDay: priceSymbols.lastDay,
+      rows: priceSymbols.rows,
+      span: sql<number>`(${priceSymbols.lastDay} - ${priceSymbols.firstDay} + 1)::int`,
     })
-    .from(prices)
-    .groupBy(prices.symbol);
+    .from(priceSymbols);
   return sortBySymbol(
     rows.map((r) => ({
       symbol: r.symbol,
-      firstDay: r.firstDay ?? '',
-      lastDay: r.lastDay ?? '',
+      firstDay: r.firstDay,
+      lastDay: r.lastDay,
       rows: r.rows,
       missingDays: Number(r.span) - r.rows,
     })),
