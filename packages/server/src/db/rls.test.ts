@@ -43,7 +43,7 @@ describe(`Supabase row-level security (${testEngine})`, () => {
       await handle.db.execute(sql`create role authenticated`);
       await migrateDatabase(handle, { url: 'memory://' });
       const tables = await rowSecurity(handle.db);
-      expect(tables).toHaveLength(11);
+      expect(tables).toHaveLength(12);
       expect(tables.filter((t) => !t.rls || t.policies > 0)).toEqual([]);
       await handle.db.insert(users).values({ username: 'owner_row', password: 'x' });
       // Supabase grants the Data API roles every table by default; RLS is what stops them
