@@ -86,7 +86,8 @@ export const reasons = {
   // per-user limits on forecast creation (domain/forecast-policy.ts)
   FORECAST_CONCURRENCY_LIMITED: {
     kind: 'TOO_MANY_REQUESTS',
-    message: 'You already have {limit} forecasts in progress; try again in {retryAfterSeconds} s',
+    message:
+      'You already have {limit} {limit:forecast|forecasts} in progress; try again in {retryAfterSeconds} s',
   },
   FORECAST_RATE_LIMITED: {
     kind: 'TOO_MANY_REQUESTS',
@@ -95,7 +96,8 @@ export const reasons = {
   },
   FORECAST_DAILY_CAP: {
     kind: 'TOO_MANY_REQUESTS',
-    message: 'Daily limit reached: {limit} forecasts a day; more from {resetsAt} (00:00 UTC)',
+    message:
+      'Daily limit reached: {limit} {limit:forecast|forecasts} a day; more from {resetsAt} (00:00 UTC)',
   },
   // the server's own trouble (clients see INTERNAL for every INTERNAL_SERVER_ERROR kind)
   DATABASE_UNAVAILABLE: {

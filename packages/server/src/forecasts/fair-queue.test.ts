@@ -62,10 +62,17 @@ describe('FairQueue', () => {
     );
     await tick();
     expect(queue.pending('flooder')).toBe(3);
-    expect(queue.running).toBe(2);
-    expect(queue.queued).toBe(1);
-    // another user is queued next to the flooder's one waiting task and gets the next free slot
-    const other = queue.run('other', async () => 'other ok');
+    // one key holds at most all slots but one: the flooder runs one task, two wait
+    expect(queue.running).toBe(1);
+    expect(queue.queued).toBe(2);
+    // so another user starts at once, on the slot the flooder may not take
+    let otherStarted = false;
+    const other = queue.run('other', async () => {
+      otherStarted = true;
+      return 'other ok';
+    });
+    await tick();
+    expect(otherStarted).toBe(true);
     gate.resolve();
     expect(await other).toBe('other ok');
     const outcomes = await Promise.all(flood);
@@ -98,5 +105,6 @@ describe('FairQueue', () => {
     expect(() => new FairQueue({ slots: 1.5, maxQueued: 1, perKey: 1 })).toThrow(RangeError);
     expect(() => new FairQueue({ slots: 1, maxQueued: -1, perKey: 1 })).toThrow(RangeError);
     expect(() => new FairQueue({ slots: 1, maxQueued: 1, perKey: 0 })).toThrow(RangeError);
+    expect(() => new FairQueue({ slots: 2, maxQueued: 1, perKey: 1, perKeyRunning: 3 })).toThrow(RangeError);
   });
 });

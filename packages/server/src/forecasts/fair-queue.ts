@@ -15,6 +15,8 @@ type Waiter = { seq: number; start: () => void };
 type KeyState = {
   /** tasks of this key admitted and not finished (waiting, or running) */
   pending: number;
+  /** tasks of this key holding a slot */
+  running: number;
   waiting: Waiter[];
   /** when this key last got a slot (a sequence number); 0 = not since it was last idle */
   lastServed: number;
@@ -27,14 +29,20 @@ export type FairQueueOptions = {
   maxQueued: number;
   /** tasks admitted per key (waiting or running); beyond it KeyLimitError, at once */
   perKey: number;
+  /**
+   * slots one key may hold at once (default: all but one, at least one), so that with two slots or more
+   * one key's work never fills every slot and another key's task starts without waiting for a slot
+   */
+  perKeyRunning?: number;
 };
 
 /**
  * Runs at most `slots` tasks at once. Tasks wait per key (a user), and a freed slot goes to the key that
  * has waited longest since it was last served, not to the next arrival: one user's hundred queued
- * forecasts cannot take another user's turn, who gets the next free slot. A key may have at most
- * `perKey` tasks admitted (so a flood is refused at once, before it costs a query), and at most
- * `maxQueued` tasks wait in all.
+ * forecasts cannot take another user's turn, who gets the next free slot. One key holds at most
+ * `perKeyRunning` slots (by default all but one), so with two slots or more a user's burst leaves a slot
+ * for the next user, who starts at once. A key may have at most `perKey` tasks admitted (so a flood is
+ * refused at once, before it costs a query), and at most `maxQueued` tasks wait in all.
  *
  * Why a bound on tasks at all: forecast creation is a chain of database round trips with a little CPU
  * work between them. Node runs every continuation that is ready in one turn of the event loop, so 50
@@ -51,14 +59,20 @@ export class FairQueue {
   readonly slots: number;
   readonly maxQueued: number;
   readonly perKey: number;
+  readonly perKeyRunning: number;
 
   constructor(options: FairQueueOptions) {
     const { slots, maxQueued, perKey } = options;
+    const perKeyRunning = options.perKeyRunning ?? Math.max(1, slots - 1);
     if (!Number.isInteger(slots) || slots < 1) throw new RangeError('slots must be a positive integer');
     if (!Number.isInteger(maxQueued) || maxQueued < 0) {
       throw new RangeError('maxQueued must be a non-negative integer');
     }
     if (!Number.isInteger(perKey) || perKey < 1) throw new RangeError('perKey must be a positive integer');
+    if (!Number.isInteger(perKeyRunning) || perKeyRunning < 1 || perKeyRunning > slots) {
+      throw new RangeError('perKeyRunning must be a positive integer, at most slots');
+    }
+    this.perKeyRunning = perKeyRunning;
     this.slots = slots;
     this.maxQueued = maxQueued;
     this.perKey = perKey;
@@ -89,14 +103,14 @@ export class FairQueue {
     let state = this.keys.get(name);
     if (state && state.pending >= this.perKey) throw new KeyLimitError(this.perKey);
     if (!state) {
-      state = { pending: 0, waiting: [], lastServed: 0 };
+      state = { pending: 0, running: 0, waiting: [], lastServed: 0 };
       this.keys.set(name, state);
     }
     state.pending++;
     const own = state;
     try {
       await admitted?.();
-      if (this.active >= this.slots) {
+      if (this.active >= this.slots || own.running >= this.perKeyRunning) {
         if (this.waitingCount >= this.maxQueued) {
           throw new QueueFullError(`${this.waitingCount} tasks are already waiting`);
         }
@@ -107,6 +121,7 @@ export class FairQueue {
         });
       } else {
         this.active++;
+        own.running++;
         own.lastServed = ++this.seq;
       }
     } catch (error) {
@@ -116,6 +131,7 @@ export class FairQueue {
     try {
       return await task();
     } finally {
+      own.running--;
       this.settle(name, own);
       this.handOver();
     }
@@ -127,12 +143,15 @@ export class FairQueue {
     if (state.pending === 0 && this.keys.get(name) === state) this.keys.delete(name);
   }
 
-  /** Gives the freed slot to the waiting key served least recently (ties: the earliest waiter). */
+  /**
+   * Gives the freed slot to the waiting key served least recently (ties: the earliest waiter) among those
+   * below their share of slots; none: the slot stays free.
+   */
   private handOver(): void {
     let next: KeyState | null = null;
     for (const state of this.keys.values()) {
       const head = state.waiting[0];
-      if (!head) continue;
+      if (!head || state.running >= this.perKeyRunning) continue;
       if (
         !next ||
         state.lastServed < next.lastServed ||
@@ -147,6 +166,7 @@ export class FairQueue {
       return;
     }
     this.waitingCount--;
+    next.running++;
     next.lastServed = ++this.seq;
     waiter.start();
   }

@@ -310,9 +310,10 @@ describe(`predicts.* and models.* (${testEngine})`, () => {
         admitted,
       )) as typeof gate.queue.run;
     services.forecastGate = gate;
-    const user = await createActor(services, 'queued');
+    // two users: one alone never holds both slots (forecasts/fair-queue.ts)
+    const users = [await createActor(services, 'queued'), await createActor(services, 'queued_too')];
     const rows = await Promise.all(
-      Array.from({ length: 10 }, () => user.caller.predicts.create({ model: 'naive', days: 3 })),
+      Array.from({ length: 10 }, (_, i) => users[i % 2]?.caller.predicts.create({ model: 'naive', days: 3 })),
     );
     expect(rows).toHaveLength(10);
     expect(peak).toBe(2);
