@@ -9,7 +9,9 @@ import { createDb, type Executor, queryRows } from './client.ts';
 import { migrateDatabase } from './migrate.ts';
 import { users } from './schema.ts';
 
-const rlsMigration = readFileSync(join(migrationsDir(), '0006_supabase_row_level_security.sql'), 'utf8');
+const rlsMigrations = ['0006_supabase_row_level_security.sql', '0008_forecast_quotas_rls.sql'].map((file) =>
+  readFileSync(join(migrationsDir(), file), 'utf8'),
+);
 
 /** Every table in `public`, with whether row-level security is on and how many policies it has. */
 async function rowSecurity(db: Executor) {
@@ -71,11 +73,11 @@ describe(`Supabase row-level security (${testEngine})`, () => {
             // CREATE ROLE is transactional: no other session ever sees these roles
             await tx`create role anon`;
             await tx`create role authenticated`;
-            await tx.unsafe(rlsMigration);
+            for (const migration of rlsMigrations) await tx.unsafe(migration);
             const rows = await tx<{ relname: string; relrowsecurity: boolean }[]>`
             select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace
             where n.nspname = 'public' and c.relkind = 'r'`;
-            expect(rows.length).toBe(11);
+            expect(rows.length).toBe(12);
             expect(rows.every((r) => r.relrowsecurity)).toBe(true);
             throw new Error('rollback');
           })
