@@ -1,6 +1,6 @@
 /**
  * `pnpm bench [name…]`: runs the benchmark scripts one after another (never in parallel: they measure
- * time on a 2-core machine). Names: forecast, prices, prices-path, symbols, predicts, fair. Results go to docs/benchmarks.md by hand.
+ * time on a 2-core machine). Names: forecast, prices, prices-path, symbols, predicts, fair, flood. Results go to docs/benchmarks.md by hand.
  * Extra flags after `--` are passed to every script.
  */
 import { spawnSync } from 'node:child_process';
@@ -19,6 +19,7 @@ const benches: Record<string, { file: string; needs: string }> = {
   },
   symbols: { file: 'packages/server/bench/price-symbols.bench.ts', needs: 'PostgreSQL at 127.0.0.1:5432' },
   predicts: { file: 'packages/server/bench/predicts.bench.ts', needs: 'PostgreSQL at 127.0.0.1:5432' },
+  flood: { file: 'packages/server/bench/flood.bench.ts', needs: 'PostgreSQL at 127.0.0.1:5432' },
   fair: {
     file: 'packages/server/bench/fair.bench.ts',
     needs:

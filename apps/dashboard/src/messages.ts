@@ -299,6 +299,12 @@ export const en = {
     '{model} needs {needed} consecutive days of {symbol} prices; {stored} are stored ({missing} missing). Import prices first.',
   'error.FORECAST_IMMUTABLE': 'A stored forecast cannot change, only its note',
   'error.FORECASTS_BUSY': 'The server is busy with other forecasts; try again in a moment',
+  'error.FORECAST_CONCURRENCY_LIMITED':
+    'You already have {limit} {limit:forecast|forecasts} in progress; try again in {retryAfterSeconds} s',
+  'error.FORECAST_RATE_LIMITED':
+    'Too many forecasts: at most {perMinute} a minute (bursts of {burst}); try again in {retryAfterSeconds} s',
+  'error.FORECAST_DAILY_CAP':
+    'You have reached the daily limit of {limit} {limit:forecast|forecasts}; more from {resetsAt} (00:00 UTC)',
   'error.DATABASE_UNAVAILABLE': 'The database is unavailable; try again in {retryAfterSeconds} s',
   'error.NOT_READY': 'The server is not ready yet; try again shortly',
   'error.CROSS_SITE_REQUEST': 'Refused: a change while signed in must come from this site',
@@ -644,6 +650,12 @@ export const ptBR: Record<MessageKey, string> = {
     'O modelo {model} precisa de {needed} dias seguidos de preços de {symbol}; há {stored} salvos (faltam {missing}). Importe os preços primeiro.',
   'error.FORECAST_IMMUTABLE': 'Uma previsão salva não muda, só a sua observação',
   'error.FORECASTS_BUSY': 'O servidor está ocupado com outras previsões; tente de novo em instantes',
+  'error.FORECAST_CONCURRENCY_LIMITED':
+    'Você já tem {limit} {limit:previsão|previsões} em andamento; tente de novo em {retryAfterSeconds} s',
+  'error.FORECAST_RATE_LIMITED':
+    'Previsões demais: no máximo {perMinute} por minuto (rajadas de {burst}); tente de novo em {retryAfterSeconds} s',
+  'error.FORECAST_DAILY_CAP':
+    'Você atingiu o limite diário de {limit} {limit:previsão|previsões}; mais a partir de {resetsAt} (00:00 UTC)',
   'error.DATABASE_UNAVAILABLE': 'O banco de dados está indisponível; tente de novo em {retryAfterSeconds} s',
   'error.NOT_READY': 'O servidor ainda não está pronto; tente de novo em instantes',
   'error.CROSS_SITE_REQUEST': 'Recusado: uma alteração com sessão aberta precisa vir deste site',

@@ -5,7 +5,7 @@ import type { DbHandle } from './db/client.ts';
 import type { Session } from './db/queries/sessions.ts';
 import type { MigrationStamp } from './db/readiness.ts';
 import type { ServerConfig } from './env.ts';
-import type { ConcurrencyLimit } from './forecasts/concurrency-limit.ts';
+import type { ForecastGate } from './forecasts/forecast-gate.ts';
 import type { JobEngine } from './jobs/engine.ts';
 import type { Clock } from './jobs/occurrence.ts';
 import type { ServerMetrics } from './metrics/server-metrics.ts';
@@ -28,8 +28,8 @@ export type Services = {
   startedAt: Date;
   /** the model registry, loaded once per process on first use */
   models: () => Promise<ModelRegistry>;
-  /** bounds how many forecasts are created at once (the rest queue) */
-  predictSlots: ConcurrencyLimit;
+  /** the per-user limits and the fair queue every forecast create goes through */
+  forecastGate: ForecastGate;
   /** bcrypt's bounded queue: every password hash and check of a request runs through it */
   passwords: PasswordWork;
   /** live sessions looked up in the last half second, by token */

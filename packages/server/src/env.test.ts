@@ -44,6 +44,12 @@ describe('loadConfig', () => {
     [{ BCRYPT_NICE: '20' }, /BCRYPT_NICE/],
     [{ BCRYPT_NICE: '-5' }, /BCRYPT_NICE/],
     [{ BCRYPT_NICE: 'low' }, /^Invalid environment: BCRYPT_NICE must be a number$/],
+    [{ FORECAST_USER_CONCURRENCY: '0' }, /FORECAST_USER_CONCURRENCY/],
+    [{ FORECAST_RATE_PER_MINUTE: 'fast' }, /^Invalid environment: FORECAST_RATE_PER_MINUTE must be a number/],
+    [{ FORECAST_RATE_PER_MINUTE: '0' }, /FORECAST_RATE_PER_MINUTE/],
+    [{ FORECAST_BURST: '0' }, /FORECAST_BURST/],
+    [{ FORECAST_DAILY_CAP: '2.5' }, /^Invalid environment: FORECAST_DAILY_CAP must be a whole number/],
+    [{ FORECAST_DAILY_CAP: '' }, /FORECAST_DAILY_CAP/],
   ])('rejects %o with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(EnvError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -52,6 +58,33 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('\n');
     }
+  });
+
+  it('limits forecast creation per user by default (not under NODE_ENV=test unless set), or as set', () => {
+    expect(loadConfig({}).forecastLimits).toEqual({
+      userConcurrency: 4,
+      ratePerMinute: 30,
+      burst: 20,
+      dailyCap: 500,
+    });
+    expect(loadConfig({ NODE_ENV: 'test' }).forecastLimits).toEqual({
+      userConcurrency: 1000,
+      ratePerMinute: null,
+      burst: 20,
+      dailyCap: null,
+    });
+    expect(
+      loadConfig({
+        NODE_ENV: 'test',
+        FORECAST_USER_CONCURRENCY: '2',
+        FORECAST_RATE_PER_MINUTE: '0.5',
+        FORECAST_BURST: '3',
+        FORECAST_DAILY_CAP: '100',
+      }).forecastLimits,
+    ).toEqual({ userConcurrency: 2, ratePerMinute: 0.5, burst: 3, dailyCap: 100 });
+    expect(
+      loadConfig({ FORECAST_RATE_PER_MINUTE: 'off', FORECAST_DAILY_CAP: 'off' }).forecastLimits,
+    ).toMatchObject({ ratePerMinute: null, dailyCap: null });
   });
 
   it('bcrypt threads run at nice 10 unless BCRYPT_NICE says otherwise', () => {

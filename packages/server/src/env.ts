@@ -18,6 +18,41 @@ function seconds(min: number, max: number) {
     .max(max, `must be at most ${max} seconds`);
 }
 
+/** 'off' → null, else a number within bounds. */
+function offOrNumber(bounds: { min: number; max: number; integer: boolean }) {
+  const message = `must be ${bounds.integer ? 'a whole number' : 'a number'} from ${bounds.min} to ${bounds.max}, or off`;
+  return z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      if (v === 'off') return null;
+      const n = Number(v);
+      const ok =
+        v !== '' &&
+        Number.isFinite(n) &&
+        n >= bounds.min &&
+        n <= bounds.max &&
+        (!bounds.integer || Number.isInteger(n));
+      if (!ok) {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      return n;
+    });
+}
+
+/**
+ * Per-user limits on forecast creation (README "Configuration"; forecasts/forecast-gate.ts). Under
+ * NODE_ENV=test the rate and the daily cap are off and 1,000 may be in progress, unless set: tests that
+ * are not about these limits create many forecasts quickly as one user.
+ */
+export const DEFAULT_FORECAST_LIMITS = {
+  userConcurrency: 4,
+  ratePerMinute: 30,
+  burst: 20,
+  dailyCap: 500,
+} as const;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z
@@ -114,6 +149,20 @@ const envSchema = z.object({
     .min(0)
     .max(1_000_000)
     .default(256),
+  FORECAST_USER_CONCURRENCY: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(1)
+    .max(1000)
+    .optional(),
+  FORECAST_RATE_PER_MINUTE: offOrNumber({ min: 0.01, max: 100_000, integer: false }).optional(),
+  FORECAST_BURST: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(1)
+    .max(10_000)
+    .default(DEFAULT_FORECAST_LIMITS.burst),
+  FORECAST_DAILY_CAP: offOrNumber({ min: 1, max: 10_000_000, integer: true }).optional(),
   ...jobsEnvSchema,
   ...metricsEnvSchema,
 });
@@ -212,8 +261,31 @@ function configFrom(e: z.infer<typeof envSchema>) {
     cookieSecure: e.COOKIE_SECURE ?? production,
     /** folder of shipped models (default: models/ in the repository) */
     modelsDir: e.MODELS_DIR ?? modelsDir(),
-    /** forecasts created at once per process; more wait their turn (see forecasts/concurrency-limit.ts) */
+    /** forecasts created at once per process; more wait their turn (see forecasts/fair-queue.ts) */
     predictConcurrency: e.PREDICT_CONCURRENCY,
+    /** per-user limits on forecast creation, shared by every process on the database */
+    forecastLimits: {
+      /** a user's forecasts admitted at once (waiting or running), per process and across all */
+      userConcurrency:
+        e.FORECAST_USER_CONCURRENCY ??
+        (e.NODE_ENV === 'test' ? 1000 : DEFAULT_FORECAST_LIMITS.userConcurrency),
+      /** sustained forecasts per minute per user (a token bucket); null = no rate limit */
+      ratePerMinute:
+        e.FORECAST_RATE_PER_MINUTE === undefined
+          ? e.NODE_ENV === 'test'
+            ? null
+            : DEFAULT_FORECAST_LIMITS.ratePerMinute
+          : e.FORECAST_RATE_PER_MINUTE,
+      /** the bucket's size: forecasts a user may create at once after a pause */
+      burst: e.FORECAST_BURST,
+      /** forecasts a user may store per UTC day; null = no cap */
+      dailyCap:
+        e.FORECAST_DAILY_CAP === undefined
+          ? e.NODE_ENV === 'test'
+            ? null
+            : DEFAULT_FORECAST_LIMITS.dailyCap
+          : e.FORECAST_DAILY_CAP,
+    },
     /** scheduled jobs (jobs/config.ts): which run, when, and how failures are retried */
     jobs: jobsConfigFrom(e),
     /** Prometheus /metrics (metrics/config.ts): off, open, or behind a bearer token */

@@ -10,7 +10,7 @@ import { expectedMigrations } from './db/readiness.ts';
 import { describeTakeover, type TakeoverReport } from './db/takeover/takeover.ts';
 import type { ServerConfig } from './env.ts';
 import { safeErrorSummary } from './errors.ts';
-import { ConcurrencyLimit } from './forecasts/concurrency-limit.ts';
+import { ForecastGate } from './forecasts/forecast-gate.ts';
 import { createHttpServer, type HttpOptions } from './http.ts';
 import { JobEngine, type JobLog } from './jobs/engine.ts';
 import { type Clock, systemClock } from './jobs/occurrence.ts';
@@ -19,9 +19,6 @@ import { ServerMetrics } from './metrics/server-metrics.ts';
 import { migrationsDir } from './paths.ts';
 
 export const SERVER_VERSION: string = packageJson.version;
-
-/** Forecasts waiting for a slot beyond this are refused (TOO_MANY_REQUESTS) instead of piling up. */
-const PREDICT_QUEUE_LIMIT = 1000;
 
 export function createServices(
   config: ServerConfig,
@@ -36,7 +33,7 @@ export function createServices(
     startedAt: new Date(),
     // loadRegistry caches per folder: every request after the first reuses the loaded models
     models: () => loadRegistry(config.modelsDir),
-    predictSlots: new ConcurrencyLimit(config.predictConcurrency, PREDICT_QUEUE_LIMIT),
+    forecastGate: new ForecastGate(config.forecastLimits, config.predictConcurrency),
     passwords: new PasswordWork(config.bcryptCost, {
       concurrency: config.bcryptConcurrency,
       nice: config.bcryptNice,

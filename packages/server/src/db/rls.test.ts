@@ -9,7 +9,9 @@ import { createDb, type Executor, queryRows } from './client.ts';
 import { migrateDatabase } from './migrate.ts';
 import { users } from './schema.ts';
 
-const rlsMigration = readFileSync(join(migrationsDir(), '0006_supabase_row_level_security.sql'), 'utf8');
+const rlsMigrations = ['0006_supabase_row_level_security.sql', '0010_forecast_quotas_rls.sql'].map((file) =>
+  readFileSync(join(migrationsDir(), file), 'utf8'),
+);
 /** the statement of 0008 that does the same for price_symbols (its last) */
 const priceSymbolsRls =
   readFileSync(join(migrationsDir(), '0008_price_symbols_triggers.sql'), 'utf8')
@@ -48,7 +50,7 @@ describe(`Supabase row-level security (${testEngine})`, () => {
       await handle.db.execute(sql`create role authenticated`);
       await migrateDatabase(handle, { url: 'memory://' });
       const tables = await rowSecurity(handle.db);
-      expect(tables).toHaveLength(12);
+      expect(tables).toHaveLength(13);
       expect(tables.filter((t) => !t.rls || t.policies > 0)).toEqual([]);
       await handle.db.insert(users).values({ username: 'owner_row', password: 'x' });
       // Supabase grants the Data API roles every table by default; RLS is what stops them
@@ -76,12 +78,12 @@ describe(`Supabase row-level security (${testEngine})`, () => {
             // CREATE ROLE is transactional: no other session ever sees these roles
             await tx`create role anon`;
             await tx`create role authenticated`;
-            await tx.unsafe(rlsMigration);
+            for (const migration of rlsMigrations) await tx.unsafe(migration);
             await tx.unsafe(priceSymbolsRls);
             const rows = await tx<{ relname: string; relrowsecurity: boolean }[]>`
             select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace
             where n.nspname = 'public' and c.relkind = 'r'`;
-            expect(rows.length).toBe(12);
+            expect(rows.length).toBe(13);
             expect(rows.every((r) => r.relrowsecurity)).toBe(true);
             throw new Error('rollback');
           })

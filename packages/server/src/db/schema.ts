@@ -158,6 +158,23 @@ export const predict = pgTable(
 );
 
 /**
+ * Per-user forecast quota (forecasts/forecast-gate.ts), one row per user who has created a forecast,
+ * updated by one atomic statement per create so it holds across every server process: a token bucket
+ * (`tokens` as of `refilled_at`), the forecasts stored on `day` (UTC), and the expiry times of the
+ * user's creates in progress (`leases`; a create whose process died stops counting when its lease ends).
+ */
+export const forecastQuotas = pgTable('forecast_quotas', {
+  userId: bigint('user_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  tokens: doublePrecision('tokens').notNull(),
+  refilledAt: timestamptz('refilled_at').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  stored: integer('stored').notNull(),
+  leases: timestamptz('leases').array().notNull().default(sql`'{}'`),
+});
+
+/**
  * A forecast point as stored in `predict.forecast_result`: the forecast package's own type, except that
  * the bands may be absent (forecasts taken over from the legacy backend had none, and none are invented).
  */

@@ -87,6 +87,22 @@ export const reasons = {
     kind: 'TOO_MANY_REQUESTS',
     message: 'The server is busy with other forecasts; try again in a moment',
   },
+  // per-user limits on forecast creation (domain/forecast-policy.ts)
+  FORECAST_CONCURRENCY_LIMITED: {
+    kind: 'TOO_MANY_REQUESTS',
+    message:
+      'You already have {limit} {limit:forecast|forecasts} in progress; try again in {retryAfterSeconds} s',
+  },
+  FORECAST_RATE_LIMITED: {
+    kind: 'TOO_MANY_REQUESTS',
+    message:
+      'Too many forecasts: at most {perMinute} a minute (bursts of {burst}); try again in {retryAfterSeconds} s',
+  },
+  FORECAST_DAILY_CAP: {
+    kind: 'TOO_MANY_REQUESTS',
+    message:
+      'Daily limit reached: {limit} {limit:forecast|forecasts} a day; more from {resetsAt} (00:00 UTC)',
+  },
   // the server's own trouble (clients see INTERNAL for every INTERNAL_SERVER_ERROR kind)
   DATABASE_UNAVAILABLE: {
     kind: 'SERVICE_UNAVAILABLE',

@@ -8,7 +8,6 @@ import { getRecentCloses } from '../db/queries/prices.ts';
 import type { StoredForecastPoint } from '../db/schema.ts';
 import { actions } from '../domain/actions.ts';
 import { DomainError } from '../domain/errors.ts';
-import { QueueFullError } from './concurrency-limit.ts';
 import { latestContiguous } from './history.ts';
 
 /** Closes every model looks at, at most: drift and the long-run volatility use a year of returns. */
@@ -22,9 +21,13 @@ export type CreatePredictionInput = {
 };
 
 /**
- * Runs a forecast on the latest stored prices and stores it with its log row in one statement.
- * Every failure after input validation is logged as "predict failed with model X" for the user. At most
- * `PREDICT_CONCURRENCY` creates run at once per process; the others wait their turn (a bounded queue).
+ * Runs a forecast on the latest stored prices and stores it with its log row in one statement. Every
+ * face (tRPC, the legacy route, /api) creates through here, so the per-user limits of
+ * `services.forecastGate` (forecasts/forecast-gate.ts) hold for all of them: at most
+ * `PREDICT_CONCURRENCY` creates run at once per process, users take turns for them, and each user has
+ * a rate, a daily cap and a bound on creates in progress. A refusal by those limits (429 with
+ * Retry-After) writes nothing: not an audit row either, or a flood would write one per request. Every
+ * other failure after input validation is logged as "predict failed with model X" for the user.
  */
 export async function createPrediction(
   services: Services,
@@ -32,12 +35,9 @@ export async function createPrediction(
   input: CreatePredictionInput,
 ): Promise<PredictionRow> {
   const failLogged = failLoggedFor(services, user, input);
-  try {
-    return await services.predictSlots.run(() => create(services, user, input, failLogged));
-  } catch (error) {
-    if (!(error instanceof QueueFullError)) throw error;
-    return failLogged(new DomainError('FORECASTS_BUSY'));
-  }
+  return services.forecastGate.run(services.db, user, services.clock(), () =>
+    create(services, user, input, failLogged),
+  );
 }
 
 /** Logs "predict failed with model X" for the user, then throws the error. */

@@ -88,6 +88,12 @@ const sentences: Record<string, string | Text> = {
   HISTORY_TOO_SHORT:
     '{model} precisa de {needed} dias consecutivos de preços de {symbol}; há {stored} ({missing} faltando). Importe preços primeiro.',
   FORECASTS_BUSY: 'O servidor está ocupado com outras predicts; tente novamente em instantes',
+  FORECAST_CONCURRENCY_LIMITED:
+    'Você já tem {limit} {limit:previsão|previsões} em andamento; tente novamente em {retryAfterSeconds} s',
+  FORECAST_RATE_LIMITED:
+    'Previsões demais: no máximo {perMinute} por minuto (rajadas de {burst}); tente novamente em {retryAfterSeconds} s',
+  FORECAST_DAILY_CAP:
+    'Limite diário atingido: {limit} {limit:previsão|previsões} por dia; mais a partir de {resetsAt} (00:00 UTC)',
   FORECAST_IMMUTABLE: 'Uma predict armazenada é imutável: só a nota (note) pode mudar',
   // scheduled jobs (admins)
   UNKNOWN_JOB: 'Nenhuma tarefa chamada {job}',

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { FairQueue, KeyLimitError, QueueFullError } from './fair-queue.ts';
+
+const deferred = () => {
+  let resolve!: () => void;
+  const promise = new Promise<void>((res) => {
+    resolve = res;
+  });
+  return { promise, resolve };
+};
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('FairQueue', () => {
+  it('never runs more than `slots` tasks, and a free slot goes to the next user in turn, not the next arrival', async () => {
+    const queue = new FairQueue({ slots: 1, maxQueued: 100, perKey: 100 });
+    const started: string[] = [];
+    const gates = new Map<string, ReturnType<typeof deferred>>();
+    const task = (name: string) => async () => {
+      started.push(name);
+      const gate = deferred();
+      gates.set(name, gate);
+      await gate.promise;
+      return name;
+    };
+    const finish = async (name: string) => {
+      gates.get(name)?.resolve();
+      await tick();
+    };
+    // a floods first, then b and c ask once each
+    const runs = [
+      queue.run('a', task('a1')),
+      queue.run('a', task('a2')),
+      queue.run('a', task('a3')),
+      queue.run('a', task('a4')),
+      queue.run('b', task('b1')),
+      queue.run('c', task('c1')),
+      queue.run('b', task('b2')),
+    ];
+    await tick();
+    expect(started).toEqual(['a1']);
+    expect(queue.running).toBe(1);
+    expect(queue.queued).toBe(6);
+    for (const name of ['a1', 'b1', 'c1', 'a2', 'b2', 'a3']) await finish(name);
+    // round-robin over the users with waiting work: a, b, c, a, b, a, a
+    expect(started).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'a3', 'a4']);
+    await finish('a4');
+    expect((await Promise.all(runs)).sort()).toEqual(['a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'c1']);
+    expect(queue.running).toBe(0);
+    expect(queue.queued).toBe(0);
+  });
+
+  it("refuses a user's excess at once without taking anyone else's place", async () => {
+    const queue = new FairQueue({ slots: 2, maxQueued: 1000, perKey: 3 });
+    const gate = deferred();
+    const flood = Array.from({ length: 50 }, () =>
+      queue
+        .run('flooder', () => gate.promise)
+        .then(
+          () => 'ok',
+          (error: unknown) => (error instanceof KeyLimitError ? `refused ${error.limit}` : String(error)),
+        ),
+    );
+    await tick();
+    expect(queue.pending('flooder')).toBe(3);
+    // one key holds at most all slots but one: the flooder runs one task, two wait
+    expect(queue.running).toBe(1);
+    expect(queue.queued).toBe(2);
+    // so another user starts at once, on the slot the flooder may not take
+    let otherStarted = false;
+    const other = queue.run('other', async () => {
+      otherStarted = true;
+      return 'other ok';
+    });
+    await tick();
+    expect(otherStarted).toBe(true);
+    gate.resolve();
+    expect(await other).toBe('other ok');
+    const outcomes = await Promise.all(flood);
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(3);
+    expect(outcomes.filter((o) => o === 'refused 3')).toHaveLength(47);
+    expect(queue.pending('flooder')).toBe(0);
+  });
+
+  it('refuses beyond the whole queue bound, and gives the slot back when a task fails', async () => {
+    const queue = new FairQueue({ slots: 1, maxQueued: 1, perKey: 10 });
+    const gate = deferred();
+    const first = queue.run('a', () => gate.promise);
+    const second = queue.run('b', async () => 'second');
+    await expect(queue.run('c', async () => 'third')).rejects.toBeInstanceOf(QueueFullError);
+    gate.resolve();
+    await first;
+    expect(await second).toBe('second');
+    await expect(
+      queue.run('a', async () => {
+        throw new Error('model broke');
+      }),
+    ).rejects.toThrow('model broke');
+    expect(await queue.run('a', async () => 'after')).toBe('after');
+    expect(queue.running).toBe(0);
+    expect(queue.pending('a')).toBe(0);
+  });
+
+  it('rejects nonsense bounds', () => {
+    expect(() => new FairQueue({ slots: 0, maxQueued: 1, perKey: 1 })).toThrow(RangeError);
+    expect(() => new FairQueue({ slots: 1.5, maxQueued: 1, perKey: 1 })).toThrow(RangeError);
+    expect(() => new FairQueue({ slots: 1, maxQueued: -1, perKey: 1 })).toThrow(RangeError);
+    expect(() => new FairQueue({ slots: 1, maxQueued: 1, perKey: 0 })).toThrow(RangeError);
+    expect(() => new FairQueue({ slots: 2, maxQueued: 1, perKey: 1, perKeyRunning: 3 })).toThrow(RangeError);
+  });
+});

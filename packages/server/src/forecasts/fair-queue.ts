@@ -1,0 +1,173 @@
+/** The whole queue is full: the caller should answer "busy, try again". */
+export class QueueFullError extends Error {
+  override name = 'QueueFullError';
+}
+
+/** This key (user) already has `limit` tasks admitted in this process: refused at once. */
+export class KeyLimitError extends Error {
+  override name = 'KeyLimitError';
+  constructor(readonly limit: number) {
+    super(`${limit} tasks of this key are already in progress`);
+  }
+}
+
+type Waiter = { seq: number; start: () => void };
+type KeyState = {
+  /** tasks of this key admitted and not finished (waiting, or running) */
+  pending: number;
+  /** tasks of this key holding a slot */
+  running: number;
+  waiting: Waiter[];
+  /** when this key last got a slot (a sequence number); 0 = not since it was last idle */
+  lastServed: number;
+};
+
+export type FairQueueOptions = {
+  /** tasks running at once */
+  slots: number;
+  /** tasks waiting for a slot, all keys together; beyond it QueueFullError */
+  maxQueued: number;
+  /** tasks admitted per key (waiting or running); beyond it KeyLimitError, at once */
+  perKey: number;
+  /**
+   * slots one key may hold at once (default: all but one, at least one), so that with two slots or more
+   * one key's work never fills every slot and another key's task starts without waiting for a slot
+   */
+  perKeyRunning?: number;
+};
+
+/**
+ * Runs at most `slots` tasks at once. Tasks wait per key (a user), and a freed slot goes to the key that
+ * has waited longest since it was last served, not to the next arrival: one user's hundred queued
+ * forecasts cannot take another user's turn, who gets the next free slot. One key holds at most
+ * `perKeyRunning` slots (by default all but one), so with two slots or more a user's burst leaves a slot
+ * for the next user, who starts at once. A key may have at most `perKey` tasks admitted (so a flood is
+ * refused at once, before it costs a query), and at most `maxQueued` tasks wait in all.
+ *
+ * Why a bound on tasks at all: forecast creation is a chain of database round trips with a little CPU
+ * work between them. Node runs every continuation that is ready in one turn of the event loop, so 50
+ * creates in flight at once make each turn long and every other request (a health check, a page load)
+ * waits behind all of them. With a few in flight, a turn stays short; the creates as a whole finish no
+ * later, since the database pool serialises their round trips anyway.
+ */
+export class FairQueue {
+  private active = 0;
+  private waitingCount = 0;
+  private seq = 0;
+  private readonly keys = new Map<string, KeyState>();
+
+  readonly slots: number;
+  readonly maxQueued: number;
+  readonly perKey: number;
+  readonly perKeyRunning: number;
+
+  constructor(options: FairQueueOptions) {
+    const { slots, maxQueued, perKey } = options;
+    const perKeyRunning = options.perKeyRunning ?? Math.max(1, slots - 1);
+    if (!Number.isInteger(slots) || slots < 1) throw new RangeError('slots must be a positive integer');
+    if (!Number.isInteger(maxQueued) || maxQueued < 0) {
+      throw new RangeError('maxQueued must be a non-negative integer');
+    }
+    if (!Number.isInteger(perKey) || perKey < 1) throw new RangeError('perKey must be a positive integer');
+    if (!Number.isInteger(perKeyRunning) || perKeyRunning < 1 || perKeyRunning > slots) {
+      throw new RangeError('perKeyRunning must be a positive integer, at most slots');
+    }
+    this.perKeyRunning = perKeyRunning;
+    this.slots = slots;
+    this.maxQueued = maxQueued;
+    this.perKey = perKey;
+  }
+
+  /** tasks running now */
+  get running(): number {
+    return this.active;
+  }
+
+  /** tasks waiting for a slot */
+  get queued(): number {
+    return this.waitingCount;
+  }
+
+  /** tasks of this key admitted and not finished */
+  pending(key: string | number): number {
+    return this.keys.get(String(key))?.pending ?? 0;
+  }
+
+  /**
+   * Admits the task for `key` (or throws KeyLimitError / QueueFullError at once), runs `admitted` (work
+   * that may refuse it before it waits, e.g. a quota check; if it throws, the admission is given back),
+   * waits for a slot in the key's turn, then runs `task`.
+   */
+  async run<T>(key: string | number, task: () => Promise<T>, admitted?: () => Promise<void>): Promise<T> {
+    const name = String(key);
+    let state = this.keys.get(name);
+    if (state && state.pending >= this.perKey) throw new KeyLimitError(this.perKey);
+    if (!state) {
+      state = { pending: 0, running: 0, waiting: [], lastServed: 0 };
+      this.keys.set(name, state);
+    }
+    state.pending++;
+    const own = state;
+    try {
+      await admitted?.();
+      if (this.active >= this.slots || own.running >= this.perKeyRunning) {
+        if (this.waitingCount >= this.maxQueued) {
+          throw new QueueFullError(`${this.waitingCount} tasks are already waiting`);
+        }
+        // the slot is handed over by a finishing task: `active` never drops and rises again
+        await new Promise<void>((resolve) => {
+          own.waiting.push({ seq: ++this.seq, start: resolve });
+          this.waitingCount++;
+        });
+      } else {
+        this.active++;
+        own.running++;
+        own.lastServed = ++this.seq;
+      }
+    } catch (error) {
+      this.settle(name, own);
+      throw error;
+    }
+    try {
+      return await task();
+    } finally {
+      own.running--;
+      this.settle(name, own);
+      this.handOver();
+    }
+  }
+
+  /** The task of this key ended (or never got a slot): forget the key once it has nothing pending. */
+  private settle(name: string, state: KeyState): void {
+    state.pending--;
+    if (state.pending === 0 && this.keys.get(name) === state) this.keys.delete(name);
+  }
+
+  /**
+   * Gives the freed slot to the waiting key served least recently (ties: the earliest waiter) among those
+   * below their share of slots; none: the slot stays free.
+   */
+  private handOver(): void {
+    let next: KeyState | null = null;
+    for (const state of this.keys.values()) {
+      const head = state.waiting[0];
+      if (!head || state.running >= this.perKeyRunning) continue;
+      if (
+        !next ||
+        state.lastServed < next.lastServed ||
+        (state.lastServed === next.lastServed && head.seq < (next.waiting[0]?.seq ?? 0))
+      ) {
+        next = state;
+      }
+    }
+    const waiter = next?.waiting.shift();
+    if (!next || !waiter) {
+      this.active--;
+      return;
+    }
+    this.waitingCount--;
+    next.running++;
+    next.lastServed = ++this.seq;
+    waiter.start();
+  }
+}

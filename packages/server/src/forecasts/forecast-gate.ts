@@ -1,0 +1,132 @@
+import type { SessionUser } from '../context.ts';
+import type { Database } from '../db/client.ts';
+import {
+  type ForecastLease,
+  quotaState,
+  releaseForecast,
+  reserveForecast,
+} from '../db/queries/forecast-quotas.ts';
+import { DomainError } from '../domain/errors.ts';
+import {
+  FORECAST_LEASE_MS,
+  type ForecastLimits,
+  forecastRefusal,
+  IN_PROGRESS_RETRY_AFTER_SECONDS,
+  inProgressError,
+} from '../domain/forecast-policy.ts';
+import { FairQueue, KeyLimitError, QueueFullError } from './fair-queue.ts';
+
+/** Forecasts waiting for a slot beyond this, all users together, are refused (FORECASTS_BUSY). */
+export const PREDICT_QUEUE_LIMIT = 1000;
+
+/** Refusals remembered per process (users over their rate or daily cap); beyond it the oldest go. */
+const MAX_REMEMBERED_REFUSALS = 10_000;
+
+/** A daily-cap refusal is remembered at most this long (a failed create elsewhere may give one back). */
+const DAILY_REFUSAL_MEMORY_MS = 10_000;
+
+/**
+ * The one way into forecast creation, for every face (tRPC, the legacy route, /api): the per-user limits
+ * of domain/forecast-policy.ts, in this order:
+ *
+ * 1. a refusal this process saw for the user and that still holds (over the rate or the daily cap) is
+ *    repeated without a query;
+ * 2. the fair queue admits at most `userConcurrency` of a user's creates in this process, and refuses
+ *    the rest at once: a flood costs no query and never fills the queue;
+ * 3. one statement reserves the create in the database (rate, daily cap, creates in progress across all
+ *    processes);
+ * 4. the create waits for a slot in its user's turn (round-robin across users), runs, and gives its
+ *    reservation back (the day's count too if nothing was stored).
+ */
+export class ForecastGate {
+  readonly queue: FairQueue;
+  /** by user: until when to repeat which refusal, and when it ends (for its Retry-After) */
+  private readonly refusedUntil = new Map<
+    number,
+    { rememberUntilMs: number; retryAtMs: number; error: DomainError }
+  >();
+
+  constructor(
+    readonly limits: ForecastLimits,
+    slots: number,
+    maxQueued = PREDICT_QUEUE_LIMIT,
+  ) {
+    this.queue = new FairQueue({ slots, maxQueued, perKey: limits.userConcurrency });
+  }
+
+  /**
+   * Runs `task` (a create) for `user` within the limits, or throws the refusal (a DomainError with its
+   * reason and `retryAfterSeconds`). `task` resolves once its forecast is stored.
+   */
+  async run<T>(db: Database, user: SessionUser, now: Date, task: () => Promise<T>): Promise<T> {
+    const exempt = user.role === 'admin';
+    if (!exempt) this.repeatRefusal(user.id, now);
+    let lease: ForecastLease | null = null;
+    let stored = false;
+    try {
+      return await this.queue.run(
+        user.id,
+        async () => {
+          const value = await task();
+          stored = true;
+          return value;
+        },
+        async () => {
+          lease = await reserveForecast(db, {
+            userId: user.id,
+            now,
+            leaseMs: FORECAST_LEASE_MS,
+            limits: this.limits,
+            exempt,
+          });
+          if (!lease) await this.refuse(db, user.id, now, exempt);
+        },
+      );
+    } catch (error) {
+      if (error instanceof KeyLimitError) throw inProgressError(this.limits);
+      if (error instanceof QueueFullError) {
+        throw new DomainError('FORECASTS_BUSY', { retryAfterSeconds: IN_PROGRESS_RETRY_AFTER_SECONDS });
+      }
+      throw error;
+    } finally {
+      if (lease) {
+        // Best effort: if the database is gone now, the lease expires by itself (FORECAST_LEASE_MS)
+        // and the day's count stays one higher; the create's own answer is not changed by it.
+        await releaseForecast(db, lease, { stored }).catch(() => {});
+      }
+    }
+  }
+
+  /** Throws the refusal this process already saw for the user, while it still holds. */
+  private repeatRefusal(userId: number, now: Date): void {
+    const seen = this.refusedUntil.get(userId);
+    if (!seen) return;
+    if (now.getTime() >= seen.rememberUntilMs) {
+      this.refusedUntil.delete(userId);
+      return;
+    }
+    const { reason, params } = seen.error;
+    const retryAfterSeconds = Math.max(1, Math.ceil((seen.retryAtMs - now.getTime()) / 1000));
+    throw new DomainError(reason, { ...params, retryAfterSeconds } as never);
+  }
+
+  /** After a refused reservation: throws why, and remembers a refusal that will hold for a while. */
+  private async refuse(db: Database, userId: number, now: Date, exempt: boolean): Promise<never> {
+    const state = await quotaState(db, { userId, now, limits: this.limits });
+    const refusal = state && forecastRefusal(state, this.limits, now, exempt);
+    // the state changed between the two statements (a create ended): call it "in progress", retry soon
+    if (!refusal) throw inProgressError(this.limits);
+    if (refusal.untilMs !== null) {
+      const rememberUntilMs =
+        refusal.error.reason === 'FORECAST_DAILY_CAP'
+          ? Math.min(refusal.untilMs, now.getTime() + DAILY_REFUSAL_MEMORY_MS)
+          : refusal.untilMs;
+      if (this.refusedUntil.size >= MAX_REMEMBERED_REFUSALS) {
+        const oldest = this.refusedUntil.keys().next();
+        if (!oldest.done) this.refusedUntil.delete(oldest.value);
+      }
+      this.refusedUntil.set(userId, { rememberUntilMs, retryAtMs: refusal.untilMs, error: refusal.error });
+    }
+    throw refusal.error;
+  }
+}
