@@ -9,7 +9,8 @@ import { runCli } from '../test/run-cli.ts';
 const importPrices = (server: TestServer, days: number) =>
   seedPrices(server.services.db, 'ETH-USD', '2024-01-01', days, 3);
 
-describe('ethcast jobs and track-record (over the server)', () => {
+// Several CLI processes per test (a few seconds each on a busy machine): generous timeouts.
+describe('ethcast jobs and track-record (over the server)', { timeout: 300_000 }, () => {
   let server: TestServer;
   let home: string;
   let adminConfig: string;
@@ -109,6 +110,13 @@ describe('ethcast jobs and track-record (over the server)', () => {
     const usage = await cli(['jobs', 'run'], adminConfig);
     expect(usage.code).toBe(2);
     expect(usage.stderr.trim()).toMatch(/^ethcast: expected one job name \(usage: ethcast jobs run/);
+    // through the server: a line says what the CLI waits for, then the server's refusal in one line
+    const sync = await cli(['prices:sync', '--symbol', 'eth-usd'], adminConfig);
+    expect(sync.code).toBe(1);
+    expect(sync.stderr.trim().split('\n')).toEqual([
+      `ethcast: asking the server at ${server.url} to sync ETH-USD from its PRICES_SYNC_URL (an unreachable exchange takes it a few seconds of retries)…`,
+      'ethcast: Price sync is off on this server (PRICES_SYNC_URL=off, or NODE_ENV=test) (PRICE_SYNC_OFF)',
+    ]);
     const days = await cli(['track-record', '--days', 'x'], userConfig);
     expect(days.code).toBe(2);
   });
