@@ -11,7 +11,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './test/run-cli.ts';
 
-describe('ethcast CLI', () => {
+// Each test runs several CLI processes (a few seconds each on a busy machine): generous timeouts.
+describe('ethcast CLI', { timeout: 300_000 }, () => {
   let server: TestServer;
   let home: string;
   beforeAll(async () => {
@@ -39,11 +40,22 @@ describe('ethcast CLI', () => {
     expect((await cli(['register', 'cli_user'], 'cli-password\n')).code).toBe(0);
     const login = await cli(['login', 'cli_user'], 'cli-password\n');
     expect(login.stdout).toContain('Signed in as cli_user (user)');
+    // times are shown in the dashboard's default zone, and say so
+    expect(login.stdout.trim()).toMatch(/ until \d{4}-\d\d-\d\d \d\d:\d\d UTC-3$/);
     expect((await stat(join(home, 'config.json'))).mode & 0o777).toBe(0o600);
     const me = await cli(['me', '--json']);
     expect(JSON.parse(me.stdout)).toMatchObject({ username: 'cli_user', role: 'user' });
     const logs = await cli(['logs', 'list']);
     expect(logs.stdout).toContain('login success');
+    expect(logs.stdout).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d UTC-3\s+cli_user\s+login success/);
+    expect(logs.stdout).not.toMatch(/T\d\d:\d\d/);
+    const inUtc = await cli(['logs', 'list'], '', { ETHCAST_TIMEZONE: 'UTC' });
+    expect(inUtc.stdout).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d UTC\s+cli_user\s+login success/);
+    const badZone = await cli(['logs', 'list'], '', { ETHCAST_TIMEZONE: 'Mars/Olympus' });
+    expect([badZone.code, badZone.stderr.trim()]).toEqual([
+      2,
+      'ethcast: ETHCAST_TIMEZONE "Mars/Olympus" is not a time zone: use a name like America/Sao_Paulo or UTC',
+    ]);
     const forbidden = await cli(['users', 'list']);
     expect(forbidden.code).toBe(1);
     expect(forbidden.stderr.trim()).toBe('ethcast: Admins only (ADMIN_ONLY)');
@@ -61,7 +73,7 @@ describe('ethcast CLI', () => {
     });
     const run = await cli(['users', 'list', '--search', 'cli_']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/cli_admin\s+admin/);
+    expect(run.stdout).toMatch(/cli_admin\s+admin\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC-3$/m);
   });
 
   it('exits non-zero with one clear line on bad input', async () => {
@@ -92,6 +104,10 @@ describe('ethcast CLI', () => {
     expect(made.stdout).toMatch(/day\s+forecast\s+80% range\s+95% range/);
     expect(made.stdout.trim().split('\n')).toHaveLength(1 + 2 + 5);
     const id = made.stdout.match(/^Forecast (\d+)/)?.[1] ?? '';
+    const table = await cli(['history'], '', { ETHCAST_TIMEZONE: 'Asia/Kolkata' });
+    expect(table.stdout).toMatch(
+      new RegExp(`^ *${id}\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\+5:30\\s+forecaster`, 'm'),
+    );
     const history = await cli(['history', '--json']);
     expect(JSON.parse(history.stdout).items[0]).toMatchObject({
       id: Number(id),

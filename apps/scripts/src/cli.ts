@@ -2,45 +2,7 @@
 import { buildContext, type Command, UsageError } from './command.ts';
 import { commands } from './commands/index.ts';
 import { describeError } from './describe-error.ts';
-
-const ACCESS_NOTE = [
-  'Where commands run:',
-  '  Every command talks to the server at ETHCAST_URL (default http://127.0.0.1:3000), except that',
-  `  ${commands
-    .filter((c) => c.access === 'server-or-database')
-    .map((c) => c.name)
-    .join(', ')}`,
-  '  go through that server when one answers and otherwise open the database themselves',
-  '  (DATABASE_URL, or the embedded .data/pglite), which is refused while another process holds an',
-  '  embedded database. Through the server they need an admin sign-in (pnpm ethcast login <admin>);',
-  "  admin:create's first admin on a fresh install needs none (see its --help).",
-  '  On PostgreSQL both paths are safe; bulk imports through the server measured no slower than direct',
-  '  ones (docs/benchmarks.md), so the CLI always uses the server when it answers.',
-].join('\n');
-
-function help(): string {
-  const width = Math.max(...commands.map((c) => c.usage.length));
-  return [
-    'Usage: pnpm ethcast <command> [options]',
-    '',
-    'Commands:',
-    ...commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
-    '',
-    ACCESS_NOTE,
-    '',
-    'Global options: --json (machine-readable output), --help',
-    'Environment: ETHCAST_URL (server, default http://127.0.0.1:3000), ETHCAST_CONFIG (config file)',
-  ].join('\n');
-}
-
-function commandHelp(command: Command): string {
-  const where =
-    command.access === 'server-or-database'
-      ? 'Runs through the server at ETHCAST_URL when one answers, else opens the database (DATABASE_URL, or the embedded .data/pglite) itself.'
-      : 'Runs through the server at ETHCAST_URL (default http://127.0.0.1:3000).';
-  const extra = command.help ? `\n\n${command.help}` : '';
-  return `Usage: ${command.usage}\n\n${command.summary}\n\n${where}${extra}`;
-}
+import { commandHelp, helpWidth, topLevelHelp } from './help.ts';
 
 /**
  * `ethcast … | head -4` closes the pipe early: end quietly (exit 0) instead of a stack trace from an
@@ -70,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   const wantsHelp = argv.includes('--help') || argv.includes('-h');
   const words = argv.filter((a) => a !== '--json');
   if (words.length === 0 || (wantsHelp && words.length === 1)) {
-    console.log(help());
+    console.log(topLevelHelp(helpWidth()));
     return words.length === 0 ? 2 : 0;
   }
   const found = findCommand(words);
@@ -79,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (wantsHelp) {
-    console.log(commandHelp(found.command));
+    console.log(commandHelp(found.command, helpWidth()));
     return 0;
   }
   try {

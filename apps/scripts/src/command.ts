@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createEthcastClient, type EthcastClient } from '@ethcast/client';
 import { type CliConfig, DEFAULT_URL, readCliConfig } from './config.ts';
 import { loadCliEnv } from './env.ts';
+import { createTimeFormat, isTimeZone, type TimeFormat } from './time.ts';
 
 export type CliEnv = ReturnType<typeof loadCliEnv>;
 
@@ -13,6 +14,8 @@ export type CommandContext = {
   url: string;
   client: EthcastClient;
   json: boolean;
+  /** how times are printed: in ETHCAST_TIMEZONE, always with their zone */
+  time: TimeFormat;
   /** reads stdin fully (for passwords piped in) */
   stdin: () => Promise<string>;
 };
@@ -38,6 +41,10 @@ export class UsageError extends Error {
 
 export async function buildContext(args: string[], json: boolean): Promise<CommandContext> {
   const env = loadCliEnv();
+  if (!isTimeZone(env.timeZone))
+    throw new UsageError(
+      `ETHCAST_TIMEZONE "${env.timeZone}" is not a time zone: use a name like America/Sao_Paulo or UTC`,
+    );
   const config = await readCliConfig(env.configFile);
   const url = env.url ?? config.url ?? DEFAULT_URL;
   return {
@@ -46,6 +53,7 @@ export async function buildContext(args: string[], json: boolean): Promise<Comma
     config,
     url,
     json,
+    time: createTimeFormat(env.timeZone),
     client: createEthcastClient({ url, getToken: () => config.token }),
     stdin: readStdin,
   };

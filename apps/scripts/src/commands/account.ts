@@ -40,7 +40,7 @@ export const loginCommand: Command = {
     });
     if (ctx.json) return printJson({ user: result.user, expiresAt: result.expiresAt });
     console.log(
-      `Signed in as ${result.user.username} (${result.user.role}) until ${result.expiresAt.toISOString()}`,
+      `Signed in as ${result.user.username} (${result.user.role}) until ${ctx.time.dateTime(result.expiresAt)}`,
     );
   },
 };
@@ -66,9 +66,7 @@ export const meCommand: Command = {
     parseCommandArgs(ctx.args, {}, this.usage);
     const me = await ctx.client.users.me.query();
     if (ctx.json) return printJson(me);
-    console.log(
-      `${me.username} (id ${me.id}, ${me.role}), member since ${me.createdAt.toISOString().slice(0, 10)}`,
-    );
+    console.log(`${me.username} (id ${me.id}, ${me.role}), member since ${ctx.time.day(me.createdAt)}`);
   },
 };
 
@@ -88,7 +86,12 @@ export const usersListCommand: Command = {
       ...(values.cursor ? { cursor: positiveIntOption(values.cursor, 'cursor', this.usage) } : {}),
     });
     if (ctx.json) return printJson(page);
-    console.log(formatTable(page.items, ['id', 'username', 'role', 'createdAt']));
+    console.log(
+      formatTable(
+        page.items.map((u) => ({ ...u, createdAt: ctx.time.dateTime(u.createdAt) })),
+        ['id', 'username', 'role', 'createdAt'],
+      ),
+    );
     if (page.nextCursor) console.log(`more: --cursor ${page.nextCursor}`);
   },
 };
@@ -132,7 +135,12 @@ export const logsListCommand: Command = {
       ...(to ? { to } : {}),
     });
     if (ctx.json) return printJson(page);
-    console.log(formatTable(page.items, ['id', 'date', 'usernameLog', 'action', 'userId']));
+    console.log(
+      formatTable(
+        page.items.map((l) => ({ ...l, date: ctx.time.dateTime(l.date) })),
+        ['id', 'date', 'usernameLog', 'action', 'userId'],
+      ),
+    );
     if (page.nextCursor) console.log(`more: --cursor ${page.nextCursor}`);
   },
 };

@@ -103,7 +103,7 @@ export const historyCommand: Command = {
           const last = r.lastPoint;
           return {
             id: r.id,
-            made: r.date.toISOString().slice(0, 16).replace('T', ' '),
+            made: ctx.time.dateTime(r.date),
             user: orMissing(r.usernamePredict),
             symbol: orMissing(r.symbol),
             model: orMissing(r.model),

@@ -9,7 +9,8 @@ import { runCli } from '../test/run-cli.ts';
 const importPrices = (server: TestServer, days: number) =>
   seedPrices(server.services.db, 'ETH-USD', '2024-01-01', days, 3);
 
-describe('ethcast jobs and track-record (over the server)', () => {
+// Several CLI processes per test (a few seconds each on a busy machine): generous timeouts.
+describe('ethcast jobs and track-record (over the server)', { timeout: 300_000 }, () => {
   let server: TestServer;
   let home: string;
   let adminConfig: string;
@@ -49,7 +50,11 @@ describe('ethcast jobs and track-record (over the server)', () => {
     const run = await cli(['jobs', 'run', 'score-forecasts'], adminConfig);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^score-forecasts: succeeded in \d+\.\d s\n\{"points":14,"forecasts":2\}\n$/);
+    // text mode prints readable text; only --json prints JSON
+    expect(run.stdout).toMatch(
+      /^score-forecasts: succeeded in \d+\.\d s\nScored 14 points of 2 forecasts\.\n$/,
+    );
+    expect(run.stdout).not.toContain('{');
 
     const record = await cli(['track-record', '--symbol', 'ETH-USD', '--json'], userConfig);
     expect(record.code).toBe(0);
@@ -73,9 +78,24 @@ describe('ethcast jobs and track-record (over the server)', () => {
     // naive is persistence itself: its error ratio to persistence is exactly 1
     expect(table.stdout).toMatch(/all\s+7\s+1\s+\S+\s+1\.000/);
 
+    const again = await cli(['jobs', 'run', 'score-forecasts', '--json'], adminConfig);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      job: 'score-forecasts',
+      state: 'succeeded',
+      result: { points: 0, forecasts: 0 },
+    });
+    const recalibrated = await cli(['jobs', 'run', 'recalibrate'], adminConfig);
+    expect(recalibrated.stderr).toBe('');
+    expect(recalibrated.stdout).toMatch(/^recalibrate: succeeded in \d+\.\d s\n/);
+    expect(recalibrated.stdout).toMatch(
+      /^ETH-USD (drift|naive): calibration version 1 from 7 new outcomes$/m,
+    );
+    expect(recalibrated.stdout).not.toContain('{');
+
     const list = await cli(['jobs', 'list'], adminConfig);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/score-forecasts\s+off\s+\S+\s+succeeded/);
+    expect(list.stdout).toMatch(/score-forecasts\s+off\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC-3\s+succeeded/);
     expect(list.stdout).toMatch(/sync-prices\s+off\s+never run/);
   });
 
@@ -90,6 +110,13 @@ describe('ethcast jobs and track-record (over the server)', () => {
     const usage = await cli(['jobs', 'run'], adminConfig);
     expect(usage.code).toBe(2);
     expect(usage.stderr.trim()).toMatch(/^ethcast: expected one job name \(usage: ethcast jobs run/);
+    // through the server: a line says what the CLI waits for, then the server's refusal in one line
+    const sync = await cli(['prices:sync', '--symbol', 'eth-usd'], adminConfig);
+    expect(sync.code).toBe(1);
+    expect(sync.stderr.trim().split('\n')).toEqual([
+      `ethcast: asking the server at ${server.url} to sync ETH-USD from its PRICES_SYNC_URL (an unreachable exchange takes it a few seconds of retries)…`,
+      'ethcast: Price sync is off on this server (PRICES_SYNC_URL=off, or NODE_ENV=test) (PRICE_SYNC_OFF)',
+    ]);
     const days = await cli(['track-record', '--days', 'x'], userConfig);
     expect(days.code).toBe(2);
   });

@@ -6,7 +6,6 @@ import { printJson } from '../output.ts';
 type JobRun = RouterOutputs['jobs']['run'];
 
 const seconds = (ms: number | null) => (ms === null ? '' : `${(ms / 1000).toFixed(1)} s`);
-const when = (date: Date | null | undefined) => (date ? date.toISOString().replace('.000Z', 'Z') : '');
 const outcome = (run: JobRun | null) =>
   !run ? 'never run' : run.state === 'queued' && run.error ? 'retrying' : run.state;
 
@@ -18,6 +17,7 @@ export const jobsListCommand: Command = {
     parseCommandArgs(ctx.args, {}, this.usage);
     const { enabled, jobs } = await ctx.client.jobs.list.query();
     if (ctx.json) return printJson({ enabled, jobs });
+    const when = (date: Date | null | undefined) => (date ? ctx.time.dateTime(date) : '');
     if (!enabled)
       console.log('Jobs are switched off on this server (JOBS=off); another replica may run them.');
     console.log(
@@ -25,8 +25,8 @@ export const jobsListCommand: Command = {
         jobs.map((j) => ({
           job: j.name,
           schedule: j.schedule ?? 'off',
-          'next run (UTC)': when(j.nextRunAt),
-          'last run (UTC)': when(j.lastRun?.startedAt ?? j.lastRun?.queuedAt),
+          'next run': when(j.nextRunAt),
+          'last run': when(j.lastRun?.startedAt ?? j.lastRun?.queuedAt),
           outcome: outcome(j.lastRun),
           duration: seconds(j.lastRun?.durationMs ?? null),
           error: j.lastRun?.error ?? '',
@@ -48,11 +48,55 @@ export const jobsRunCommand: Command = {
     const line = `${run.job}: ${outcome(run)}${run.durationMs !== null ? ` in ${seconds(run.durationMs)}` : ''}`;
     if (run.state === 'failed') throw new Error(`${line}: ${run.error ?? 'failed'}`);
     console.log(line);
-    if (run.result) console.log(JSON.stringify(run.result));
+    if (run.result) console.log(describeJobResult(run.job, run.result));
     if (run.state !== 'succeeded')
       console.log('Still running; see "pnpm ethcast jobs list" for its outcome.');
   },
 };
+
+type Row = Record<string, unknown>;
+const rowsOf = (value: unknown): Row[] =>
+  Array.isArray(value) ? value.filter((r): r is Row => typeof r === 'object' && r !== null) : [];
+
+/**
+ * A job's result as text (the server stores it as JSON; `--json` prints it as is). The three jobs'
+ * results in words; any other job's as `key: value` lines, lists of records as a table.
+ */
+export function describeJobResult(job: string, result: Record<string, unknown>): string {
+  if (typeof result.skipped === 'string') return `Skipped: ${result.skipped}.`;
+  if (job === 'score-forecasts' && typeof result.points === 'number') {
+    return result.points === 0
+      ? 'Nothing new to score.'
+      : `Scored ${result.points} points of ${result.forecasts} forecasts.`;
+  }
+  if (job === 'sync-prices' && Array.isArray(result.symbols)) {
+    const symbols = rowsOf(result.symbols);
+    if (symbols.length === 0) return 'No symbols to sync.';
+    return symbols
+      .map((s) =>
+        s.from === null
+          ? `${s.symbol}: up to date`
+          : `${s.symbol}: ${s.from} → ${s.to}, ${s.inserted} inserted, ${s.updated} updated`,
+      )
+      .join('\n');
+  }
+  if (job === 'recalibrate' && Array.isArray(result.versions)) {
+    const versions = rowsOf(result.versions);
+    if (versions.length === 0) return 'No new outcomes: every calibration is unchanged.';
+    return versions
+      .map((v) => `${v.symbol} ${v.model}: calibration version ${v.version} from ${v.outcomes} new outcomes`)
+      .join('\n');
+  }
+  return Object.entries(result)
+    .map(([key, value]) => {
+      const rows = rowsOf(value);
+      if (rows.length > 0 && rows.length === (value as unknown[]).length) {
+        return `${key}:\n${formatTable(rows)}`;
+      }
+      return `${key}: ${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`;
+    })
+    .join('\n');
+}
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,28 @@ describe('pnpm ethcast prices:*', () => {
       'ethcast: expected one file (usage: ethcast prices:import <file> [--symbol ETH-USD] [--skip-bad] [--json])',
     ]);
   });
+
+  it(
+    'says what it is doing while an unreachable exchange is retried, then fails in one line',
+    { timeout: 180_000 },
+    async () => {
+      // a port that was just free: nothing listens there (fetch refuses port 1 itself as a "bad port")
+      const probe = createServer();
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const port = (probe.address() as AddressInfo).port;
+      await new Promise((resolve) => probe.close(resolve));
+      const host = `127.0.0.1:${port}`;
+      const run = await runCli(['prices:sync', '--url', `http://${host}`]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trim().split('\n')).toEqual([
+        `ethcast: syncing ETH-USD from ${host}…`,
+        `ethcast: attempt 1 of 3: cannot reach ${host} (ECONNREFUSED), retrying in 0.5 s`,
+        `ethcast: attempt 2 of 3: cannot reach ${host} (ECONNREFUSED), retrying in 1 s`,
+        `ethcast: sync of ETH-USD failed, nothing was stored: cannot reach ${host} (ECONNREFUSED) after 3 attempts`,
+      ]);
+    },
+  );
 
   it(
     'refuses a malformed file, then imports its good rows with --skip-bad',

@@ -10,6 +10,7 @@ import {
   loadConfig,
   openDatabase,
   type ServerConfig,
+  SyncError,
   type SyncReport,
   syncPrices,
 } from '@ethcast/server';
@@ -138,6 +139,13 @@ export function formatImportReport(r: ImportReport): string {
   return lines.join('\n');
 }
 
+/** Attempts of a direct sync's requests: a CLI user waits ~1.5 s for an unreachable exchange, not ~8 s. */
+const SYNC_RETRIES = 2;
+
+/** retry.ts's "network error (ENOTFOUND)" as the CLI says it: which host cannot be reached. */
+const reachability = (text: string, host: string) =>
+  text.replace(/network error \(([^)]+)\)/g, `cannot reach ${host} ($1)`);
+
 const syncUsage = 'ethcast prices:sync [--symbol ETH-USD] [--url URL] [--since YYYY-MM-DD] [--json]';
 
 export const pricesSyncCommand: Command = {
@@ -162,6 +170,10 @@ export const pricesSyncCommand: Command = {
           `--url applies only when the CLI opens the database itself; the server at ${ctx.url} syncs from its own PRICES_SYNC_URL`,
         );
       }
+      if (!ctx.json)
+        console.error(
+          `ethcast: asking the server at ${ctx.url} to sync ${values.symbol?.trim().toUpperCase() ?? 'its default symbol'} from its PRICES_SYNC_URL (an unreachable exchange takes it a few seconds of retries)…`,
+        );
       const report = await ctx.client.prices.sync.mutate({
         ...(values.symbol ? { symbol: values.symbol.trim().toUpperCase() } : {}),
         ...(values.since ? { since: values.since } : {}),
@@ -175,15 +187,32 @@ export const pricesSyncCommand: Command = {
         throw new UsageError(
           `sync is off (PRICES_SYNC_URL=off, or NODE_ENV=test): pass --url ${COINBASE_URL}`,
         );
-      return syncPrices(handle.db, {
-        symbol: values.symbol ?? config.pricesSymbol,
-        baseUrl,
-        ...(values.since ? { since: values.since } : {}),
-        by: { userId: null, username: null, via: 'CLI on the database' },
-        onRetry: (r) =>
-          console.error(`ethcast: ${r.reason}; retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)} s`),
-        onPage: (p) => ctx.json || console.error(`  ${p.from} → ${p.to}: ${p.candles} candles`),
-      });
+      const host = new URL(baseUrl).host;
+      const symbol = values.symbol ?? config.pricesSymbol;
+      if (!ctx.json) console.error(`ethcast: syncing ${symbol} from ${host}…`);
+      try {
+        return await syncPrices(handle.db, {
+          symbol,
+          baseUrl,
+          retries: SYNC_RETRIES,
+          by: { userId: null, username: null, via: 'CLI on the database' },
+          ...(values.since ? { since: values.since } : {}),
+          onRetry: (r) =>
+            console.error(
+              `ethcast: attempt ${r.attempt} of ${SYNC_RETRIES + 1}: ${reachability(r.reason, host)}, retrying in ${r.delayMs / 1000} s`,
+            ),
+          onPage: (p) => ctx.json || console.error(`  ${p.from} → ${p.to}: ${p.candles} candles`),
+        });
+      } catch (error) {
+        if (!(error instanceof SyncError)) throw error;
+        // "…: GET <url> failed after 3 attempts: network error (X)" -> "…: cannot reach <host> (X) after 3 attempts"
+        throw new Error(
+          reachability(error.message, host).replace(
+            /GET \S+ failed after (\d+) attempts: (.*)$/,
+            '$2 after $1 attempts',
+          ),
+        );
+      }
     });
     if (ctx.json) return printJson(report);
     console.log(formatSyncReport(report));
