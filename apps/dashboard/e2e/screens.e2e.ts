@@ -97,7 +97,11 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
     await scoreForecasts(db);
     await createActor(h.server.services, ADMIN, 'admin');
     // a failed sync as an operator meets one: the newest run of sync-prices, with the job's own words
-    await recordFailedRun(db, 'sync-prices', SYNC_ERROR, ADMIN);
+    // and, as the engine records them, a reason code and params for each failing symbol
+    await recordFailedRun(db, 'sync-prices', SYNC_ERROR, ADMIN, [
+      { symbol: 'ETH-USD', reason: 'EXCHANGE_UNREACHABLE', params: { symbol: 'ETH-USD' } },
+      { symbol: 'BTC-USD', reason: 'EXCHANGE_UNREACHABLE', params: { symbol: 'BTC-USD' } },
+    ]);
     const user = await createActor(h.server.services, USER);
     // some history for the tables: a user's forecasts
     const api = h.server.client(user.token);
@@ -263,12 +267,14 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
             'recalibrate',
           ]);
           // The failed sync's error is readable: a wide block, not a narrow column that makes the row
-          // as tall as a screen. The server words job errors in English (no reason code to translate).
+          // as tall as a screen; in the reader's language, by the run's reason codes (one per symbol).
           const error = page.locator('.jobs-table td.error-cell');
           expect(await error.allTextContents()).toEqual([
-            `${language.code === 'en' ? 'Error' : 'Erro'}: ${SYNC_ERROR}`,
+            language.code === 'en'
+              ? 'Error: The exchange did not answer for ETH-USD; nothing was stored · The exchange did not answer for BTC-USD; nothing was stored'
+              : 'Erro: A corretora não respondeu para ETH-USD; nada foi gravado · A corretora não respondeu para BTC-USD; nada foi gravado',
           ]);
-          expect(await error.locator('[lang="en"]').textContent()).toBe(SYNC_ERROR);
+          expect(await error.locator('[lang="en"]').count()).toBe(0);
           const box = await error.boundingBox();
           const row = await page
             .locator('tbody tr', { has: page.locator('td.job-name', { hasText: 'sync-prices' }) })

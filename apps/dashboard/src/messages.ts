@@ -316,6 +316,13 @@ export const en = {
   'error.PRICE_FILE_INVALID': 'The price file was refused: {detail}',
   'error.PRICE_SYNC_OFF': 'Price sync is off on this server',
   'error.PRICE_SYNC_FAILED': 'The price sync failed and stored nothing: {detail}',
+  'error.EXCHANGE_UNREACHABLE': 'The exchange did not answer for {symbol}; nothing was stored',
+  'error.EXCHANGE_REFUSED': 'The exchange refused {symbol} (HTTP {status}); nothing was stored',
+  'error.EXCHANGE_BAD_RESPONSE':
+    'The exchange sent something other than prices for {symbol}; nothing was stored',
+  'error.JOB_TIMED_OUT':
+    'Timed out after {seconds} s (did its server stop mid-run?) and no attempts are left',
+  'error.JOB_FAILED': 'Failed on an internal error; the server log has the details',
   'error.SERVER_BUSY': 'The server is busy checking other passwords; try again in {retryAfterSeconds} s',
   'error.LOGIN_BUSY': 'Other sign-ins to this account are being checked; try again in {retryAfterSeconds} s',
   'error.MODEL_REGISTRY_UNAVAILABLE': 'The model registry is unavailable',
@@ -667,6 +674,12 @@ export const ptBR: Record<MessageKey, string> = {
   'error.PRICE_FILE_INVALID': 'O arquivo de preços foi recusado: {detail}',
   'error.PRICE_SYNC_OFF': 'A sincronização de preços está desligada neste servidor',
   'error.PRICE_SYNC_FAILED': 'A sincronização de preços falhou e nada foi gravado: {detail}',
+  'error.EXCHANGE_UNREACHABLE': 'A corretora não respondeu para {symbol}; nada foi gravado',
+  'error.EXCHANGE_REFUSED': 'A corretora recusou {symbol} (HTTP {status}); nada foi gravado',
+  'error.EXCHANGE_BAD_RESPONSE': 'A corretora enviou algo que não são preços para {symbol}; nada foi gravado',
+  'error.JOB_TIMED_OUT':
+    'Tempo esgotado após {seconds} s (o servidor parou no meio?) e não restam tentativas',
+  'error.JOB_FAILED': 'Falhou por um erro interno; o log do servidor tem os detalhes',
   'error.SERVER_BUSY':
     'O servidor está ocupado verificando outras senhas; tente de novo em {retryAfterSeconds} s',
   'error.LOGIN_BUSY':

@@ -4,11 +4,13 @@ import { useState } from 'react';
 import { queryClient, trpc } from '../api.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { ErrorState, FormError, Loading, Notice, PageHeader } from '../components/ui.tsx';
+import { reasonText } from '../error-text.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MessageKey } from '../messages.ts';
 
 type Job = RouterOutputs['jobs']['list']['jobs'][number];
 type Run = NonNullable<Job['lastRun']>;
+type Translate = Parameters<typeof reasonText>[0];
 
 const outcomeKey = (run: Run | null): MessageKey =>
   !run
@@ -16,6 +18,18 @@ const outcomeKey = (run: Run | null): MessageKey =>
     : run.state === 'queued' && run.error
       ? 'jobs.retrying'
       : (`jobs.state.${run.state}` as MessageKey);
+
+/**
+ * A run's error in the reader's language, by its reason codes (one per failing symbol of a sync);
+ * the server's stored English only when a code is unknown to this dashboard or the run has none.
+ */
+function runErrorText(t: Translate, run: Run): { text: string; translated: boolean } | null {
+  if (!run.error && !run.errorReasons?.length) return null;
+  const texts = (run.errorReasons ?? []).map((f) => reasonText(t, f.reason, f.params));
+  if (texts.length > 0 && texts.every((text) => text !== null))
+    return { text: texts.join(' · '), translated: true };
+  return run.error ? { text: run.error, translated: false } : null;
+}
 
 /** Operators' view of the scheduled jobs: schedule, next and last run, and a button to run one now. */
 export function AdminJobsPage() {
@@ -97,13 +111,15 @@ export function AdminJobsPage() {
         ]}
         detail={{
           className: 'error-cell',
-          // The server words a job's error in English and gives no reason code to translate it by.
-          cell: ({ lastRun: last }) =>
-            last?.error ? (
+          cell: ({ lastRun: last }) => {
+            const text = last ? runErrorText(t, last) : null;
+            return text ? (
               <>
-                <span className="error-label">{t('jobs.error')}:</span> <span lang="en">{last.error}</span>
+                <span className="error-label">{t('jobs.error')}:</span>{' '}
+                <span lang={text.translated ? undefined : 'en'}>{text.text}</span>
               </>
-            ) : null,
+            ) : null;
+          },
         }}
         actions={{
           label: t('admin.actions'),

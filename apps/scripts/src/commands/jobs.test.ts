@@ -1,7 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createActor, seedPrices, startTestServer, type TestServer } from '@ethcast/server/test';
+import {
+  createActor,
+  recordFailedRun,
+  seedPrices,
+  startTestServer,
+  type TestServer,
+} from '@ethcast/server/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test/run-cli.ts';
 
@@ -119,5 +125,21 @@ describe('ethcast jobs and track-record (over the server)', { timeout: 300_000 }
     ]);
     const days = await cli(['track-record', '--days', 'x'], userConfig);
     expect(days.code).toBe(2);
+  });
+
+  it("jobs list --json gives a failed run's reason codes and params, a stable reason for scripts", async () => {
+    await recordFailedRun(server.services.db, 'sync-prices', 'ETH-USD: could not reach the exchange', 'ops', [
+      { symbol: 'ETH-USD', reason: 'EXCHANGE_UNREACHABLE', params: { symbol: 'ETH-USD' } },
+    ]);
+    const list = await cli(['jobs', 'list', '--json'], adminConfig);
+    expect(list.code).toBe(0);
+    const sync = (JSON.parse(list.stdout) as { jobs: { name: string; lastRun: unknown }[] }).jobs.find(
+      (j) => j.name === 'sync-prices',
+    );
+    expect(sync?.lastRun).toMatchObject({
+      state: 'failed',
+      error: 'ETH-USD: could not reach the exchange',
+      errorReasons: [{ symbol: 'ETH-USD', reason: 'EXCHANGE_UNREACHABLE', params: { symbol: 'ETH-USD' } }],
+    });
   });
 });

@@ -178,6 +178,13 @@ export const forecastQuotas = pgTable('forecast_quotas', {
  * A forecast point as stored in `predict.forecast_result`: the forecast package's own type, except that
  * the bands may be absent (forecasts taken over from the legacy backend had none, and none are invented).
  */
+/** One reason a job run failed: a reason code of domain/errors.ts and its params, with the symbol it concerns. */
+export type JobRunFailure = {
+  symbol?: string;
+  reason: string;
+  params: Record<string, string | number | boolean | null>;
+};
+
 export type StoredForecastPoint = Pick<ForecastPoint, 'day' | 'value'> &
   Partial<Pick<ForecastPoint, 'lower80' | 'upper80' | 'lower95' | 'upper95'>>;
 
@@ -249,6 +256,8 @@ export const jobRuns = pgTable(
     /** a short summary of what the run did (job-specific) */
     result: jsonb('result').$type<Record<string, unknown>>(),
     error: text('error'),
+    /** why it failed, for screens to translate: reason codes and params (one per failing symbol for sync-prices) */
+    errorReasons: jsonb('error_reasons').$type<JobRunFailure[]>(),
     /** who asked for a manual run */
     requestedBy: varchar('requested_by', { length: 100 }),
   },

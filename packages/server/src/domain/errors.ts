@@ -142,6 +142,27 @@ export const reasons = {
     message: 'Price sync is off on this server (PRICES_SYNC_URL=off, or NODE_ENV=test)',
   },
   PRICE_SYNC_FAILED: { kind: 'SERVICE_UNAVAILABLE', message: 'Price sync failed: {detail}' },
+  // why a scheduled job's run failed (recorded on the run, per symbol for sync-prices)
+  EXCHANGE_UNREACHABLE: {
+    kind: 'SERVICE_UNAVAILABLE',
+    message: 'The exchange did not answer for {symbol}; nothing was stored',
+  },
+  EXCHANGE_REFUSED: {
+    kind: 'SERVICE_UNAVAILABLE',
+    message: 'The exchange refused {symbol} (HTTP {status}); nothing was stored',
+  },
+  EXCHANGE_BAD_RESPONSE: {
+    kind: 'SERVICE_UNAVAILABLE',
+    message: 'The exchange sent something other than candles for {symbol}; nothing was stored',
+  },
+  JOB_TIMED_OUT: {
+    kind: 'SERVICE_UNAVAILABLE',
+    message: 'Timed out after {seconds} s (its server stopped mid-run?) and no attempts are left',
+  },
+  JOB_FAILED: {
+    kind: 'INTERNAL_SERVER_ERROR',
+    message: 'The job failed on an internal error; see the server log',
+  },
 } as const satisfies Record<string, { kind: ErrorKind; message: string }>;
 
 export type Reason = keyof typeof reasons;

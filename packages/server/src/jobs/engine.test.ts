@@ -131,4 +131,43 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
     expect(await getLastDay(testDb.db, 'ETH-USD')).toBe('2026-04-01');
     await exchange.close();
   });
+
+  it('records a failed sync by reason code and params for each failing symbol, for screens to translate', async () => {
+    await upsertPrices(testDb.db, upTo('2026-03-31'), 'test');
+    await upsertPrices(
+      testDb.db,
+      generateCandles('BTC-USD', '2026-01-01', 90, 3), // 2026-01-01 .. 2026-03-31
+      'test',
+    );
+    const exchange = await startReplayServer([
+      { status: 404, body: { message: 'NotFound' } }, // ETH-USD (synced first): permanent, not retried
+      { status: 200, body: { not: 'a list' } }, // BTC-USD: not candles
+    ]);
+    const clock = manualClock('2026-04-02T00:20:00Z');
+    server = await startTestServer(
+      {
+        JOBS: 'on',
+        JOBS_POLL_SECONDS: '0.5',
+        JOBS_RETRY_LIMIT: '0',
+        PRICES_SYNC_URL: exchange.url,
+        JOB_SYNC_PRICES: 'off',
+        JOB_SCORE_FORECASTS: 'off',
+        JOB_RECALIBRATE: 'off',
+      },
+      { testDb, clock },
+    );
+    const engine = server.services.jobs;
+    if (!engine) throw new Error('jobs did not start');
+    const run = await engine.runNow('sync-prices', 'ana');
+    expect(run.state).toBe('failed');
+    expect(run.errorReasons).toEqual([
+      { symbol: 'ETH-USD', reason: 'EXCHANGE_REFUSED', params: { symbol: 'ETH-USD', status: 404 } },
+      { symbol: 'BTC-USD', reason: 'EXCHANGE_BAD_RESPONSE', params: { symbol: 'BTC-USD' } },
+    ]);
+    // the stored text stays, for old clients and logs
+    expect(run.error).toMatch(/ETH-USD.*BTC-USD/);
+    const [sync] = await engine.overview();
+    expect(sync?.lastRun?.errorReasons).toEqual(run.errorReasons);
+    await exchange.close();
+  });
 });

@@ -16,6 +16,7 @@ import { fail } from '../domain/errors.ts';
 import { pgErrorCode, safeErrorSummary } from '../errors.ts';
 import { isJobName, JOB_NAMES, type JobName, type JobsConfig } from './config.ts';
 import type { JobDefinition } from './definition.ts';
+import { jobFailures } from './failure.ts';
 import { type Clock, latestOccurrence, scheduledRunId, systemClock } from './occurrence.ts';
 import { type JobOverview, jobsOverview } from './overview.ts';
 import { pgliteBossDb } from './pglite-boss-db.ts';
@@ -195,6 +196,7 @@ export class JobEngine {
           state: 'failed',
           durationMs: Date.now() - (run.startedAt?.getTime() ?? Date.now()),
           error: `timed out after ${this.config.timeoutSeconds} s (its server stopped mid-run?) and no attempts are left`,
+          errorReasons: [{ reason: 'JOB_TIMED_OUT', params: { seconds: this.config.timeoutSeconds } }],
         });
       }
     }
@@ -230,7 +232,12 @@ export class JobEngine {
       const durationMs = performance.now() - started;
       const message = jobErrorMessage(error);
       const retrying = retryCount < retryLimit;
-      await finishRun(db, runId, { state: retrying ? 'queued' : 'failed', durationMs, error: message });
+      await finishRun(db, runId, {
+        state: retrying ? 'queued' : 'failed',
+        durationMs,
+        error: message,
+        errorReasons: jobFailures(error),
+      });
       metrics.jobFinished(name, 'failed', durationMs / 1000);
       this.log.error(
         `jobs: ${name} failed (attempt ${run.attempts}${retrying ? ', will retry' : ''}): ${message}`,

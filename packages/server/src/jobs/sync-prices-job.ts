@@ -1,12 +1,14 @@
 import { listSymbols } from '../db/queries/prices.ts';
 import { syncPrices } from '../prices/sync.ts';
 import type { JobDefinition } from './definition.ts';
+import { JobFailure, syncFailure } from './failure.ts';
 
 /**
  * Syncs every tracked symbol (every symbol with stored prices, else PRICES_SYMBOL) from the exchange:
  * the closed days since its last stored one, each symbol all or nothing (prices/sync.ts), with the
  * sync's own retries. One symbol failing does not stop the others; the run then fails so the queue
- * retries it, and the retry fetches only what is still missing.
+ * retries it, and the retry fetches only what is still missing. A failed run records each failing
+ * symbol's reason code and params (jobs/failure.ts), for screens to translate.
  */
 export const syncPricesJob: JobDefinition = {
   name: 'sync-prices',
@@ -23,7 +25,7 @@ export const syncPricesJob: JobDefinition = {
       inserted: number;
       updated: number;
     }[] = [];
-    const failures: string[] = [];
+    const failures: { message: string; failure: ReturnType<typeof syncFailure> }[] = [];
     for (const symbol of symbols) {
       try {
         const report = await syncPrices(services.db, {
@@ -41,10 +43,14 @@ export const syncPricesJob: JobDefinition = {
           updated: report.updated,
         });
       } catch (error) {
-        failures.push((error as Error).message);
+        failures.push({ message: (error as Error).message, failure: syncFailure(symbol, error) });
       }
     }
-    if (failures.length > 0) throw new Error(failures.join('; '));
+    if (failures.length > 0)
+      throw new JobFailure(
+        failures.map((f) => f.message).join('; '),
+        failures.map((f) => f.failure),
+      );
     return { symbols: synced };
   },
 };

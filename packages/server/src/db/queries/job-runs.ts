@@ -1,6 +1,8 @@
 import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { jobRuns } from '../schema.ts';
+import { type JobRunFailure, jobRuns } from '../schema.ts';
+
+export type { JobRunFailure };
 
 export type JobRunState = 'queued' | 'running' | 'succeeded' | 'failed';
 
@@ -17,6 +19,8 @@ export type JobRun = {
   durationMs: number | null;
   result: Record<string, unknown> | null;
   error: string | null;
+  /** why it failed, by reason code (null while it has not failed) */
+  errorReasons: JobRunFailure[] | null;
   requestedBy: string | null;
 };
 
@@ -33,6 +37,7 @@ const runColumns = {
   durationMs: jobRuns.durationMs,
   result: jobRuns.result,
   error: jobRuns.error,
+  errorReasons: jobRuns.errorReasons,
   requestedBy: jobRuns.requestedBy,
 };
 
@@ -71,7 +76,13 @@ export async function getRun(db: Database, id: string): Promise<JobRun | null> {
 export async function startAttempt(db: Database, id: string): Promise<JobRun | null> {
   const [row] = await db
     .update(jobRuns)
-    .set({ state: 'running', attempts: sql`${jobRuns.attempts} + 1`, startedAt: sql`now()`, error: null })
+    .set({
+      state: 'running',
+      attempts: sql`${jobRuns.attempts} + 1`,
+      startedAt: sql`now()`,
+      error: null,
+      errorReasons: null,
+    })
     .where(and(eq(jobRuns.id, id), inArray(jobRuns.state, ['queued', 'running'])))
     .returning(runColumns);
   return row ?? null;
@@ -82,7 +93,7 @@ export async function finishRun(
   id: string,
   outcome:
     | { state: 'succeeded'; durationMs: number; result: Record<string, unknown> }
-    | { state: 'failed' | 'queued'; durationMs: number; error: string },
+    | { state: 'failed' | 'queued'; durationMs: number; error: string; errorReasons: JobRunFailure[] },
 ): Promise<void> {
   await db
     .update(jobRuns)
@@ -92,6 +103,7 @@ export async function finishRun(
       finishedAt: outcome.state === 'queued' ? null : sql`now()`,
       result: 'result' in outcome ? outcome.result : null,
       error: 'error' in outcome ? outcome.error.slice(0, 2000) : null,
+      errorReasons: 'errorReasons' in outcome ? outcome.errorReasons : null,
     })
     .where(eq(jobRuns.id, id));
 }
