@@ -150,7 +150,8 @@ export async function createHttpServer(
       !req.url.startsWith('/trpc') &&
       req.headers.accept?.includes('text/html');
     if (isPage) return reply.sendFile('index.html');
-    return reply.code(404).send({ error: 'Not found' });
+    // FastAPI's answer, which the legacy backend's clients know
+    return reply.code(404).send({ detail: 'Not Found' });
   });
   app.setErrorHandler((error: { statusCode?: number; message?: string }, req, reply) => {
     const status =

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fail } from '../domain/errors.ts';
 import type { createCaller } from '../router.ts';
 import { idSchema } from '../validation.ts';
 import type { Entity } from './failures.ts';
@@ -58,6 +59,10 @@ export type LegacyRoute = {
    * the only UNAUTHORIZED of login is a wrong password).
    */
   byKind?: Partial<Record<string, Text>>;
+  /** The legacy status of a reason where it differed from Ethcast's (register's taken name was 400). */
+  statusByReason?: Partial<Record<string, number>>;
+  /** A procedure input field → its name in the legacy request, where not its snake_case (`model` → `modelo`). */
+  fieldNames?: Record<string, string>;
   handle(input: RouteInput): Promise<unknown>;
 };
 
@@ -66,7 +71,7 @@ export const say = (language: Language, text: Text) => text[language];
 /** The `message` of every answer. */
 export const messageSchema = z
   .string()
-  .meta({ description: 'Portuguese, or English with `Accept-Language: en`' });
+  .meta({ description: 'Portuguese, or English with `?lang=en` or `X-Ethcast-Language: en`' });
 
 /** A single row as the legacy backend sent it: a one-element list. */
 export const oneRowOf = (row: z.ZodType) =>
@@ -131,7 +136,10 @@ export async function collectPages<T>(
 
 type RouteDocs = Pick<LegacyRoute, 'path' | 'tag' | 'summary' | 'description' | 'access' | 'entity'>;
 
-/** `GET …/list/`: the pages of a list procedure up to `?limit=`, as `{ message, [key]: rows }`. */
+/**
+ * `GET …/list/`: the pages of a list procedure up to `?limit=`, as `{ message, [key]: rows }`; nothing
+ * to list is 404, as the legacy backend answered.
+ */
 export function listRoute<T>(
   route: RouteDocs & {
     procedure: string;
@@ -153,6 +161,8 @@ export function listRoute<T>(
     errors: 'error',
     async handle(input) {
       const rows = await collectPages(input, (args) => page(input.call, args));
+      // the legacy lists answered 404 when there was nothing to list, and clients test for it
+      if (rows.length === 0) fail('NOT_FOUND', { entity: key, id: '*' });
       return { message: say(input.language, text), [key]: rows.map(toRow) };
     },
   };

@@ -100,6 +100,8 @@ export type ListPredictionsArgs = {
   userId?: number;
   symbol?: string;
   model?: string;
+  /** every point of each row as `points` (the legacy list answered them; lists otherwise skip them) */
+  points?: boolean;
 };
 
 /** The list query for one combination of filters, built and prepared once per database. */
@@ -110,6 +112,7 @@ function listQuery(db: Database, viewer: Viewer, args: ListPredictionsArgs) {
     userId: args.userId !== undefined,
     symbol: !!args.symbol,
     model: !!args.model,
+    points: !!args.points,
   };
   const key = `listPredictions:${Object.values(shape).map(Number).join('')}`;
   return preparedQuery(db, key, (database) => {
@@ -121,8 +124,12 @@ function listQuery(db: Database, viewer: Viewer, args: ListPredictionsArgs) {
     if (shape.userId) conditions.push(eq(predict.userId, sql.placeholder('userId')));
     if (shape.symbol) conditions.push(eq(predict.symbol, sql.placeholder('symbol')));
     if (shape.model) conditions.push(eq(predict.model, sql.placeholder('model')));
+    // `points` is null unless asked for: reading every forecast_result costs its decompression
+    const points = shape.points
+      ? predict.forecastResult
+      : sql<StoredPrediction['forecastResult']>`null`.as('points');
     return database
-      .select({ ...summaryColumns, lastPoint: predict.lastPoint })
+      .select({ ...summaryColumns, lastPoint: predict.lastPoint, points })
       .from(predict)
       .where(and(...conditions))
       .orderBy(desc(predict.id))
