@@ -28,7 +28,8 @@ export const INTENDED_DIFFERENCES = {
   },
   NO_SECRETS: {
     legacy: 'user rows carry the bcrypt `password` hash; 500s carry a Python `trace`',
-    ethcast: 'never a hash, a token of another session or a trace (the keys `password` and `trace` are absent)',
+    ethcast:
+      'never a hash or a trace (the keys `password` and `trace` are absent); a malformed body is not echoed back (`ctx.doc` of a JSON error is empty)',
     why: 'security',
   },
   LOGIN_UNIFORM: {

@@ -20,7 +20,9 @@ describe(`legacy REST routes (${testEngine})`, () => {
   let user: { id: number; token: string };
   let other: { id: number; token: string };
   let admin: { id: number; token: string };
-  const BAD_IDS = ['abc', '0', '-1', '1.5', '99999999999999999999'];
+  // pydantic read any integer as an id (0, -1 and huge ones are not found), anything else 422
+  const BAD_IDS = ['abc', '1.5', '1e3'];
+  const ABSENT_IDS = ['0', '-1', '99999999999999999999'];
 
   async function call(
     method: string,
@@ -35,7 +37,7 @@ describe(`legacy REST routes (${testEngine})`, () => {
   ): Promise<Answer> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.lang) headers['accept-language'] = options.lang;
+    if (options.lang) headers['x-ethcast-language'] = options.lang;
     let body: string | undefined = options.raw;
     if (options.body !== undefined) {
       headers['content-type'] ??= 'application/json';
@@ -71,49 +73,68 @@ describe(`legacy REST routes (${testEngine})`, () => {
   afterAll(() => server?.stop());
 
   describe('users', () => {
-    it('POST /users/register/ → 201 {message, user_id}; a taken name 409; bad input 422 naming the field', async () => {
+    it('POST /users/register/ → 200 {message, user_id}; a taken name 400; bad input 422 with FastAPI’s detail list', async () => {
       const created = await call('POST', '/users/register/', {
         body: { username: 'joao', password: 'S3cure-passw0rd' },
       });
-      expect(created.status).toBe(201);
+      expect(created.status).toBe(200);
       expect(created.body).toEqual({ message: 'Usuário criado com sucesso', user_id: expect.any(Number) });
 
       const taken = await call('POST', '/users/register/', {
         body: { username: 'JOAO', password: 'S3cure-passw0rd' },
       });
-      expect(taken.status).toBe(409);
+      expect(taken.status).toBe(400);
       expect(taken.body).toEqual({ error: 'Esse nome de usuário já existe' });
 
       const bad = await call('POST', '/users/register/', { body: { username: 'jo', password: 'short' } });
       expect(bad.status).toBe(422);
       expect(bad.headers.get('x-error-reason')).toBe('INVALID_INPUT');
-      expect(bad.body.error).toMatch(/^Dados inválidos: username: .*; password: /);
-
-      const english = await call('POST', '/users/register/', {
-        body: { username: 'jo' },
-        lang: 'en-US,en;q=0.9',
+      expect(bad.body).toEqual({
+        detail: [
+          { loc: ['body', 'username'], msg: expect.any(String), type: 'value_error.any_str.min_length' },
+          { loc: ['body', 'password'], msg: expect.any(String), type: expect.any(String) },
+        ],
       });
-      expect(english.body.error).toMatch(/^Invalid input: username/);
+      const missing = await call('POST', '/users/register/', { body: { username: 'joana' } });
+      expect(missing.body).toEqual({
+        detail: [{ loc: ['body', 'password'], msg: 'field required', type: 'value_error.missing' }],
+      });
+      // pydantic 1 turned a number into the text of a str field
+      const numeric = await call('POST', '/users/register/', {
+        body: { username: 'numerico', password: 123456789012345 },
+      });
+      expect(numeric.status).toBe(200);
     });
 
-    it('refuses bodies that are not a JSON object: forms 415, broken JSON 400, arrays 422', async () => {
+    it('refuses bodies that are not a JSON object as FastAPI did: forms, broken JSON and arrays 422', async () => {
       const form = await call('POST', '/users/register/', {
         raw: 'username=eve&password=S3cure-passw0rd',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
-      expect(form.status).toBe(415);
-      expect(form.body.error).toMatch(/JSON/);
+      expect(form.status).toBe(422);
+      expect(form.body).toEqual({
+        detail: [{ loc: ['body'], msg: 'value is not a valid dict', type: 'type_error.dict' }],
+      });
       const text = await call('POST', '/users/login/', {
         raw: '{"username":"maria"}',
         headers: { 'content-type': 'text/plain' },
       });
-      expect(text.status).toBe(415);
+      expect(text.status).toBe(422);
       const broken = await call('POST', '/users/login/', {
         raw: '{"username":',
         headers: { 'content-type': 'application/json' },
       });
-      expect(broken.status).toBe(400);
-      expect(broken.headers.get('x-error-reason')).toBe('MALFORMED_REQUEST');
+      expect(broken.status).toBe(422);
+      expect(broken.body).toEqual({
+        detail: [
+          {
+            loc: ['body', 12],
+            msg: expect.any(String),
+            type: 'value_error.jsondecode',
+            ctx: { msg: expect.any(String), doc: '', pos: 12, lineno: 1, colno: 13 },
+          },
+        ],
+      });
       const array = await call('POST', '/users/login/', { body: [1, 2] });
       expect(array.status).toBe(422);
     });
@@ -187,6 +208,12 @@ describe(`legacy REST routes (${testEngine})`, () => {
       for (const id of BAD_IDS) {
         const bad = await call('GET', `/users/get_by_id/${id}`, { token: admin.token });
         expect(`${id}: ${bad.status}`).toBe(`${id}: 422`);
+      }
+      for (const id of ABSENT_IDS) {
+        const absent = await call('GET', `/users/get_by_id/${id}`, { token: admin.token });
+        expect(`${id}: ${absent.status}`).toBe(`${id}: 404`);
+        expect(absent.body).toEqual({ error: 'Nenhum usuário encontrado' });
+        expect((await call('GET', `/users/get_by_id/${id}`)).status).toBe(401);
       }
     });
 
@@ -280,7 +307,15 @@ describe(`legacy REST routes (${testEngine})`, () => {
       const rows = mine.body.logs as { user_id: number | null; date: string }[];
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((r) => r.user_id === user.id)).toBe(true);
-      expect(Object.keys(rows[0] ?? {}).sort()).toEqual(['action', 'date', 'id', 'user_id', 'username_log']);
+      expect(Object.keys(rows[0] ?? {}).sort()).toEqual([
+        'action',
+        'created_at',
+        'date',
+        'id',
+        'user_id',
+        'username_log',
+      ]);
+      expect(rows[0]?.date).toMatch(/^\d{2}\/\d{2}\/\d{4}_\d{2}h\d{2}$/);
       const all = await call('GET', '/logs/list/', { token: admin.token });
       expect(new Set((all.body.logs as { user_id: number }[]).map((r) => r.user_id)).size).toBeGreaterThan(1);
       expect((await call('GET', '/logs/list/')).status).toBe(401);
@@ -301,6 +336,10 @@ describe(`legacy REST routes (${testEngine})`, () => {
       expect(missing.body).toEqual({ error: 'Nenhum log encontrado' });
       for (const bad of BAD_IDS)
         expect((await call('GET', `/logs/get/${bad}`, { token: admin.token })).status).toBe(422);
+      for (const absent of ABSENT_IDS) {
+        expect((await call('GET', `/logs/get/${absent}`, { token: admin.token })).status).toBe(404);
+        expect((await call('GET', `/logs/get/${absent}`, { token: user.token })).status).toBe(403);
+      }
 
       const updated = await call('PUT', `/logs/update/${id}`, {
         token: admin.token,
@@ -333,13 +372,13 @@ describe(`legacy REST routes (${testEngine})`, () => {
   });
 
   describe('predicts', () => {
-    it('POST /predicts/predict/{modelo} with the legacy body → 201 {status: success, data: [row]} with `days` points', async () => {
+    it('POST /predicts/predict/{modelo} with the legacy body → 200 {status: success, data: [row]} with `days` points', async () => {
       const created = await call('POST', '/predicts/predict/naive', {
         token: user.token,
         // the legacy client's body, naming someone else: the session decides who forecasts
-        body: { username: 'pedro', forecast: true, forecast_result: '', days: 3, user_id: other.id },
+        body: { username: 'pedro', forecast: true, forecast_result: '', days: '3', user_id: other.id },
       });
-      expect(created.status).toBe(201);
+      expect(created.status).toBe(200);
       expect(Object.keys(created.body).sort()).toEqual(['data', 'status']);
       expect(created.body.status).toBe('success');
       const [row] = created.body.data as { forecast_result: Record<string, number>[] }[];
@@ -354,9 +393,11 @@ describe(`legacy REST routes (${testEngine})`, () => {
       expect(row?.forecast_result).toHaveLength(3);
       for (const point of row?.forecast_result ?? []) {
         expect(Object.keys(point).sort()).toEqual([
+          'date',
           'day',
           'lower80',
           'lower95',
+          'predicted_value',
           'upper80',
           'upper95',
           'value',
@@ -383,7 +424,9 @@ describe(`legacy REST routes (${testEngine})`, () => {
         body: { days: 2, forecast: false },
       });
       expect(off.status).toBe(422);
-      expect(off.body.message).toMatch(/forecast/);
+      expect(off.body).toEqual({
+        detail: [{ loc: ['body', 'forecast'], msg: expect.stringMatching(/true/), type: expect.any(String) }],
+      });
       expect((await call('POST', '/predicts/predict/naive', { body: { days: 2 } })).status).toBe(401);
     });
 
@@ -405,7 +448,8 @@ describe(`legacy REST routes (${testEngine})`, () => {
       const got = await call('GET', `/predicts/get/${id}`, { token: user.token });
       expect(got.status).toBe(200);
       expect(got.body.message).toBe('Predict requisitada');
-      expect(got.body.predict).toMatchObject([{ id, user_id: user.id, actuals: expect.any(Array) }]);
+      expect(got.body.user).toMatchObject([{ id, user_id: user.id, forecast: true, actuals: expect.any(Array) }]);
+      expect(got.body.predict).toEqual(got.body.user);
       expect(
         (got.body.predict as { forecast_result: unknown[] }[])[0]?.forecast_result.length,
       ).toBeGreaterThan(0);
@@ -419,6 +463,8 @@ describe(`legacy REST routes (${testEngine})`, () => {
       expect((await call('GET', `/predicts/get/${id}`)).status).toBe(401);
       for (const bad of BAD_IDS)
         expect((await call('GET', `/predicts/get/${bad}`, { token: user.token })).status).toBe(422);
+      for (const absent of ABSENT_IDS)
+        expect((await call('GET', `/predicts/get/${absent}`, { token: user.token })).status).toBe(404);
     });
 
     it('PUT /predicts/update/{id} changes the note only: the forecast itself is 409; others’ rows 404', async () => {
@@ -459,6 +505,18 @@ describe(`legacy REST routes (${testEngine})`, () => {
       expect(
         (await call('PUT', '/predicts/update/abc', { token: user.token, body: { note: 'x' } })).status,
       ).toBe(422);
+      // 401, then 422, then 404, then the refusal
+      expect((await call('PUT', '/predicts/update/abc', { body: legacyBody })).status).toBe(401);
+      expect((await call('PUT', '/predicts/update/99999999', { body: legacyBody })).status).toBe(401);
+      expect((await call('PUT', '/predicts/update/abc', { token: user.token, body: legacyBody })).status).toBe(
+        422,
+      );
+      const gone = await call('PUT', '/predicts/update/99999999', { token: user.token, body: legacyBody });
+      expect(gone.status).toBe(404);
+      expect(gone.body).toEqual({ error: 'Nenhuma predict encontrada' });
+      expect((await call('PUT', `/predicts/update/${id}`, { token: other.token, body: legacyBody })).status).toBe(
+        404,
+      );
     });
 
     it('DELETE /predicts/delete/{id} → {error: false, message}; others’ rows and missing ids 404', async () => {
@@ -474,6 +532,8 @@ describe(`legacy REST routes (${testEngine})`, () => {
       expect((await call('DELETE', `/predicts/delete/${id}`, { token: user.token })).status).toBe(404);
       for (const bad of BAD_IDS)
         expect((await call('DELETE', `/predicts/delete/${bad}`, { token: user.token })).status).toBe(422);
+      for (const absent of ABSENT_IDS)
+        expect((await call('DELETE', `/predicts/delete/${absent}`, { token: user.token })).status).toBe(404);
     });
   });
 

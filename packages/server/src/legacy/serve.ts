@@ -224,7 +224,8 @@ function readBody(req: FastifyRequest, legacy: boolean): Body {
     const text = error instanceof Error ? error.message : 'invalid JSON';
     const pos = Math.min(Number(/position (\d+)/.exec(text)?.[1] ?? raw.length), raw.length);
     const before = raw.slice(0, pos).split('\n');
-    const ctx = { msg: text, doc: raw, pos, lineno: before.length, colno: (before.at(-1)?.length ?? 0) + 1 };
+    // FastAPI echoed the whole body as `doc`; it may hold a password, so it stays empty here
+    const ctx = { msg: text, doc: '', pos, lineno: before.length, colno: (before.at(-1)?.length ?? 0) + 1 };
     return {
       ok: false,
       failure: invalid([{ loc: ['body', pos], msg: text, type: 'value_error.jsondecode', ctx }]),
