@@ -55,14 +55,16 @@ export const INTENDED_DIFFERENCES = {
     why: 'security: a stolen token must not be enough to take the account',
   },
   UPDATE_REFUSED: {
-    legacy: 'PUT /predicts/update/{id} of an existing forecast answers 500 with a trace (it read a missing field)',
+    legacy:
+      'PUT /predicts/update/{id} of an existing forecast answers 500 with a trace (it read a missing field)',
     ethcast:
       '409 `{"error"}` (a stored forecast is immutable; `{"note"}` changes its note); order 401, 422, 404, then 409',
     why: 'a legacy bug',
   },
   UNKNOWN_MODEL: {
     legacy: '200 `{"status": "error", "message"}` for a model it does not have',
-    ethcast: '400 with the same shape (and `X-Error-Reason: UNKNOWN_MODEL`); the models are Ethcast’s (`naive`, …)',
+    ethcast:
+      '400 with the same shape (and `X-Error-Reason: UNKNOWN_MODEL`); the models are Ethcast’s (`naive`, …)',
     why: 'an error status for an error',
   },
   CORS: {
@@ -137,7 +139,12 @@ function sequence(n: string): Step[] {
   const legacyBody = { username: name, forecast: true, forecast_result: '', days: '3', user_id: 1 };
   return [
     { method: 'GET', path: '/' },
-    { method: 'POST', path: '/users/register/', json: { username: name, password: PASSWORD }, capture: { uid: ['user_id'] } },
+    {
+      method: 'POST',
+      path: '/users/register/',
+      json: { username: name, password: PASSWORD },
+      capture: { uid: ['user_id'] },
+    },
     { method: 'POST', path: '/users/register/', json: { username: name, password: PASSWORD } },
     // pydantic 1 coerced numbers to text for str fields
     { method: 'POST', path: '/users/register/', json: { username: `bia_${n}`, password: 123456789012345 } },
@@ -145,9 +152,24 @@ function sequence(n: string): Step[] {
     { method: 'POST', path: '/users/register/', json: { username: name } },
     { method: 'POST', path: '/users/register/', data: '{"username":' },
     { method: 'POST', path: '/users/register/', data: '[1, 2]' },
-    { method: 'POST', path: '/users/login/', json: { username: name, password: PASSWORD }, capture: { user: ['token'] } },
-    { method: 'POST', path: '/users/login/', json: { username: name, password: 'wrong-passw0rd' }, differs: { why: 'LOGIN_UNIFORM', status: 401 } },
-    { method: 'POST', path: '/users/login/', json: { username: `nobody_${n}`, password: PASSWORD }, differs: { why: 'LOGIN_UNIFORM', status: 401 } },
+    {
+      method: 'POST',
+      path: '/users/login/',
+      json: { username: name, password: PASSWORD },
+      capture: { user: ['token'] },
+    },
+    {
+      method: 'POST',
+      path: '/users/login/',
+      json: { username: name, password: 'wrong-passw0rd' },
+      differs: { why: 'LOGIN_UNIFORM', status: 401 },
+    },
+    {
+      method: 'POST',
+      path: '/users/login/',
+      json: { username: `nobody_${n}`, password: PASSWORD },
+      differs: { why: 'LOGIN_UNIFORM', status: 401 },
+    },
     { method: 'GET', path: '/users/list/', auth: 'admin' },
     { method: 'GET', path: '/users/list', auth: 'admin' },
     { method: 'GET', path: '/users/list/', auth: 'user', differs: { why: 'SCOPED', status: 403 } },
@@ -164,11 +186,33 @@ function sequence(n: string): Step[] {
     { method: 'GET', path: `/users/get/nobody_${n}`, auth: 'admin' },
     { method: 'DELETE', path: '/users/get_by_id/{uid}', auth: 'user' },
     // forecasts
-    { method: 'POST', path: '/predicts/predict/{model}', json: legacyBody, auth: 'user', capture: { pid: ['data', 0, 'id'] } },
+    {
+      method: 'POST',
+      path: '/predicts/predict/{model}',
+      json: legacyBody,
+      auth: 'user',
+      capture: { pid: ['data', 0, 'id'] },
+    },
     { method: 'POST', path: '/predicts/predict/{model}/', json: legacyBody, auth: 'user' },
-    { method: 'POST', path: '/predicts/predict/{model}', json: { ...legacyBody, days: 'three' }, auth: 'user' },
-    { method: 'POST', path: '/predicts/predict/no-such-model', json: legacyBody, auth: 'user', differs: { why: 'UNKNOWN_MODEL', status: 400 } },
-    { method: 'POST', path: '/predicts/predict/{model}', json: legacyBody, differs: { why: 'TOKEN', status: 401 } },
+    {
+      method: 'POST',
+      path: '/predicts/predict/{model}',
+      json: { ...legacyBody, days: 'three' },
+      auth: 'user',
+    },
+    {
+      method: 'POST',
+      path: '/predicts/predict/no-such-model',
+      json: legacyBody,
+      auth: 'user',
+      differs: { why: 'UNKNOWN_MODEL', status: 400 },
+    },
+    {
+      method: 'POST',
+      path: '/predicts/predict/{model}',
+      json: legacyBody,
+      differs: { why: 'TOKEN', status: 401 },
+    },
     { method: 'GET', path: '/predicts/predict/{model}', auth: 'user' },
     { method: 'GET', path: '/predicts/list/', auth: 'user' },
     { method: 'GET', path: '/predicts/list', auth: 'user' },
@@ -178,10 +222,31 @@ function sequence(n: string): Step[] {
     { method: 'GET', path: '/predicts/get/abc', auth: 'user' },
     { method: 'GET', path: '/predicts/get/0', auth: 'user' },
     { method: 'GET', path: '/predicts/get/99999999', auth: 'user' },
-    { method: 'PUT', path: '/predicts/update/{pid}', json: { username: name, forecast: true, forecast_result: '[]' }, auth: 'user', differs: { why: 'UPDATE_REFUSED', status: 409 } },
-    { method: 'PUT', path: '/predicts/update/99999999', json: { username: name, forecast: true, forecast_result: '[]' }, auth: 'user' },
-    { method: 'PUT', path: '/predicts/update/abc', json: { username: name, forecast: true, forecast_result: '[]' }, auth: 'user' },
-    { method: 'PUT', path: '/predicts/update/{pid}', json: { username: name, forecast: true, forecast_result: '[]' }, differs: { why: 'TOKEN', status: 401 } },
+    {
+      method: 'PUT',
+      path: '/predicts/update/{pid}',
+      json: { username: name, forecast: true, forecast_result: '[]' },
+      auth: 'user',
+      differs: { why: 'UPDATE_REFUSED', status: 409 },
+    },
+    {
+      method: 'PUT',
+      path: '/predicts/update/99999999',
+      json: { username: name, forecast: true, forecast_result: '[]' },
+      auth: 'user',
+    },
+    {
+      method: 'PUT',
+      path: '/predicts/update/abc',
+      json: { username: name, forecast: true, forecast_result: '[]' },
+      auth: 'user',
+    },
+    {
+      method: 'PUT',
+      path: '/predicts/update/{pid}',
+      json: { username: name, forecast: true, forecast_result: '[]' },
+      differs: { why: 'TOKEN', status: 401 },
+    },
     { method: 'PUT', path: '/predicts/update/{pid}', data: '{"username"', auth: 'user' },
     { method: 'OPTIONS', path: '/predicts/delete/{pid}', auth: 'user' },
     { method: 'GET', path: '/predicts/delete/{pid}', auth: 'user' },
@@ -199,21 +264,57 @@ function sequence(n: string): Step[] {
     { method: 'GET', path: '/logs/get/{lid}', auth: 'user', differs: { why: 'SCOPED', status: 403 } },
     { method: 'GET', path: '/logs/get/-5', auth: 'admin' },
     { method: 'GET', path: '/logs/get/x', auth: 'admin' },
-    { method: 'PUT', path: '/logs/update/{lid}', json: { username_log: name, action: 'corrigido' }, auth: 'admin' },
-    { method: 'PUT', path: '/logs/update/{lid}/', json: { username_log: name, action: 'corrigido' }, auth: 'admin' },
+    {
+      method: 'PUT',
+      path: '/logs/update/{lid}',
+      json: { username_log: name, action: 'corrigido' },
+      auth: 'admin',
+    },
+    {
+      method: 'PUT',
+      path: '/logs/update/{lid}/',
+      json: { username_log: name, action: 'corrigido' },
+      auth: 'admin',
+    },
     { method: 'PUT', path: '/logs/update/{lid}', json: { username_log: name }, auth: 'admin' },
-    { method: 'PUT', path: '/logs/update/99999999', json: { username_log: name, action: 'x' }, auth: 'admin' },
+    {
+      method: 'PUT',
+      path: '/logs/update/99999999',
+      json: { username_log: name, action: 'x' },
+      auth: 'admin',
+    },
     { method: 'PATCH', path: '/logs/update/{lid}', json: { action: 'x' }, auth: 'admin' },
     { method: 'DELETE', path: '/logs/delete/{lid}', auth: 'admin' },
     { method: 'DELETE', path: '/logs/delete/{lid}', auth: 'admin' },
     { method: 'DELETE', path: '/logs/delete/{lid}', auth: 'user', differs: { why: 'SCOPED', status: 403 } },
     { method: 'DELETE', path: '/logs/delete/{lid}/', auth: 'admin' },
     // the account itself, last
-    { method: 'PUT', path: '/users/update/{uid}', json: { username: name, password: 'n3w-S3cure-passw0rd' }, auth: 'user', differs: { why: 'OWN_PASSWORD', status: 400 } },
-    { method: 'PUT', path: '/users/update/{uid}', json: { username: `${name}_2`, password: 'n3w-S3cure-passw0rd' }, auth: 'admin' },
-    { method: 'PUT', path: '/users/update/{uid}/', json: { username: `${name}_2`, password: 'n3w-S3cure-passw0rd' }, auth: 'admin' },
+    {
+      method: 'PUT',
+      path: '/users/update/{uid}',
+      json: { username: name, password: 'n3w-S3cure-passw0rd' },
+      auth: 'user',
+      differs: { why: 'OWN_PASSWORD', status: 400 },
+    },
+    {
+      method: 'PUT',
+      path: '/users/update/{uid}',
+      json: { username: `${name}_2`, password: 'n3w-S3cure-passw0rd' },
+      auth: 'admin',
+    },
+    {
+      method: 'PUT',
+      path: '/users/update/{uid}/',
+      json: { username: `${name}_2`, password: 'n3w-S3cure-passw0rd' },
+      auth: 'admin',
+    },
     { method: 'PUT', path: '/users/update/abc', json: { username: name, password: PASSWORD }, auth: 'admin' },
-    { method: 'PUT', path: '/users/update/99999999', json: { username: `zz_${n}`, password: PASSWORD }, auth: 'admin' },
+    {
+      method: 'PUT',
+      path: '/users/update/99999999',
+      json: { username: `zz_${n}`, password: PASSWORD },
+      auth: 'admin',
+    },
     { method: 'DELETE', path: '/users/delete/{uid}/', auth: 'admin' },
     { method: 'DELETE', path: '/users/delete/{uid}', auth: 'admin' },
     { method: 'DELETE', path: '/users/delete/{uid}', auth: 'admin' },
@@ -225,9 +326,13 @@ type Target = { base: string; vars: Record<string, string>; tokens: Record<strin
 type Runner = (target: Target, steps: Step[]) => Promise<Answer[]>;
 
 const dig = (value: unknown, path: (string | number)[]) =>
-  path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
+  path.reduce<unknown>(
+    (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+    value,
+  );
 
-const fill = (path: string, vars: Record<string, string>) => path.replace(/\{(\w+)\}/g, (_m, k: string) => vars[k] ?? `{${k}}`);
+const fill = (path: string, vars: Record<string, string>) =>
+  path.replace(/\{(\w+)\}/g, (_m, k: string) => vars[k] ?? `{${k}}`);
 
 const parse = (text: string): unknown => {
   try {
@@ -297,7 +402,12 @@ const fetchWrapper: Runner = (target, steps) =>
       redirect: 'manual',
     });
     const text = await response.text();
-    return { status: response.status, headers: Object.fromEntries(response.headers), body: parse(text), text };
+    return {
+      status: response.status,
+      headers: Object.fromEntries(response.headers),
+      body: parse(text),
+      text,
+    };
   });
 
 /** curl with a pasted `-H 'Content-Type: application/json'`, as the legacy docs showed it. */
@@ -346,8 +456,11 @@ export function shapeProblems(legacy: unknown, ethcast: unknown, at = '$'): stri
 
 function secretsIn(value: unknown, at = '$'): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => secretsIn(v, `${at}[${i}]`));
-  if (!value || typeof value !== 'object') return typeof value === 'string' && /\$2[aby]\$/.test(value) ? [at] : [];
-  return Object.entries(value).flatMap(([k, v]) => (WITHHELD.has(k) ? [`${at}.${k}`] : secretsIn(v, `${at}.${k}`)));
+  if (!value || typeof value !== 'object')
+    return typeof value === 'string' && /\$2[aby]\$/.test(value) ? [at] : [];
+  return Object.entries(value).flatMap(([k, v]) =>
+    WITHHELD.has(k) ? [`${at}.${k}`] : secretsIn(v, `${at}.${k}`),
+  );
 }
 
 describe.skipIf(skipReason !== null)(`differential: legacy_full.py vs Ethcast (${testEngine})`, () => {
@@ -369,11 +482,15 @@ describe.skipIf(skipReason !== null)(`differential: legacy_full.py vs Ethcast ($
 
     const port = await freePort();
     peerUrl = `http://127.0.0.1:${port}`;
-    peer = spawn(PYTHON, ['-m', 'uvicorn', 'legacy_full:app', '--host', '127.0.0.1', '--port', String(port)], {
-      cwd: peerDir,
-      env: { PATH: process.env.PATH ?? '', PEER_DSN: `dbname=${dbName} user=postgres host=127.0.0.1` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    peer = spawn(
+      PYTHON,
+      ['-m', 'uvicorn', 'legacy_full:app', '--host', '127.0.0.1', '--port', String(port)],
+      {
+        cwd: peerDir,
+        env: { PATH: process.env.PATH ?? '', PEER_DSN: `dbname=${dbName} user=postgres host=127.0.0.1` },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     peer.stdout?.on('data', (d) => {
       peerLog += d;
     });
@@ -397,7 +514,8 @@ describe.skipIf(skipReason !== null)(`differential: legacy_full.py vs Ethcast ($
         () => false,
       );
       if (up) break;
-      if (attempt > 300 || peer.exitCode !== null) throw new Error(`legacy_full.py did not start: ${peerLog}`);
+      if (attempt > 300 || peer.exitCode !== null)
+        throw new Error(`legacy_full.py did not start: ${peerLog}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }, 120_000);
@@ -418,46 +536,58 @@ describe.skipIf(skipReason !== null)(`differential: legacy_full.py vs Ethcast ($
     ['curl with a pasted Content-Type header', curl],
   ];
 
-  it.each(runners)('%s: every route, slash and no-slash, good and bad input', async (label, runner) => {
-    const n = label.split(' ')[1] ?? 'x';
-    const steps = sequence(n);
-    const legacy = await runner({ base: peerUrl, vars: { model: 'lstm' }, tokens: {} }, steps);
-    const ethcast = await runner({ base: server.url, vars: { model: 'naive' }, tokens: { admin: adminToken } }, steps);
-    const problems: string[] = [];
-    steps.forEach((step, i) => {
-      const [old, now] = [legacy[i], ethcast[i]];
-      const what = `${step.method} ${step.path}`;
-      if (!old || !now) return problems.push(`${what}: no answer`);
-      const expected = step.differs?.status ?? old.status;
-      if (now.status !== expected) {
-        problems.push(`${what}: status ${now.status}, expected ${expected} (legacy ${old.status}) ${now.text.slice(0, 200)}`);
-      }
-      problems.push(...secretsIn(now.body).map((p) => `${what}: carries ${p}`));
-      if (/Traceback|File ".*", line/.test(now.text)) problems.push(`${what}: a trace`);
-      if (old.status === 307) {
-        const [a, b] = [old.headers.location ?? '', now.headers.location ?? ''];
-        // ids and the model name differ between the two (each has its own rows and models)
-        const plain = (location: string, base: string, model: string) =>
-          new URL(location, base).pathname.replace(/\d+/g, 'N').replace(`/${model}`, '/MODEL');
-        if (plain(a, peerUrl, 'lstm') !== plain(b, server.url, 'naive')) {
-          problems.push(`${what}: redirects to ${b}, legacy to ${a}`);
+  it.each(runners)(
+    '%s: every route, slash and no-slash, good and bad input',
+    async (label, runner) => {
+      const n = label.split(' ')[1] ?? 'x';
+      const steps = sequence(n);
+      const legacy = await runner({ base: peerUrl, vars: { model: 'lstm' }, tokens: {} }, steps);
+      const ethcast = await runner(
+        { base: server.url, vars: { model: 'naive' }, tokens: { admin: adminToken } },
+        steps,
+      );
+      const problems: string[] = [];
+      for (const [i, step] of steps.entries()) {
+        const [old, now] = [legacy[i], ethcast[i]];
+        const what = `${step.method} ${step.path}`;
+        if (!old || !now) {
+          problems.push(`${what}: no answer`);
+          continue;
+        }
+        const expected = step.differs?.status ?? old.status;
+        if (now.status !== expected) {
+          problems.push(
+            `${what}: status ${now.status}, expected ${expected} (legacy ${old.status}) ${now.text.slice(0, 200)}`,
+          );
+        }
+        problems.push(...secretsIn(now.body).map((p) => `${what}: carries ${p}`));
+        if (/Traceback|File ".*", line/.test(now.text)) problems.push(`${what}: a trace`);
+        if (old.status === 307) {
+          const [a, b] = [old.headers.location ?? '', now.headers.location ?? ''];
+          // ids and the model name differ between the two (each has its own rows and models)
+          const plain = (location: string, base: string, model: string) =>
+            new URL(location, base).pathname.replace(/\d+/g, 'N').replace(`/${model}`, '/MODEL');
+          if (plain(a, peerUrl, 'lstm') !== plain(b, server.url, 'naive')) {
+            problems.push(`${what}: redirects to ${b}, legacy to ${a}`);
+          }
+        }
+        if (old.status === 405 && now.headers.allow !== old.headers.allow) {
+          problems.push(`${what}: Allow ${now.headers.allow}, legacy ${old.headers.allow}`);
+        }
+        // a difference of the table changes the status; the legacy shape is then no reference
+        if (!step.differs && now.status === old.status) {
+          problems.push(...shapeProblems(old.body, now.body).map((p) => `${what}: ${p}`));
+        }
+        // Portuguese, whatever Accept-Language the client sends
+        const message = (now.body as { message?: unknown } | null)?.message;
+        if (typeof message === 'string' && /^(User|Signed|Forecast|Log entry|No )/.test(message)) {
+          problems.push(`${what}: English message "${message}"`);
         }
       }
-      if (old.status === 405 && now.headers.allow !== old.headers.allow) {
-        problems.push(`${what}: Allow ${now.headers.allow}, legacy ${old.headers.allow}`);
-      }
-      // a difference of the table changes the status; the legacy shape is then no reference
-      if (!step.differs && now.status === old.status) {
-        problems.push(...shapeProblems(old.body, now.body).map((p) => `${what}: ${p}`));
-      }
-      // Portuguese, whatever Accept-Language the client sends
-      const message = (now.body as { message?: unknown } | null)?.message;
-      if (typeof message === 'string' && /^(User|Signed|Forecast|Log entry|No )/.test(message)) {
-        problems.push(`${what}: English message "${message}"`);
-      }
-    });
-    expect(problems).toEqual([]);
-  }, 300_000);
+      expect(problems).toEqual([]);
+    },
+    300_000,
+  );
 
   it('CORS: a configured origin may PUT and DELETE with Authorization; another origin gets no CORS', async () => {
     const preflight = (origin: string, method: string) =>

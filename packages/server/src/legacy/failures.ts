@@ -148,13 +148,22 @@ export type Failure = {
 };
 
 /** One problem of an input, as zod found it (path within the procedure's input). */
-export type InputIssue = { path: PropertyKey[]; message: string; code: string; expected?: string; origin?: string };
+export type InputIssue = {
+  path: PropertyKey[];
+  message: string;
+  code: string;
+  expected?: string;
+  origin?: string;
+};
 
 const issuesOf = (error: ZodError): InputIssue[] =>
   error.issues.slice(0, 20).map((issue) => {
     const extra = issue as { expected?: unknown; origin?: unknown; keys?: unknown };
     return {
-      path: issue.code === 'unrecognized_keys' && Array.isArray(extra.keys) ? [...issue.path, String(extra.keys[0])] : issue.path,
+      path:
+        issue.code === 'unrecognized_keys' && Array.isArray(extra.keys)
+          ? [...issue.path, String(extra.keys[0])]
+          : issue.path,
       message: issue.message,
       code: issue.code,
       ...(typeof extra.expected === 'string' ? { expected: extra.expected } : {}),

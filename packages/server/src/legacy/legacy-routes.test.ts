@@ -448,7 +448,9 @@ describe(`legacy REST routes (${testEngine})`, () => {
       const got = await call('GET', `/predicts/get/${id}`, { token: user.token });
       expect(got.status).toBe(200);
       expect(got.body.message).toBe('Predict requisitada');
-      expect(got.body.user).toMatchObject([{ id, user_id: user.id, forecast: true, actuals: expect.any(Array) }]);
+      expect(got.body.user).toMatchObject([
+        { id, user_id: user.id, forecast: true, actuals: expect.any(Array) },
+      ]);
       expect(got.body.predict).toEqual(got.body.user);
       expect(
         (got.body.predict as { forecast_result: unknown[] }[])[0]?.forecast_result.length,
@@ -508,15 +510,15 @@ describe(`legacy REST routes (${testEngine})`, () => {
       // 401, then 422, then 404, then the refusal
       expect((await call('PUT', '/predicts/update/abc', { body: legacyBody })).status).toBe(401);
       expect((await call('PUT', '/predicts/update/99999999', { body: legacyBody })).status).toBe(401);
-      expect((await call('PUT', '/predicts/update/abc', { token: user.token, body: legacyBody })).status).toBe(
-        422,
-      );
+      expect(
+        (await call('PUT', '/predicts/update/abc', { token: user.token, body: legacyBody })).status,
+      ).toBe(422);
       const gone = await call('PUT', '/predicts/update/99999999', { token: user.token, body: legacyBody });
       expect(gone.status).toBe(404);
       expect(gone.body).toEqual({ error: 'Nenhuma predict encontrada' });
-      expect((await call('PUT', `/predicts/update/${id}`, { token: other.token, body: legacyBody })).status).toBe(
-        404,
-      );
+      expect(
+        (await call('PUT', `/predicts/update/${id}`, { token: other.token, body: legacyBody })).status,
+      ).toBe(404);
     });
 
     it('DELETE /predicts/delete/{id} → {error: false, message}; others’ rows and missing ids 404', async () => {

@@ -73,6 +73,24 @@ export const messageSchema = z
   .string()
   .meta({ description: 'Portuguese, or English with `?lang=en` or `X-Ethcast-Language: en`' });
 
+/**
+ * FastAPI's own error answers, which the legacy routes give as it did: 422 for invalid input (a list of
+ * problems, `loc` = `body`/`path`/`query` then the field), and `{"detail": "Not Found"}` /
+ * `{"detail": "Method Not Allowed"}` (with `Allow`) for an unknown path or another method.
+ */
+export const validationErrorSchema = z
+  .object({
+    detail: z.array(
+      z.object({
+        loc: z.array(z.union([z.string(), z.number().int()])).meta({ example: ['body', 'days'] }),
+        msg: z.string().meta({ example: 'field required' }),
+        type: z.string().meta({ description: "pydantic's error kind", example: 'value_error.missing' }),
+        ctx: z.record(z.string(), z.unknown()).optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'LegacyValidationError', description: 'Invalid input, as FastAPI answered it' });
+
 /** A single row as the legacy backend sent it: a one-element list. */
 export const oneRowOf = (row: z.ZodType) =>
   z.array(row).length(1).meta({ description: 'a one-element list, as the legacy backend sent its rows' });

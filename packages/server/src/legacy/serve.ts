@@ -44,7 +44,12 @@ const failureOf = (status: number, reason: string, fields: Record<string, string
 });
 
 /** A FastAPI validation error entry: where (`body`/`path`/`query`, then the field), what, which kind. */
-export type DetailEntry = { loc: (string | number)[]; msg: string; type: string; ctx?: Record<string, unknown> };
+export type DetailEntry = {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+  ctx?: Record<string, unknown>;
+};
 
 type LegacyFailure = Failure & { legacyDetail?: DetailEntry[] };
 
@@ -123,8 +128,10 @@ function pydanticType(issue: InputIssue, missing: boolean): string {
     if (expected === 'object') return 'type_error.dict';
     return 'type_error';
   }
-  if (issue.code === 'too_small') return issue.origin === 'string' ? 'value_error.any_str.min_length' : 'value_error.number.not_ge';
-  if (issue.code === 'too_big') return issue.origin === 'string' ? 'value_error.any_str.max_length' : 'value_error.number.not_le';
+  if (issue.code === 'too_small')
+    return issue.origin === 'string' ? 'value_error.any_str.min_length' : 'value_error.number.not_ge';
+  if (issue.code === 'too_big')
+    return issue.origin === 'string' ? 'value_error.any_str.max_length' : 'value_error.number.not_le';
   if (issue.code === 'unrecognized_keys') return 'value_error.extra';
   if (issue.code === 'invalid_value') return 'value_error.const';
   return 'value_error';
@@ -151,7 +158,8 @@ function locator(route: LegacyRoute, body: Record<string, unknown>) {
   return (issue: InputIssue): DetailEntry => {
     const [first, ...rest] = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
     const field = first === undefined ? undefined : (aliases[String(first)] ?? snake(String(first)));
-    const where = field && inParams.includes(field) ? 'path' : field && inQuery.includes(field) ? 'query' : 'body';
+    const where =
+      field && inParams.includes(field) ? 'path' : field && inQuery.includes(field) ? 'query' : 'body';
     const missing = where === 'body' && field !== undefined && rest.length === 0 && body[field] === undefined;
     return {
       loc: field === undefined ? [where] : [where, field, ...rest],
@@ -165,7 +173,11 @@ function locator(route: LegacyRoute, body: Record<string, unknown>) {
 function baseOf(schema: z.ZodType): z.ZodType {
   let current: z.ZodType = schema;
   for (let depth = 0; depth < 5; depth++) {
-    if (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault) {
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodNullable ||
+      current instanceof z.ZodDefault
+    ) {
       current = current.unwrap() as z.ZodType;
     } else break;
   }
@@ -193,7 +205,8 @@ function coerceBody(body: Record<string, unknown>, shape: Record<string, z.ZodTy
     } else if (base instanceof z.ZodString) {
       if (typeof value === 'number' && Number.isFinite(value)) out[key] = String(value);
     } else if (base instanceof z.ZodBoolean) {
-      const text = typeof value === 'string' ? value.trim().toLowerCase() : value === 1 ? '1' : value === 0 ? '0' : null;
+      const text =
+        typeof value === 'string' ? value.trim().toLowerCase() : value === 1 ? '1' : value === 0 ? '0' : null;
       if (text !== null && TRUE.has(text)) out[key] = true;
       else if (text !== null && FALSE.has(text)) out[key] = false;
     }
@@ -234,13 +247,17 @@ function readBody(req: FastifyRequest, legacy: boolean): Body {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return {
       ok: false,
-      failure: legacy ? invalid([notADict]) : failureOf(422, 'INVALID_INPUT', { '(body)': 'must be a JSON object' }),
+      failure: legacy
+        ? invalid([notADict])
+        : failureOf(422, 'INVALID_INPUT', { '(body)': 'must be a JSON object' }),
     };
   }
   return { ok: true, body: parsed as Record<string, unknown> };
 }
 
-type Params = { ok: true; params: Record<string, string>; absent: boolean } | { ok: false; failure: LegacyFailure };
+type Params =
+  | { ok: true; params: Record<string, string>; absent: boolean }
+  | { ok: false; failure: LegacyFailure };
 
 /**
  * Integer path parameters as pydantic read them: any integer is valid (`-1` too, which cannot exist
@@ -255,7 +272,9 @@ function readParams(route: LegacyRoute, raw: Record<string, string>): Params {
     if (!INTEGER.test(value)) {
       return {
         ok: false,
-        failure: invalid([{ loc: ['path', name], msg: 'value is not a valid integer', type: 'type_error.integer' }]),
+        failure: invalid([
+          { loc: ['path', name], msg: 'value is not a valid integer', type: 'type_error.integer' },
+        ]),
       };
     }
     const id = Number(value);
@@ -342,7 +361,9 @@ export async function serveRoutes(app: FastifyInstance, services: Services, rout
           const read: Body = takesBody(route.method) ? readBody(req, legacy) : { ok: true, body: {} };
           if (!read.ok) return sendFailure(req, reply, read.failure, wording, language);
           const body =
-            legacy && route.body ? coerceBody(read.body, route.body.shape as Record<string, z.ZodType>) : read.body;
+            legacy && route.body
+              ? coerceBody(read.body, route.body.shape as Record<string, z.ZodType>)
+              : read.body;
           locate = locator(route, body);
           if (params.absent) return sendFailure(req, reply, failureOf(404, 'NOT_FOUND'), wording, language);
           const answer = await route.handle({

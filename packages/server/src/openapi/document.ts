@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
-import type { LegacyRoute } from '../legacy/route.ts';
+import { type LegacyRoute, validationErrorSchema } from '../legacy/route.ts';
 
 const message = z.string();
 const errorAnswers = {
@@ -34,8 +34,11 @@ function errorResponses(route: LegacyRoute) {
   if (route.access !== 'anyone') codes.push(401);
   if (route.access === 'admin' || route.params) codes.push(403);
   if (route.params || route.procedures.some((p) => /byId|byUsername|update|delete/.test(p))) codes.push(404);
-  if (route.body) codes.push(409, 415);
-  const schema = errorAnswers[route.errors];
+  const legacy = route.errors !== 'api';
+  // the legacy routes read any content type as FastAPI did (422 when it is not a JSON object)
+  if (route.body) codes.push(...(legacy ? [409] : [409, 415]));
+  const schemaOf = (code: number) =>
+    legacy && code === 422 ? validationErrorSchema : errorAnswers[route.errors];
   return Object.fromEntries(
     codes
       .sort((a, b) => a - b)
@@ -43,7 +46,7 @@ function errorResponses(route: LegacyRoute) {
         String(code),
         {
           description: `${statusText[code]}. The reason code is in the \`X-Error-Reason\` header.`,
-          content: { 'application/json': { schema } },
+          content: { 'application/json': { schema: schemaOf(code) } },
         },
       ]),
   );
@@ -135,7 +138,7 @@ const rootPaths: ZodOpenApiPathsObject = {
 
 const description = `Ethcast's REST face, generated from the zod schemas the tRPC procedures validate with.
 
-**Legacy routes** (\`/users/…\`, \`/logs/…\`, \`/predicts/…\`): the FastAPI backend's paths, methods, bodies and answer keys, answered by the tRPC procedures. Sign in with \`POST /users/login/\` and send its \`token\` as \`Authorization: Bearer <token>\` (the session cookie is not accepted here). Identity always comes from the session. Messages are Portuguese, or English with \`Accept-Language: en\`; every failure carries its reason code in the \`X-Error-Reason\` header.
+**Legacy routes** (\`/users/…\`, \`/logs/…\`, \`/predicts/…\`): the FastAPI backend's paths, methods, bodies and answer keys, answered by the tRPC procedures. Sign in with \`POST /users/login/\` and send its \`token\` as \`Authorization: Bearer <token>\` (the session cookie is not accepted here). Identity always comes from the session. Messages are Portuguese whatever \`Accept-Language\` says, English with \`?lang=en\` or \`X-Ethcast-Language: en\`; every failure carries its reason code in the \`X-Error-Reason\` header. As FastAPI answered: invalid input is 422 \`{"detail": [{loc, msg, type}]}\`, another method 405 \`{"detail": "Method Not Allowed"}\` with \`Allow\`, the path without (or with) its trailing slash a 307 to the documented one, an unknown path 404 \`{"detail": "Not Found"}\`.
 
 **\`/api/…\`**: every tRPC procedure as plain JSON (queries GET with query parameters, mutations POST with a JSON body).`;
 
