@@ -209,6 +209,11 @@ describe(`legacy REST routes (${testEngine})`, () => {
         const bad = await call('GET', `/users/get_by_id/${id}`, { token: admin.token });
         expect(`${id}: ${bad.status}`).toBe(`${id}: 422`);
       }
+      // an empty id or name is no path of the legacy backend's
+      for (const path of ['/users/get_by_id/', '/users/get/', '/predicts/get//']) {
+        const none = await call('GET', path, { token: admin.token });
+        expect(`${path} ${none.status} ${none.text}`).toBe(`${path} 404 {"detail":"Not Found"}`);
+      }
       for (const id of ABSENT_IDS) {
         const absent = await call('GET', `/users/get_by_id/${id}`, { token: admin.token });
         expect(`${id}: ${absent.status}`).toBe(`${id}: 404`);

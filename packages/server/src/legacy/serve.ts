@@ -292,6 +292,10 @@ function accessFailure(route: LegacyRoute, session: Session | null): Failure | n
   return null;
 }
 
+/** `/users/get/` matches `/users/get/:username` with an empty name; FastAPI's paths did not match it. */
+const hasEmptyParam = (req: FastifyRequest) =>
+  Object.values((req.params ?? {}) as Record<string, string>).some((value) => value === '');
+
 const takesBody = (method: string) => method === 'POST' || method === 'PUT';
 
 /** A CORS preflight from an origin in CORS_ORIGINS (the global CORS hook has set its allow-origin). */
@@ -348,6 +352,7 @@ export async function serveRoutes(app: FastifyInstance, services: Services, rout
       const config = { wording } as Record<string, unknown>;
       const [canonical, twin] = fastifyPaths(route.path);
       const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+        if (legacy && hasEmptyParam(req)) return reply.callNotFound();
         const language = pickLanguage(req);
         let locate = genericEntry;
         try {
@@ -401,6 +406,7 @@ export async function serveRoutes(app: FastifyInstance, services: Services, rout
         config: { wording, ...noPreflight },
         exposeHeadRoute: false,
         handler: async (req, reply) => {
+          if (hasEmptyParam(req)) return reply.callNotFound();
           if (req.method === 'OPTIONS' && answerPreflight(req, reply, methods, origins)) return reply;
           reply.header('Allow', methods.join(', '));
           return sendDetail(reply, 405, 'Method Not Allowed', 'METHOD_NOT_SUPPORTED');
@@ -412,6 +418,7 @@ export async function serveRoutes(app: FastifyInstance, services: Services, rout
         config: { wording, ...noPreflight },
         exposeHeadRoute: false,
         handler: async (req, reply) => {
+          if (hasEmptyParam(req)) return reply.callNotFound();
           if (req.method === 'OPTIONS' && answerPreflight(req, reply, methods, origins)) return reply;
           const [path = '', query] = req.url.split(/\?(.*)/s, 2);
           const target = path.endsWith('/') ? path.slice(0, -1) : `${path}/`;
