@@ -60,7 +60,7 @@ describe(`legacy REST routes (${testEngine})`, () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ CORS_ORIGINS: 'http://old-frontend.example' });
     const services = server.services;
     await upsertPrices(services.db, generateCandles('ETH-USD', '2024-01-01', 500, 7), 'test');
     await createActor(services, 'maria');
@@ -541,6 +541,119 @@ describe(`legacy REST routes (${testEngine})`, () => {
         expect((await call('DELETE', `/predicts/delete/${bad}`, { token: user.token })).status).toBe(422);
       for (const absent of ABSENT_IDS)
         expect((await call('DELETE', `/predicts/delete/${absent}`, { token: user.token })).status).toBe(404);
+    });
+  });
+
+  describe('as FastAPI answered, to the clients the legacy backend had', () => {
+    const json = { 'content-type': 'application/json' };
+
+    it('ignores a body where the route takes none, whatever its content type (an empty JSON one included)', async () => {
+      const made = await call('POST', '/predicts/predict/naive', { token: user.token, body: { days: 1 } });
+      const id = (made.body.data as { id: number }[])[0]?.id ?? 0;
+      // a requests Session / fetch wrapper / curl -H with JSON default headers and no body
+      const got = await call('GET', `/predicts/get/${id}`, { token: user.token, headers: json });
+      expect(got.status).toBe(200);
+      const text = await call('GET', `/predicts/get/${id}`, {
+        token: user.token,
+        headers: { 'content-type': 'text/plain' },
+      });
+      expect(text.status).toBe(200);
+      const deleted = await call('DELETE', `/predicts/delete/${id}`, { token: user.token, headers: json });
+      expect(deleted.status).toBe(200);
+      expect(deleted.body).toEqual({ error: false, message: 'Predict deletada com sucesso' });
+      const again = await call('DELETE', `/predicts/delete/${id}`, {
+        token: user.token,
+        headers: { 'content-type': 'text/plain' },
+        raw: 'whatever',
+      });
+      expect(again.status).toBe(404);
+      expect(again.body).toEqual({ error: true, message: 'Nenhuma predict encontrada' });
+    });
+
+    it('another method is 405 {"detail": "Method Not Allowed"} with Allow, OPTIONS with a JSON content type too', async () => {
+      for (const [method, path, allow] of [
+        ['POST', '/predicts/list/', 'GET'],
+        ['PUT', '/users/get_by_id/1', 'GET'],
+        ['GET', '/predicts/delete/1', 'DELETE'],
+        ['HEAD', '/users/list/', 'GET'],
+        ['OPTIONS', '/predicts/delete/1', 'DELETE'],
+        ['PATCH', '/logs/update/1', 'PUT'],
+      ] as const) {
+        const answer = await call(method, path, { token: user.token, headers: json });
+        expect(`${method} ${path} ${answer.status} ${answer.headers.get('allow')}`).toBe(
+          `${method} ${path} 405 ${allow}`,
+        );
+        if (method !== 'HEAD') expect(answer.body).toEqual({ detail: 'Method Not Allowed' });
+      }
+    });
+
+    it('the other slash form is a 307 to the documented path; an unknown path 404 {"detail": "Not Found"}', async () => {
+      for (const [method, from, to] of [
+        ['GET', '/users/list?limit=1', '/users/list/?limit=1'],
+        ['POST', '/users/login', '/users/login/'],
+        ['GET', '/predicts/get/7/', '/predicts/get/7'],
+        ['DELETE', '/logs/delete/3/', '/logs/delete/3'],
+      ] as const) {
+        const response = await fetch(`${server.url}${from}`, { method, redirect: 'manual' });
+        expect(`${method} ${from} ${response.status} ${response.headers.get('location')}`).toBe(
+          `${method} ${from} 307 ${to}`,
+        );
+      }
+      const unknown = await call('GET', '/predicts/nothing/');
+      expect(unknown.status).toBe(404);
+      expect(unknown.body).toEqual({ detail: 'Not Found' });
+    });
+
+    it('Portuguese whatever Accept-Language a browser sends; English with ?lang=en or X-Ethcast-Language', async () => {
+      const browser = await call('GET', '/users/list/', {
+        token: admin.token,
+        headers: { 'accept-language': 'en-US,en;q=0.9' },
+      });
+      expect(browser.body.message).toBe('Lista de usuários na base');
+      expect((await call('GET', '/users/list/?lang=en', { token: admin.token })).body.message).toBe('Users');
+      expect((await call('GET', '/users/list/', { token: admin.token, lang: 'en' })).body.message).toBe(
+        'Users',
+      );
+    });
+
+    it('CORS: a configured origin may PUT and DELETE with Authorization; other origins get no CORS headers', async () => {
+      const preflight = (origin: string, method: string, path: string) =>
+        fetch(`${server.url}${path}`, {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': method,
+            'access-control-request-headers': 'authorization,content-type',
+            'content-type': 'application/json',
+          },
+        });
+      for (const [method, path] of [
+        ['DELETE', '/predicts/delete/1'],
+        ['PUT', '/predicts/update/1'],
+        ['PUT', '/users/update/1'],
+        ['POST', '/users/login/'],
+      ] as const) {
+        const ok = await preflight('http://old-frontend.example', method, path);
+        expect(ok.status).toBe(204);
+        expect(ok.headers.get('access-control-allow-origin')).toBe('http://old-frontend.example');
+        expect(ok.headers.get('access-control-allow-methods')).toContain(method);
+        expect(ok.headers.get('access-control-allow-headers')).toMatch(/Authorization.*Content-Type/);
+        const foreign = await preflight('https://evil.example', method, path);
+        expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+        expect(foreign.headers.get('access-control-allow-methods')).toBeNull();
+      }
+    });
+
+    it('pydantic’s coercion: numeric text for a number, a number for text', async () => {
+      const made = await call('POST', '/predicts/predict/naive', {
+        token: user.token,
+        body: { days: ' 2 ' },
+      });
+      expect(made.status).toBe(200);
+      expect((made.body.data as { days: number }[])[0]?.days).toBe(2);
+      const bad = await call('POST', '/predicts/predict/naive', { token: user.token, body: { days: '2.5' } });
+      expect(bad.status).toBe(422);
+      expect((bad.body.detail as { loc: unknown[] }[])[0]?.loc).toEqual(['body', 'days']);
     });
   });
 
