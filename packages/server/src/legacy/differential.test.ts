@@ -210,6 +210,13 @@ function sequence(n: string): Step[] {
     {
       method: 'POST',
       path: '/predicts/predict/{model}',
+      json: { days: 1 },
+      auth: 'user',
+      differs: { why: 'IDENTITY_FROM_SESSION', status: 200 },
+    },
+    {
+      method: 'POST',
+      path: '/predicts/predict/{model}',
       json: legacyBody,
       differs: { why: 'TOKEN', status: 401 },
     },
@@ -535,6 +542,12 @@ describe.skipIf(skipReason !== null)(`differential: legacy_full.py vs Ethcast ($
     ['a fetch wrapper with JSON headers and a browser Accept-Language', fetchWrapper],
     ['curl with a pasted Content-Type header', curl],
   ];
+
+  it('every intended difference is exercised: by a step, on every answer (NO_SECRETS) or by the CORS test', () => {
+    const used = new Set<string>(['NO_SECRETS', 'CORS']);
+    for (const step of sequence('x')) if (step.differs) used.add(step.differs.why);
+    expect(Object.keys(INTENDED_DIFFERENCES).filter((key) => !used.has(key))).toEqual([]);
+  });
 
   it.each(runners)(
     '%s: every route, slash and no-slash, good and bad input',

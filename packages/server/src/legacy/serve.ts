@@ -301,7 +301,7 @@ const takesBody = (method: string) => method === 'POST' || method === 'PUT';
 /** A CORS preflight from an origin in CORS_ORIGINS (the global CORS hook has set its allow-origin). */
 function answerPreflight(req: FastifyRequest, reply: FastifyReply, methods: string[], origins: string[]) {
   const origin = req.headers.origin;
-  const allowed = !!origin && (origins.includes(origin) || origins.includes('*'));
+  const allowed = !!origin && origins.includes(origin);
   if (!allowed || !req.headers['access-control-request-method']) return false;
   reply
     .code(204)
