@@ -7,6 +7,10 @@
  * to both whole groups and waits until every process in them is gone: the API then closes the embedded
  * database cleanly (no crash recovery, no skipped ids at the next start) and nothing keeps serving on
  * the ports. Ports: PORT (API, default 3000) and DASHBOARD_PORT (default 5173).
+ *
+ * The root script runs this with `exec`: a Ctrl-C reaches every process of the terminal's foreground
+ * job, and a shell left between pnpm and this process would die of it, which pnpm reports as
+ * "Command failed" even though everything stopped cleanly with exit code 0.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';

@@ -22,22 +22,43 @@ describe('dashboard: accounts and admin', () => {
 
   it('shows the server field errors next to the fields, then registers', async () => {
     await page.getByRole('link', { name: 'Create account' }).click();
+    const password = page.getByLabel('Password', { exact: true });
+    const repeat = page.getByLabel('Repeat password', { exact: true });
+    // The hint counts what the server counts: bytes, not characters.
+    expect(await page.locator('.field', { has: password }).locator('.hint').textContent()).toContain(
+      '8 to 72 bytes',
+    );
     await page.getByLabel('Username').fill('ab');
-    await page.getByLabel('Password').fill('short');
+    await password.fill('short');
+    await repeat.fill('short');
     await page.getByRole('button', { name: 'Create account' }).click();
     const usernameError = page
       .locator('.field', { has: page.getByLabel('Username') })
       .locator('.field-error');
     await usernameError.waitFor();
     expect(await usernameError.textContent()).toContain('at least 3 characters');
-    const passwordError = page
-      .locator('.field', { has: page.getByLabel('Password') })
-      .locator('.field-error');
-    expect(await passwordError.textContent()).toContain('at least 8');
+    const passwordError = page.locator('.field', { has: password }).locator('.field-error');
+    expect(await passwordError.textContent()).toContain('at least 8 bytes');
     expect(await page.getByLabel('Username').getAttribute('aria-invalid')).toBe('true');
 
+    // A mistyped repetition is caught before anything is sent.
     await page.getByLabel('Username').fill(USER);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await password.fill(TEST_PASSWORD);
+    await repeat.fill(`${TEST_PASSWORD}x`);
+    const sent: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      if (request.url().includes('users.register')) sent.push(request.url());
+    };
+    page.on('request', onRequest);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const repeatError = page.locator('.field', { has: repeat }).locator('.field-error');
+    await repeatError.waitFor();
+    expect(await repeatError.textContent()).toContain('The two passwords differ');
+    expect(await repeat.getAttribute('aria-invalid')).toBe('true');
+    page.off('request', onRequest);
+    expect(sent).toEqual([]);
+
+    await repeat.fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL(/\/sign-in\?registered=1/);
     expect(await page.getByLabel('Username').inputValue()).toBe(USER);

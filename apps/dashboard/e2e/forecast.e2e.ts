@@ -111,7 +111,12 @@ describe('dashboard: forecasts', () => {
   });
 
   it('draws the actual closes over the forecast once they exist, with its accuracy', async () => {
-    await page.getByText(/No actual closes yet/).waitFor();
+    // The first forecast day (Oct 28, 2025) closed long ago: what is missing is newer stored prices.
+    await page
+      .getByText(
+        'No actual closes to compare yet: prices are stored only through Oct 27, 2025. An admin can import or sync newer ones to score this forecast.',
+      )
+      .waitFor();
     // Ten more days of prices arrive (the same deterministic series, continued).
     await seedPrices(h.server.testDb.db, SYMBOL, START, HISTORY + 10, SEED);
     await page.reload();

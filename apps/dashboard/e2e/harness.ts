@@ -41,19 +41,7 @@ export async function startHarness(options: { testDb?: TestDb } = {}): Promise<H
     { MODELS_DIR: modelsDir, JOBS: 'on' },
     { dashboardDir: inject('dashboardDir'), ...(options.testDb ? { testDb: options.testDb } : {}) },
   );
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   await mkdir(screenshotDir, { recursive: true });
   return {
     server,
@@ -75,6 +63,23 @@ export async function startHarness(options: { testDb?: TestDb } = {}): Promise<H
       await server.stop().catch(() => {});
     },
   };
+}
+
+/** Headless Chromium (CHROMIUM_PATH, default /usr/bin/chromium) with a fresh profile. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
 }
 
 /**

@@ -1,6 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createActor, scoreForecasts, seedPrices, TEST_PASSWORD } from '@ethcast/server/test';
+import {
+  createActor,
+  recordFailedRun,
+  scoreForecasts,
+  seedPrices,
+  TEST_PASSWORD,
+} from '@ethcast/server/test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -25,6 +31,9 @@ const ADMIN = 'admin_e2e';
 const USER = 'ana.lima';
 const START = '2025-01-01';
 const DAYS = 400; // through 2026-02-04: enough history for every shipped model
+
+const SYNC_ERROR =
+  'ETH-USD: could not reach https://api.exchange.coinbase.com/products/ETH-USD/candles (fetch failed: getaddrinfo ENOTFOUND api.exchange.coinbase.com) after 3 attempts; BTC-USD: could not reach https://api.exchange.coinbase.com/products/BTC-USD/candles (fetch failed: getaddrinfo ENOTFOUND api.exchange.coinbase.com) after 3 attempts';
 
 type Screen = { name: 'desktop' | 'phone'; viewport: { width: number; height: number } };
 const screens: Screen[] = [
@@ -87,6 +96,8 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
     await seedPrices(db, 'ETH-USD', START, DAYS, 7);
     await scoreForecasts(db);
     await createActor(h.server.services, ADMIN, 'admin');
+    // a failed sync as an operator meets one: the newest run of sync-prices, with the job's own words
+    await recordFailedRun(db, 'sync-prices', SYNC_ERROR, ADMIN);
     const user = await createActor(h.server.services, USER);
     // some history for the tables: a user's forecasts
     const api = h.server.client(user.token);
@@ -251,6 +262,21 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
             'score-forecasts',
             'recalibrate',
           ]);
+          // The failed sync's error is readable: a wide block, not a narrow column that makes the row
+          // as tall as a screen. The server words job errors in English (no reason code to translate).
+          const error = page.locator('.jobs-table td.error-cell');
+          expect(await error.allTextContents()).toEqual([
+            `${language.code === 'en' ? 'Error' : 'Erro'}: ${SYNC_ERROR}`,
+          ]);
+          expect(await error.locator('[lang="en"]').textContent()).toBe(SYNC_ERROR);
+          const box = await error.boundingBox();
+          const row = await page
+            .locator('tbody tr', { has: page.locator('td.job-name', { hasText: 'sync-prices' }) })
+            .boundingBox();
+          expect(box?.width, 'error text width').toBeGreaterThanOrEqual(
+            Math.min(560, screen.viewport.width - 80),
+          );
+          expect(row?.height, 'sync-prices row height').toBeLessThan(screen.name === 'desktop' ? 220 : 700);
           await expectLaidOut(page, 'jobs');
           await shoot(page, folder, 'jobs');
         });

@@ -39,7 +39,9 @@ export const en = {
   'auth.username': 'Username',
   'auth.password': 'Password',
   'auth.usernameHint': '3–100 characters: letters, digits, "_", "." or "-".',
-  'auth.passwordHint': 'At least 8 characters.',
+  'auth.passwordHint': '8 to 72 bytes (a plain letter or digit is 1 byte, an accented letter 2).',
+  'auth.passwordRepeat': 'Repeat password',
+  'auth.passwordMismatch': 'The two passwords differ: type the same one twice.',
   'auth.noAccount': 'No account yet?',
   'auth.haveAccount': 'Already have an account?',
   'auth.registered': 'Account created. Sign in with your new password.',
@@ -171,6 +173,8 @@ export const en = {
   'detail.made': 'Made {date} by {user}',
   'detail.accuracy': 'Accuracy so far',
   'detail.noActuals': 'No actual closes yet: check back after {day}.',
+  'detail.pricesBehind':
+    'No actual closes to compare yet: prices are stored only through {day}. An admin can import or sync newer ones to score this forecast.',
   'detail.accuracyBody':
     '{n} {n:day|days} known. Mean absolute error {mae} ({mape}). {c80} of days fell inside the 80% band, {c95} inside the 95% band.',
   'detail.accuracyNoBands':
@@ -376,7 +380,9 @@ export const ptBR: Record<MessageKey, string> = {
   'auth.username': 'Nome de usuário',
   'auth.password': 'Senha',
   'auth.usernameHint': 'De 3 a 100 caracteres: letras, dígitos, "_", "." ou "-".',
-  'auth.passwordHint': 'Pelo menos 8 caracteres.',
+  'auth.passwordHint': 'De 8 a 72 bytes (uma letra ou dígito simples ocupa 1 byte; uma letra acentuada, 2).',
+  'auth.passwordRepeat': 'Repita a senha',
+  'auth.passwordMismatch': 'As duas senhas são diferentes: digite a mesma duas vezes.',
   'auth.noAccount': 'Ainda não tem conta?',
   'auth.haveAccount': 'Já tem uma conta?',
   'auth.registered': 'Conta criada. Entre com a sua nova senha.',
@@ -508,6 +514,8 @@ export const ptBR: Record<MessageKey, string> = {
   'detail.made': 'Feita em {date} por {user}',
   'detail.accuracy': 'Acerto até agora',
   'detail.noActuals': 'Ainda sem fechamentos reais: volte depois de {day}.',
+  'detail.pricesBehind':
+    'Ainda sem fechamentos reais para comparar: os preços guardados vão só até {day}. Um administrador pode importar ou sincronizar preços mais novos para avaliar esta previsão.',
   'detail.accuracyBody':
     '{n} {n:dia conhecido|dias conhecidos}. Erro absoluto médio {mae} ({mape}). {c80} dos dias ficaram dentro da faixa de 80%, {c95} dentro da de 95%.',
   'detail.accuracyNoBands':

@@ -1,4 +1,6 @@
 import { dayNumber, todayNumber } from '@ethcast/days';
+// Types only, erased at run time. `@ethcast/server` is a devDependency of the workspace root rather than
+// of this package: the server's tests use this client, and a dependency both ways is a cycle for pnpm.
 import type { AppRouter } from '@ethcast/server/router';
 import { createTRPCClient, httpBatchLink, httpLink, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';

@@ -78,4 +78,52 @@ describe('production bundle (node dist/main.js)', () => {
       expect(await run.exit).toBe(0);
     },
   );
+
+  /** `pnpm start` as a terminal runs it: the leader of a process group of its own (a foreground job). */
+  const pnpmStart = (env: Record<string, string>) => {
+    const child = spawn('pnpm', ['start'], {
+      cwd: join(serverDir, '../..'),
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? root,
+        DATABASE_URL: join(root, 'pglite-start'),
+        ADMIN_TOKEN_FILE: join(root, 'admin-token'),
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        PRICES_SYNC_URL: 'off',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    return { child, ...watchProcess(child) };
+  };
+
+  it('stops quietly with exit code 0 on Ctrl-C of `pnpm start`', { timeout: 180_000 }, async () => {
+    const run = pnpmStart({});
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onData = () => {
+          if (/listening on http:/.test(run.output())) resolve();
+        };
+        run.child.stdout?.on('data', onData);
+        run.child.stderr?.on('data', onData);
+        run.exit.then((code) => reject(new Error(`pnpm start exited (${code}): ${run.output().trim()}`)));
+      });
+      // The terminal sends SIGINT to every process of the foreground job.
+      process.kill(-(run.child.pid ?? 0), 'SIGINT');
+      expect(await run.exit).toBe(0);
+      expect(run.output()).not.toContain('ELIFECYCLE');
+    } finally {
+      try {
+        process.kill(-(run.child.pid ?? 0), 'SIGKILL');
+      } catch {}
+    }
+  });
+
+  it('still fails loudly, non-zero, when `pnpm start` cannot start', { timeout: 120_000 }, async () => {
+    const run = pnpmStart({ PORT: 'not-a-port' });
+    expect(await run.exit).not.toBe(0);
+    expect(run.output()).toContain('Invalid environment: PORT');
+  });
 });

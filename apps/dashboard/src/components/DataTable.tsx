@@ -31,6 +31,11 @@ type Props<Row> = {
   cards?: boolean;
   /** A last column of each row's buttons, under a header only screen readers read. */
   actions?: { label: string; cell(row: Row): ReactNode };
+  /**
+   * A line of the table's whole width under a row, where it returns something: for text too long for
+   * a column (a job's error), which would make the row as tall as a screen.
+   */
+  detail?: { className: string; cell(row: Row): ReactNode };
 };
 
 /** A table in its TableWrap: one header per column, each row's cells drawn by the columns. */
@@ -45,6 +50,7 @@ export function DataTable<Row>({
   renderRow,
   cards = false,
   actions,
+  detail,
 }: Props<Row>) {
   const all: Column<Row>[] = actions
     ? [...columns, { label: actions.label, hiddenLabel: true, cellClass: 'actions', cell: actions.cell }]
@@ -67,27 +73,41 @@ export function DataTable<Row>({
             const key = rowKey(row);
             const other = renderRow?.(row);
             if (other) return <Fragment key={key}>{other}</Fragment>;
+            const more = detail?.cell(row);
             return (
-              <tr key={key} className={rowClass?.(row)}>
-                {all.map((column) => {
-                  const Cell = column.rowHeader ? 'th' : 'td';
-                  return (
-                    <Cell
-                      key={column.label}
-                      scope={column.rowHeader ? 'row' : undefined}
-                      className={
-                        typeof column.cellClass === 'function' ? column.cellClass(row) : column.cellClass
-                      }
-                      data-label={
-                        cards && !column.hiddenLabel && !column.unlabelled ? column.label : undefined
-                      }
-                      title={column.cellTitle?.(row)}
-                    >
-                      {column.cell(row)}
-                    </Cell>
-                  );
-                })}
-              </tr>
+              <Fragment key={key}>
+                <tr
+                  className={
+                    [rowClass?.(row), more ? 'has-detail' : undefined].filter(Boolean).join(' ') || undefined
+                  }
+                >
+                  {all.map((column) => {
+                    const Cell = column.rowHeader ? 'th' : 'td';
+                    return (
+                      <Cell
+                        key={column.label}
+                        scope={column.rowHeader ? 'row' : undefined}
+                        className={
+                          typeof column.cellClass === 'function' ? column.cellClass(row) : column.cellClass
+                        }
+                        data-label={
+                          cards && !column.hiddenLabel && !column.unlabelled ? column.label : undefined
+                        }
+                        title={column.cellTitle?.(row)}
+                      >
+                        {column.cell(row)}
+                      </Cell>
+                    );
+                  })}
+                </tr>
+                {more && (
+                  <tr className="row-detail">
+                    <td colSpan={all.length} className={detail?.className}>
+                      {more}
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
             );
           })}
         </tbody>

@@ -71,6 +71,8 @@ type FieldProps = {
   name: string;
   error?: unknown;
   hint?: string;
+  /** a whole sentence found wrong in the browser, before anything is sent (shown instead of `error`) */
+  problem?: string | null;
   children: (props: {
     id: string;
     name: string;
@@ -80,26 +82,33 @@ type FieldProps = {
 };
 
 /** A labelled form field that shows the server's messages for `name` right under it. */
-export function Field({ label, name, error, hint, children }: FieldProps) {
+export function Field({ label, name, error, hint, problem, children }: FieldProps) {
   const id = useId();
   const { t } = useI18n();
-  const messages = error ? fieldMessages(error, name, t) : [];
+  const messages = problem ? [] : error ? fieldMessages(error, name, t) : [];
+  const invalid = messages.length > 0 || !!problem;
   const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = messages.length ? `${id}-error` : undefined;
+  const errorId = invalid ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={`field${messages.length ? ' field-invalid' : ''}`}>
+    <div className={`field${invalid ? ' field-invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
-      {children({ id, name, 'aria-invalid': messages.length > 0, 'aria-describedby': describedBy })}
+      {children({ id, name, 'aria-invalid': invalid, 'aria-describedby': describedBy })}
       {hint && (
         <p className="hint" id={hintId}>
           {hint}
         </p>
       )}
-      {messages.length > 0 && (
+      {problem ? (
         <p className="field-error" id={errorId}>
-          {label} {messages.join('; ')}
+          {problem}
         </p>
+      ) : (
+        messages.length > 0 && (
+          <p className="field-error" id={errorId}>
+            {label} {messages.join('; ')}
+          </p>
+        )
       )}
     </div>
   );

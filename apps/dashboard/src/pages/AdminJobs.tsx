@@ -94,12 +94,17 @@ export function AdminJobsPage() {
               <span className={`badge state-${last?.state ?? 'never'}`}>{t(outcomeKey(last))}</span>
             ),
           },
-          {
-            label: t('jobs.error'),
-            cellClass: 'error-cell',
-            cell: ({ lastRun: last }) => last?.error ?? t('common.none'),
-          },
         ]}
+        detail={{
+          className: 'error-cell',
+          // The server words a job's error in English and gives no reason code to translate it by.
+          cell: ({ lastRun: last }) =>
+            last?.error ? (
+              <>
+                <span className="error-label">{t('jobs.error')}:</span> <span lang="en">{last.error}</span>
+              </>
+            ) : null,
+        }}
         actions={{
           label: t('admin.actions'),
           cell: (job) => (

@@ -1,4 +1,4 @@
-import { addDays, isDay } from '@ethcast/days';
+import { addDays, dayNumber, isDay, todayNumber } from '@ethcast/days';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { errorCode, queryClient, trpc } from '../api.ts';
@@ -38,6 +38,18 @@ export default function ForecastDetailPage({ id }: { id: number }) {
       { enabled: !!row?.symbol && historyEnd !== '' },
     ),
   );
+
+  // Without actuals, either the first forecast day has not closed yet, or it has and the stored prices
+  // stop before it: then waiting changes nothing until someone imports or syncs newer prices.
+  const firstNumber = firstDay ? dayNumber(firstDay) : null;
+  const firstDayClosed = firstNumber !== null && firstNumber <= todayNumber(new Date()) - 1;
+  const latest = useQuery(
+    trpc.prices.latest.queryOptions(
+      { symbol: row?.symbol ?? 'ETH-USD' },
+      { enabled: !!row?.symbol && !row.accuracy && firstDayClosed, retry: false },
+    ),
+  );
+  const storedThrough = latest.data?.day;
 
   const [note, setNote] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
@@ -148,7 +160,11 @@ export default function ForecastDetailPage({ id }: { id: number }) {
                   })}
             </p>
           ) : (
-            <p className="muted">{t('detail.noActuals', { day: day(firstDay) })}</p>
+            <p className="muted">
+              {firstDayClosed && storedThrough && firstDay && storedThrough < firstDay
+                ? t('detail.pricesBehind', { day: day(storedThrough) })
+                : t('detail.noActuals', { day: day(firstDay) })}
+            </p>
           )}
         </section>
         <form className="card" onSubmit={saveNote}>

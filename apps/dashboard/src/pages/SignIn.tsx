@@ -55,6 +55,7 @@ export function RegisterPage() {
         mutation={register}
         passwordAutoComplete="new-password"
         hints={{ username: t('auth.usernameHint'), password: t('auth.passwordHint') }}
+        confirmPassword
         submitLabel={t('auth.register')}
         busyLabel={t('auth.creating')}
       />
@@ -74,6 +75,8 @@ type CredentialsProps = {
   initialUsername?: string;
   passwordAutoComplete: 'current-password' | 'new-password';
   hints?: { username: string; password: string };
+  /** a second password field that must match the first (registration) */
+  confirmPassword?: boolean;
   submitLabel: string;
   busyLabel: string;
 };
@@ -84,14 +87,21 @@ function CredentialsForm({
   initialUsername = '',
   passwordAutoComplete,
   hints,
+  confirmPassword = false,
   submitLabel,
   busyLabel,
 }: CredentialsProps) {
   const { t } = useI18n();
   const [username, setUsername] = useState(initialUsername);
   const [password, setPassword] = useState('');
+  const [repeated, setRepeated] = useState('');
+  const [mismatch, setMismatch] = useState(false);
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (confirmPassword && repeated !== password) {
+      setMismatch(true);
+      return;
+    }
     mutation.mutate({ username, password });
   };
   return (
@@ -119,6 +129,27 @@ function CredentialsForm({
           />
         )}
       </Field>
+      {confirmPassword && (
+        <Field
+          label={t('auth.passwordRepeat')}
+          name="passwordRepeat"
+          problem={mismatch ? t('auth.passwordMismatch') : null}
+        >
+          {(props) => (
+            <input
+              {...props}
+              type="password"
+              autoComplete="new-password"
+              value={repeated}
+              onChange={(e) => {
+                setRepeated(e.target.value);
+                setMismatch(false);
+              }}
+              required
+            />
+          )}
+        </Field>
+      )}
       <FormError error={mutation.error} fields={['username', 'password']} />
       <button type="submit" className="button primary wide" disabled={mutation.isPending}>
         {mutation.isPending ? busyLabel : submitLabel}

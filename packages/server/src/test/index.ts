@@ -3,6 +3,7 @@
 export { scoreNewOutcomes as scoreForecasts } from '../db/queries/scores.ts';
 export { createActor, TEST_PASSWORD, testServices } from './actors.ts';
 export { createTestDb, type TestDb, testEngine } from './db.ts';
+export { recordFailedRun } from './jobs.ts';
 export { buildLegacyDatabase, createTakenOverTestDb, legacyPredicts, legacyUsers } from './legacy-db.ts';
 export { generateCandles, seedPrices } from './price-csv.ts';
 export { countBothWays } from './scan-counts.ts';

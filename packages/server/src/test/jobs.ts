@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { dayNumber } from '@ethcast/days';
 import { asc } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { claimRun, finishRun, startAttempt } from '../db/queries/job-runs.ts';
 import type { PriceRow } from '../db/queries/prices.ts';
 import { jobRuns } from '../db/schema.ts';
 import type { ReplayResponse } from './replay-server.ts';
@@ -41,4 +43,11 @@ export async function waitFor<T>(
 
 export function allRuns(db: Database) {
   return db.select().from(jobRuns).orderBy(asc(jobRuns.job), asc(jobRuns.occurrence), asc(jobRuns.queuedAt));
+}
+
+/** Records a run of `job` asked for by hand that failed with `error`, as the engine would. */
+export async function recordFailedRun(db: Database, job: string, error: string, requestedBy = 'admin') {
+  const run = await claimRun(db, { id: randomUUID(), job, occurrence: null, requestedBy });
+  await startAttempt(db, run.id);
+  await finishRun(db, run.id, { state: 'failed', durationMs: 1200, error });
 }

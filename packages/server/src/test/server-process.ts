@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const serverDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -29,17 +32,28 @@ export function watchProcess(child: ChildProcess): { output(): string; exit: Pro
 /**
  * `src/main.ts` as a real process (as `pnpm start` runs it), with only the given environment plus PATH.
  * `entry` runs another main (e.g. test/replica-main.ts); `ipc` opens a message channel to it.
+ * Unless `env` names an ADMIN_TOKEN_FILE, the first-admin token a server without admins writes goes to
+ * a temporary folder removed at exit, never to the clone's `.data/admin-token`.
  */
 export function spawnServerProcess(
   env: Record<string, string>,
   options: { entry?: string; ipc?: boolean } = {},
 ): ServerProcess {
+  const tokenDir = env.ADMIN_TOKEN_FILE ? null : mkdtempSync(join(tmpdir(), 'ethcast-admin-token-'));
   const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/main.ts'], {
     cwd: serverDir,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+      ...(tokenDir ? { ADMIN_TOKEN_FILE: join(tokenDir, 'admin-token') } : {}),
+      ...env,
+    },
     stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   const { output, exit } = watchProcess(child);
+  if (tokenDir) void exit.then(() => rmSync(tokenDir, { recursive: true, force: true }));
   const ready = new Promise<string>((resolve, reject) => {
     const onData = () => {
       const match = output().match(/listening on (http:\/\/\S+)/);
