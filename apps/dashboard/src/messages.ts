@@ -107,6 +107,9 @@ export const en = {
   'logs.event.predictUpdated': 'predict {id} note updated',
   'logs.event.predictDeleted': 'predict {id} deleted',
   'logs.event.jobRun': 'job {job} run by hand: {state}',
+  'logs.event.pricesImported':
+    'prices imported for {symbols}: {inserted} inserted, {updated} updated ({origin})',
+  'logs.event.pricesSynced': 'prices synced for {symbols}: {inserted} inserted, {updated} updated ({origin})',
   'logs.field.username': 'username',
   'logs.field.password': 'password',
   'logs.field.role': 'role={role}',
@@ -308,6 +311,7 @@ export const en = {
   'error.PRICE_SYNC_OFF': 'Price sync is off on this server',
   'error.PRICE_SYNC_FAILED': 'The price sync failed and stored nothing: {detail}',
   'error.SERVER_BUSY': 'The server is busy checking other passwords; try again in {retryAfterSeconds} s',
+  'error.LOGIN_BUSY': 'Other sign-ins to this account are being checked; try again in {retryAfterSeconds} s',
   'error.MODEL_REGISTRY_UNAVAILABLE': 'The model registry is unavailable',
   'error.FORECAST_FAILED': 'The {model} forecast failed',
   'error.INTERNAL': 'Internal server error',
@@ -448,6 +452,10 @@ export const ptBR: Record<MessageKey, string> = {
   'logs.event.predictUpdated': 'observação da previsão {id} alterada',
   'logs.event.predictDeleted': 'previsão {id} excluída',
   'logs.event.jobRun': 'tarefa {job} executada à mão: {state}',
+  'logs.event.pricesImported':
+    'preços importados de {symbols}: {inserted} inseridos, {updated} atualizados ({origin})',
+  'logs.event.pricesSynced':
+    'preços sincronizados de {symbols}: {inserted} inseridos, {updated} atualizados ({origin})',
   'logs.field.username': 'nome de usuário',
   'logs.field.password': 'senha',
   'logs.field.role': 'papel: {role}',
@@ -649,6 +657,8 @@ export const ptBR: Record<MessageKey, string> = {
   'error.PRICE_SYNC_FAILED': 'A sincronização de preços falhou e nada foi gravado: {detail}',
   'error.SERVER_BUSY':
     'O servidor está ocupado verificando outras senhas; tente de novo em {retryAfterSeconds} s',
+  'error.LOGIN_BUSY':
+    'Outros logins nesta conta estão sendo verificados; tente de novo em {retryAfterSeconds} s',
   'error.MODEL_REGISTRY_UNAVAILABLE': 'O registro de modelos está indisponível',
   'error.FORECAST_FAILED': 'A previsão do modelo {model} falhou',
   'error.INTERNAL': 'Erro interno do servidor',

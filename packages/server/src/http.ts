@@ -15,6 +15,8 @@ import { DomainError } from './domain/errors.ts';
 import { safeErrorSummary } from './errors.ts';
 import { cookieJarFor, tokenFromRequest } from './http-context.ts';
 import { isJsonPost, isTrustedOrigin, MAX_BATCH_SIZE, refuseContentType } from './http-guards.ts';
+import { allowedMethods, refuseMethod, refuseNonTrpcMethod } from './http-methods.ts';
+import { registerSecurityHeaders } from './http-security.ts';
 import { registerMetricsRoute } from './metrics/route.ts';
 import { registerPriceImportRoute } from './prices/import-route.ts';
 import { registerRestApi } from './rest.ts';
@@ -33,6 +35,8 @@ export type HttpOptions = {
   logger?: boolean;
   /** folder with the built dashboard to serve from `/` (default: none) */
   dashboardDir?: string | null;
+  /** where the log lines go (default: stdout); tests read them */
+  logStream?: NodeJS.WritableStream;
 };
 
 /**
@@ -50,6 +54,7 @@ export async function createHttpServer(
         ? false
         : {
             level: config.logLevel,
+            ...(options.logStream ? { stream: options.logStream } : {}),
             redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
           },
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (off by default): otherwise
@@ -60,6 +65,7 @@ export async function createHttpServer(
     forceCloseConnections: 'idle',
   });
 
+  registerSecurityHeaders(app);
   await app.register(fastifyCookie);
   await app.register(fastifyCors, {
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
@@ -91,6 +97,7 @@ export async function createHttpServer(
 
   await app.register(async (trpcScope) => {
     trpcScope.addHook('onRequest', async (req, reply) => {
+      if (refuseNonTrpcMethod(req, reply)) return reply;
       if (!isJsonPost(req)) return refuseContentType(reply);
     });
 
@@ -150,6 +157,9 @@ export async function createHttpServer(
       !req.url.startsWith('/trpc') &&
       req.headers.accept?.includes('text/html');
     if (isPage) return reply.sendFile('index.html');
+    // a route exists at this URL, for other methods
+    const allowed = allowedMethods(app, req.url);
+    if (allowed.length > 0) return refuseMethod(req, reply, allowed);
     // FastAPI's answer, which the legacy backend's clients know
     return reply.code(404).send({ detail: 'Not Found' });
   });

@@ -24,6 +24,8 @@ const eventKeys: Record<LogEvent['code'], MessageKey> = {
   predictUpdated: 'logs.event.predictUpdated',
   predictDeleted: 'logs.event.predictDeleted',
   jobRun: 'logs.event.jobRun',
+  pricesImported: 'logs.event.pricesImported',
+  pricesSynced: 'logs.event.pricesSynced',
 };
 
 /** "password, role=admin" as the server writes the changed fields of a user. */

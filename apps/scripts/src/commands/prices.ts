@@ -95,6 +95,7 @@ export const pricesImportCommand: Command = {
       try {
         return await importPrices(handle.db, file, {
           ...options,
+          by: { userId: null, username: null, via: 'CLI on the database' },
           onProgress: (p) =>
             ctx.json || bar.update(p.totalBytes ? p.bytesRead / p.totalBytes : null, `${n(p.rowsRead)} rows`),
         });
@@ -178,6 +179,7 @@ export const pricesSyncCommand: Command = {
         symbol: values.symbol ?? config.pricesSymbol,
         baseUrl,
         ...(values.since ? { since: values.since } : {}),
+        by: { userId: null, username: null, via: 'CLI on the database' },
         onRetry: (r) =>
           console.error(`ethcast: ${r.reason}; retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)} s`),
         onPage: (p) => ctx.json || console.error(`  ${p.from} → ${p.to}: ${p.candles} candles`),

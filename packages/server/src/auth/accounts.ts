@@ -26,7 +26,7 @@ import {
 } from '../db/queries/users.ts';
 import { actions } from '../domain/actions.ts';
 import { fail } from '../domain/errors.ts';
-import { type LoginScope, loginWait } from '../domain/login-policy.ts';
+import { type LoginScope, loginDecision, loginPolicy } from '../domain/login-policy.ts';
 import { FOREIGN_KEY_VIOLATION, pgErrorCode } from '../errors.ts';
 import { hashCost, hashPassword, verifyPassword } from './password.ts';
 import type { PasswordWork } from './password-work.ts';
@@ -86,7 +86,13 @@ const secondsUntil = (until: Date, now: Date) =>
 export type LoginResult =
   | { kind: 'ok'; token: string; expiresAt: Date; user: PublicUser }
   | { kind: 'invalid' }
-  | { kind: 'locked'; until: Date; retryAfterSeconds: number; scope: LoginScope };
+  | { kind: 'locked'; until: Date; retryAfterSeconds: number; scope: LoginScope }
+  | { kind: 'busy'; retryAfterSeconds: number };
+
+/** Seconds a client should wait when pending attempts on its scope did not finish in `pendingWaitMs`. */
+export const LOGIN_BUSY_RETRY_AFTER_SECONDS = 2;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Checks a password without holding a database connection while bcrypt runs:
@@ -94,28 +100,50 @@ export type LoginResult =
  *     applies the limits (domain/login-policy.ts) and reserves the attempt's slot;
  *  2. bcrypt runs in the bounded queue (`passwords`), connection released;
  *  3. a short transaction writes the outcome (a failure, or the session).
- * A reserved slot counts as a failure until step 3, so concurrent attempts never get more guesses than
- * the limits allow. Unknown users cost a bcrypt verify too and are limited alike.
+ * No slot is reserved while known failures plus pending (reserved, unwritten) attempts reach a limit, so
+ * concurrent attempts never get more guesses than the limits allow. Such an attempt is not told it is
+ * locked out unless the known failures alone reach the limit: it waits, holding no connection, for the
+ * pending outcomes (a success forgets its client's failures, so concurrent right passwords all pass),
+ * and answers `busy` with a short Retry-After when no outcome was written for `pendingWaitMs`. Unknown users cost a bcrypt verify
+ * too and are limited alike. `at` fixes the clock (tests); by default each step reads it.
  */
 export async function loginUser(
   db: Database,
   passwords: PasswordWork,
   input: { username: string; password: string; clientIp: string | null },
-  now = new Date(),
+  at?: Date,
 ): Promise<LoginResult> {
   const key = usernameKey(input.username);
   const client = clientKey(input.clientIp);
-  const reserved = await db.transaction(async (tx) => {
-    await lockUsername(tx, key);
-    const found = await findUserCredentials(tx, input.username);
-    const stats = await attemptStats(tx, { key, client, userId: found?.id ?? null, now });
-    const wait = loginWait(stats, now);
-    if (wait) return { kind: 'wait', ...wait } as const;
-    return { kind: 'reserved', found, attemptId: await reserveAttempt(tx, { key, client, now }) } as const;
-  });
-  if (reserved.kind === 'wait') {
-    const { until, scope } = reserved;
-    return { kind: 'locked', until, scope, retryAfterSeconds: secondsUntil(until, now) };
+  let giveUpAt = Date.now() + loginPolicy.pendingWaitMs;
+  let lastCounts = '';
+  let reserved: { found: Awaited<ReturnType<typeof findUserCredentials>>; attemptId: number } | null = null;
+  let now = at ?? new Date();
+  for (let round = 0; !reserved; round++) {
+    now = at ?? new Date();
+    const step = await db.transaction(async (tx) => {
+      await lockUsername(tx, key);
+      const found = await findUserCredentials(tx, input.username);
+      const counts = await attemptStats(tx, { key, client, userId: found?.id ?? null, now });
+      const decision = loginDecision(counts, now);
+      if (decision.kind === 'busy') return { kind: 'busy', counts: JSON.stringify(counts) } as const;
+      if (decision.kind !== 'free') return decision;
+      return { kind: 'reserved', found, attemptId: await reserveAttempt(tx, { key, client, now }) } as const;
+    });
+    if (step.kind === 'locked') {
+      const { until, scope } = step;
+      return { kind: 'locked', until, scope, retryAfterSeconds: secondsUntil(until, now) };
+    }
+    if (step.kind === 'reserved') {
+      reserved = step;
+    } else {
+      // outcomes are being written: the wait is making progress, so give it more time
+      if (step.counts !== lastCounts) giveUpAt = Date.now() + loginPolicy.pendingWaitMs;
+      lastCounts = step.counts;
+      if (Date.now() >= giveUpAt) return { kind: 'busy', retryAfterSeconds: LOGIN_BUSY_RETRY_AFTER_SECONDS };
+      // pending attempts end after one bcrypt check (tens to hundreds of ms); poll with a little jitter
+      await sleep(Math.min(250, 20 * 2 ** Math.min(round, 4)) * (0.75 + Math.random() / 2));
+    }
   }
   const { found, attemptId } = reserved;
 

@@ -35,6 +35,43 @@ describe('actionEvent', () => {
         actions.jobRun('score-forecasts', 'succeeded'),
         { code: 'jobRun', params: { job: 'score-forecasts', state: 'succeeded' } },
       ],
+      [
+        actions.pricesImported({ symbols: ['ETH-USD'], inserted: 30, updated: 2, origin: 'file:eth.csv' }),
+        {
+          code: 'pricesImported',
+          params: { symbols: 'ETH-USD', inserted: 30, updated: 2, origin: 'file:eth.csv' },
+        },
+      ],
+      [
+        actions.pricesSynced({
+          symbols: ['ETH-USD'],
+          inserted: 1,
+          updated: 0,
+          origin: 'sync:api.exchange.coinbase.com, job sync-prices',
+        }),
+        {
+          code: 'pricesSynced',
+          params: {
+            symbols: 'ETH-USD',
+            inserted: 1,
+            updated: 0,
+            origin: 'sync:api.exchange.coinbase.com, job sync-prices',
+          },
+        },
+      ],
+      [
+        // too long with its origin: the origin is left out, never cut in half
+        actions.pricesImported({
+          symbols: ['ETH-USD', 'BTC-USD', 'SOL-USD', 'ADA-USD'],
+          inserted: 1_000_000,
+          updated: 0,
+          origin: `file:${'x'.repeat(80)}.csv`,
+        }),
+        {
+          code: 'pricesImported',
+          params: { symbols: 'ETH-USD, BTC-USD and 2 more', inserted: 1_000_000, updated: 0, origin: '…' },
+        },
+      ],
     ];
     for (const [text, event] of cases) expect(actionEvent(text), text).toEqual(event);
   });

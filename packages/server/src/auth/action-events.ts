@@ -19,6 +19,13 @@ const exactly = <C extends string>(code: C, text: string): Reader<C> => ({
   params: () => ({}),
 });
 const id = (m: RegExpExecArray) => ({ id: Number(m[1]) });
+const prices = (m: RegExpExecArray) => ({
+  symbols: m[1] ?? '',
+  inserted: Number(m[2]),
+  updated: Number(m[3]),
+  // a row too long for its origin has none
+  origin: m[4] ?? '…',
+});
 
 const readers = [
   exactly('register', actions.register),
@@ -67,6 +74,16 @@ const readers = [
     code: 'jobRun',
     pattern: /^job ([a-z-]+) run by hand: (queued|running|succeeded|failed)$/,
     params: (m) => ({ job: m[1] ?? '', state: m[2] ?? '' }),
+  },
+  {
+    code: 'pricesImported',
+    pattern: /^prices imported for (.+?): (\d+) inserted, (\d+) updated(?: \((.+)\))?$/,
+    params: prices,
+  },
+  {
+    code: 'pricesSynced',
+    pattern: /^prices synced for (.+?): (\d+) inserted, (\d+) updated(?: \((.+)\))?$/,
+    params: prices,
   },
 ] as const satisfies readonly Reader[];
 

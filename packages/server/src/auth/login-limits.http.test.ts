@@ -49,6 +49,27 @@ describe(`login and registration limits over HTTP (${testEngine})`, () => {
     expect(owner.status).toBe(200);
   });
 
+  it('20 concurrent logins with the right password all succeed', async () => {
+    // a bcrypt cost near production's, so that the logins really overlap
+    const slower = await startTestServer({ TRUST_PROXY: '1', BCRYPT_COST: '10' });
+    try {
+      // registered through the server, so the hash already has its cost (no re-hash at sign-in)
+      const registered = await postProcedure(slower.url, 'users.register', {
+        username: 'busy_owner',
+        password: TEST_PASSWORD,
+      });
+      expect(registered.status).toBe(200);
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          login(slower, 'busy_owner', TEST_PASSWORD, from('192.0.2.80')).then((r) => r.status),
+        ),
+      );
+      expect(statuses).toEqual(Array(20).fill(200));
+    } finally {
+      await slower.stop();
+    }
+  }, 60_000);
+
   it('registrations per IP are limited with Retry-After', async () => {
     const statuses: number[] = [];
     let refused: Awaited<ReturnType<typeof postProcedure>> | null = null;
@@ -99,11 +120,11 @@ describe(`X-Forwarded-For without TRUST_PROXY (${testEngine})`, () => {
 describe.skipIf(testEngine !== 'postgres')(
   'concurrent logins across two server processes (PostgreSQL)',
   () => {
-    it('20 concurrent wrong passwords for one account, split over two processes: 5 checked in all', async () => {
+    it('20 concurrent logins for one account over two processes: 5 wrong ones checked, 20 right ones pass', async () => {
       const testDb = await createTestDb();
-      const first = await startTestServer({}, { testDb });
+      const first = await startTestServer({ BCRYPT_COST: '10' }, { testDb });
       await createActor(testServices(testDb), 'two_process_target');
-      const second = spawnServerProcess({ DATABASE_URL: testDb.url ?? '' });
+      const second = spawnServerProcess({ DATABASE_URL: testDb.url ?? '', BCRYPT_COST: '10' });
       try {
         const secondUrl = await second.ready;
         const urls = [first.url, secondUrl];
@@ -117,11 +138,25 @@ describe.skipIf(testEngine !== 'postgres')(
         );
         expect(statuses.filter((s) => s === 401)).toHaveLength(5);
         expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+        const registered = await postProcedure(first.url, 'users.register', {
+          username: 'two_process_owner',
+          password: TEST_PASSWORD,
+        });
+        expect(registered.status).toBe(200);
+        const rightStatuses = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            postProcedure(urls[i % 2] ?? first.url, 'users.login', {
+              username: 'two_process_owner',
+              password: TEST_PASSWORD,
+            }).then((r) => r.status),
+          ),
+        );
+        expect(rightStatuses).toEqual(Array(20).fill(200));
       } finally {
         await second.stop();
         await first.stop();
         await testDb.close();
       }
-    });
+    }, 120_000);
   },
 );

@@ -110,6 +110,47 @@ describe(`login limits (${testEngine})`, () => {
     expect(work.entered).toBe(5);
   });
 
+  it('20 concurrent correct passwords from one client: all 20 sign in', async () => {
+    await createActor(services, 'crowd');
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () => outcome(login('crowd', TEST_PASSWORD, '10.0.0.4'))),
+    );
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(20);
+    expect(await services.db.select().from(loginAttempts)).toHaveLength(0);
+  });
+
+  it('attempts waiting behind pending ones are locked only once those are known failures', async () => {
+    await createActor(services, 'mixed');
+    const work = new GatedPasswordWork(services.config.bcryptCost);
+    // five wrong guesses take the five slots and sit before bcrypt
+    const wrong = Array.from({ length: 5 }, (_, i) =>
+      outcome(login('mixed', `wrong-password-${i}`, '10.0.0.5', new Date(), work)),
+    );
+    await work.reached(5);
+    // the right password now: it may not take a sixth guess while the five are undecided
+    const right = outcome(login('mixed', TEST_PASSWORD, '10.0.0.5', new Date(), work));
+    work.open();
+    expect(await Promise.all(wrong)).toEqual(Array(5).fill('invalid'));
+    expect(await right).toBe('locked');
+    expect(work.entered).toBe(5);
+  });
+
+  it('an attempt waits for a pending one that succeeds instead of being locked', async () => {
+    await createActor(services, 'patient_crowd');
+    const work = new GatedPasswordWork(services.config.bcryptCost);
+    for (let i = 0; i < 4; i++) {
+      expect((await login('patient_crowd', 'bad-password', '10.0.0.6')).kind).toBe('invalid');
+    }
+    // four known failures, one slot left: the owner's right password takes it and sits before bcrypt
+    const first = outcome(login('patient_crowd', TEST_PASSWORD, '10.0.0.6', new Date(), work));
+    await work.reached(1);
+    const second = outcome(login('patient_crowd', TEST_PASSWORD, '10.0.0.6', new Date(), work));
+    work.open();
+    expect(await first).toBe('ok');
+    // the success forgot the failures: the waiting attempt is checked, not locked out
+    expect(await second).toBe('ok');
+  });
+
   it('a burst from one client does not lock the owner out from another', async () => {
     await createActor(services, 'owner');
     for (let i = 0; i < 5; i++)

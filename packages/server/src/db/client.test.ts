@@ -2,9 +2,19 @@ import { Socket } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadTestEnv } from '../env.ts';
-import { createDb, noDelaySocketFactory, queryRows } from './client.ts';
+import { createDb, noDelaySocketFactory, queryRows, reconnectDelaySeconds } from './client.ts';
 
 const { testDatabaseUrl } = loadTestEnv();
+
+describe('reconnectDelaySeconds', () => {
+  it("starts at postgres.js's 5-10 ms and never exceeds 1 s, however many connections closed on errors", () => {
+    for (let i = 0; i < 20; i++) {
+      expect(reconnectDelaySeconds(0)).toBeGreaterThanOrEqual(0.005);
+      expect(reconnectDelaySeconds(0)).toBeLessThanOrEqual(0.01);
+      for (const retries of [7, 8, 30, 1000]) expect(reconnectDelaySeconds(retries)).toBeLessThanOrEqual(1);
+    }
+  });
+});
 
 describe('noDelaySocketFactory', () => {
   afterEach(() => vi.restoreAllMocks());

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,16 @@ describe('embedded database folder lock', { timeout: 240_000 }, () => {
         new RegExp(`^ethcast: the embedded database ${folder} is in use by process ${holder.child.pid} \\(`),
       );
       expect(lines[0]).toContain('stop that process first');
+
+      // the same folder through a symbolic link is the same database
+      const link = join(root, 'held-link');
+      await symlink(folder, link);
+      const third = spawnServerProcess({ DATABASE_URL: link });
+      expect(await third.exit).toBe(1);
+      const thirdLines = third.output().trim().split('\n');
+      expect(thirdLines).toHaveLength(1);
+      expect(thirdLines[0]).toContain(`is in use by process ${holder.child.pid} (`);
+      await rm(link);
 
       expect(await snapshot(root)).toEqual(before);
       expect((await fetch(`${url}/health`)).status).toBe(200);
@@ -130,6 +140,41 @@ describe('embedded database folder lock', { timeout: 240_000 }, () => {
     const lock = acquireFolderLock(folder);
     expect(existsSync(lockPathOf(folder))).toBe(true);
     lock.release();
+  });
+
+  it('keys on the real folder: a symbolic link to it, or to its parent, meets the same lock', async () => {
+    const folder = join(root, 'real', 'pglite');
+    await mkdir(folder, { recursive: true });
+    await symlink(folder, join(root, 'link-to-folder'));
+    await symlink(join(root, 'real'), join(root, 'link-to-parent'));
+    const lock = acquireFolderLock(folder);
+    try {
+      expect(() => acquireFolderLock(join(root, 'link-to-folder'))).toThrow(DatabaseLockedError);
+      expect(() => acquireFolderLock(join(root, 'link-to-parent', 'pglite'))).toThrow(DatabaseLockedError);
+      expect(() => acquireFolderLock(join(root, 'link-to-parent', '.', 'pglite', '/'))).toThrow(
+        DatabaseLockedError,
+      );
+    } finally {
+      lock.release();
+    }
+    // held through the link, the real path is refused too
+    const viaLink = acquireFolderLock(join(root, 'link-to-folder'));
+    try {
+      expect(() => acquireFolderLock(folder)).toThrow(DatabaseLockedError);
+    } finally {
+      viaLink.release();
+    }
+  });
+
+  it('follows a link whose folder does not exist yet', async () => {
+    const target = join(root, 'later', 'pglite');
+    await symlink(target, join(root, 'dangling'));
+    const lock = acquireFolderLock(join(root, 'dangling'));
+    try {
+      expect(() => acquireFolderLock(target)).toThrow(DatabaseLockedError);
+    } finally {
+      lock.release();
+    }
   });
 
   it('refuses a second opener in the same process and frees the folder on release', () => {

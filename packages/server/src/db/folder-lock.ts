@@ -1,11 +1,20 @@
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /**
  * One process owns an embedded (PGlite) database folder. PGlite has no postmaster to refuse a second
  * opener: two processes on one folder each replay and overwrite the other's WAL, which left stale
- * indexes, duplicate primary keys and lost rows. The lock is a file beside the folder (`<folder>.lock`),
+ * indexes, duplicate primary keys and lost rows. The lock is a file beside the folder's real path
+ * (`<folder>.lock`, symbolic links resolved, so a link to the folder meets the same lock),
  * created atomically (link of a finished file, which fails when the lock exists) holding the owner's pid, host and process start time. A lock whose process is
  * gone (killed, crashed) is stale and taken over; a live owner makes the opener fail at once, before it
  * touches the folder.
@@ -37,7 +46,38 @@ export class DatabaseLockedError extends Error {
 
 export type FolderLock = { path: string; release(): void };
 
-export const lockPathOf = (folder: string) => `${resolve(folder).replace(/\/+$/, '')}.lock`;
+/**
+ * The folder's real path: symbolic links (of the folder or of any parent) resolved, also when the folder
+ * or a link's target does not exist yet, so every spelling of one folder meets the same lock.
+ */
+export function realFolder(folder: string): string {
+  let path = resolve(folder);
+  const rest: string[] = [];
+  for (let hops = 0; hops < 64; hops++) {
+    try {
+      return join(realpathSync(path), ...rest.reverse());
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    let target: string | null = null;
+    try {
+      target = readlinkSync(path); // a link whose target is missing
+    } catch {
+      // not a link, or missing: look at its parent
+    }
+    if (target !== null) {
+      path = resolve(dirname(path), target);
+      continue;
+    }
+    const parent = dirname(path);
+    if (parent === path) break;
+    rest.push(basename(path));
+    path = parent;
+  }
+  return join(path, ...rest.reverse());
+}
+
+export const lockPathOf = (folder: string) => `${realFolder(folder).replace(/\/+$/, '')}.lock`;
 
 /** Takes the lock of `folder` or throws DatabaseLockedError naming the live owner. */
 export function acquireFolderLock(folder: string): FolderLock {

@@ -28,4 +28,19 @@ export const actions = {
   predictUpdated: (id: number) => `predict ${id} note updated`,
   predictDeleted: (id: number) => `predict ${id} deleted`,
   jobRun: (job: string, state: string) => clip(`job ${job} run by hand: ${state}`),
+  /** an import or a sync of prices: its symbols and row counts, then (if it fits) where they came from */
+  pricesImported: (change: PriceChangeCounts) => pricesAction('imported', change),
+  pricesSynced: (change: PriceChangeCounts) => pricesAction('synced', change),
 } as const;
+
+export type PriceChangeCounts = { symbols: string[]; inserted: number; updated: number; origin: string };
+
+function pricesAction(verb: 'imported' | 'synced', change: PriceChangeCounts): string {
+  const symbols =
+    change.symbols.length <= 3
+      ? change.symbols.join(', ')
+      : `${change.symbols.slice(0, 2).join(', ')} and ${change.symbols.length - 2} more`;
+  const head = `prices ${verb} for ${symbols}: ${change.inserted} inserted, ${change.updated} updated`;
+  const full = `${head} (${change.origin})`;
+  return full.length <= 100 ? full : clip(head);
+}

@@ -46,6 +46,10 @@ export const reasons = {
     kind: 'TOO_MANY_REQUESTS',
     message: 'Too many failed attempts; try again in {minutes} {minutes:minute|minutes}',
   },
+  LOGIN_BUSY: {
+    kind: 'TOO_MANY_REQUESTS',
+    message: 'Other sign-ins to this account are being checked; try again in {retryAfterSeconds} s',
+  },
   // rows: missing, or not the caller's to see (the two answer alike)
   NOT_FOUND: { kind: 'NOT_FOUND', message: '{entity} {id} not found' },
   NO_PRICES: { kind: 'NOT_FOUND', message: 'No prices stored for {symbol}' },

@@ -1,7 +1,10 @@
 /**
  * Who may try a password, and when (README "Accounts and security"). Failures are counted per scope in
- * sliding windows; an attempt whose slot is reserved but not yet checked counts as a failure, so
- * concurrent attempts cannot get more guesses than the limit allows.
+ * sliding windows. An attempt whose slot is reserved but not yet checked (pending) may still turn out a
+ * failure, so no new slot is reserved while known failures plus pending attempts reach a limit: concurrent
+ * attempts cannot get more guesses than the limit allows. Such an attempt waits for the pending outcomes
+ * (`pendingWaitMs`) instead of being told it is locked out; it is locked out only when the known failures
+ * alone reach a limit.
  *
  * - username + client address: 5 failures in 15 minutes, then that pair waits until the oldest of them
  *   is 15 minutes old. A burst from one client locks only that client out of that account.
@@ -17,6 +20,10 @@ export const loginPolicy = {
   perClient: { failures: 20, windowMs: 15 * 60_000 },
   global: { failures: 300, windowMs: 60_000 },
   knownClientMs: 30 * 24 * 60 * 60_000,
+  /** how long an attempt waits for pending ones with no outcome written before it is answered LOGIN_BUSY */
+  pendingWaitMs: 10_000,
+  /** a pending attempt this old is taken for a failure (its process died before writing the outcome) */
+  pendingStaleMs: 2 * 60_000,
   /** attempts older than this are deleted (they no longer count anywhere) */
   keepAttemptsMs: 24 * 60 * 60_000,
 } as const;
@@ -24,7 +31,13 @@ export const loginPolicy = {
 /** Registrations per client address: 20 an hour. */
 export const registrationPolicy = { perClient: 20, windowMs: 60 * 60_000 } as const;
 
-/** What the database says about the scopes of one attempt (db/queries/login-attempts.ts). */
+/**
+ * What the database says about the scopes of one attempt (db/queries/login-attempts.ts), twice: counting
+ * the known failures only, and counting pending attempts as failures too.
+ */
+export type AttemptCounts = { known: AttemptStats; withPending: AttemptStats };
+
+/** The scopes of one attempt, counting one kind of attempts. */
 export type AttemptStats = {
   /** the time of the Nth most recent failure in the window, N being the scope's limit; null below it */
   pairNth: Date | null;
@@ -56,4 +69,18 @@ export function loginWait(stats: AttemptStats, now: Date): { until: Date; scope:
   }
   const latest = waits.filter((w) => w.until > now.getTime()).sort((a, b) => b.until - a.until)[0];
   return latest ? { until: new Date(latest.until), scope: latest.scope } : null;
+}
+
+/**
+ * Whether an attempt may reserve a slot now: `locked` when the known failures alone are over a limit (the
+ * answer cannot change by waiting for pending attempts), `busy` when they are not but pending attempts
+ * could still take the scope over it (the attempt waits for their outcomes).
+ */
+export function loginDecision(
+  counts: AttemptCounts,
+  now: Date,
+): { kind: 'locked'; until: Date; scope: LoginScope } | { kind: 'busy' } | { kind: 'free' } {
+  const locked = loginWait(counts.known, now);
+  if (locked) return { kind: 'locked', ...locked };
+  return loginWait(counts.withPending, now) ? { kind: 'busy' } : { kind: 'free' };
 }

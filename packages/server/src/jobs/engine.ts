@@ -5,6 +5,7 @@ import {
   claimRun,
   finishRun,
   getRun,
+  hasRunningRun,
   type JobRun,
   listRuns,
   queuedScheduledRuns,
@@ -18,6 +19,7 @@ import type { JobDefinition } from './definition.ts';
 import { type Clock, latestOccurrence, scheduledRunId, systemClock } from './occurrence.ts';
 import { type JobOverview, jobsOverview } from './overview.ts';
 import { pgliteBossDb } from './pglite-boss-db.ts';
+import { withJobLock } from './run-lock.ts';
 
 export type JobLog = { info(message: string): void; error(message: string): void };
 
@@ -42,6 +44,9 @@ type RunPayload = { runId: string };
  *   run however many replicas see it. A missed occurrence (every replica down) runs when one comes back.
  * - pg-boss hands each queued job to one worker (FOR UPDATE SKIP LOCKED), retries a failed one with
  *   exponential backoff, and fails-and-retries one whose worker died (still active after the timeout).
+ * - A job's runs never overlap: no new occurrence is claimed while a run of the job is under way on any
+ *   replica (the occurrences due meanwhile become one run, the latest, once it has finished), and every
+ *   attempt holds the job's lock while it runs (jobs/run-lock.ts), so a run by hand or a retry waits.
  * - The run row records attempts, duration, outcome and error for operators.
  *
  * On PostgreSQL pg-boss uses its own small `pg` pool; on the embedded PGlite it runs through
@@ -153,6 +158,9 @@ export class JobEngine {
     for (const name of JOB_NAMES) {
       const cron = this.config.schedules[name];
       if (!cron || !this.definitions.has(name)) continue;
+      // while a run of the job is under way (on any replica), its next occurrence waits: the ones that
+      // come due meanwhile are claimed as one (the latest) once it has finished
+      if (await hasRunningRun(db, name, this.runningCutoff())) continue;
       const occurrence = latestOccurrence(cron, now);
       const run = await claimRun(db, { id: scheduledRunId(name, occurrence), job: name, occurrence });
       if (run.state === 'queued') await this.enqueue(boss, run);
@@ -173,8 +181,13 @@ export class JobEngine {
    * A run whose replica died on its last attempt stays "running" in our table while pg-boss has failed
    * it by timeout: record the failure.
    */
+  /** Attempts started before this have outlived the timeout (pg-boss has expired them). */
+  private runningCutoff(): Date {
+    return new Date(Date.now() - this.config.timeoutSeconds * 1000);
+  }
+
   private async settleAbandoned(boss: PgBoss): Promise<void> {
-    const cutoff = new Date(Date.now() - this.config.timeoutSeconds * 1000);
+    const cutoff = this.runningCutoff();
     for (const run of await staleRunningRuns(this.services.db, cutoff)) {
       const job = await boss.getJobById(run.job, run.id).catch(() => null);
       if (!job || job.state === 'failed' || job.state === 'cancelled') {
@@ -187,8 +200,16 @@ export class JobEngine {
     }
   }
 
-  /** One attempt of a run, called by pg-boss's worker. Throwing hands the job back for a retry. */
-  private async execute(name: JobName, runId: string, retryCount: number, retryLimit: number) {
+  /**
+   * One attempt of a run, called by pg-boss's worker. Throwing hands the job back for a retry. The
+   * attempt waits for the job's lock first (jobs/run-lock.ts): a run by hand, two occurrences claimed at
+   * once, or a retry pg-boss hands out while a slow attempt still runs, each waits for the run before it.
+   */
+  private execute(name: JobName, runId: string, retryCount: number, retryLimit: number) {
+    return withJobLock(this.services.dbHandle, name, () => this.attempt(name, runId, retryCount, retryLimit));
+  }
+
+  private async attempt(name: JobName, runId: string, retryCount: number, retryLimit: number) {
     const definition = this.definitions.get(name);
     const { db, metrics } = this.services;
     const run = await startAttempt(db, runId);

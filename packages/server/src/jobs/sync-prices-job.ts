@@ -26,7 +26,13 @@ export const syncPricesJob: JobDefinition = {
     const failures: string[] = [];
     for (const symbol of symbols) {
       try {
-        const report = await syncPrices(services.db, { symbol, baseUrl, now: clock(), retries: 3 });
+        const report = await syncPrices(services.db, {
+          symbol,
+          baseUrl,
+          now: clock(),
+          retries: 3,
+          by: { userId: null, username: null, via: 'job sync-prices' },
+        });
         synced.push({
           symbol,
           from: report.from,

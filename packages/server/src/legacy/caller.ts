@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { createContextInner, type Services, type Session } from '../context.ts';
 import { findSessionByToken } from '../db/queries/sessions.ts';
+import { bearerCredential } from '../http-context.ts';
 import { createCaller } from '../router.ts';
 import { domainErrorOf } from '../trpc.ts';
 import type { Caller } from './route.ts';
@@ -10,8 +11,7 @@ import type { Caller } from './route.ts';
  * cookie, so a cross-site page cannot make a signed-in browser call them (no CSRF surface).
  */
 export function bearerToken(req: FastifyRequest): string | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  return match?.[1] ?? null;
+  return bearerCredential(req.headers.authorization) ?? null;
 }
 
 /** The app router acting as the request's bearer (anonymous without a live session), and that session. */

@@ -61,6 +61,7 @@ const sentences: Record<string, string | Text> = {
     pt: 'Muitas tentativas falhas; tente novamente em {minutes} min',
     en: 'Too many failed attempts; try again in {minutes} min',
   },
+  LOGIN_BUSY: 'Outros logins desta conta estão sendo verificados; tente novamente em {retryAfterSeconds} s',
   SERVER_BUSY: 'O servidor está ocupado verificando outras senhas; tente novamente em {retryAfterSeconds} s',
   // rows (NOT_FOUND is worded per entity, see notFoundOf)
   NO_PRICES: 'Nenhum preço armazenado para {symbol}',

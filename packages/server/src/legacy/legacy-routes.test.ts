@@ -575,7 +575,7 @@ describe(`legacy REST routes (${testEngine})`, () => {
         ['POST', '/predicts/list/', 'GET'],
         ['PUT', '/users/get_by_id/1', 'GET'],
         ['GET', '/predicts/delete/1', 'DELETE'],
-        ['HEAD', '/users/list/', 'GET'],
+        ['HEAD', '/predicts/delete/1', 'DELETE'],
         ['OPTIONS', '/predicts/delete/1', 'DELETE'],
         ['PATCH', '/logs/update/1', 'PUT'],
       ] as const) {

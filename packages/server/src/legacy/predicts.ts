@@ -122,6 +122,7 @@ export const predictRoutes: LegacyRoute[] = [
       'A stored forecast is immutable: a body that sends `forecast`, `forecast_result`, `model`, `days` or `symbol` is refused with 409 (`FORECAST_IMMUTABLE`). `username` is ignored.',
     procedures: ['predicts.update'],
     access: 'signed-in',
+    reasons: ['FORECAST_IMMUTABLE'],
     params: idPath,
     body: z.object({ note: inputField('predicts.update', 'note').meta({ example: 'alta?' }) }),
     status: 200,

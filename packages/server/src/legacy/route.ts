@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fail } from '../domain/errors.ts';
+import { fail, type Reason } from '../domain/errors.ts';
 import type { createCaller } from '../router.ts';
 import { idSchema } from '../validation.ts';
 import type { Entity } from './failures.ts';
@@ -53,6 +53,13 @@ export type LegacyRoute = {
   status: 200 | 201;
   answer: z.ZodType;
   errors: ErrorStyle;
+  /**
+   * Refusals of the route itself, besides its procedures' (openapi/errors.ts) and those its access and
+   * input imply: /openapi.json lists their statuses.
+   */
+  reasons?: Reason[];
+  /** Error bodies by status where they differ from the `errors` style (listed in /openapi.json too). */
+  errorAnswers?: Partial<Record<number, z.ZodType>>;
   entity?: Entity;
   /**
    * The route's wording for an error kind, until its procedure throws a reason the table knows (e.g.
@@ -173,6 +180,8 @@ export function listRoute<T>(
     method: 'GET',
     ...docs,
     procedures: [procedure],
+    // nothing to list
+    reasons: ['NOT_FOUND'],
     query: listQuerySchema,
     status: 200,
     answer: z.object({ message: messageSchema, [key]: z.array(row) }),

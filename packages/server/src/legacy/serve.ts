@@ -296,6 +296,10 @@ function accessFailure(route: LegacyRoute, session: Session | null): Failure | n
 const hasEmptyParam = (req: FastifyRequest) =>
   Object.values((req.params ?? {}) as Record<string, string>).some((value) => value === '');
 
+/** FastAPI's unknown path (the app's not-found handler would see this URL's routes and say 405). */
+const notFound = (reply: FastifyReply) =>
+  reply.code(404).header('Cache-Control', 'no-store').send({ detail: 'Not Found' });
+
 const takesBody = (method: string) => method === 'POST' || method === 'PUT';
 
 /** A CORS preflight from an origin in CORS_ORIGINS (the global CORS hook has set its allow-origin). */
@@ -352,7 +356,7 @@ export async function serveRoutes(app: FastifyInstance, services: Services, rout
       const config = { wording } as Record<string, unknown>;
       const [canonical, twin] = fastifyPaths(route.path);
       const handler = async (req: FastifyRequest, reply: FastifyReply) => {
-        if (legacy && hasEmptyParam(req)) return reply.callNotFound();
+        if (legacy && hasEmptyParam(req)) return notFound(reply);
         const language = pickLanguage(req);
         let locate = genericEntry;
         try {
@@ -392,11 +396,14 @@ export async function serveRoutes(app: FastifyInstance, services: Services, rout
         }
         continue;
       }
-      scope.route({ method: route.method, url: canonical, config, exposeHeadRoute: false, handler });
+      scope.route({ method: route.method, url: canonical, config, handler });
       if (methodsByPath.get(route.path)?.[0] !== route.method) continue;
       // Once per path: the other methods, OPTIONS (CORS preflight) and the twin.
       const methods = methodsByPath.get(route.path) ?? [];
-      const notAllowed = OTHER_METHODS.filter((m) => !methods.includes(m));
+      // a GET route answers HEAD too (Fastify's exposeHeadRoute), where FastAPI answered 405
+      const notAllowed = OTHER_METHODS.filter(
+        (m) => !methods.includes(m) && !(m === 'HEAD' && methods.includes('GET')),
+      );
       // @fastify/cors answers preflights itself only for its own OPTIONS route: these answer them here
       // with this path's methods, and any other OPTIONS like FastAPI (405).
       const noPreflight = { cors: { preflight: false } };
@@ -406,7 +413,7 @@ export async function serveRoutes(app: FastifyInstance, services: Services, rout
         config: { wording, ...noPreflight },
         exposeHeadRoute: false,
         handler: async (req, reply) => {
-          if (hasEmptyParam(req)) return reply.callNotFound();
+          if (hasEmptyParam(req)) return notFound(reply);
           if (req.method === 'OPTIONS' && answerPreflight(req, reply, methods, origins)) return reply;
           reply.header('Allow', methods.join(', '));
           return sendDetail(reply, 405, 'Method Not Allowed', 'METHOD_NOT_SUPPORTED');
@@ -418,7 +425,7 @@ export async function serveRoutes(app: FastifyInstance, services: Services, rout
         config: { wording, ...noPreflight },
         exposeHeadRoute: false,
         handler: async (req, reply) => {
-          if (hasEmptyParam(req)) return reply.callNotFound();
+          if (hasEmptyParam(req)) return notFound(reply);
           if (req.method === 'OPTIONS' && answerPreflight(req, reply, methods, origins)) return reply;
           const [path = '', query] = req.url.split(/\?(.*)/s, 2);
           const target = path.endsWith('/') ? path.slice(0, -1) : `${path}/`;

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../context.ts';
+import { bearerCredential } from '../http-context.ts';
 
 const sameToken = (given: string, expected: string) => {
   const a = Buffer.from(given);
@@ -17,8 +18,7 @@ export function registerMetricsRoute(app: FastifyInstance, services: Services): 
   if (!enabled) return;
   app.get('/metrics', async (req, reply) => {
     if (token) {
-      const header = req.headers.authorization ?? '';
-      const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+      const given = bearerCredential(req.headers.authorization) ?? '';
       if (!given || !sameToken(given, token)) {
         return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'Unauthorized' });
       }

@@ -59,7 +59,7 @@ describe.skipIf(!hasChromium)('/docs in Chromium', () => {
     await page.locator('.swagger-ui .info .title').getByText('Ethcast API').waitFor({ timeout: 30_000 });
     const login = page.locator('#operations-users-postUsersLogin');
     await login.waitFor();
-    expect(await page.locator('.opblock').count()).toBeGreaterThan(30);
+    await expect.poll(() => page.locator('.opblock').count(), { timeout: 20_000 }).toBeGreaterThan(30);
 
     // Interactive: "Try it out" on GET / answers from this server.
     const root = page.locator('#operations-legacy-getRoot');
@@ -72,6 +72,13 @@ describe.skipIf(!hasChromium)('/docs in Chromium', () => {
 
     await login.locator('.opblock-summary').click();
     await login.locator('.opblock-body').waitFor();
+    // Ethcast's name, no Fastify top bar, examples a person would write
+    expect(await page.title()).toBe('Ethcast API reference');
+    expect(await page.locator('.topbar').count()).toBe(0);
+    const shown = await login.innerText();
+    expect(shown).toContain('"id": 42');
+    expect(shown).toContain('"created_at": "2026-03-31T21:39:00.000Z"');
+    expect(shown).not.toMatch(/-9007199254740991|"string"/);
     await mkdir(screenshotDir, { recursive: true });
     await page.screenshot({ path: join(screenshotDir, 'api-docs.png') });
 

@@ -1,7 +1,9 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { legacyRoutes } from '../legacy/index.ts';
+import { ContractChecker, type OpenApiDocument } from '../test/openapi-contract.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
+import { procedureReasons } from './errors.ts';
 import { listProcedures } from './procedures.ts';
 import { restPathOf } from './rest-face.ts';
 
@@ -68,5 +70,52 @@ describe('/openapi.json', () => {
     const create = doc.paths['/api/predicts/create']?.post?.requestBody?.content['application/json']?.schema;
     expect(create?.properties.days).toMatchObject({ type: 'integer', minimum: 1, maximum: 365 });
     expect(JSON.stringify(doc)).not.toMatch(/"password":\s*\{[^}]*"\$2/);
+  });
+
+  it('lists each route’s refusals from its access level and its procedures’ own reasons', () => {
+    const statuses = (path: string, method: string) =>
+      Object.keys((doc.paths[path]?.[method] as { responses?: object } | undefined)?.responses ?? {});
+    expect(Object.keys(procedureReasons).sort()).toEqual(
+      listProcedures()
+        .map((p) => p.path)
+        .sort(),
+    );
+    expect(statuses('/api/users/me', 'get')).toEqual(['200', '401', '503']);
+    expect(statuses('/api/users/list', 'get')).toEqual(['200', '401', '403', '422', '503']);
+    expect(statuses('/api/prices/symbols', 'get')).toEqual(['200', '503']);
+    expect(statuses('/users/login/', 'post')).toContain('401');
+    expect(statuses('/users/login/', 'post')).toContain('429');
+    expect(statuses('/users/login/', 'post')).not.toContain('403');
+    expect(statuses('/logs/get/{id}', 'get')).toEqual(['200', '401', '403', '404', '422', '503']);
+    expect(statuses('/predicts/update/{id}', 'put')).toContain('409');
+  });
+
+  it('documents the trailing-slash twins, HEAD for every GET, and the price import', () => {
+    for (const [path, item] of Object.entries(doc.paths)) {
+      if (item.get) expect(item.head, `HEAD ${path}`).toBeDefined();
+    }
+    expect(doc.paths['/users/login']?.post).toBeDefined();
+    expect(doc.paths['/users/get_by_id/{id}/']?.get).toBeDefined();
+    expect(doc.paths['/api/users/me/']?.get).toBeDefined();
+    const upload = doc.paths['/api/prices/import']?.post as
+      | { requestBody?: { content: object }; responses: object }
+      | undefined;
+    expect(Object.keys(upload?.requestBody?.content ?? {})).toEqual(['text/csv', 'application/octet-stream']);
+    expect(Object.keys(upload?.responses ?? {})).toEqual(['200', '400', '401', '403', '413', '415', '422']);
+  });
+
+  it('shows sensible examples, each valid for its schema (no negative ids, no year 6304)', () => {
+    const checker = new ContractChecker(doc as unknown as OpenApiDocument);
+    expect(checker.badExamples()).toEqual([]);
+    const text = JSON.stringify(doc);
+    const user = (
+      doc.components.schemas as Record<
+        string,
+        { example?: unknown; properties?: Record<string, { example?: unknown }> }
+      >
+    ).LegacyUser;
+    expect(user?.properties?.id?.example).toBe(42);
+    expect(user?.properties?.created_at?.example).toBe('2026-03-31T21:39:00.000Z');
+    expect(text).not.toContain('-9007199254740991,"example"');
   });
 });

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
-import { type LegacyRoute, validationErrorSchema } from '../legacy/route.ts';
+import type { Reason } from '../domain/errors.ts';
+import type { LegacyRoute } from '../legacy/route.ts';
+import { reasonsOf, statusOfReason } from './errors.ts';
+import { addExamples } from './examples.ts';
+import { PRICE_IMPORT_PATH, priceImportOperation } from './price-import.ts';
 
 const message = z.string();
 const errorAnswers = {
@@ -23,32 +27,50 @@ const statusText: Record<number, string> = {
   403: 'Signed in, not allowed',
   404: 'Missing, or not yours to see (the two answer alike)',
   409: 'Clashes with the current state',
+  412: 'The data or the setting the request needs is not there',
+  413: 'The body is larger than 1 MB',
   415: 'The body is not JSON',
   422: 'Invalid input (field by field)',
   429: 'Too many requests; `Retry-After` says when to retry',
-  503: 'The database is unavailable; retry shortly',
+  500: 'The server failed (nothing is detailed; the server log has it)',
+  503: 'The database (or a service it needs) is unavailable; `Retry-After` says when to retry',
 };
 
-function errorResponses(route: LegacyRoute) {
-  const codes = [400, 422, 429, 503];
-  if (route.access !== 'anyone') codes.push(401);
-  if (route.access === 'admin' || route.params) codes.push(403);
-  if (route.params || route.procedures.some((p) => /byId|byUsername|update|delete/.test(p))) codes.push(404);
-  const legacy = route.errors !== 'api';
-  // the legacy routes read any content type as FastAPI did (422 when it is not a JSON object)
-  if (route.body) codes.push(...(legacy ? [409] : [409, 415]));
-  const schemaOf = (code: number) =>
-    legacy && code === 422 ? validationErrorSchema : errorAnswers[route.errors];
+const takesBody = (route: LegacyRoute) => route.method === 'POST' || route.method === 'PUT';
+
+/**
+ * The statuses a route can fail with, derived from what it is: its access level (401, 403), its input
+ * (422), its body (400 unreadable JSON, 413, 415), its procedures' own refusals (openapi/errors.ts) and
+ * the route's; every route can meet an unavailable database (503).
+ */
+export function errorStatuses(route: LegacyRoute): number[] {
+  const codes = new Set<number>([503]);
+  // a legacy route's own status for a reason (register's taken name: 400)
+  const statusOf = (reason: Reason) => route.statusByReason?.[reason] ?? statusOfReason(reason);
+  if (takesBody(route)) for (const code of [400, 413, 415, 422]) codes.add(code);
+  if (route.params || route.query || route.body) codes.add(422);
+  if (route.access !== 'anyone') codes.add(401);
+  if (route.access === 'admin') codes.add(403);
+  for (const reason of [...reasonsOf(route.procedures), ...(route.reasons ?? [])]) {
+    codes.add(statusOf(reason));
+  }
+  for (const code of Object.keys(route.errorAnswers ?? {})) codes.add(Number(code));
+  return [...codes].sort((a, b) => a - b);
+}
+
+function errorResponses(route: LegacyRoute, withBody: boolean) {
   return Object.fromEntries(
-    codes
-      .sort((a, b) => a - b)
-      .map((code) => [
-        String(code),
-        {
-          description: `${statusText[code]}. The reason code is in the \`X-Error-Reason\` header.`,
-          content: { 'application/json': { schema: schemaOf(code) } },
+    errorStatuses(route).map((code) => [
+      String(code),
+      {
+        description: `${statusText[code] ?? 'Refused'}. The reason code is in the \`X-Error-Reason\` header.`,
+        content: {
+          'application/json': withBody
+            ? { schema: route.errorAnswers?.[code] ?? errorAnswers[route.errors] }
+            : {},
         },
-      ]),
+      },
+    ]),
   );
 }
 
@@ -58,47 +80,113 @@ const accessText = {
   admin: 'Needs the bearer token of an admin.',
 } as const;
 
-function operation(route: LegacyRoute): ZodOpenApiOperationObject {
+/** `/users/login/` ↔ `/users/login`: every REST route answers on both (legacy clients wrote either). */
+export const twinOf = (path: string) => (path.endsWith('/') ? path.slice(0, -1) : `${path}/`);
+
+const operationIdOf = (method: string, path: string) =>
+  `${method.toLowerCase()}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`;
+
+function operation(
+  route: LegacyRoute,
+  method: 'get' | 'head' | 'post' | 'put' | 'delete',
+  path: string,
+): ZodOpenApiOperationObject {
+  const isTwin = path !== route.path;
+  const isHead = method === 'head';
   const requestParams = {
     ...(route.params ? { path: route.params } : {}),
     ...(route.query ? { query: route.query } : {}),
   };
   return {
-    tags: [route.tag],
-    summary: route.summary,
+    tags: [isTwin ? TWINS_TAG : route.tag],
+    summary: isTwin
+      ? `${route.summary} (\`${route.method} ${route.path}\` ${path.endsWith('/') ? 'with' : 'without'} the trailing slash)`
+      : isHead
+        ? `${route.summary} (headers only)`
+        : route.summary,
     description: [
+      isTwin ? `Answers exactly as \`${route.method} ${route.path}\`.` : null,
+      isHead ? 'The headers `GET` would send, without a body.' : null,
       route.description,
       accessText[route.access],
       `Answered by the tRPC procedure${route.procedures.length > 1 ? 's' : ''} ${route.procedures.map((p) => `\`${p}\``).join(', ')}.`,
     ]
       .filter(Boolean)
       .join('\n\n'),
-    operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    operationId: `${operationIdOf(method, route.path)}${isTwin ? (path.endsWith('/') ? 'Slash' : 'NoSlash') : ''}`,
     security: route.access === 'anyone' ? [] : [{ bearer: [] }],
     ...(Object.keys(requestParams).length ? { requestParams } : {}),
     ...(route.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } }
       : {}),
     responses: {
+      // a legacy route's twin redirects to it, as FastAPI did; a client that follows gets its answers
+      ...(isTwin && route.errors !== 'api'
+        ? {
+            '307': {
+              description: `Redirect to \`${route.path}\` (the answers below are its, for a client that follows)`,
+              headers: { location: { schema: { type: 'string' } } },
+            },
+          }
+        : {}),
       [String(route.status)]: {
         description: route.status === 201 ? 'Created' : 'OK',
-        content: { 'application/json': { schema: route.answer } },
+        content: { 'application/json': isHead ? {} : { schema: route.answer } },
       },
-      ...errorResponses(route),
+      ...errorResponses(route, !isHead),
     },
   };
 }
 
+export const TWINS_TAG = 'trailing-slash twins';
+
+/** A GET operation's HEAD: the same statuses and headers, no body. */
+function headOf(get: ZodOpenApiOperationObject): ZodOpenApiOperationObject {
+  const responses = Object.fromEntries(
+    Object.entries(get.responses ?? {}).map(([status, response]) => {
+      const { content, ...rest } = response as { content?: Record<string, unknown> };
+      return [
+        status,
+        content
+          ? { ...rest, content: Object.fromEntries(Object.keys(content).map((type) => [type, {}])) }
+          : rest,
+      ];
+    }),
+  );
+  return {
+    ...get,
+    summary: `${get.summary} (headers only)`,
+    operationId: `head${(get.operationId ?? '').replace(/^get/, '')}`,
+    responses,
+  } as unknown as ZodOpenApiOperationObject;
+}
+
+const readinessSchema = z
+  .object({
+    ready: z.boolean(),
+    status: z.enum(['ok', 'unavailable']),
+    database: z.enum(['up', 'down']),
+    migrations: z.enum(['current', 'pending', 'ahead', 'diverged', 'unknown']),
+    driver: z.enum(['postgres', 'pglite']),
+    version: z.string().meta({ example: '0.1.0' }),
+    uptimeSeconds: z.number().int().min(0).meta({ example: 3600 }),
+  })
+  .meta({ id: 'Readiness' });
+
+const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+
+/** The routes Fastify serves outside the REST faces (a GET each; its HEAD is added below). */
 const rootPaths: ZodOpenApiPathsObject = {
   '/': {
     get: {
       tags: ['legacy'],
       summary: 'The legacy root: is the API up?',
+      description: 'A browser (`Accept: text/html`) gets the dashboard instead, when it is built.',
       operationId: 'getRoot',
       responses: {
         '200': {
           description: 'OK',
-          content: { 'application/json': { schema: z.object({ message: z.literal('working') }) } },
+          content: { ...json(z.object({ message: z.literal('working') })), 'text/html': {} },
         },
       },
     },
@@ -111,11 +199,13 @@ const rootPaths: ZodOpenApiPathsObject = {
       responses: {
         '200': {
           description: 'Alive',
-          content: {
-            'application/json': {
-              schema: z.object({ status: z.literal('ok'), version: z.string(), uptimeSeconds: z.number() }),
-            },
-          },
+          content: json(
+            z.object({
+              status: z.literal('ok'),
+              version: z.string().meta({ example: '0.1.0' }),
+              uptimeSeconds: z.number().int().min(0).meta({ example: 3600 }),
+            }),
+          ),
         },
       },
     },
@@ -126,11 +216,32 @@ const rootPaths: ZodOpenApiPathsObject = {
       summary: "Readiness: the database answers and holds this build's migrations",
       operationId: 'getReady',
       responses: {
-        '200': {
-          description: 'Ready',
-          content: { 'application/json': { schema: z.object({ ready: z.literal(true) }).loose() } },
+        '200': { description: 'Ready', content: json(readinessSchema) },
+        '503': {
+          description: 'Not ready; `Retry-After` says when to ask again',
+          content: json(readinessSchema),
         },
-        '503': { description: 'Not ready; `Retry-After` says when to ask again' },
+      },
+    },
+  },
+  '/openapi.json': {
+    get: {
+      tags: ['legacy'],
+      summary: 'This document',
+      operationId: 'getOpenApiDocument',
+      responses: {
+        '200': {
+          description: 'OpenAPI 3.1',
+          content: json(
+            z
+              .object({
+                openapi: z.literal('3.1.0'),
+                info: z.object({}).loose(),
+                paths: z.object({}).loose(),
+              })
+              .loose(),
+          ),
+        },
       },
     },
   },
@@ -140,17 +251,35 @@ const description = `Ethcast's REST face, generated from the zod schemas the tRP
 
 **Legacy routes** (\`/users/…\`, \`/logs/…\`, \`/predicts/…\`): the FastAPI backend's paths, methods, bodies and answer keys, answered by the tRPC procedures. Sign in with \`POST /users/login/\` and send its \`token\` as \`Authorization: Bearer <token>\` (the session cookie is not accepted here). Identity always comes from the session. Messages are Portuguese whatever \`Accept-Language\` says, English with \`?lang=en\` or \`X-Ethcast-Language: en\`; every failure carries its reason code in the \`X-Error-Reason\` header. As FastAPI answered: invalid input is 422 \`{"detail": [{loc, msg, type}]}\`, another method 405 \`{"detail": "Method Not Allowed"}\` with \`Allow\`, the path without (or with) its trailing slash a 307 to the documented one, an unknown path 404 \`{"detail": "Not Found"}\`.
 
-**\`/api/…\`**: every tRPC procedure as plain JSON (queries GET with query parameters, mutations POST with a JSON body).`;
+**\`/api/…\`**: every tRPC procedure as plain JSON (queries GET with query parameters, mutations POST with a JSON body). \`POST /api/prices/import\` takes a price CSV as the body.
+
+Every route also answers on its path with the trailing slash added or removed, and every GET answers HEAD (its headers, no body): \`/openapi.json\` lists those operations too; this page leaves them out.`;
 
 /** OpenAPI 3.1 for the given routes (the legacy ones and the /api face of the procedures). */
 export function buildOpenApiDocument(routes: LegacyRoute[], version: string) {
-  const paths: ZodOpenApiPathsObject = { ...rootPaths };
-  for (const route of routes) {
-    const item = (paths[route.path] ?? {}) as Record<string, ZodOpenApiOperationObject>;
-    item[route.method.toLowerCase()] = operation(route);
-    paths[route.path] = item;
+  const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {};
+  const add = (path: string, method: string, op: ZodOpenApiOperationObject) => {
+    paths[path] ??= {};
+    (paths[path] as Record<string, ZodOpenApiOperationObject>)[method] = op;
+    // Fastify answers HEAD for every GET route (exposeHeadRoutes).
+    if (method === 'get') (paths[path] as Record<string, ZodOpenApiOperationObject>).head = headOf(op);
+  };
+  for (const [path, item] of Object.entries(rootPaths)) {
+    for (const [method, op] of Object.entries(item as Record<string, ZodOpenApiOperationObject>))
+      add(path, method, op);
   }
-  return createDocument(
+  add(PRICE_IMPORT_PATH, 'post', priceImportOperation);
+  for (const route of routes) {
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+    add(route.path, method, operation(route, method, route.path));
+  }
+  // the twins go last, so they sit at the end of the list (and of /docs)
+  for (const route of routes) {
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+    const twin = twinOf(route.path);
+    add(twin, method, operation(route, method, twin));
+  }
+  const document = createDocument(
     {
       openapi: '3.1.0',
       info: { title: 'Ethcast API', version, description },
@@ -159,13 +288,22 @@ export function buildOpenApiDocument(routes: LegacyRoute[], version: string) {
         { name: 'users', description: 'Legacy routes: accounts' },
         { name: 'logs', description: 'Legacy routes: the audit log' },
         { name: 'predicts', description: 'Legacy routes: forecasts' },
+        ...[...new Set(routes.map((route) => route.tag))]
+          .filter((tag) => tag.startsWith('api: '))
+          .map((name) => ({ name, description: `The ${name.slice(5)} procedures as plain JSON` })),
+        { name: 'prices', description: 'Price files streamed to the server' },
+        {
+          name: TWINS_TAG,
+          description:
+            'Every REST route also answers on its path with the trailing slash added or removed (legacy clients wrote either), exactly as the canonical path.',
+        },
       ],
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'The `token` from `POST /users/login/`' },
         },
       },
-      paths,
+      paths: paths as ZodOpenApiPathsObject,
     },
     {
       override: ({ jsonSchema, zodSchema }) => {
@@ -177,4 +315,6 @@ export function buildOpenApiDocument(routes: LegacyRoute[], version: string) {
       },
     },
   );
+  addExamples(document);
+  return document;
 }

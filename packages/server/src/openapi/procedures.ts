@@ -1,8 +1,21 @@
 import { z } from 'zod';
 import { appRouter } from '../router.ts';
+import { adminProcedure, authedProcedure } from '../trpc.ts';
 
-/** What tRPC keeps about a procedure: its kind and its input parsers (zod schemas here). */
-type ProcedureDef = { type: 'query' | 'mutation' | 'subscription'; inputs: unknown[] };
+/** What tRPC keeps about a procedure: its kind, its input parsers (zod schemas here), its middlewares. */
+type ProcedureDef = {
+  type: 'query' | 'mutation' | 'subscription';
+  inputs: unknown[];
+  middlewares: unknown[];
+};
+
+export type Access = 'anyone' | 'signed-in' | 'admin';
+
+const lastMiddleware = (builder: unknown) =>
+  (builder as { _def: { middlewares: unknown[] } })._def.middlewares.at(-1);
+/** The middlewares that make a procedure signed-in only and admin only (trpc.ts). */
+const signedInGate = lastMiddleware(authedProcedure);
+const adminGate = lastMiddleware(adminProcedure);
 
 export type ProcedureInfo = {
   /** dotted path, e.g. `predicts.create` */
@@ -10,6 +23,8 @@ export type ProcedureInfo = {
   type: 'query' | 'mutation';
   /** the procedure's own input schema, if it takes input */
   input: z.ZodType | undefined;
+  /** who may call it: read from the procedure's own middlewares, not declared beside it */
+  access: Access;
 };
 
 /** Every query and mutation of the app router, with the zod schema that validates its input. */
@@ -17,10 +32,15 @@ export function listProcedures(): ProcedureInfo[] {
   const records = appRouter._def.procedures as unknown as Record<string, { _def: ProcedureDef }>;
   const found: ProcedureInfo[] = [];
   for (const [path, procedure] of Object.entries(records)) {
-    const { type, inputs } = procedure._def;
+    const { type, inputs, middlewares } = procedure._def;
     if (type === 'subscription') continue;
     const input = inputs.find((parser): parser is z.ZodType => parser instanceof z.ZodType);
-    found.push({ path, type, input });
+    const access: Access = middlewares.includes(adminGate)
+      ? 'admin'
+      : middlewares.includes(signedInGate)
+        ? 'signed-in'
+        : 'anyone';
+    found.push({ path, type, input, access });
   }
   return found.sort((a, b) => a.path.localeCompare(b.path));
 }

@@ -69,7 +69,7 @@ function restRoute(procedure: ProcedureInfo): LegacyRoute {
       ? 'Input as query parameters (numbers and dates as text). Same rules and answer as the tRPC procedure, in plain JSON (dates as ISO 8601).'
       : 'Input as a JSON body. Same rules and answer as the tRPC procedure, in plain JSON (dates as ISO 8601).',
     procedures: [procedure.path],
-    access: 'anyone',
+    access: procedure.access,
     ...(isQuery && object ? { query: object } : {}),
     ...(!isQuery && procedure.input ? { body: (object ?? procedure.input) as z.ZodObject } : {}),
     status: 200,

@@ -27,7 +27,10 @@ export async function bootstrapPrices(
     if (config.pricesCsv) {
       if (existsSync(config.pricesCsv)) {
         try {
-          const r = await importPrices(services.db, config.pricesCsv, { symbol });
+          const r = await importPrices(services.db, config.pricesCsv, {
+            symbol,
+            by: { userId: null, username: null, via: 'PRICES_CSV at start' },
+          });
           log.info(
             `prices: imported ${r.inserted} ${symbol} days from ${config.pricesCsv} (${r.firstDay} → ${r.lastDay})`,
           );
@@ -46,6 +49,7 @@ export async function bootstrapPrices(
           baseUrl: config.pricesSyncUrl,
           retries: 2,
           ...syncOptions,
+          by: { userId: null, username: null, via: 'first start' },
         });
         if (r.inserted > 0) {
           log.info(

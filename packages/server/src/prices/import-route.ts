@@ -12,7 +12,7 @@ import { importPrices, PriceImportError } from './import.ts';
 /** The route `pnpm ethcast prices:import` streams a file to while a server runs. */
 export const PRICE_IMPORT_PATH = '/api/prices/import';
 
-const queryShape = z.strictObject({
+export const queryShape = z.strictObject({
   symbol: z.string().trim().max(40).optional(),
   skipBad: z.enum(['true', 'false']).optional(),
   /** the file's name, for `prices.source` and the report (`file:<name>`) */
@@ -38,6 +38,20 @@ export async function registerPriceImportRoute(app: FastifyInstance, services: S
     scope.addContentTypeParser(['text/csv', 'application/octet-stream'], (_req, payload, done) =>
       done(null, payload),
     );
+    // Fastify's own refusals before the handler (a content type it cannot read, an oversized or broken
+    // JSON body) in this route's error shape, not Fastify's.
+    scope.setErrorHandler((error: { statusCode?: number }, _req, reply) => {
+      const status = error.statusCode ?? 500;
+      if (status < 400 || status >= 500) throw error;
+      const reason =
+        status === 415
+          ? 'UNSUPPORTED_MEDIA_TYPE'
+          : status === 413
+            ? 'REQUEST_TOO_LARGE'
+            : 'MALFORMED_REQUEST';
+      const message = status === 415 ? 'send the file as text/csv' : 'the request could not be read';
+      return reply.code(status).send({ error: { reason, message, params: {} } });
+    });
     scope.post(PRICE_IMPORT_PATH, async (req, reply) => {
       try {
         // Bearer only: a browser never sends one by itself, so a foreign page cannot post a file here.
@@ -60,6 +74,7 @@ export async function registerPriceImportRoute(app: FastifyInstance, services: S
           ...(symbol ? { symbol } : {}),
           skipBad: skipBad === 'true',
           source: `file:${name ?? 'upload'}`,
+          by: { userId: session.user.id, username: session.user.username },
         });
         return reply.send(report);
       } catch (error) {

@@ -10,11 +10,12 @@ import {
   type FormatName,
   lineBatches,
 } from '@ethcast/forecast';
-import { type Database, withPostgresTransaction } from '../db/client.ts';
+import { type Database, type Executor, withPostgresTransaction } from '../db/client.ts';
 import { COPY_CHUNK_BYTES } from '../db/queries/price-copy.ts';
 import { lockPriceImports } from '../db/queries/price-locks.ts';
 import { type PriceChange, UPSERT_BATCH_SIZE } from '../db/queries/price-upsert.ts';
 import { isValidSymbol } from '../domain/symbol.ts';
+import { auditPriceChange, type PriceAuditor } from './audit.ts';
 import { type BadRow, RowReader } from './import-rows.ts';
 import { CopyingWriter, type RowWriter, type Totals, UpsertWriter } from './import-writers.ts';
 import { LineCursor } from './line-cursor.ts';
@@ -22,6 +23,7 @@ import { LineCursor } from './line-cursor.ts';
 // The import: open the input, detect its format, read and validate its rows (import-rows.ts) and write
 // the good ones in one transaction (import-writers.ts: COPY and upsert on PostgreSQL, upsert on PGlite).
 
+export type { PriceAuditor } from './audit.ts';
 export type { BadRow } from './import-rows.ts';
 
 export type ImportProgress = { rowsRead: number; bytesRead: number; totalBytes: number | null };
@@ -38,6 +40,8 @@ export type ImportOptions = {
   /** PostgreSQL: characters of COPY text sent at a time */
   copyChunkBytes?: number;
   onProgress?: (progress: ImportProgress) => void;
+  /** who imports (default: nobody named); the audit-log row is written whatever the caller */
+  by?: PriceAuditor;
 };
 
 export type SymbolImport = {
@@ -109,15 +113,24 @@ export async function importPrices(
     });
     const progress = () => options.onProgress?.({ rowsRead: reader.rowsRead, bytesRead, totalBytes });
 
-    const run = async (writer: RowWriter) => {
+    const run = async (writer: RowWriter, tx: Executor) => {
+      let totals: Totals;
       try {
         await reader.readAll(writer);
         if (!options.skipBad && reader.badCount > 0) throw strictFailure(reader);
-        return await writer.finish();
+        totals = await writer.finish();
       } catch (error) {
         await writer.abort();
         throw error;
       }
+      // in the rows' transaction: the import and its log row are committed together or not at all
+      await auditPriceChange(tx, 'imported', options.by, {
+        symbols: importedSymbols(reader, fixedSymbol),
+        inserted: totals.inserted,
+        updated: totals.updated,
+        source,
+      });
+      return totals;
     };
     const batchSize = options.batchSize ?? UPSERT_BATCH_SIZE;
     const copyChunkBytes = options.copyChunkBytes ?? COPY_CHUNK_BYTES;
@@ -125,19 +138,29 @@ export async function importPrices(
       await lockPriceImports(tx);
       return run(
         new CopyingWriter(tx, connection, source, batchSize, copyChunkBytes, () => reader.upcomingSymbols()),
+        tx,
       );
     });
     const totals =
       onPostgres?.value ??
       (await db.transaction(async (tx) => {
         await lockPriceImports(tx);
-        return run(new UpsertWriter(tx, source, batchSize));
+        return run(new UpsertWriter(tx, source, batchSize), tx);
       }));
     progress();
     return importReport(format, source, reader, totals);
   } finally {
     stream.destroy();
   }
+}
+
+/** The symbols an import wrote rows of, in the report's order. */
+function importedSymbols(reader: RowReader, fixedSymbol: string | undefined): string[] {
+  const symbols = reader.symbols
+    .filter(({ days }) => days.size > 0)
+    .map(({ symbol }) => symbol)
+    .sort(compareSymbols);
+  return symbols.length > 0 ? symbols : [fixedSymbol ?? 'no rows'];
 }
 
 async function openInput(

@@ -5,6 +5,7 @@ import { type PriceChange, UPSERT_BATCH_SIZE, upsertPrices } from '../db/queries
 import { getLastDay, type PriceRow } from '../db/queries/prices.ts';
 import { isValidSymbol } from '../domain/symbol.ts';
 import { COINBASE_URL } from '../env.ts';
+import { auditPriceChange, type PriceAuditor } from './audit.ts';
 import { CANDLES_PER_PAGE, fetchDailyCandles } from './coinbase.ts';
 import type { RetryOptions } from './retry.ts';
 
@@ -20,6 +21,8 @@ export type SyncOptions = RetryOptions & {
   /** the clock, for "today" (whose candle is never stored) */
   now?: Date;
   onPage?: (page: { from: string; to: string; candles: number }) => void;
+  /** who syncs (default: nobody named); the audit-log row is written whatever the caller */
+  by?: PriceAuditor;
 };
 
 export type SyncReport = {
@@ -130,6 +133,14 @@ export async function syncPrices(db: Database, options: SyncOptions): Promise<Sy
       report.inserted += result.inserted;
       report.updated += result.updated;
       report.changes.push(...result.changes.slice(0, 10 - report.changes.length));
+    }
+    if (ordered.length > 0) {
+      await auditPriceChange(tx, 'synced', options.by, {
+        symbols: [symbol],
+        inserted: report.inserted,
+        updated: report.updated,
+        source,
+      });
     }
   });
   report.unchanged = ordered.length - report.inserted - report.updated;

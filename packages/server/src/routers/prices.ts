@@ -48,6 +48,7 @@ export const pricesRouter = router({
           symbol: input.symbol ?? ctx.config.pricesSymbol,
           baseUrl,
           ...(input.since ? { since: input.since } : {}),
+          by: { userId: ctx.user.id, username: ctx.user.username },
         });
       } catch (error) {
         if (error instanceof SyncError) fail('PRICE_SYNC_FAILED', { detail: error.message });

@@ -63,6 +63,7 @@ export const usersRouter = router({
           scope: result.scope,
         });
       }
+      if (result.kind === 'busy') fail('LOGIN_BUSY', { retryAfterSeconds: result.retryAfterSeconds });
       if (result.kind === 'invalid') fail('WRONG_CREDENTIALS');
       ctx.cookies.setSession(result.token, result.expiresAt);
       return { token: result.token, expiresAt: result.expiresAt, user: result.user };

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { jobRuns } from '../schema.ts';
 
@@ -102,6 +102,16 @@ export async function staleRunningRuns(db: Database, before: Date): Promise<JobR
     .select(runColumns)
     .from(jobRuns)
     .where(and(eq(jobRuns.state, 'running'), lt(jobRuns.startedAt, before)));
+}
+
+/** Whether an attempt of `job` is under way, started at or after `since` (older ones have timed out). */
+export async function hasRunningRun(db: Database, job: string, since: Date): Promise<boolean> {
+  const [row] = await db
+    .select({ id: jobRuns.id })
+    .from(jobRuns)
+    .where(and(eq(jobRuns.job, job), eq(jobRuns.state, 'running'), gte(jobRuns.startedAt, since)))
+    .limit(1);
+  return row !== undefined;
 }
 
 /** Scheduled runs still waiting to be handed to the queue (a replica may have stopped in between). */

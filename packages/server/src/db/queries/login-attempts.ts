@@ -1,5 +1,10 @@
-import { and, eq, lt, or, sql } from 'drizzle-orm';
-import { type AttemptStats, loginPolicy, registrationPolicy } from '../../domain/login-policy.ts';
+import { and, eq, lt, or, type SQL, sql } from 'drizzle-orm';
+import {
+  type AttemptCounts,
+  type AttemptStats,
+  loginPolicy,
+  registrationPolicy,
+} from '../../domain/login-policy.ts';
 import { type Executor, queryRows } from '../client.ts';
 import { knownClients, loginAttempts, registrationAttempts } from '../schema.ts';
 
@@ -23,54 +28,68 @@ export async function lockUsername(tx: Executor, key: string): Promise<void> {
 
 const iso = (date: Date) => date.toISOString();
 
-/** Everything the policy needs about an attempt, in one statement. */
+type StatsRow = {
+  pair_nth: string | Date | null;
+  client_nth: string | Date | null;
+  global_nth: string | Date | null;
+  account_failures: number;
+  account_latest: string | Date | null;
+};
+
+/**
+ * Everything the policy needs about an attempt, in one statement: the counts of known failures, and the
+ * same counts with pending attempts taken for failures (a pending attempt older than `pendingStaleMs` is
+ * a known failure: its process died before writing the outcome).
+ */
 export async function attemptStats(
   tx: Executor,
   args: { key: string; client: string; userId: number | null; now: Date },
-): Promise<AttemptStats> {
+): Promise<AttemptCounts> {
   const { key, client, userId, now } = args;
   const since = (ms: number) => iso(new Date(now.getTime() - ms));
   const p = loginPolicy;
-  const [row] = await queryRows<{
-    pair_nth: string | Date | null;
-    client_nth: string | Date | null;
-    global_nth: string | Date | null;
-    account_failures: number;
-    account_latest: string | Date | null;
-    known_client: boolean;
-  }>(
-    tx,
-    sql`select
+  const known = sql`(outcome = 'failed' or attempted_at <= ${since(p.pendingStaleMs)}::timestamptz)`;
+  const all = sql`true`;
+  const columns = (counted: SQL, suffix: string) => sql`
       (select attempted_at from login_attempts
-        where username_key = ${key} and client_ip = ${client}
+        where username_key = ${key} and client_ip = ${client} and ${counted}
           and attempted_at > ${since(p.perPair.windowMs)}::timestamptz
-        order by attempted_at desc offset ${p.perPair.failures - 1} limit 1) as pair_nth,
+        order by attempted_at desc offset ${p.perPair.failures - 1} limit 1) as ${sql.raw(`pair_nth${suffix}`)},
       (select attempted_at from login_attempts
-        where client_ip = ${client} and attempted_at > ${since(p.perClient.windowMs)}::timestamptz
-        order by attempted_at desc offset ${p.perClient.failures - 1} limit 1) as client_nth,
+        where client_ip = ${client} and ${counted} and attempted_at > ${since(p.perClient.windowMs)}::timestamptz
+        order by attempted_at desc offset ${p.perClient.failures - 1} limit 1) as ${sql.raw(`client_nth${suffix}`)},
       (select attempted_at from login_attempts
-        where attempted_at > ${since(p.global.windowMs)}::timestamptz
-        order by attempted_at desc offset ${p.global.failures - 1} limit 1) as global_nth,
+        where ${counted} and attempted_at > ${since(p.global.windowMs)}::timestamptz
+        order by attempted_at desc offset ${p.global.failures - 1} limit 1) as ${sql.raw(`global_nth${suffix}`)},
       (select count(*)::int from login_attempts
-        where username_key = ${key} and attempted_at > ${since(p.perAccount.windowMs)}::timestamptz) as account_failures,
+        where username_key = ${key} and ${counted}
+          and attempted_at > ${since(p.perAccount.windowMs)}::timestamptz) as ${sql.raw(`account_failures${suffix}`)},
       (select max(attempted_at) from login_attempts
-        where username_key = ${key} and attempted_at > ${since(p.perAccount.windowMs)}::timestamptz) as account_latest,
+        where username_key = ${key} and ${counted}
+          and attempted_at > ${since(p.perAccount.windowMs)}::timestamptz) as ${sql.raw(`account_latest${suffix}`)}`;
+  const [row] = await queryRows<
+    { [K in keyof StatsRow as `${K}_known` | `${K}_all`]: StatsRow[K] } & { known_client: boolean }
+  >(
+    tx,
+    sql`select ${columns(known, '_known')}, ${columns(all, '_all')},
       exists (select 1 from known_clients
         where user_id = ${userId ?? 0} and client_ip = ${client}
           and last_success_at > ${since(p.knownClientMs)}::timestamptz) as known_client`,
   );
   const date = (v: string | Date | null | undefined) => (v == null ? null : new Date(v));
-  return {
-    pairNth: date(row?.pair_nth),
-    clientNth: date(row?.client_nth),
-    globalNth: date(row?.global_nth),
-    accountFailures: Number(row?.account_failures ?? 0),
-    accountLatest: date(row?.account_latest),
-    knownClient: row?.known_client === true,
-  };
+  const knownClient = row?.known_client === true;
+  const stats = (suffix: '_known' | '_all'): AttemptStats => ({
+    pairNth: date(row?.[`pair_nth${suffix}`]),
+    clientNth: date(row?.[`client_nth${suffix}`]),
+    globalNth: date(row?.[`global_nth${suffix}`]),
+    accountFailures: Number(row?.[`account_failures${suffix}`] ?? 0),
+    accountLatest: date(row?.[`account_latest${suffix}`]),
+    knownClient,
+  });
+  return { known: stats('_known'), withPending: stats('_all') };
 }
 
-/** Reserves the attempt's slot: it counts as a failure until its outcome is written. */
+/** Reserves the attempt's slot: it may count as a failure until its outcome is written. */
 export async function reserveAttempt(
   tx: Executor,
   args: { key: string; client: string; now: Date },

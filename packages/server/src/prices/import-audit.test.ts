@@ -1,0 +1,167 @@
+import { dayNumber } from '@ethcast/days';
+import { asc } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../db/client.ts';
+import { logs, prices } from '../db/schema.ts';
+import { createActor } from '../test/actors.ts';
+import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
+import { generateCandles, storedPrices, tempDir, toCsv } from '../test/price-csv.ts';
+import { startReplayServer } from '../test/replay-server.ts';
+import { startTestServer, type TestServer } from '../test/server.ts';
+import { bootstrapPrices } from './bootstrap.ts';
+import { importPrices } from './import.ts';
+import { syncPrices } from './sync.ts';
+
+const auditRows = (db: Database) =>
+  db
+    .select({ userId: logs.userId, username: logs.usernameLog, action: logs.action })
+    .from(logs)
+    .orderBy(asc(logs.id));
+
+describe(`audited price imports (${testEngine})`, () => {
+  let testDb: TestDb;
+  let db: Database;
+  const files = tempDir();
+  const rows = generateCandles('ETH-USD', '2024-01-01', 30, 3);
+  beforeAll(async () => {
+    testDb = await createTestDb();
+    db = testDb.db;
+  });
+  afterAll(async () => {
+    await testDb?.close();
+    files.cleanup();
+  });
+  beforeEach(async () => {
+    await db.delete(prices);
+    await db.delete(logs);
+  });
+
+  it('names who imported, the symbol and the rows inserted and updated', async () => {
+    const file = files.write('eth.csv', toCsv(rows, 'plain'));
+    await importPrices(db, file, { symbol: 'ETH-USD', by: { userId: null, username: 'ops' } });
+    const fixed = rows.map((r, i) => (i < 2 ? { ...r, close: r.close + 1 } : r));
+    const more = [...fixed, ...generateCandles('ETH-USD', '2024-01-31', 1, 4)];
+    await importPrices(db, files.write('eth-fixed.csv', toCsv(more, 'plain')), { symbol: 'ETH-USD' });
+    expect(await auditRows(db)).toEqual([
+      {
+        userId: null,
+        username: 'ops',
+        action: 'prices imported for ETH-USD: 30 inserted, 0 updated (file:eth.csv)',
+      },
+      {
+        userId: null,
+        username: null,
+        action: 'prices imported for ETH-USD: 1 inserted, 2 updated (file:eth-fixed.csv)',
+      },
+    ]);
+  });
+
+  it('a file of several symbols is one row naming them', async () => {
+    const both = [...rows, ...generateCandles('BTC-USD', '2024-01-01', 5, 9)];
+    await importPrices(db, files.write('both.csv', toCsv(both, 'plain-with-symbol')));
+    const audit = await auditRows(db);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.action).toMatch(
+      /^prices imported for ETH-USD, BTC-USD: 35 inserted, 0 updated \(file:both.csv\)$/,
+    );
+  });
+
+  it('a refused import writes neither rows nor a log row', async () => {
+    const bad = `${toCsv(rows, 'plain')}2024-02-15,abc,1,1,1,1\n`;
+    await expect(importPrices(db, files.write('bad.csv', bad), { symbol: 'ETH-USD' })).rejects.toThrow(
+      /nothing was imported/,
+    );
+    expect(await storedPrices(db)).toEqual([]);
+    expect(await auditRows(db)).toEqual([]);
+  });
+
+  it('the log row is in the same transaction: when it cannot be written, no price is stored', async () => {
+    const file = files.write('eth.csv', toCsv(rows, 'plain'));
+    // a user id that does not exist: the log insert fails its foreign key, after the rows were written
+    await expect(
+      importPrices(db, file, { symbol: 'ETH-USD', by: { userId: 987_654_321, username: 'ghost' } }),
+    ).rejects.toThrow();
+    expect(await storedPrices(db)).toEqual([]);
+    expect(await auditRows(db)).toEqual([]);
+  });
+
+  it('a sync is audited the same way, with its source', async () => {
+    const history = generateCandles('ETH-USD', '2024-03-01', 10, 5);
+    const exchange = await startReplayServer([
+      {
+        status: 200,
+        body: history
+          .map((r) => [(dayNumber(r.day) ?? 0) * 86_400, r.low, r.high, r.open, r.close, r.volume])
+          .reverse(),
+      },
+    ]);
+    try {
+      await syncPrices(db, {
+        symbol: 'ETH-USD',
+        baseUrl: exchange.url,
+        since: '2024-03-01',
+        now: new Date('2024-03-11T12:00:00Z'),
+        sleep: async () => {},
+        by: { userId: null, username: 'sync-prices job' },
+      });
+    } finally {
+      await exchange.close();
+    }
+    const host = new URL(exchange.url).host;
+    expect(await auditRows(db)).toEqual([
+      {
+        userId: null,
+        username: 'sync-prices job',
+        action: `prices synced for ETH-USD: 10 inserted, 0 updated (sync:${host})`,
+      },
+    ]);
+  });
+
+  it('the first start’s PRICES_CSV import is audited', async () => {
+    const file = files.write('boot.csv', toCsv(rows, 'plain'));
+    const said: string[] = [];
+    const result = await bootstrapPrices(
+      { db },
+      { pricesCsv: file, pricesSymbol: 'ETH-USD', pricesSyncUrl: null },
+      { info: (m) => said.push(m), warn: (m) => said.push(m) },
+    );
+    expect(result).toBe('imported');
+    expect(await auditRows(db)).toEqual([
+      {
+        userId: null,
+        username: null,
+        action: 'prices imported for ETH-USD: 30 inserted, 0 updated (file:boot.csv, PRICES_CSV at start)',
+      },
+    ]);
+  });
+});
+
+describe(`POST /api/prices/import is audited (${testEngine})`, () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.stop());
+
+  it('an admin’s import shows in logs.list with who, symbol and counts; a refused one writes no row', async () => {
+    const admin = await createActor(server.services, 'importadora', 'admin');
+    const post = (csv: string) =>
+      fetch(`${server.url}/api/prices/import?symbol=ETH-USD&name=eth.csv`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'text/csv' },
+        body: csv,
+      });
+    const csv = toCsv(generateCandles('ETH-USD', '2024-01-01', 12, 2), 'plain');
+    expect((await post(csv)).status).toBe(200);
+    expect((await post(`${csv}2024-02-15,abc,1,1,1,1\n`)).status).toBe(422);
+    const { items } = await server.client(admin.token).logs.list.query({ limit: 10, action: 'prices' });
+    expect(items).toMatchObject([
+      {
+        userId: admin.user.id,
+        usernameLog: 'importadora',
+        action: 'prices imported for ETH-USD: 12 inserted, 0 updated (file:eth.csv)',
+        event: { code: 'pricesImported', params: { symbols: 'ETH-USD', inserted: 12, updated: 0 } },
+      },
+    ]);
+  });
+});
