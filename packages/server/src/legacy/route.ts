@@ -92,7 +92,10 @@ export const validationErrorSchema = z
         loc: z.array(z.union([z.string(), z.number().int()])).meta({ example: ['body', 'days'] }),
         msg: z.string().meta({ example: 'field required' }),
         type: z.string().meta({ description: "pydantic's error kind", example: 'value_error.missing' }),
-        ctx: z.record(z.string(), z.unknown()).optional(),
+        ctx: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .meta({ description: 'a JSON syntax error: where', example: { msg: 'Expecting value', pos: 12 } }),
       }),
     ),
   })
