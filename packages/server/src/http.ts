@@ -163,7 +163,8 @@ export async function createHttpServer(
     // a route exists at this URL, for other methods
     const allowed = allowedMethods(app, req.url);
     if (allowed.length > 0) return refuseMethod(req, reply, allowed);
-    return reply.code(404).send({ error: 'Not found' });
+    // FastAPI's answer, which the legacy backend's clients know
+    return reply.code(404).send({ detail: 'Not Found' });
   });
   app.setErrorHandler((error: { statusCode?: number; message?: string }, req, reply) => {
     const status =

@@ -14,8 +14,11 @@ export function bearerToken(req: FastifyRequest): string | null {
   return bearerCredential(req.headers.authorization) ?? null;
 }
 
-/** The app router acting as the request's bearer (anonymous without a live session). */
-export async function callerForRequest(services: Services, req: FastifyRequest): Promise<Caller> {
+/** The app router acting as the request's bearer (anonymous without a live session), and that session. */
+export async function callerForRequest(
+  services: Services,
+  req: FastifyRequest,
+): Promise<{ call: Caller; session: Session | null }> {
   const token = bearerToken(req);
   let session: Session | null = null;
   if (token) {
@@ -32,5 +35,5 @@ export async function callerForRequest(services: Services, req: FastifyRequest):
     token: session ? token : null,
     clientIp: req.ip ?? null,
   });
-  return createCaller(ctx);
+  return { call: createCaller(ctx), session };
 }

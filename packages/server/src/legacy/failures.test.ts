@@ -51,13 +51,16 @@ describe('legacy failure table', () => {
     expect(failureMessage(internalTrpc, 'en')).toBe('Internal server error');
   });
 
-  it('picks English only when Accept-Language prefers it', () => {
-    expect(pickLanguage(undefined)).toBe('pt');
-    expect(pickLanguage('en')).toBe('en');
-    expect(pickLanguage('en-US,en;q=0.9')).toBe('en');
-    expect(pickLanguage('pt-BR,pt;q=0.9,en;q=0.8')).toBe('pt');
-    expect(pickLanguage('fr-FR,en;q=0.5')).toBe('en');
-    expect(pickLanguage('de')).toBe('pt');
-    expect(pickLanguage('en;q=0')).toBe('pt');
+  it('answers Portuguese whatever Accept-Language says; English only when asked for explicitly', () => {
+    const ask = (headers: Record<string, string>, query: Record<string, string> = {}) =>
+      pickLanguage({ headers, query });
+    expect(ask({})).toBe('pt');
+    expect(ask({ 'accept-language': 'en-US,en;q=0.9' })).toBe('pt');
+    expect(ask({ 'accept-language': 'en' })).toBe('pt');
+    expect(ask({ 'x-ethcast-language': 'en' })).toBe('en');
+    expect(ask({ 'x-ethcast-language': 'en-US' })).toBe('en');
+    expect(ask({}, { lang: 'en' })).toBe('en');
+    expect(ask({ 'x-ethcast-language': 'en' }, { lang: 'pt' })).toBe('pt');
+    expect(ask({ 'x-ethcast-language': 'de' })).toBe('pt');
   });
 });

@@ -61,6 +61,7 @@ const sentences: Record<string, string | Text> = {
     pt: 'Muitas tentativas falhas; tente novamente em {minutes} min',
     en: 'Too many failed attempts; try again in {minutes} min',
   },
+  LOGIN_BUSY: 'Outros logins desta conta estão sendo verificados; tente novamente em {retryAfterSeconds} s',
   SERVER_BUSY: 'O servidor está ocupado verificando outras senhas; tente novamente em {retryAfterSeconds} s',
   // rows (NOT_FOUND is worded per entity, see notFoundOf)
   NO_PRICES: 'Nenhum preço armazenado para {symbol}',
@@ -143,6 +144,8 @@ export type Failure = {
   params: ErrorParams;
   /** field → first problem, for invalid input */
   fields: Record<string, string>;
+  /** every problem of invalid input, for FastAPI's `detail` list */
+  issues?: InputIssue[];
   /** the procedure's own English sentence, for errors that carry no reason the table knows */
   detail: string | null;
   /** whether it is the server's fault (logged, never detailed to the client) */
@@ -150,6 +153,30 @@ export type Failure = {
   /** what the server log may say about it (no SQL, no values) */
   cause: unknown;
 };
+
+/** One problem of an input, as zod found it (path within the procedure's input). */
+export type InputIssue = {
+  path: PropertyKey[];
+  message: string;
+  code: string;
+  expected?: string;
+  origin?: string;
+};
+
+const issuesOf = (error: ZodError): InputIssue[] =>
+  error.issues.slice(0, 20).map((issue) => {
+    const extra = issue as { expected?: unknown; origin?: unknown; keys?: unknown };
+    return {
+      path:
+        issue.code === 'unrecognized_keys' && Array.isArray(extra.keys)
+          ? [...issue.path, String(extra.keys[0])]
+          : issue.path,
+      message: issue.message,
+      code: issue.code,
+      ...(typeof extra.expected === 'string' ? { expected: extra.expected } : {}),
+      ...(typeof extra.origin === 'string' ? { origin: extra.origin } : {}),
+    };
+  });
 
 function fieldsOf(error: ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
@@ -169,6 +196,7 @@ export function classify(error: unknown): Failure {
       reason: 'INVALID_INPUT',
       params: {},
       fields: fieldsOf(error),
+      issues: issuesOf(error),
       detail: null,
       internal: false,
       cause: error,
@@ -193,7 +221,13 @@ export function classify(error: unknown): Failure {
   }
   const base = { params: {}, fields: {}, detail: null, internal: false, cause: error };
   if (trpc.cause instanceof ZodError) {
-    return { ...base, status: 422, reason: 'INVALID_INPUT', fields: fieldsOf(trpc.cause) };
+    return {
+      ...base,
+      status: 422,
+      reason: 'INVALID_INPUT',
+      fields: fieldsOf(trpc.cause),
+      issues: issuesOf(trpc.cause),
+    };
   }
   const domain = trpc.cause instanceof DomainError ? trpc.cause : null;
   const reason = domain?.reason ?? trpc.code;

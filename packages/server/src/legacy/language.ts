@@ -1,18 +1,24 @@
-/** The legacy backend answered in Portuguese; `Accept-Language: en` (preferred over pt) asks for English. */
+/**
+ * The legacy backend answered in Portuguese and its clients match on those texts, so a browser's
+ * `Accept-Language` (always sent, e.g. `en-US`) does not change them. English is asked for explicitly:
+ * `?lang=en` or the header `X-Ethcast-Language: en`.
+ */
 export type Language = 'pt' | 'en';
 
-/** Picks pt or en from an Accept-Language header by q-value; anything else, or nothing, is pt. */
-export function pickLanguage(header: string | undefined): Language {
-  if (!header) return 'pt';
-  let best: { language: Language; q: number } = { language: 'pt', q: 0 };
-  for (const part of header.split(',').slice(0, 20)) {
-    const [tag = '', ...options] = part.trim().toLowerCase().split(';');
-    const primary = tag.trim().split('-')[0];
-    if (primary !== 'en' && primary !== 'pt') continue;
-    const qOption = options.map((o) => o.trim()).find((o) => o.startsWith('q='));
-    const q = qOption ? Number(qOption.slice(2)) : 1;
-    if (!Number.isFinite(q) || q <= 0) continue;
-    if (q > best.q) best = { language: primary, q };
-  }
-  return best.language;
+export const LANGUAGE_HEADER = 'x-ethcast-language';
+
+const languageOf = (value: unknown): Language | null => {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (typeof text !== 'string') return null;
+  const primary = text.trim().toLowerCase().split(/[-_]/)[0];
+  return primary === 'en' ? 'en' : primary === 'pt' ? 'pt' : null;
+};
+
+/** `?lang=` first, then `X-Ethcast-Language`; anything else, or nothing, is Portuguese. */
+export function pickLanguage(request: {
+  query?: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}): Language {
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  return languageOf(query.lang) ?? languageOf(request.headers[LANGUAGE_HEADER]) ?? 'pt';
 }

@@ -71,6 +71,9 @@ describe(`a Python standard-library client over the legacy routes (${testEngine}
       expect(point).toEqual({
         day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
         value: expect.any(Number),
+        // the legacy names beside them
+        date: point.day,
+        predicted_value: point.value,
         lower80: expect.any(Number),
         upper80: expect.any(Number),
         lower95: expect.any(Number),
@@ -80,7 +83,7 @@ describe(`a Python standard-library client over the legacy routes (${testEngine}
   });
 
   it('exits 1 with one line when an answer is not what a legacy client expects', async () => {
-    // registering the same user again: 409, not 201
+    // registering the same user again: 400 (as the legacy backend answered), not 200
     const failed = await run(python, [
       script,
       '--url',
@@ -95,6 +98,6 @@ describe(`a Python standard-library client over the legacy routes (${testEngine}
     );
     expect(failed?.code).toBe(1);
     expect(failed?.stderr.trim().split('\n')).toHaveLength(1);
-    expect(failed?.stderr).toMatch(/^legacy_client: register: HTTP 409 /);
+    expect(failed?.stderr).toMatch(/^legacy_client: register: HTTP 400 /);
   });
 });

@@ -20,7 +20,9 @@ describe(`legacy REST routes (${testEngine})`, () => {
   let user: { id: number; token: string };
   let other: { id: number; token: string };
   let admin: { id: number; token: string };
-  const BAD_IDS = ['abc', '0', '-1', '1.5', '99999999999999999999'];
+  // pydantic read any integer as an id (0, -1 and huge ones are not found), anything else 422
+  const BAD_IDS = ['abc', '1.5', '1e3'];
+  const ABSENT_IDS = ['0', '-1', '99999999999999999999'];
 
   async function call(
     method: string,
@@ -35,7 +37,7 @@ describe(`legacy REST routes (${testEngine})`, () => {
   ): Promise<Answer> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.lang) headers['accept-language'] = options.lang;
+    if (options.lang) headers['x-ethcast-language'] = options.lang;
     let body: string | undefined = options.raw;
     if (options.body !== undefined) {
       headers['content-type'] ??= 'application/json';
@@ -58,7 +60,7 @@ describe(`legacy REST routes (${testEngine})`, () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ CORS_ORIGINS: 'http://old-frontend.example' });
     const services = server.services;
     await upsertPrices(services.db, generateCandles('ETH-USD', '2024-01-01', 500, 7), 'test');
     await createActor(services, 'maria');
@@ -71,49 +73,68 @@ describe(`legacy REST routes (${testEngine})`, () => {
   afterAll(() => server?.stop());
 
   describe('users', () => {
-    it('POST /users/register/ → 201 {message, user_id}; a taken name 409; bad input 422 naming the field', async () => {
+    it('POST /users/register/ → 200 {message, user_id}; a taken name 400; bad input 422 with FastAPI’s detail list', async () => {
       const created = await call('POST', '/users/register/', {
         body: { username: 'joao', password: 'S3cure-passw0rd' },
       });
-      expect(created.status).toBe(201);
+      expect(created.status).toBe(200);
       expect(created.body).toEqual({ message: 'Usuário criado com sucesso', user_id: expect.any(Number) });
 
       const taken = await call('POST', '/users/register/', {
         body: { username: 'JOAO', password: 'S3cure-passw0rd' },
       });
-      expect(taken.status).toBe(409);
+      expect(taken.status).toBe(400);
       expect(taken.body).toEqual({ error: 'Esse nome de usuário já existe' });
 
       const bad = await call('POST', '/users/register/', { body: { username: 'jo', password: 'short' } });
       expect(bad.status).toBe(422);
       expect(bad.headers.get('x-error-reason')).toBe('INVALID_INPUT');
-      expect(bad.body.error).toMatch(/^Dados inválidos: username: .*; password: /);
-
-      const english = await call('POST', '/users/register/', {
-        body: { username: 'jo' },
-        lang: 'en-US,en;q=0.9',
+      expect(bad.body).toEqual({
+        detail: [
+          { loc: ['body', 'username'], msg: expect.any(String), type: 'value_error.any_str.min_length' },
+          { loc: ['body', 'password'], msg: expect.any(String), type: expect.any(String) },
+        ],
       });
-      expect(english.body.error).toMatch(/^Invalid input: username/);
+      const missing = await call('POST', '/users/register/', { body: { username: 'joana' } });
+      expect(missing.body).toEqual({
+        detail: [{ loc: ['body', 'password'], msg: 'field required', type: 'value_error.missing' }],
+      });
+      // pydantic 1 turned a number into the text of a str field
+      const numeric = await call('POST', '/users/register/', {
+        body: { username: 'numerico', password: 123456789012345 },
+      });
+      expect(numeric.status).toBe(200);
     });
 
-    it('refuses bodies that are not a JSON object: forms 415, broken JSON 400, arrays 422', async () => {
+    it('refuses bodies that are not a JSON object as FastAPI did: forms, broken JSON and arrays 422', async () => {
       const form = await call('POST', '/users/register/', {
         raw: 'username=eve&password=S3cure-passw0rd',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
-      expect(form.status).toBe(415);
-      expect(form.body.error).toMatch(/JSON/);
+      expect(form.status).toBe(422);
+      expect(form.body).toEqual({
+        detail: [{ loc: ['body'], msg: 'value is not a valid dict', type: 'type_error.dict' }],
+      });
       const text = await call('POST', '/users/login/', {
         raw: '{"username":"maria"}',
         headers: { 'content-type': 'text/plain' },
       });
-      expect(text.status).toBe(415);
+      expect(text.status).toBe(422);
       const broken = await call('POST', '/users/login/', {
         raw: '{"username":',
         headers: { 'content-type': 'application/json' },
       });
-      expect(broken.status).toBe(400);
-      expect(broken.headers.get('x-error-reason')).toBe('MALFORMED_REQUEST');
+      expect(broken.status).toBe(422);
+      expect(broken.body).toEqual({
+        detail: [
+          {
+            loc: ['body', 12],
+            msg: expect.any(String),
+            type: 'value_error.jsondecode',
+            ctx: { msg: expect.any(String), doc: '', pos: 12, lineno: 1, colno: 13 },
+          },
+        ],
+      });
       const array = await call('POST', '/users/login/', { body: [1, 2] });
       expect(array.status).toBe(422);
     });
@@ -187,6 +208,17 @@ describe(`legacy REST routes (${testEngine})`, () => {
       for (const id of BAD_IDS) {
         const bad = await call('GET', `/users/get_by_id/${id}`, { token: admin.token });
         expect(`${id}: ${bad.status}`).toBe(`${id}: 422`);
+      }
+      // an empty id or name is no path of the legacy backend's
+      for (const path of ['/users/get_by_id/', '/users/get/', '/predicts/get//']) {
+        const none = await call('GET', path, { token: admin.token });
+        expect(`${path} ${none.status} ${none.text}`).toBe(`${path} 404 {"detail":"Not Found"}`);
+      }
+      for (const id of ABSENT_IDS) {
+        const absent = await call('GET', `/users/get_by_id/${id}`, { token: admin.token });
+        expect(`${id}: ${absent.status}`).toBe(`${id}: 404`);
+        expect(absent.body).toEqual({ error: 'Nenhum usuário encontrado' });
+        expect((await call('GET', `/users/get_by_id/${id}`)).status).toBe(401);
       }
     });
 
@@ -280,7 +312,15 @@ describe(`legacy REST routes (${testEngine})`, () => {
       const rows = mine.body.logs as { user_id: number | null; date: string }[];
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((r) => r.user_id === user.id)).toBe(true);
-      expect(Object.keys(rows[0] ?? {}).sort()).toEqual(['action', 'date', 'id', 'user_id', 'username_log']);
+      expect(Object.keys(rows[0] ?? {}).sort()).toEqual([
+        'action',
+        'created_at',
+        'date',
+        'id',
+        'user_id',
+        'username_log',
+      ]);
+      expect(rows[0]?.date).toMatch(/^\d{2}\/\d{2}\/\d{4}_\d{2}h\d{2}$/);
       const all = await call('GET', '/logs/list/', { token: admin.token });
       expect(new Set((all.body.logs as { user_id: number }[]).map((r) => r.user_id)).size).toBeGreaterThan(1);
       expect((await call('GET', '/logs/list/')).status).toBe(401);
@@ -301,6 +341,10 @@ describe(`legacy REST routes (${testEngine})`, () => {
       expect(missing.body).toEqual({ error: 'Nenhum log encontrado' });
       for (const bad of BAD_IDS)
         expect((await call('GET', `/logs/get/${bad}`, { token: admin.token })).status).toBe(422);
+      for (const absent of ABSENT_IDS) {
+        expect((await call('GET', `/logs/get/${absent}`, { token: admin.token })).status).toBe(404);
+        expect((await call('GET', `/logs/get/${absent}`, { token: user.token })).status).toBe(403);
+      }
 
       const updated = await call('PUT', `/logs/update/${id}`, {
         token: admin.token,
@@ -333,13 +377,13 @@ describe(`legacy REST routes (${testEngine})`, () => {
   });
 
   describe('predicts', () => {
-    it('POST /predicts/predict/{modelo} with the legacy body → 201 {status: success, data: [row]} with `days` points', async () => {
+    it('POST /predicts/predict/{modelo} with the legacy body → 200 {status: success, data: [row]} with `days` points', async () => {
       const created = await call('POST', '/predicts/predict/naive', {
         token: user.token,
         // the legacy client's body, naming someone else: the session decides who forecasts
-        body: { username: 'pedro', forecast: true, forecast_result: '', days: 3, user_id: other.id },
+        body: { username: 'pedro', forecast: true, forecast_result: '', days: '3', user_id: other.id },
       });
-      expect(created.status).toBe(201);
+      expect(created.status).toBe(200);
       expect(Object.keys(created.body).sort()).toEqual(['data', 'status']);
       expect(created.body.status).toBe('success');
       const [row] = created.body.data as { forecast_result: Record<string, number>[] }[];
@@ -354,9 +398,11 @@ describe(`legacy REST routes (${testEngine})`, () => {
       expect(row?.forecast_result).toHaveLength(3);
       for (const point of row?.forecast_result ?? []) {
         expect(Object.keys(point).sort()).toEqual([
+          'date',
           'day',
           'lower80',
           'lower95',
+          'predicted_value',
           'upper80',
           'upper95',
           'value',
@@ -383,7 +429,9 @@ describe(`legacy REST routes (${testEngine})`, () => {
         body: { days: 2, forecast: false },
       });
       expect(off.status).toBe(422);
-      expect(off.body.message).toMatch(/forecast/);
+      expect(off.body).toEqual({
+        detail: [{ loc: ['body', 'forecast'], msg: expect.stringMatching(/true/), type: expect.any(String) }],
+      });
       expect((await call('POST', '/predicts/predict/naive', { body: { days: 2 } })).status).toBe(401);
     });
 
@@ -405,7 +453,10 @@ describe(`legacy REST routes (${testEngine})`, () => {
       const got = await call('GET', `/predicts/get/${id}`, { token: user.token });
       expect(got.status).toBe(200);
       expect(got.body.message).toBe('Predict requisitada');
-      expect(got.body.predict).toMatchObject([{ id, user_id: user.id, actuals: expect.any(Array) }]);
+      expect(got.body.user).toMatchObject([
+        { id, user_id: user.id, forecast: true, actuals: expect.any(Array) },
+      ]);
+      expect(got.body.predict).toEqual(got.body.user);
       expect(
         (got.body.predict as { forecast_result: unknown[] }[])[0]?.forecast_result.length,
       ).toBeGreaterThan(0);
@@ -419,6 +470,8 @@ describe(`legacy REST routes (${testEngine})`, () => {
       expect((await call('GET', `/predicts/get/${id}`)).status).toBe(401);
       for (const bad of BAD_IDS)
         expect((await call('GET', `/predicts/get/${bad}`, { token: user.token })).status).toBe(422);
+      for (const absent of ABSENT_IDS)
+        expect((await call('GET', `/predicts/get/${absent}`, { token: user.token })).status).toBe(404);
     });
 
     it('PUT /predicts/update/{id} changes the note only: the forecast itself is 409; others’ rows 404', async () => {
@@ -459,6 +512,18 @@ describe(`legacy REST routes (${testEngine})`, () => {
       expect(
         (await call('PUT', '/predicts/update/abc', { token: user.token, body: { note: 'x' } })).status,
       ).toBe(422);
+      // 401, then 422, then 404, then the refusal
+      expect((await call('PUT', '/predicts/update/abc', { body: legacyBody })).status).toBe(401);
+      expect((await call('PUT', '/predicts/update/99999999', { body: legacyBody })).status).toBe(401);
+      expect(
+        (await call('PUT', '/predicts/update/abc', { token: user.token, body: legacyBody })).status,
+      ).toBe(422);
+      const gone = await call('PUT', '/predicts/update/99999999', { token: user.token, body: legacyBody });
+      expect(gone.status).toBe(404);
+      expect(gone.body).toEqual({ error: 'Nenhuma predict encontrada' });
+      expect(
+        (await call('PUT', `/predicts/update/${id}`, { token: other.token, body: legacyBody })).status,
+      ).toBe(404);
     });
 
     it('DELETE /predicts/delete/{id} → {error: false, message}; others’ rows and missing ids 404', async () => {
@@ -474,6 +539,121 @@ describe(`legacy REST routes (${testEngine})`, () => {
       expect((await call('DELETE', `/predicts/delete/${id}`, { token: user.token })).status).toBe(404);
       for (const bad of BAD_IDS)
         expect((await call('DELETE', `/predicts/delete/${bad}`, { token: user.token })).status).toBe(422);
+      for (const absent of ABSENT_IDS)
+        expect((await call('DELETE', `/predicts/delete/${absent}`, { token: user.token })).status).toBe(404);
+    });
+  });
+
+  describe('as FastAPI answered, to the clients the legacy backend had', () => {
+    const json = { 'content-type': 'application/json' };
+
+    it('ignores a body where the route takes none, whatever its content type (an empty JSON one included)', async () => {
+      const made = await call('POST', '/predicts/predict/naive', { token: user.token, body: { days: 1 } });
+      const id = (made.body.data as { id: number }[])[0]?.id ?? 0;
+      // a requests Session / fetch wrapper / curl -H with JSON default headers and no body
+      const got = await call('GET', `/predicts/get/${id}`, { token: user.token, headers: json });
+      expect(got.status).toBe(200);
+      const text = await call('GET', `/predicts/get/${id}`, {
+        token: user.token,
+        headers: { 'content-type': 'text/plain' },
+      });
+      expect(text.status).toBe(200);
+      const deleted = await call('DELETE', `/predicts/delete/${id}`, { token: user.token, headers: json });
+      expect(deleted.status).toBe(200);
+      expect(deleted.body).toEqual({ error: false, message: 'Predict deletada com sucesso' });
+      const again = await call('DELETE', `/predicts/delete/${id}`, {
+        token: user.token,
+        headers: { 'content-type': 'text/plain' },
+        raw: 'whatever',
+      });
+      expect(again.status).toBe(404);
+      expect(again.body).toEqual({ error: true, message: 'Nenhuma predict encontrada' });
+    });
+
+    it('another method is 405 {"detail": "Method Not Allowed"} with Allow, OPTIONS with a JSON content type too', async () => {
+      for (const [method, path, allow] of [
+        ['POST', '/predicts/list/', 'GET'],
+        ['PUT', '/users/get_by_id/1', 'GET'],
+        ['GET', '/predicts/delete/1', 'DELETE'],
+        ['HEAD', '/predicts/delete/1', 'DELETE'],
+        ['OPTIONS', '/predicts/delete/1', 'DELETE'],
+        ['PATCH', '/logs/update/1', 'PUT'],
+      ] as const) {
+        const answer = await call(method, path, { token: user.token, headers: json });
+        expect(`${method} ${path} ${answer.status} ${answer.headers.get('allow')}`).toBe(
+          `${method} ${path} 405 ${allow}`,
+        );
+        if (method !== 'HEAD') expect(answer.body).toEqual({ detail: 'Method Not Allowed' });
+      }
+    });
+
+    it('the other slash form is a 307 to the documented path; an unknown path 404 {"detail": "Not Found"}', async () => {
+      for (const [method, from, to] of [
+        ['GET', '/users/list?limit=1', '/users/list/?limit=1'],
+        ['POST', '/users/login', '/users/login/'],
+        ['GET', '/predicts/get/7/', '/predicts/get/7'],
+        ['DELETE', '/logs/delete/3/', '/logs/delete/3'],
+      ] as const) {
+        const response = await fetch(`${server.url}${from}`, { method, redirect: 'manual' });
+        expect(`${method} ${from} ${response.status} ${response.headers.get('location')}`).toBe(
+          `${method} ${from} 307 ${to}`,
+        );
+      }
+      const unknown = await call('GET', '/predicts/nothing/');
+      expect(unknown.status).toBe(404);
+      expect(unknown.body).toEqual({ detail: 'Not Found' });
+    });
+
+    it('Portuguese whatever Accept-Language a browser sends; English with ?lang=en or X-Ethcast-Language', async () => {
+      const browser = await call('GET', '/users/list/', {
+        token: admin.token,
+        headers: { 'accept-language': 'en-US,en;q=0.9' },
+      });
+      expect(browser.body.message).toBe('Lista de usuários na base');
+      expect((await call('GET', '/users/list/?lang=en', { token: admin.token })).body.message).toBe('Users');
+      expect((await call('GET', '/users/list/', { token: admin.token, lang: 'en' })).body.message).toBe(
+        'Users',
+      );
+    });
+
+    it('CORS: a configured origin may PUT and DELETE with Authorization; other origins get no CORS headers', async () => {
+      const preflight = (origin: string, method: string, path: string) =>
+        fetch(`${server.url}${path}`, {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': method,
+            'access-control-request-headers': 'authorization,content-type',
+            'content-type': 'application/json',
+          },
+        });
+      for (const [method, path] of [
+        ['DELETE', '/predicts/delete/1'],
+        ['PUT', '/predicts/update/1'],
+        ['PUT', '/users/update/1'],
+        ['POST', '/users/login/'],
+      ] as const) {
+        const ok = await preflight('http://old-frontend.example', method, path);
+        expect(ok.status).toBe(204);
+        expect(ok.headers.get('access-control-allow-origin')).toBe('http://old-frontend.example');
+        expect(ok.headers.get('access-control-allow-methods')).toContain(method);
+        expect(ok.headers.get('access-control-allow-headers')).toMatch(/Authorization.*Content-Type/);
+        const foreign = await preflight('https://evil.example', method, path);
+        expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+        expect(foreign.headers.get('access-control-allow-methods')).toBeNull();
+      }
+    });
+
+    it('pydantic’s coercion: numeric text for a number, a number for text', async () => {
+      const made = await call('POST', '/predicts/predict/naive', {
+        token: user.token,
+        body: { days: ' 2 ' },
+      });
+      expect(made.status).toBe(200);
+      expect((made.body.data as { days: number }[])[0]?.days).toBe(2);
+      const bad = await call('POST', '/predicts/predict/naive', { token: user.token, body: { days: '2.5' } });
+      expect(bad.status).toBe(422);
+      expect((bad.body.detail as { loc: unknown[] }[])[0]?.loc).toEqual(['body', 'days']);
     });
   });
 

@@ -58,10 +58,11 @@ export const predictRoutes: LegacyRoute[] = [
       symbol: inputField('predicts.create', 'symbol'),
       note: inputField('predicts.create', 'note'),
     }),
-    status: 201,
+    status: 200,
     answer: z.object({ status: z.literal('success'), data: oneRow(predictRowSchema) }),
     errors: 'status',
     entity: 'predict',
+    fieldNames: { model: 'modelo' },
     async handle({ call, params, body }) {
       legacyPredictBody.parse({ forecast: body.forecast });
       const row = await call.predicts.create({
@@ -77,7 +78,8 @@ export const predictRoutes: LegacyRoute[] = [
     path: '/predicts/list/',
     tag: 'predicts',
     summary: 'Your forecasts, newest first (admins: everyone’s)',
-    description: 'Each row carries its last forecast point; `GET /predicts/get/{id}` has every point.',
+    description:
+      'Each row carries every forecast point (`forecast_result`) and its last one apart (`last_point`); `GET /predicts/get/{id}` adds the actual closes so far.',
     procedure: 'predicts.list',
     access: 'signed-in',
     entity: 'predict',
@@ -85,24 +87,30 @@ export const predictRoutes: LegacyRoute[] = [
     row: listedPredictRowSchema,
     toRow: listedPredictRow,
     text: text.list,
-    page: (call, args) => call.predicts.list(args),
+    page: (call, args) => call.predicts.list({ ...args, points: true }),
   }),
   {
     method: 'GET',
     path: '/predicts/get/{id}',
     tag: 'predicts',
     summary: 'One forecast with every point, the actual closes so far and its accuracy',
-    description: "Another user's forecast answers 404, like a missing id.",
+    description:
+      "The row is under `user` (sic), as the legacy backend answered, and the same list under `predict`. Another user's forecast answers 404, like a missing id.",
     procedures: ['predicts.byId'],
     access: 'signed-in',
     params: idPath,
     status: 200,
-    answer: z.object({ message, predict: oneRow(predictDetailRowSchema) }),
+    answer: z.object({
+      message,
+      user: oneRow(predictDetailRowSchema),
+      predict: oneRow(predictDetailRowSchema),
+    }),
     errors: 'error',
     entity: 'predict',
     async handle({ call, params, language }) {
       const row = await call.predicts.byId({ id: idParam(params.id) as number });
-      return { message: say(language, text.got), predict: [predictDetailRow(row)] };
+      const rows = [predictDetailRow(row)];
+      return { message: say(language, text.got), user: rows, predict: rows };
     },
   },
   {
@@ -123,7 +131,11 @@ export const predictRoutes: LegacyRoute[] = [
     entity: 'predict',
     async handle({ call, params, body, language }) {
       const changing = FORECAST_FIELDS.filter((field) => body[field] !== undefined);
-      if (changing.length > 0) fail('FORECAST_IMMUTABLE', { fields: changing.join(', ') });
+      if (changing.length > 0) {
+        // the refusal comes last: a forecast that is missing or not yours is 404 first
+        await call.predicts.byId({ id: idParam(params.id) as number });
+        fail('FORECAST_IMMUTABLE', { fields: changing.join(', ') });
+      }
       const row = await call.predicts.update({
         id: idParam(params.id) as number,
         note: body.note as string | null,

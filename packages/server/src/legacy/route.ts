@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Reason } from '../domain/errors.ts';
+import { fail, type Reason } from '../domain/errors.ts';
 import type { createCaller } from '../router.ts';
 import { idSchema } from '../validation.ts';
 import type { Entity } from './failures.ts';
@@ -66,6 +66,10 @@ export type LegacyRoute = {
    * the only UNAUTHORIZED of login is a wrong password).
    */
   byKind?: Partial<Record<string, Text>>;
+  /** The legacy status of a reason where it differed from Ethcast's (register's taken name was 400). */
+  statusByReason?: Partial<Record<string, number>>;
+  /** A procedure input field → its name in the legacy request, where not its snake_case (`model` → `modelo`). */
+  fieldNames?: Record<string, string>;
   handle(input: RouteInput): Promise<unknown>;
 };
 
@@ -74,7 +78,28 @@ export const say = (language: Language, text: Text) => text[language];
 /** The `message` of every answer. */
 export const messageSchema = z
   .string()
-  .meta({ description: 'Portuguese, or English with `Accept-Language: en`' });
+  .meta({ description: 'Portuguese, or English with `?lang=en` or `X-Ethcast-Language: en`' });
+
+/**
+ * FastAPI's own error answers, which the legacy routes give as it did: 422 for invalid input (a list of
+ * problems, `loc` = `body`/`path`/`query` then the field), and `{"detail": "Not Found"}` /
+ * `{"detail": "Method Not Allowed"}` (with `Allow`) for an unknown path or another method.
+ */
+export const validationErrorSchema = z
+  .object({
+    detail: z.array(
+      z.object({
+        loc: z.array(z.union([z.string(), z.number().int()])).meta({ example: ['body', 'days'] }),
+        msg: z.string().meta({ example: 'field required' }),
+        type: z.string().meta({ description: "pydantic's error kind", example: 'value_error.missing' }),
+        ctx: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .meta({ description: 'a JSON syntax error: where', example: { msg: 'Expecting value', pos: 12 } }),
+      }),
+    ),
+  })
+  .meta({ id: 'LegacyValidationError', description: 'Invalid input, as FastAPI answered it' });
 
 /** A single row as the legacy backend sent it: a one-element list. */
 export const oneRowOf = (row: z.ZodType) =>
@@ -139,7 +164,10 @@ export async function collectPages<T>(
 
 type RouteDocs = Pick<LegacyRoute, 'path' | 'tag' | 'summary' | 'description' | 'access' | 'entity'>;
 
-/** `GET …/list/`: the pages of a list procedure up to `?limit=`, as `{ message, [key]: rows }`. */
+/**
+ * `GET …/list/`: the pages of a list procedure up to `?limit=`, as `{ message, [key]: rows }`; nothing
+ * to list is 404, as the legacy backend answered.
+ */
 export function listRoute<T>(
   route: RouteDocs & {
     procedure: string;
@@ -155,12 +183,16 @@ export function listRoute<T>(
     method: 'GET',
     ...docs,
     procedures: [procedure],
+    // nothing to list
+    reasons: ['NOT_FOUND'],
     query: listQuerySchema,
     status: 200,
     answer: z.object({ message: messageSchema, [key]: z.array(row) }),
     errors: 'error',
     async handle(input) {
       const rows = await collectPages(input, (args) => page(input.call, args));
+      // the legacy lists answered 404 when there was nothing to list, and clients test for it
+      if (rows.length === 0) fail('NOT_FOUND', { entity: key, id: '*' });
       return { message: say(input.language, text), [key]: rows.map(toRow) };
     },
   };

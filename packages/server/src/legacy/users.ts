@@ -39,11 +39,13 @@ export const userRoutes: LegacyRoute[] = [
     procedures: ['users.register'],
     access: 'anyone',
     body: credentials('users.register'),
-    status: 201,
+    status: 200,
     answer: z.object({ message, user_id: z.number().int() }),
     errors: 'error',
     entity: 'user',
     byKind: taken,
+    // the legacy backend answered 400 for a taken name (its insert failed)
+    statusByReason: { USERNAME_TAKEN: 400, CONFLICT: 400 },
     async handle({ call, body, language }) {
       const user = await call.users.register({
         username: body.username as string,

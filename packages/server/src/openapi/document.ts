@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import type { Reason } from '../domain/errors.ts';
 import type { LegacyRoute } from '../legacy/route.ts';
 import { reasonsOf, statusOfReason } from './errors.ts';
 import { addExamples } from './examples.ts';
@@ -44,12 +45,14 @@ const takesBody = (route: LegacyRoute) => route.method === 'POST' || route.metho
  */
 export function errorStatuses(route: LegacyRoute): number[] {
   const codes = new Set<number>([503]);
+  // a legacy route's own status for a reason (register's taken name: 400)
+  const statusOf = (reason: Reason) => route.statusByReason?.[reason] ?? statusOfReason(reason);
   if (takesBody(route)) for (const code of [400, 413, 415, 422]) codes.add(code);
   if (route.params || route.query || route.body) codes.add(422);
   if (route.access !== 'anyone') codes.add(401);
   if (route.access === 'admin') codes.add(403);
   for (const reason of [...reasonsOf(route.procedures), ...(route.reasons ?? [])]) {
-    codes.add(statusOfReason(reason));
+    codes.add(statusOf(reason));
   }
   for (const code of Object.keys(route.errorAnswers ?? {})) codes.add(Number(code));
   return [...codes].sort((a, b) => a - b);
@@ -117,6 +120,15 @@ function operation(
       ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } }
       : {}),
     responses: {
+      // a legacy route's twin redirects to it, as FastAPI did; a client that follows gets its answers
+      ...(isTwin && route.errors !== 'api'
+        ? {
+            '307': {
+              description: `Redirect to \`${route.path}\` (the answers below are its, for a client that follows)`,
+              headers: { location: { schema: { type: 'string' } } },
+            },
+          }
+        : {}),
       [String(route.status)]: {
         description: route.status === 201 ? 'Created' : 'OK',
         content: { 'application/json': isHead ? {} : { schema: route.answer } },
@@ -237,7 +249,7 @@ const rootPaths: ZodOpenApiPathsObject = {
 
 const description = `Ethcast's REST face, generated from the zod schemas the tRPC procedures validate with.
 
-**Legacy routes** (\`/users/…\`, \`/logs/…\`, \`/predicts/…\`): the FastAPI backend's paths, methods, bodies and answer keys, answered by the tRPC procedures. Sign in with \`POST /users/login/\` and send its \`token\` as \`Authorization: Bearer <token>\` (the session cookie is not accepted here). Identity always comes from the session. Messages are Portuguese, or English with \`Accept-Language: en\`; every failure carries its reason code in the \`X-Error-Reason\` header.
+**Legacy routes** (\`/users/…\`, \`/logs/…\`, \`/predicts/…\`): the FastAPI backend's paths, methods, bodies and answer keys, answered by the tRPC procedures. Sign in with \`POST /users/login/\` and send its \`token\` as \`Authorization: Bearer <token>\` (the session cookie is not accepted here). Identity always comes from the session. Messages are Portuguese whatever \`Accept-Language\` says, English with \`?lang=en\` or \`X-Ethcast-Language: en\`; every failure carries its reason code in the \`X-Error-Reason\` header. As FastAPI answered: invalid input is 422 \`{"detail": [{loc, msg, type}]}\`, another method 405 \`{"detail": "Method Not Allowed"}\` with \`Allow\`, the path without (or with) its trailing slash a 307 to the documented one, an unknown path 404 \`{"detail": "Not Found"}\`.
 
 **\`/api/…\`**: every tRPC procedure as plain JSON (queries GET with query parameters, mutations POST with a JSON body). \`POST /api/prices/import\` takes a price CSV as the body.
 

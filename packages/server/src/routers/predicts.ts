@@ -51,6 +51,8 @@ export const predictsRouter = router({
           symbol: symbolSchema.optional(),
           model: modelNameSchema.optional(),
           userId: idSchema.optional(),
+          /** every point of each row (the legacy list answered them); without it only the last */
+          points: z.boolean().optional(),
         })
         .default({ limit: 50 }),
     )

@@ -100,6 +100,8 @@ export type ListPredictionsArgs = {
   userId?: number;
   symbol?: string;
   model?: string;
+  /** every point of each row as `points` (the legacy list answered them; lists otherwise skip them) */
+  points?: boolean;
 };
 
 /** The list query for one combination of filters, built and prepared once per database. */
@@ -110,6 +112,7 @@ function listQuery(db: Database, viewer: Viewer, args: ListPredictionsArgs) {
     userId: args.userId !== undefined,
     symbol: !!args.symbol,
     model: !!args.model,
+    points: !!args.points,
   };
   const key = `listPredictions:${Object.values(shape).map(Number).join('')}`;
   return preparedQuery(db, key, (database) => {
@@ -121,8 +124,11 @@ function listQuery(db: Database, viewer: Viewer, args: ListPredictionsArgs) {
     if (shape.userId) conditions.push(eq(predict.userId, sql.placeholder('userId')));
     if (shape.symbol) conditions.push(eq(predict.symbol, sql.placeholder('symbol')));
     if (shape.model) conditions.push(eq(predict.model, sql.placeholder('model')));
+    // every point only when asked for: reading each forecast_result costs its decompression
+    const listed = { ...summaryColumns, lastPoint: predict.lastPoint };
+    const withPoints = { ...listed, points: predict.forecastResult };
     return database
-      .select({ ...summaryColumns, lastPoint: predict.lastPoint })
+      .select(shape.points ? withPoints : (listed as typeof withPoints))
       .from(predict)
       .where(and(...conditions))
       .orderBy(desc(predict.id))
@@ -146,7 +152,9 @@ export async function listPredictions(db: Database, viewer: Viewer, args: ListPr
     model: args.model,
     limit: args.limit + 1,
   });
-  const items = rows.slice(0, args.limit);
+  // `points` is there only when asked for (see listQuery)
+  const items: (Omit<(typeof rows)[number], 'points'> & { points?: StoredForecastPoint[] | null })[] =
+    rows.slice(0, args.limit);
   return { items, nextCursor: rows.length > args.limit ? (items.at(-1)?.id ?? null) : null };
 }
 
