@@ -49,11 +49,13 @@ describe(`ethcast CLI on forecasts taken over from the legacy backend (${testEng
     expect(history.stderr).toBe('');
     expect(history.code).toBe(0);
     const lines = history.stdout.trim().split('\n');
-    // header, rule, then forecasts 4 and 1, newest id first; no price day was recorded: "—"
+    // header, rule, then forecasts 4 and 1, newest id first, at the legacy rows' São Paulo times; no price day was recorded: "—"
     expect(lines).toHaveLength(4);
-    expect(lines[2]).toMatch(/^\s*4\s+2016-02-20 23:15\s+joao\s+ETH-USD\s+lstm\s+3\s+—\s+2016-02-23 4\.6000/);
+    expect(lines[2]).toMatch(
+      /^\s*4\s+2016-02-20 21:15 UTC-2\s+joao\s+ETH-USD\s+lstm\s+3\s+—\s+2016-02-23 4\.6000/,
+    );
     expect(lines[3]).toMatch(
-      /^\s*1\s+2024-12-02 02:30\s+joao\s+ETH-USD\s+lstm\s+1\s+—\s+2024-12-02 3612\.50/,
+      /^\s*1\s+2024-12-01 23:30 UTC-3\s+joao\s+ETH-USD\s+lstm\s+1\s+—\s+2024-12-02 3612\.50/,
     );
   });
 
