@@ -26,9 +26,10 @@ export type Command = {
   summary: string;
   /**
    * 'server' (the default): a request to the server at ETHCAST_URL. 'server-or-database': through that
-   * server when one answers, else the command opens the database itself (under its lock).
+   * server when one answers, else the command opens the database itself (under its lock). 'database':
+   * always the database itself, never a server.
    */
-  access?: 'server' | 'server-or-database';
+  access?: 'server' | 'server-or-database' | 'database';
   /** more lines for the command's own --help */
   help?: string;
   run(ctx: CommandContext): Promise<void>;

@@ -45,3 +45,13 @@ describe('ethcast --help fits the terminal', () => {
     expect(wrapText('abcdefghij', 4)).toBe('abcd\nefgh\nij');
   });
 });
+
+describe('ethcast --help says where each command runs', () => {
+  it('names admin:grant among the commands that never go through a server', () => {
+    const flat = topLevelHelp(1000).replace(/\s+/g, ' ');
+    expect(flat).toContain('Every command but admin:grant talks to the server');
+    expect(flat).toContain('admin:grant writes into the database directly');
+    const grant = commands.find((c) => c.name === 'admin:grant');
+    expect(grant && commandHelp(grant, 1000)).toContain('never a server');
+  });
+});

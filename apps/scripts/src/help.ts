@@ -58,17 +58,19 @@ export function commandList(commands: readonly Command[], width: number): string
 }
 
 /** Paragraphs: each is one line here and wrapped to the width when printed. */
-const accessNote = (commands: readonly Command[]) =>
-  [
+const accessNote = (commands: readonly Command[]) => {
+  const databaseOnly = commands.filter((c) => c.access === 'database').map((c) => c.name);
+  return [
     'Where commands run:',
-    `  Every command talks to the server at ETHCAST_URL (default http://127.0.0.1:3000), except that ${commands
+    `  Every command but ${databaseOnly.join(', ')} talks to the server at ETHCAST_URL (default http://127.0.0.1:3000), except that ${commands
       .filter((c) => c.access === 'server-or-database')
       .map((c) => c.name)
       .join(
         ', ',
-      )} go through that server when one answers and otherwise open the database themselves (DATABASE_URL, or the embedded .data/pglite), which is refused while another process holds an embedded database. Through the server they need an admin sign-in (pnpm ethcast login <admin>); admin:create's first admin on a fresh install needs none (see its --help).`,
+      )} go through that server when one answers and otherwise open the database themselves (DATABASE_URL, or the embedded .data/pglite), which is refused while another process holds an embedded database. Through the server they need an admin sign-in (pnpm ethcast login <admin>); admin:create's first admin on a fresh install needs none (see its --help). ${databaseOnly.join(', ')} ${databaseOnly.length === 1 ? 'writes' : 'write'} into the database directly, never through a server (on the embedded one, with the server stopped).`,
     '  On PostgreSQL both paths are safe; bulk imports through the server measured no slower than direct ones (docs/benchmarks.md), so the CLI always uses the server when it answers.',
   ].join('\n');
+};
 
 export function topLevelHelp(width: number): string {
   return [
@@ -97,7 +99,9 @@ export function commandHelp(command: Command, width: number): string {
   const where =
     command.access === 'server-or-database'
       ? 'Runs through the server at ETHCAST_URL when one answers, else opens the database (DATABASE_URL, or the embedded .data/pglite) itself.'
-      : 'Runs through the server at ETHCAST_URL (default http://127.0.0.1:3000).';
+      : command.access === 'database'
+        ? 'Opens the database (DATABASE_URL, or the embedded .data/pglite) itself, never a server.'
+        : 'Runs through the server at ETHCAST_URL (default http://127.0.0.1:3000).';
   return [
     wrapText(`Usage: ${command.usage}`, width, '    '),
     '',

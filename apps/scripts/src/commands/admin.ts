@@ -86,6 +86,7 @@ async function createThroughServer(
 export const adminGrantCommand: Command = {
   name: 'admin:grant',
   usage: 'ethcast admin:grant <username>',
+  access: 'database',
   summary: 'Make an existing user an admin, in the configured database (e.g. after the legacy takeover)',
   async run(ctx) {
     const { positionals } = parseCommandArgs(ctx.args, {}, this.usage);
