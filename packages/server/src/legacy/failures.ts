@@ -99,6 +99,11 @@ const sentences: Record<string, string | Text> = {
   // scheduled jobs (admins)
   UNKNOWN_JOB: 'Nenhuma tarefa chamada {job}',
   JOBS_DISABLED: 'As tarefas agendadas estão desligadas neste servidor (JOBS=off)',
+  EXCHANGE_UNREACHABLE: 'A corretora não respondeu para {symbol}; nada foi gravado',
+  EXCHANGE_REFUSED: 'A corretora recusou {symbol} (HTTP {status}); nada foi gravado',
+  EXCHANGE_BAD_RESPONSE: 'A corretora enviou algo que não são candles para {symbol}; nada foi gravado',
+  JOB_TIMED_OUT: 'Tempo esgotado após {seconds} s (o servidor parou no meio?) e não restam tentativas',
+  JOB_FAILED: internal,
   // the server's own trouble
   DATABASE_UNAVAILABLE: 'Banco de dados indisponível; tente novamente em {retryAfterSeconds} s',
   NOT_READY: {
