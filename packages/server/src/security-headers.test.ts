@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumArgs, chromiumPath, hasChromium } from './test/chromium.ts';
 import { startTestServer, type TestServer } from './test/server.ts';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
 if (!hasChromium)
   console.warn(`security-headers.test.ts: browser checks skipped, no Chromium at ${chromiumPath}`);
 
@@ -99,16 +97,7 @@ describe('security headers', () => {
     beforeAll(async () => {
       browser = await chromium.launch({
         executablePath: chromiumPath,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
+        args: chromiumArgs,
       });
     });
     afterAll(async () => {

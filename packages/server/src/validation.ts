@@ -65,3 +65,18 @@ export const fromNotAfterTo = <T extends string | Date>(range: {
   from?: T | undefined;
   to?: T | undefined;
 }): boolean => range.from === undefined || range.to === undefined || range.from <= range.to;
+
+/** The base of a field schema, through optional/nullable/default wrappers. */
+export function baseOf(schema: z.ZodType): z.ZodType {
+  let current: z.ZodType = schema;
+  for (let depth = 0; depth < 5; depth++) {
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodNullable ||
+      current instanceof z.ZodDefault
+    ) {
+      current = current.unwrap() as z.ZodType;
+    } else break;
+  }
+  return current;
+}

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services, Session } from '../context.ts';
 import { safeErrorSummary } from '../errors.ts';
+import { baseOf } from '../validation.ts';
 import { callerForRequest } from './caller.ts';
 import {
   classify,
@@ -167,21 +168,6 @@ function locator(route: LegacyRoute, body: Record<string, unknown>) {
       type: pydanticType(issue, missing),
     };
   };
-}
-
-/** The base of a field schema, through optional/nullable/default wrappers. */
-function baseOf(schema: z.ZodType): z.ZodType {
-  let current: z.ZodType = schema;
-  for (let depth = 0; depth < 5; depth++) {
-    if (
-      current instanceof z.ZodOptional ||
-      current instanceof z.ZodNullable ||
-      current instanceof z.ZodDefault
-    ) {
-      current = current.unwrap() as z.ZodType;
-    } else break;
-  }
-  return current;
 }
 
 const INTEGER = /^\s*[+-]?\d+\s*$/;

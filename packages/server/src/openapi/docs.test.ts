@@ -1,13 +1,12 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumArgs, chromiumPath, hasChromium } from '../test/chromium.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** As the dashboard's browser tests: the ignored .tmp/screenshots, or docs/screenshots with UPDATE_SCREENSHOTS=1. */
 const screenshotDir = fileURLToPath(
   new URL(
@@ -17,7 +16,6 @@ const screenshotDir = fileURLToPath(
     import.meta.url,
   ),
 );
-const hasChromium = existsSync(chromiumPath);
 if (!hasChromium) console.warn(`docs.test.ts: skipped, no Chromium at ${chromiumPath} (set CHROMIUM_PATH)`);
 
 describe.skipIf(!hasChromium)('/docs in Chromium', () => {
@@ -31,16 +29,7 @@ describe.skipIf(!hasChromium)('/docs in Chromium', () => {
     profile = await mkdtemp(join(tmpdir(), 'ethcast-docs-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: chromiumArgs,
       viewport: { width: 1280, height: 1400 },
     });
     context.on('request', (request) => requested.push(request.url()));

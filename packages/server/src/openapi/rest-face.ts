@@ -1,21 +1,7 @@
 import { z } from 'zod';
 import type { Caller, LegacyRoute } from '../legacy/route.ts';
+import { baseOf } from '../validation.ts';
 import { listProcedures, objectSchemaOf, type ProcedureInfo } from './procedures.ts';
-
-/** The base of a field schema, through optional/nullable/default wrappers. */
-function baseOf(schema: z.ZodType): z.ZodType {
-  let current: z.ZodType = schema;
-  for (let depth = 0; depth < 5; depth++) {
-    if (
-      current instanceof z.ZodOptional ||
-      current instanceof z.ZodNullable ||
-      current instanceof z.ZodDefault
-    ) {
-      current = current.unwrap() as z.ZodType;
-    } else break;
-  }
-  return current;
-}
 
 /**
  * JSON has no dates and a query string has only text: turns each top-level field into what its schema
