@@ -26,6 +26,23 @@ const MAX_REMEMBERED_REFUSALS = 10_000;
 const DAILY_REFUSAL_MEMORY_MS = 10_000;
 
 /**
+ * A user refused more often than this within one second is flooding (resending as soon as refused):
+ * its further refusals are answered late, after FLOOD_REFUSAL_DELAY_MS (at most the refusal's own
+ * Retry-After). Answering a refusal costs little, but a client that resends at once turns every
+ * connection into a stream of them, and the event loop that answers them also runs everyone else's
+ * creates; answered late, a flooder costs about one request per connection per second.
+ */
+export const FLOOD_REFUSALS_PER_SECOND = 10;
+export const FLOOD_REFUSAL_DELAY_MS = 1000;
+
+/** The per-user refusals that can be paced (FORECASTS_BUSY is the whole server's, not one user's). */
+const PACED_REASONS = new Set([
+  'FORECAST_CONCURRENCY_LIMITED',
+  'FORECAST_RATE_LIMITED',
+  'FORECAST_DAILY_CAP',
+]);
+
+/**
  * The one way into forecast creation, for every face (tRPC, the legacy route, /api): the per-user limits
  * of domain/forecast-policy.ts, in this order:
  *
@@ -54,11 +71,36 @@ export class ForecastGate {
     this.queue = new FairQueue({ slots, maxQueued, perKey: limits.userConcurrency });
   }
 
+  /** counts each user's refusals in real time (not the injected clock): a flood is about request rate */
+  private readonly pacer = new RefusalPacer();
+
   /**
    * Runs `task` (a create) for `user` within the limits, or throws the refusal (a DomainError with its
-   * reason and `retryAfterSeconds`). `task` resolves once its forecast is stored.
+   * reason and `retryAfterSeconds`). `task` resolves once its forecast is stored. A flooding user's
+   * refusals are thrown late (FLOOD_REFUSALS_PER_SECOND).
    */
   async run<T>(db: Database, user: SessionUser, now: Date, task: () => Promise<T>): Promise<T> {
+    try {
+      return await this.runWithinLimits(db, user, now, task);
+    } catch (error) {
+      if (error instanceof DomainError && PACED_REASONS.has(error.reason)) await this.pace(user.id, error);
+      throw error;
+    }
+  }
+
+  /** Past the flood rate, waits before the refusal is answered. */
+  private async pace(userId: number, error: DomainError): Promise<void> {
+    const retryAfter = Number((error.params as { retryAfterSeconds?: unknown }).retryAfterSeconds);
+    const delayMs = this.pacer.delayFor(userId, Number.isFinite(retryAfter) ? retryAfter : 0, Date.now());
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+
+  private async runWithinLimits<T>(
+    db: Database,
+    user: SessionUser,
+    now: Date,
+    task: () => Promise<T>,
+  ): Promise<T> {
     const exempt = user.role === 'admin';
     if (!exempt) this.repeatRefusal(user.id, now);
     let lease: ForecastLease | null = null;
@@ -128,5 +170,28 @@ export class ForecastGate {
       this.refusedUntil.set(userId, { rememberUntilMs, retryAtMs: refusal.untilMs, error: refusal.error });
     }
     throw refusal.error;
+  }
+}
+
+/**
+ * How late to answer a user's refusal: not at all for the first FLOOD_REFUSALS_PER_SECOND in a
+ * one-second window, then FLOOD_REFUSAL_DELAY_MS, at most the refusal's own Retry-After.
+ */
+export class RefusalPacer {
+  private readonly windows = new Map<number, { startMs: number; count: number }>();
+
+  delayFor(userId: number, retryAfterSeconds: number, nowMs: number): number {
+    let window = this.windows.get(userId);
+    if (!window || nowMs - window.startMs >= 1000) {
+      if (!window && this.windows.size >= MAX_REMEMBERED_REFUSALS) {
+        const oldest = this.windows.keys().next();
+        if (!oldest.done) this.windows.delete(oldest.value);
+      }
+      window = { startMs: nowMs, count: 0 };
+      this.windows.set(userId, window);
+    }
+    window.count += 1;
+    if (window.count <= FLOOD_REFUSALS_PER_SECOND) return 0;
+    return Math.max(0, Math.min(FLOOD_REFUSAL_DELAY_MS, retryAfterSeconds * 1000));
   }
 }
