@@ -253,7 +253,7 @@ const description = `Ethcast's REST face, generated from the zod schemas the tRP
 
 **\`/api/…\`**: every tRPC procedure as plain JSON (queries GET with query parameters, mutations POST with a JSON body). \`POST /api/prices/import\` takes a price CSV as the body.
 
-Every route also answers on its path with the trailing slash added or removed, and every GET answers HEAD (its headers, no body): \`/openapi.json\` lists those operations too; this page leaves them out.`;
+Every route also answers on its path with the trailing slash added or removed (a legacy route with a 307 to its documented path, as FastAPI did; the others as the canonical path), and every GET answers HEAD (its headers, no body): \`/openapi.json\` lists those operations too; this page leaves them out.`;
 
 /** OpenAPI 3.1 for the given routes (the legacy ones and the /api face of the procedures). */
 export function buildOpenApiDocument(routes: LegacyRoute[], version: string) {
@@ -295,7 +295,7 @@ export function buildOpenApiDocument(routes: LegacyRoute[], version: string) {
         {
           name: TWINS_TAG,
           description:
-            'Every REST route also answers on its path with the trailing slash added or removed (legacy clients wrote either), exactly as the canonical path.',
+            'Every REST route also answers on its path with the trailing slash added or removed (legacy clients wrote either): a legacy route with a 307 to its documented path, as FastAPI did; the others exactly as the canonical path.',
         },
       ],
       components: {
