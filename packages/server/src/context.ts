@@ -1,5 +1,6 @@
 import type { Session } from './db/queries/sessions.ts';
 import type { Services } from './services.ts';
+import { anonymousViewer, userViewer, type Viewer } from './usecases/viewer.ts';
 
 export type { Session, SessionUser } from './db/queries/sessions.ts';
 export type { Role } from './db/schema.ts';
@@ -17,6 +18,8 @@ export type Context = Services & {
   token: string | null;
   cookies: CookieJar;
   clientIp: string | null;
+  /** who the use cases act for: the same value `session`, `token` and `clientIp` describe */
+  viewer: Viewer;
 };
 
 const noCookies: CookieJar = { setSession() {}, clearSession() {} };
@@ -31,11 +34,15 @@ export async function createContextInner(
     clientIp?: string | null;
   } = {},
 ): Promise<Context> {
+  const session = opts.session ?? null;
+  const token = opts.token ?? null;
+  const clientIp = opts.clientIp ?? null;
   return {
     ...services,
-    session: opts.session ?? null,
-    token: opts.token ?? null,
+    session,
+    token,
     cookies: opts.cookies ?? noCookies,
-    clientIp: opts.clientIp ?? null,
+    clientIp,
+    viewer: session ? userViewer(session, token, clientIp) : anonymousViewer(clientIp),
   };
 }
