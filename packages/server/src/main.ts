@@ -6,7 +6,8 @@ import { dashboardDistDir } from './paths.ts';
 import { bootstrapPrices } from './prices/bootstrap.ts';
 import { type RunningServer, startServer } from './server.ts';
 
-// Entry point of `pnpm start` / `pnpm dev`: the only place that touches process.env and signals.
+// Entry point of `pnpm start` / `pnpm dev`: the only place that handles signals and exits. The
+// environment is read by env.ts (loadConfig), nowhere else.
 let server: RunningServer | undefined;
 let stopSignal: NodeJS.Signals | undefined;
 

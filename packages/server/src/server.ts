@@ -1,50 +1,17 @@
-import { loadRegistry } from '@ethcast/forecast';
 import type { FastifyInstance } from 'fastify';
-import packageJson from '../package.json' with { type: 'json' };
-import { PasswordWork } from './auth/password-work.ts';
-import { SessionCache } from './auth/session-cache.ts';
-import type { Services } from './context.ts';
 import type { DbHandle } from './db/client.ts';
 import { openDatabase } from './db/open.ts';
-import { expectedMigrations } from './db/readiness.ts';
 import { describeTakeover, type TakeoverReport } from './db/takeover/takeover.ts';
 import type { ServerConfig } from './env.ts';
 import { safeErrorSummary } from './errors.ts';
-import { ForecastGate } from './forecasts/forecast-gate.ts';
 import { createHttpServer, type HttpOptions } from './http.ts';
 import { JobEngine, type JobLog } from './jobs/engine.ts';
-import { type Clock, systemClock } from './jobs/occurrence.ts';
+import type { Clock } from './jobs/occurrence.ts';
 import { jobDefinitions } from './jobs/registry.ts';
-import { ServerMetrics } from './metrics/server-metrics.ts';
-import { migrationsDir } from './paths.ts';
+import { createServices, type Services, type ServicesOptions } from './services.ts';
 
-export const SERVER_VERSION: string = packageJson.version;
-
-export function createServices(
-  config: ServerConfig,
-  dbHandle: DbHandle,
-  options: { clock?: Clock } = {},
-): Services {
-  return {
-    config,
-    db: dbHandle.db,
-    dbHandle,
-    version: SERVER_VERSION,
-    startedAt: new Date(),
-    // loadRegistry caches per folder: every request after the first reuses the loaded models
-    models: () => loadRegistry(config.modelsDir),
-    forecastGate: new ForecastGate(config.forecastLimits, config.predictConcurrency),
-    passwords: new PasswordWork(config.bcryptCost, {
-      concurrency: config.bcryptConcurrency,
-      nice: config.bcryptNice,
-    }),
-    sessions: new SessionCache(),
-    expectedMigrations: expectedMigrations(migrationsDir()),
-    clock: options.clock ?? systemClock,
-    jobs: null,
-    metrics: new ServerMetrics(() => dbHandle.poolStats()),
-  };
-}
+// Built in services.ts (the composition root); named here too for the callers that import them from here.
+export { createServices, SERVER_VERSION } from './services.ts';
 
 export type JobsOptions = {
   clock?: Clock;
@@ -56,6 +23,8 @@ export type JobsOptions = {
 export type RunningServer = {
   app: FastifyInstance;
   services: Services;
+  /** the job engine started with the server (`services.jobs`); null when JOBS=off */
+  jobs: JobEngine | null;
   /** http://host:port actually bound (port 0 resolves to the real port) */
   url: string;
   /** stops accepting, lets in-flight requests finish, then closes the database */
@@ -65,7 +34,7 @@ export type RunningServer = {
 /** Opens (and migrates) the database, builds the app and listens. */
 export async function startServer(
   config: ServerConfig,
-  options: HttpOptions & JobsOptions & { dbHandle?: DbHandle } = {},
+  options: HttpOptions & JobsOptions & ServicesOptions & { dbHandle?: DbHandle } = {},
 ): Promise<RunningServer> {
   let takeover: TakeoverReport | null = null;
   const dbHandle =
@@ -75,7 +44,10 @@ export async function startServer(
         takeover = report.takeover;
       },
     }));
-  const services = createServices(config, dbHandle, { clock: options.clock });
+  const services = createServices(config, dbHandle, {
+    clock: options.clock,
+    sessionCacheMs: options.sessionCacheMs,
+  });
   const app = await createHttpServer(services, options);
   if (takeover) app.log.warn({ takeover }, describeTakeover(takeover));
   try {
@@ -91,6 +63,7 @@ export async function startServer(
     .catch((error: unknown) =>
       app.log.error({ err: safeErrorSummary(error) }, 'model registry failed to load'),
     );
+  let jobs: JobEngine | null = null;
   if (config.jobs.enabled) {
     const engine = new JobEngine(services, jobDefinitions, {
       clock: services.clock,
@@ -109,6 +82,7 @@ export async function startServer(
       throw error;
     }
     services.jobs = engine;
+    jobs = engine;
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -117,6 +91,7 @@ export async function startServer(
   return {
     app,
     services,
+    jobs,
     url: `http://${host}:${port}`,
     close() {
       closing ??= (async () => {

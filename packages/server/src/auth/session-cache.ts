@@ -1,4 +1,4 @@
-import type { Session } from '../context.ts';
+import type { Session } from '../db/queries/sessions.ts';
 
 /**
  * How long a looked-up session is reused without asking the database. Revocation (logout, a password

@@ -1,4 +1,3 @@
-import type { SessionUser } from '../context.ts';
 import type { Database } from '../db/client.ts';
 import {
   type ForecastLease,
@@ -6,6 +5,7 @@ import {
   releaseForecast,
   reserveForecast,
 } from '../db/queries/forecast-quotas.ts';
+import type { SessionUser } from '../db/queries/sessions.ts';
 import { DomainError } from '../domain/errors.ts';
 import {
   FORECAST_LEASE_MS,

@@ -1,4 +1,4 @@
-import type { Services } from '../context.ts';
+import type { Services } from '../services.ts';
 import type { JobName } from './config.ts';
 import type { Clock } from './occurrence.ts';
 

@@ -6,6 +6,8 @@ import { allRuns, coinbasePage, manualClock, waitFor } from '../test/jobs.ts';
 import { generateCandles } from '../test/price-csv.ts';
 import { startReplayServer } from '../test/replay-server.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
+import { jobsOverview } from './overview.ts';
+import { jobDefinitions } from './registry.ts';
 
 const history = generateCandles('ETH-USD', '2026-01-01', 95, 7); // 2026-01-01 .. 2026-04-05
 const upTo = (day: string) => history.filter((r) => r.day <= day);
@@ -43,7 +45,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
       },
       { testDb, clock },
     );
-    const engine = server.services.jobs;
+    const engine = server.jobs;
     if (!engine) throw new Error('jobs did not start');
     const succeeded = (count: number) =>
       waitFor(`${count} succeeded sync-prices runs`, async () => {
@@ -85,7 +87,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
       },
       { testDb, clock },
     );
-    const engine = server.services.jobs;
+    const engine = server.jobs;
     if (!engine) throw new Error('jobs did not start');
     await engine.tick();
     expect(await allRuns(testDb.db)).toEqual([]);
@@ -97,7 +99,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
       requestedBy: 'ana',
     });
     expect(run.result).toEqual({ points: 0, forecasts: 0 });
-    const overview = await engine.overview();
+    const overview = await jobsOverview(server.services, jobDefinitions, clock());
     expect(overview.map((j) => [j.name, j.schedule, j.nextRunAt, j.lastRun?.state ?? null])).toEqual([
       ['sync-prices', null, null, null],
       ['score-forecasts', null, null, 'succeeded'],
@@ -156,7 +158,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
       },
       { testDb, clock },
     );
-    const engine = server.services.jobs;
+    const engine = server.jobs;
     if (!engine) throw new Error('jobs did not start');
     const run = await engine.runNow('sync-prices', 'ana');
     expect(run.state).toBe('failed');
@@ -166,7 +168,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
     ]);
     // the stored text stays, for old clients and logs
     expect(run.error).toMatch(/ETH-USD.*BTC-USD/);
-    const [sync] = await engine.overview();
+    const [sync] = await jobsOverview(server.services, jobDefinitions, clock());
     expect(sync?.lastRun?.errorReasons).toEqual(run.errorReasons);
     await exchange.close();
   });

@@ -1,24 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type PgBoss from 'pg-boss';
-import type { Services } from '../context.ts';
 import {
   claimRun,
   finishRun,
   getRun,
   hasRunningRun,
   type JobRun,
-  listRuns,
   queuedScheduledRuns,
   staleRunningRuns,
   startAttempt,
 } from '../db/queries/job-runs.ts';
 import { fail } from '../domain/errors.ts';
 import { pgErrorCode, safeErrorSummary } from '../errors.ts';
+import type { JobRunner, Services } from '../services.ts';
 import { isJobName, JOB_NAMES, type JobName, type JobsConfig } from './config.ts';
 import type { JobDefinition } from './definition.ts';
 import { jobFailures } from './failure.ts';
 import { type Clock, latestOccurrence, scheduledRunId, systemClock } from './occurrence.ts';
-import { type JobOverview, jobsOverview } from './overview.ts';
 import { pgliteBossDb } from './pglite-boss-db.ts';
 import { withJobLock } from './run-lock.ts';
 
@@ -53,7 +51,7 @@ type RunPayload = { runId: string };
  * On PostgreSQL pg-boss uses its own small `pg` pool; on the embedded PGlite it runs through
  * pgliteBossDb in this single process.
  */
-export class JobEngine {
+export class JobEngine implements JobRunner {
   private boss: PgBoss | null = null;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
@@ -269,15 +267,6 @@ export class JobEngine {
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-  }
-
-  overview(): Promise<JobOverview[]> {
-    return jobsOverview(this.services, [...this.definitions.values()], this.clock());
-  }
-
-  runs(name: string, limit: number): Promise<JobRun[]> {
-    if (!isJobName(name)) fail('UNKNOWN_JOB', { job: name });
-    return listRuns(this.services.db, name, limit);
   }
 }
 

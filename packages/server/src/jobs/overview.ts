@@ -1,6 +1,6 @@
-import type { Services } from '../context.ts';
+import type { Database } from '../db/client.ts';
 import { type JobRun, listRuns } from '../db/queries/job-runs.ts';
-import type { JobName } from './config.ts';
+import type { JobName, JobsConfig } from './config.ts';
 import type { JobDefinition } from './definition.ts';
 import { nextOccurrence } from './occurrence.ts';
 
@@ -18,7 +18,7 @@ export type JobOverview = {
  * Works without a running engine too: the runs are in the database.
  */
 export async function jobsOverview(
-  services: Pick<Services, 'db' | 'config'>,
+  services: { db: Database; config: { jobs: JobsConfig } },
   definitions: readonly JobDefinition[],
   now: Date,
 ): Promise<JobOverview[]> {

@@ -4,7 +4,6 @@ import { lockSymbolsWithPrices } from '../db/queries/price-locks.ts';
 import { type PriceChange, UPSERT_BATCH_SIZE, upsertPrices } from '../db/queries/price-upsert.ts';
 import { getLastDay, type PriceRow } from '../db/queries/prices.ts';
 import { isValidSymbol } from '../domain/symbol.ts';
-import { COINBASE_URL } from '../env.ts';
 import { auditPriceChange, type PriceAuditor } from './audit.ts';
 import { CANDLES_PER_PAGE, fetchDailyCandles } from './coinbase.ts';
 import type { RetryOptions } from './retry.ts';
@@ -14,8 +13,8 @@ export const DEFAULT_SYNC_SINCE = '2015-01-01';
 
 export type SyncOptions = RetryOptions & {
   symbol: string;
-  /** exchange API base URL (default Coinbase Exchange) */
-  baseUrl?: string;
+  /** exchange API base URL (the configuration's PRICES_SYNC_URL, or COINBASE_URL from env.ts) */
+  baseUrl: string;
   /** first day to fetch when the symbol has no rows yet */
   since?: string;
   /** the clock, for "today" (whose candle is never stored) */
@@ -55,7 +54,7 @@ export async function syncPrices(db: Database, options: SyncOptions): Promise<Sy
   const symbol = options.symbol.trim().toUpperCase();
   if (!isValidSymbol(symbol))
     throw new SyncError(`invalid symbol "${options.symbol}": use BASE-QUOTE like ETH-USD`);
-  const baseUrl = options.baseUrl ?? COINBASE_URL;
+  const { baseUrl } = options;
   const source = `sync:${new URL(baseUrl).host}`;
   const lastClosed = todayNumber(options.now ?? new Date()) - 1;
   const stored = await getLastDay(db, symbol);

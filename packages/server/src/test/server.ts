@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createEthcastClient, type EthcastClient } from '@ethcast/client';
 import { loadConfig, type ServerConfig } from '../env.ts';
 import { type JobsOptions, type RunningServer, startServer } from '../server.ts';
+import type { ServicesOptions } from '../services.ts';
 import { createTestDb, type TestDb } from './db.ts';
 
 export type TestServer = RunningServer & {
@@ -14,7 +15,7 @@ export type TestServer = RunningServer & {
 /** A real HTTP server on 127.0.0.1:0 over a test database, and typed clients for it. */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { testDb?: TestDb; dashboardDir?: string } & JobsOptions = {},
+  options: { testDb?: TestDb; dashboardDir?: string } & JobsOptions & ServicesOptions = {},
 ): Promise<TestServer> {
   const testDb = options.testDb ?? (await createTestDb());
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...env });
@@ -23,6 +24,7 @@ export async function startTestServer(
     logger: false,
     dashboardDir: options.dashboardDir ?? null,
     clock: options.clock,
+    sessionCacheMs: options.sessionCacheMs,
     // the embedded test database is shared by a worker's test files: a queue of its own per server
     bossSchema: options.bossSchema ?? `pgboss_${randomBytes(4).toString('hex')}`,
     jobLog: options.jobLog ?? { info: () => {}, error: () => {} },
