@@ -24,25 +24,30 @@ export type Context = Services & {
 
 const noCookies: CookieJar = { setSession() {}, clearSession() {} };
 
-/** Context without HTTP, for tests and scripts: `createCaller(await createContextInner(...))`. */
+/**
+ * The context of one call. HTTP passes the viewer `resolveViewer` found (http-viewer.ts); tests and
+ * scripts pass a session (and its token) instead: `createCaller(await createContextInner(...))`.
+ */
 export async function createContextInner(
   services: Services,
   opts: {
+    viewer?: Viewer;
     session?: Session | null;
     token?: string | null;
     cookies?: CookieJar;
     clientIp?: string | null;
   } = {},
 ): Promise<Context> {
-  const session = opts.session ?? null;
-  const token = opts.token ?? null;
-  const clientIp = opts.clientIp ?? null;
+  const viewer = opts.viewer ?? viewerOf(opts.session ?? null, opts.token ?? null, opts.clientIp ?? null);
   return {
     ...services,
-    session,
-    token,
+    session: viewer.kind === 'user' ? viewer.session : null,
+    token: viewer.kind === 'user' ? viewer.token : null,
     cookies: opts.cookies ?? noCookies,
-    clientIp,
-    viewer: session ? userViewer(session, token, clientIp) : anonymousViewer(clientIp),
+    clientIp: viewer.kind === 'system' ? null : viewer.clientIp,
+    viewer,
   };
 }
+
+const viewerOf = (session: Session | null, token: string | null, clientIp: string | null): Viewer =>
+  session ? userViewer(session, token, clientIp) : anonymousViewer(clientIp);

@@ -9,21 +9,23 @@ import {
   fastifyTRPCPlugin,
 } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type Context, createContextInner, type Services } from './context.ts';
-import { findSessionByToken } from './db/queries/sessions.ts';
+import { type Context, createContextInner } from './context.ts';
 import { DomainError } from './domain/errors.ts';
 import { safeErrorSummary } from './errors.ts';
-import { cookieJarFor, tokenFromRequest } from './http-context.ts';
-import { isJsonPost, isTrustedOrigin, MAX_BATCH_SIZE, refuseContentType } from './http-guards.ts';
+import { cookieJarFor } from './http-context.ts';
+import { isJsonPost, MAX_BATCH_SIZE, refuseContentType } from './http-guards.ts';
 import { limitConnections, limitRequestBodies } from './http-limits.ts';
 import { allowedMethods, refuseMethod, refuseNonTrpcMethod } from './http-methods.ts';
 import { registerSecurityHeaders } from './http-security.ts';
+import { resolveViewer } from './http-viewer.ts';
 import { registerMetricsRoute } from './metrics/route.ts';
 import { PRICE_IMPORT_PATH, registerPriceImportRoute } from './prices/import-route.ts';
 import { registerRestApi } from './rest.ts';
 import { type AppRouter, appRouter } from './router.ts';
 import { NOT_READY_RETRY_AFTER_SECONDS, readinessReport } from './routers/health.ts';
-import { domainErrorOf, retryAfterSecondsOf, toTRPCError } from './trpc.ts';
+import type { Services } from './services.ts';
+import { retryAfterSecondsOf, toTRPCError } from './trpc.ts';
+import type { Viewer } from './usecases/viewer.ts';
 
 /** proxy-addr's hop count: believe the nearest `hops` addresses of the X-Forwarded-For chain. */
 const trustHops =
@@ -76,26 +78,13 @@ export async function createHttpServer(
   });
 
   const createContext = async ({ req, res }: CreateFastifyContextOptions): Promise<Context> => {
-    const credential = tokenFromRequest(req);
-    if (credential?.source === 'cookie' && req.method === 'POST' && !isTrustedOrigin(req, config)) {
-      throw toTRPCError(new DomainError('CROSS_SITE_REQUEST', { origin: req.headers.origin ?? 'none' }));
+    let viewer: Viewer;
+    try {
+      viewer = await resolveViewer(services, req);
+    } catch (error) {
+      throw error instanceof DomainError ? toTRPCError(error) : error;
     }
-    let session: Context['session'] = null;
-    if (credential) {
-      try {
-        const { token } = credential;
-        session = await services.sessions.find(token, () => findSessionByToken(services.db, token));
-      } catch (error) {
-        const domain = domainErrorOf(error, false);
-        throw domain ? toTRPCError(domain) : error;
-      }
-    }
-    return createContextInner(services, {
-      session,
-      token: session ? (credential?.token ?? null) : null,
-      cookies: cookieJarFor(res, config),
-      clientIp: req.ip ?? null,
-    });
+    return createContextInner(services, { viewer, cookies: cookieJarFor(res, config) });
   };
 
   await app.register(async (trpcScope) => {

@@ -1,10 +1,11 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context.ts';
-import { DomainError, type ErrorKind, type ErrorParams, fail, type Reason } from './domain/errors.ts';
+import { DomainError, type ErrorKind, type ErrorParams, type Reason } from './domain/errors.ts';
 import { summariseInputError } from './domain/input-errors.ts';
 import { FOREIGN_KEY_VIOLATION, isDatabaseUnavailable, pgErrorCode } from './errors.ts';
 import { transformer } from './transformer.ts';
+import { requireAdmin, requireUser, type Viewer } from './usecases/viewer.ts';
 
 /** Each domain error kind maps once to a tRPC code; the HTTP status follows from it. */
 const trpcCodeOf = {
@@ -130,13 +131,17 @@ const requestMetrics = t.middleware(async ({ ctx, path, type, next }) => {
 
 export const publicProcedure = t.procedure.use(requestMetrics).use(domainErrors);
 
-/** Signed in: `ctx.session` and `ctx.user` are non-null from here on. */
+/**
+ * Signed in: `ctx.session` and `ctx.user` are non-null from here on. Who is signed in is the viewer's
+ * business (usecases/viewer.ts): the procedures ask it, as every other face does.
+ */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.session) fail('UNAUTHENTICATED');
-  return next({ ctx: { session: ctx.session, user: ctx.session.user } });
+  const user = requireUser(ctx.viewer);
+  const { session } = ctx.viewer as Extract<Viewer, { kind: 'user' }>;
+  return next({ ctx: { session, user } });
 });
 
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.user.role !== 'admin') fail('ADMIN_ONLY');
+  requireAdmin(ctx.viewer);
   return next();
 });

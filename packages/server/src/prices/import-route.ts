@@ -3,10 +3,10 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../context.ts';
-import { findSessionByToken } from '../db/queries/sessions.ts';
 import { DomainError, fail } from '../domain/errors.ts';
-import { tokenFromRequest } from '../http-context.ts';
+import { resolveViewer } from '../http-viewer.ts';
 import { toTRPCError } from '../trpc.ts';
+import { requireAdmin } from '../usecases/viewer.ts';
 import { importPrices, PriceImportError } from './import.ts';
 
 /** The route `pnpm ethcast prices:import` streams a file to while a server runs. */
@@ -54,12 +54,10 @@ export async function registerPriceImportRoute(app: FastifyInstance, services: S
     });
     scope.post(PRICE_IMPORT_PATH, async (req, reply) => {
       try {
-        // Bearer only: a browser never sends one by itself, so a foreign page cannot post a file here.
-        const credential = tokenFromRequest(req);
-        const session =
-          credential?.source === 'bearer' ? await findSessionByToken(services.db, credential.token) : null;
-        if (!session) fail('UNAUTHENTICATED');
-        if (session.user.role !== 'admin') fail('ADMIN_ONLY');
+        // Bearer only: a browser never sends one by itself, so a foreign page cannot post a file here
+        // (the session cookie is ignored: UNAUTHENTICATED).
+        const viewer = await resolveViewer(services, req, { credentials: 'bearer' });
+        const admin = requireAdmin(viewer);
         const query = queryShape.safeParse(req.query);
         if (!query.success) {
           const issue = query.error.issues[0];
@@ -74,7 +72,7 @@ export async function registerPriceImportRoute(app: FastifyInstance, services: S
           ...(symbol ? { symbol } : {}),
           skipBad: skipBad === 'true',
           source: `file:${name ?? 'upload'}`,
-          by: { userId: session.user.id, username: session.user.username },
+          by: { userId: admin?.id ?? null, username: admin?.username ?? null },
         });
         return reply.send(report);
       } catch (error) {
