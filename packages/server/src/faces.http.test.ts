@@ -265,6 +265,13 @@ describe.skipIf(testEngine !== 'postgres')(
       expect(await adminCallOnEveryFace(server.url, { authorization: `Bearer ${token}` })).toEqual(
         everyFace({ status: 503, reason: 'DATABASE_UNAVAILABLE' }),
       );
+      const upload = await fetch(`${server.url}${PRICE_IMPORT_PATH}?symbol=ETH-USD`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body: csv,
+      });
+      expect(upload.status).toBe(503);
+      expect(upload.headers.get('retry-after')).toMatch(/^\d+$/);
       await proxy.restore();
       let outcomes: Record<Face, Outcome> | null = null;
       for (let attempt = 0; attempt < 50; attempt++) {

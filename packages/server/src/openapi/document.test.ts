@@ -101,7 +101,16 @@ describe('/openapi.json', () => {
       | { requestBody?: { content: object }; responses: object }
       | undefined;
     expect(Object.keys(upload?.requestBody?.content ?? {})).toEqual(['text/csv', 'application/octet-stream']);
-    expect(Object.keys(upload?.responses ?? {})).toEqual(['200', '400', '401', '403', '413', '415', '422']);
+    expect(Object.keys(upload?.responses ?? {})).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '413',
+      '415',
+      '422',
+      '503',
+    ]);
   });
 
   it('shows sensible examples, each valid for its schema (no negative ids, no year 6304)', () => {

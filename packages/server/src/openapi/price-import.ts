@@ -92,5 +92,8 @@ export const priceImportOperation: ZodOpenApiOperationObject = {
     '422': failure(
       'The file was refused; nothing was written (`PRICE_FILE_INVALID`, with the first bad rows)',
     ),
+    '503': failure(
+      'The database cannot be reached (`DATABASE_UNAVAILABLE`); `Retry-After` says when to retry',
+    ),
   },
 };

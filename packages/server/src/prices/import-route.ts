@@ -122,6 +122,9 @@ function sendError(reply: FastifyReply, error: unknown) {
     });
   }
   if (error instanceof DomainError) {
+    const retryAfter = error.params.retryAfterSeconds;
+    if (typeof retryAfter === 'number' && retryAfter > 0)
+      reply.header('retry-after', String(Math.ceil(retryAfter)));
     return reply
       .code(getHTTPStatusCodeFromError(toTRPCError(error)))
       .send({ error: { reason: error.reason, message: error.message, params: error.params } });
