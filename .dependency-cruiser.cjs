@@ -93,7 +93,7 @@ module.exports = {
     {
       name: 'dashboard-imports-client-days-errors',
       comment:
-        'The dashboard imports client, days and the error catalogues (`@ethcast/server/errors`); the server only for types.',
+        'The dashboard imports client, days, the error catalogues (`@ethcast/server/errors`) and the template filler (`@ethcast/server/template`), all in domain/; the rest of the server only for types.',
       severity: 'error',
       from: { path: '^apps/dashboard/', pathNot: notProduct },
       to: {
