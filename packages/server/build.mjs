@@ -1,6 +1,6 @@
 // Production bundle of the API: workspace packages are bundled, and so are their own npm dependencies
 // (pnpm does not let the server resolve them); the server's npm dependencies stay external.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const deps = (dir) =>
@@ -21,3 +21,5 @@ await build({
   },
   logLevel: 'info',
 });
+// the bcrypt threads' task file, loaded by piscina from beside dist/main.js (auth/bcrypt-threads.ts)
+copyFileSync('src/auth/bcrypt-worker.cjs', 'dist/bcrypt-worker.cjs');

@@ -1,3 +1,4 @@
+import { renderTemplate } from '@ethcast/server/template';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { en, type MessageKey, ptBR } from './messages.ts';
 
@@ -56,31 +57,13 @@ const isNumber = (n: number | null | undefined): n is number => typeof n === 'nu
 
 const I18nContext = createContext<I18n | null>(null);
 
-const pluralRules = new Map<Locale, Intl.PluralRules>();
-/** The CLDR plural category of `n` in `locale`, e.g. 'one' for 0 and 1 in pt-BR but only for 1 in en. */
-function pluralCategory(locale: Locale, n: number): Intl.LDMLPluralRule {
-  let rules = pluralRules.get(locale);
-  if (!rules) {
-    rules = new Intl.PluralRules(locale);
-    pluralRules.set(locale, rules);
-  }
-  return rules.select(n);
-}
-
 /**
- * Fills `{name}` placeholders. `{name:singular|plural}` picks a form by the number in `name`: the singular
- * where `Intl.PluralRules` puts it in the category "one" for `locale`, the plural otherwise; the forms may
- * hold placeholders too.
+ * Fills `{name}` placeholders; `{name:singular|plural}` picks a form by the number in `name` under
+ * `locale`'s plural rules (the forms may hold placeholders too). The syntax and its one implementation are
+ * the error catalogues' (`renderTemplate`), so a server template and a screen message read alike.
  */
 export function interpolate(locale: Locale, text: string, vars: Vars = {}): string {
-  const fill = (part: string) =>
-    part.replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match));
-  const chosen = text.replace(
-    /\{(\w+):([^|{}]*(?:\{\w+\}[^|{}]*)*)\|([^|{}]*(?:\{\w+\}[^|{}]*)*)\}/g,
-    (match, name: string, one: string, other: string) =>
-      name in vars ? (pluralCategory(locale, Number(vars[name])) === 'one' ? one : other) : match,
-  );
-  return fill(chosen);
+  return renderTemplate(text, vars, locale);
 }
 
 export function I18nProvider({ children }: { children: ReactNode }) {

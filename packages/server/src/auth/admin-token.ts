@@ -2,12 +2,12 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { Services } from '../context.ts';
 import { type Database, queryRows } from '../db/client.ts';
 import { writeLog } from '../db/queries/logs.ts';
 import { insertUser, type PublicUser } from '../db/queries/users.ts';
 import { actions } from '../domain/actions.ts';
 import { fail, isDomainError } from '../domain/errors.ts';
+import type { Services } from '../services.ts';
 import { conflictIfTaken } from './accounts.ts';
 
 /**

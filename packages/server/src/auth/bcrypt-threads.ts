@@ -1,124 +1,85 @@
-import { createRequire } from 'node:module';
-import { getPriority } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
 
-// The worker is plain CommonJS evaluated from this string, so it runs the same under tsx, vitest and the
-// esbuild bundle (none of which would load a separate .ts worker file the same way).
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { setPriority } = require('node:os');
-// On Linux the nice value is per thread: this lowers this bcrypt thread only, never the event loop.
-try { setPriority(0, workerData.nice); } catch {}
-const bcrypt = require(workerData.bcryptPath);
-parentPort.on('message', ({ id, op, password, hash, cost }) => {
-  try {
-    const value = op === 'hash' ? bcrypt.hashSync(password, cost) : bcrypt.verifySync(password, hash);
-    parentPort.postMessage({ id, value });
-  } catch (error) {
-    parentPort.postMessage({ id, error: String(error && error.message ? error.message : error) });
-  }
-});
-`;
+/** The task file: beside this module, and beside `dist/main.js` in the production bundle (build.mjs). */
+const WORKER_FILE = fileURLToPath(new URL('./bcrypt-worker.cjs', import.meta.url));
 
-type Reply = { id: number; value?: string | boolean; error?: string };
-type Pending = { resolve: (value: string | boolean) => void; reject: (error: Error) => void };
-type Thread = { worker: Worker; pending: Map<number, Pending> };
+type Task = { op: 'hash'; password: string; cost: number } | { op: 'verify'; password: string; hash: string };
 
 /**
- * bcrypt on worker threads of their own at a lower CPU priority than the event loop (`nice` more, 0–19), so
- * that while logins keep every core busy the event loop still runs as soon as a request arrives: reads
- * stay fast during a login storm, and bcrypt gets the cycles the event loop leaves (the measured
- * trade-off: "Fair under load" in docs/benchmarks.md). Callers bound the work in flight
- * (`PasswordWork`); a task goes to the thread with the fewest tasks.
+ * bcrypt on a pool of worker threads (piscina) at a lower CPU priority than the event loop (`nice` more,
+ * 0–19: piscina's `niceIncrement`; on Linux a thread's own), so that while logins keep every core busy the
+ * event loop still runs as soon as a request arrives: reads stay fast during a login storm, and bcrypt gets
+ * the cycles the event loop leaves (the measured trade-off: "Fair under load" in docs/benchmarks.md).
+ * At most `threads` tasks run at once and `maxQueued` wait; beyond that a task is refused at once
+ * (`QueueFullError`). Threads start on first use and end after a minute idle.
  */
 export class BcryptThreads {
-  private readonly live: Thread[] = [];
-  private nextId = 1;
+  private readonly pool: Piscina<Task, string | boolean>;
   private closed = false;
 
   constructor(
     readonly threads: number,
     readonly nice: number,
+    readonly maxQueued = 16 * threads,
   ) {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError('threads must be a positive integer');
     if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new RangeError('nice must be 0 to 19');
+    if (!Number.isInteger(maxQueued) || maxQueued < 0) {
+      throw new RangeError('maxQueued must be a non-negative integer');
+    }
+    this.pool = new Piscina({
+      filename: WORKER_FILE,
+      minThreads: 0,
+      maxThreads: threads,
+      // piscina refuses every task when maxQueue is 0 and no thread is idle, as asked
+      maxQueue: maxQueued,
+      idleTimeout: 60_000,
+      niceIncrement: nice,
+    });
   }
 
   hash(password: string, cost: number): Promise<string> {
-    return this.post({ op: 'hash', password, cost }) as Promise<string>;
+    return this.run({ op: 'hash', password, cost }) as Promise<string>;
   }
 
   /** false for a malformed hash, as verifyPassword answers */
   async verify(password: string, hash: string): Promise<boolean> {
-    try {
-      return (await this.post({ op: 'verify', password, hash })) === true;
-    } catch (error) {
-      if (error instanceof ThreadError) throw error;
-      return false;
-    }
+    return (await this.run({ op: 'verify', password, hash })) === true;
   }
 
-  /** Ends the threads; tasks still running are refused. */
+  /** Ends the threads; tasks still running or waiting are refused (ThreadError), and so is every later one. */
   async close(): Promise<void> {
     this.closed = true;
-    const threads = this.live.splice(0);
-    for (const thread of threads) this.abandon(thread, new ThreadError('the server is shutting down'));
-    await Promise.all(threads.map(({ worker }) => worker.terminate()));
+    await this.pool.destroy();
   }
 
-  private post(message: { op: 'hash' | 'verify'; password: string; hash?: string; cost?: number }) {
-    if (this.closed) return Promise.reject(new ThreadError('the server is shutting down'));
-    const thread = this.pick();
-    const id = this.nextId++;
-    return new Promise<string | boolean>((resolve, reject) => {
-      thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, ...message });
-    });
-  }
-
-  /** An idle thread, a new one while fewer than `threads` run, else the least busy. */
-  private pick(): Thread {
-    const idle = this.live.find((t) => t.pending.size === 0);
-    if (idle) return idle;
-    if (this.live.length < this.threads) return this.spawn();
-    return this.live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-  }
-
-  private spawn(): Thread {
-    const bcryptPath = createRequire(import.meta.url).resolve('@node-rs/bcrypt');
-    // `nice` is relative to the event loop's own priority (a server started under `nice` keeps the gap)
-    const nice = Math.min(19, getPriority(0) + this.nice);
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { nice, bcryptPath } });
-    // idle threads never keep the process alive; close() ends them on shutdown
-    worker.unref();
-    const thread: Thread = { worker, pending: new Map() };
-    worker.on('message', (reply: Reply) => {
-      const pending = thread.pending.get(reply.id);
-      if (!pending) return;
-      thread.pending.delete(reply.id);
-      if (reply.error !== undefined) pending.reject(new Error(reply.error));
-      else pending.resolve(reply.value as string | boolean);
-    });
-    worker.on('error', (error) => this.retire(thread, error));
-    worker.on('exit', (code) => this.retire(thread, new Error(`exited with code ${code}`)));
-    this.live.push(thread);
-    return thread;
-  }
-
-  /** A thread died (it should not): its tasks fail, and later tasks start a new thread. */
-  private retire(thread: Thread, cause: Error) {
-    const index = this.live.indexOf(thread);
-    if (index >= 0) this.live.splice(index, 1);
-    this.abandon(thread, new ThreadError(`a bcrypt thread stopped: ${cause.message}`));
-  }
-
-  private abandon(thread: Thread, error: ThreadError) {
-    for (const { reject } of thread.pending.values()) reject(error);
-    thread.pending.clear();
+  private async run(task: Task): Promise<string | boolean> {
+    if (this.closed) throw new ThreadError('the server is shutting down');
+    try {
+      return await this.pool.run(task);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (/^(Task queue is at limit|No task queue available)/.test(message)) {
+        throw new QueueFullError(`${this.pool.queueSize} tasks are already waiting`);
+      }
+      // a verify never fails in the worker (a malformed hash is false): what is left is the pool's
+      if (this.closed || task.op === 'verify' || message === 'Terminating worker thread') {
+        throw new ThreadError(
+          this.closed ? 'the server is shutting down' : `a bcrypt thread stopped: ${message}`,
+        );
+      }
+      throw error;
+    }
   }
 }
 
 /** The thread running a task is gone (shutdown or a crash): not a wrong password. */
 export class ThreadError extends Error {
   override name = 'BcryptThreadError';
+}
+
+/** Every thread is busy and `maxQueued` tasks already wait: the caller answers "busy, try again". */
+export class QueueFullError extends Error {
+  override name = 'BcryptQueueFullError';
 }

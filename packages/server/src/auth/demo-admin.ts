@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Services } from '../context.ts';
 import { countUsers } from '../db/queries/users.ts';
 import { actions } from '../domain/actions.ts';
+import type { Services } from '../services.ts';
 import { registerUser } from './accounts.ts';
 
 /**

@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { DomainError } from '../domain/errors.ts';
 import { DEFAULT_BCRYPT_NICE } from '../env.ts';
-import { ConcurrencyLimit, QueueFullError } from '../forecasts/concurrency-limit.ts';
-import { BcryptThreads } from './bcrypt-threads.ts';
+import { BcryptThreads, QueueFullError } from './bcrypt-threads.ts';
 
 /** Seconds a client should wait when every bcrypt slot and queue place is taken. */
 export const PASSWORD_BUSY_RETRY_AFTER_SECONDS = 1;
@@ -11,10 +10,10 @@ export const PASSWORD_BUSY_RETRY_AFTER_SECONDS = 1;
  * bcrypt runs here: at most `concurrency` hashes at once (one per core by default: each takes a core
  * for its whole duration), up to `maxQueued` waiting, and beyond that TOO_MANY_REQUESTS at once, so a
  * login storm cannot queue without bound. The hashes run on threads of their own at a lower priority
- * than the event loop (`nice`); no database connection is held while one runs.
+ * than the event loop (`nice`); no database connection is held while one runs. The bound and the queue
+ * are the thread pool's (`BcryptThreads`, piscina's `maxQueue`).
  */
 export class PasswordWork {
-  private readonly limit: ConcurrencyLimit;
   private readonly threads: BcryptThreads;
   private dummy: Promise<string> | null = null;
 
@@ -26,12 +25,11 @@ export class PasswordWork {
       maxQueued = 16 * concurrency,
     }: { concurrency?: number; nice?: number; maxQueued?: number } = {},
   ) {
-    this.limit = new ConcurrencyLimit(concurrency, maxQueued);
-    this.threads = new BcryptThreads(concurrency, nice);
+    this.threads = new BcryptThreads(concurrency, nice, maxQueued);
   }
 
   get concurrency(): number {
-    return this.limit.max;
+    return this.threads.threads;
   }
 
   hash(password: string): Promise<string> {
@@ -62,7 +60,7 @@ export class PasswordWork {
 
   private async run<T>(task: () => Promise<T>): Promise<T> {
     try {
-      return await this.limit.run(task);
+      return await task();
     } catch (error) {
       if (error instanceof QueueFullError) {
         throw new DomainError('SERVER_BUSY', { retryAfterSeconds: PASSWORD_BUSY_RETRY_AFTER_SECONDS });

@@ -1,7 +1,7 @@
 import { Socket } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadTestEnv } from '../env.ts';
+import { loadTestEnv } from '../test/test-env.ts';
 import { createDb, noDelaySocketFactory, queryRows, reconnectDelaySeconds } from './client.ts';
 
 const { testDatabaseUrl } = loadTestEnv();

@@ -59,7 +59,7 @@ export const sessions = pgTable(
 );
 
 /**
- * Login attempts that count against the limits (auth/login-limits.ts): one row per attempt, `pending`
+ * Login attempts that count against the limits (domain/login-policy.ts): one row per attempt, `pending`
  * from the moment its slot is reserved until the password has been checked, then `failed`; a success
  * deletes its row. Pending rows count as failures, so concurrent attempts cannot overshoot a limit.
  * The source of truth across every server process on the database.

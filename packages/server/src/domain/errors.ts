@@ -1,3 +1,7 @@
+import { renderTemplate } from './template.ts';
+
+export { renderTemplate };
+
 /**
  * The one error contract. Services and queries throw `DomainError` with a stable reason code and its
  * parameters; `trpc.ts` maps each reason's kind once to a tRPC code (and so an HTTP status) and puts
@@ -20,6 +24,12 @@ export type ErrorKind =
   | 'SERVICE_UNAVAILABLE' // 503: the database or a dependency is down; retry later
   | 'INTERNAL_SERVER_ERROR'; // 500: a bug; never for a client's mistake
 
+/** A catalogue entry; the template keeps its literal type, so the compiler knows its placeholders. */
+const reason = <K extends ErrorKind, M extends string>(kind: K, message: M) => ({ kind, message });
+/** A limit or a busy server: the sentence, then when to try again (`params.retryAfterSeconds`). */
+const retryLater = <K extends ErrorKind, M extends string>(kind: K, sentence: M) =>
+  reason(kind, `${sentence}; try again in {retryAfterSeconds} s` as const);
+
 /**
  * Every reason code, with its kind and an English sentence for logs, old clients and developers:
  * `{name}` is replaced by `params.name`, `{n:one|other}` picks the English plural form by `params.n`.
@@ -29,140 +39,100 @@ export type ErrorKind =
  */
 export const reasons = {
   // the request itself
-  INVALID_INPUT: { kind: 'BAD_REQUEST', message: 'Invalid input' },
-  MALFORMED_REQUEST: { kind: 'BAD_REQUEST', message: 'The request could not be read' },
-  NO_SUCH_PROCEDURE: { kind: 'NOT_FOUND', message: 'No such procedure' },
-  METHOD_NOT_SUPPORTED: { kind: 'METHOD_NOT_SUPPORTED', message: 'This procedure does not take that method' },
-  REQUEST_TOO_LARGE: { kind: 'PAYLOAD_TOO_LARGE', message: 'The request is too large' },
-  RATE_LIMITED: {
-    kind: 'TOO_MANY_REQUESTS',
-    message: 'Too many requests; try again in {retryAfterSeconds} s',
-  },
+  INVALID_INPUT: reason('BAD_REQUEST', 'Invalid input'),
+  MALFORMED_REQUEST: reason('BAD_REQUEST', 'The request could not be read'),
+  NO_SUCH_PROCEDURE: reason('NOT_FOUND', 'No such procedure'),
+  METHOD_NOT_SUPPORTED: reason('METHOD_NOT_SUPPORTED', 'This procedure does not take that method'),
+  REQUEST_TOO_LARGE: reason('PAYLOAD_TOO_LARGE', 'The request is too large'),
+  RATE_LIMITED: retryLater('TOO_MANY_REQUESTS', 'Too many requests'),
   // who is asking
-  UNAUTHENTICATED: { kind: 'UNAUTHORIZED', message: 'Sign in first' },
-  ADMIN_ONLY: { kind: 'FORBIDDEN', message: 'Admins only' },
-  WRONG_CREDENTIALS: { kind: 'UNAUTHORIZED', message: 'Wrong username or password' },
-  LOGIN_LOCKED: {
-    kind: 'TOO_MANY_REQUESTS',
-    message: 'Too many failed attempts; try again in {minutes} {minutes:minute|minutes}',
-  },
-  LOGIN_BUSY: {
-    kind: 'TOO_MANY_REQUESTS',
-    message: 'Other sign-ins to this account are being checked; try again in {retryAfterSeconds} s',
-  },
+  UNAUTHENTICATED: reason('UNAUTHORIZED', 'Sign in first'),
+  ADMIN_ONLY: reason('FORBIDDEN', 'Admins only'),
+  WRONG_CREDENTIALS: reason('UNAUTHORIZED', 'Wrong username or password'),
+  LOGIN_LOCKED: reason(
+    'TOO_MANY_REQUESTS',
+    'Too many failed attempts; try again in {minutes} {minutes:minute|minutes}',
+  ),
+  LOGIN_BUSY: retryLater('TOO_MANY_REQUESTS', 'Other sign-ins to this account are being checked'),
   // rows: missing, or not the caller's to see (the two answer alike)
-  NOT_FOUND: { kind: 'NOT_FOUND', message: '{entity} {id} not found' },
-  NO_PRICES: { kind: 'NOT_FOUND', message: 'No prices stored for {symbol}' },
+  NOT_FOUND: reason('NOT_FOUND', '{entity} {id} not found'),
+  NO_PRICES: reason('NOT_FOUND', 'No prices stored for {symbol}'),
   // accounts
-  USERNAME_TAKEN: { kind: 'CONFLICT', message: 'That username is taken' },
-  ROLE_CHANGE_ADMIN_ONLY: { kind: 'FORBIDDEN', message: 'Only admins change roles' },
-  NOTHING_TO_CHANGE: { kind: 'BAD_REQUEST', message: 'Nothing to change: give username, password or role' },
-  CURRENT_PASSWORD_REQUIRED: {
-    kind: 'BAD_REQUEST',
-    message: 'currentPassword is required to change your password',
-  },
-  CURRENT_PASSWORD_WRONG: { kind: 'UNAUTHORIZED', message: 'Current password is wrong' },
-  LAST_ADMIN_DEMOTION: { kind: 'PRECONDITION_FAILED', message: 'The last admin cannot be demoted' },
-  LAST_ADMIN_DELETION: { kind: 'PRECONDITION_FAILED', message: 'The last admin cannot be deleted' },
+  USERNAME_TAKEN: reason('CONFLICT', 'That username is taken'),
+  ROLE_CHANGE_ADMIN_ONLY: reason('FORBIDDEN', 'Only admins change roles'),
+  NOTHING_TO_CHANGE: reason('BAD_REQUEST', 'Nothing to change: give username, password or role'),
+  CURRENT_PASSWORD_REQUIRED: reason('BAD_REQUEST', 'currentPassword is required to change your password'),
+  CURRENT_PASSWORD_WRONG: reason('UNAUTHORIZED', 'Current password is wrong'),
+  LAST_ADMIN_DEMOTION: reason('PRECONDITION_FAILED', 'The last admin cannot be demoted'),
+  LAST_ADMIN_DELETION: reason('PRECONDITION_FAILED', 'The last admin cannot be deleted'),
   // forecasts
-  UNKNOWN_MODEL: {
-    kind: 'BAD_REQUEST',
-    message: "Unknown model '{model}' for {symbol}; available: {available}",
-  },
-  NO_MODELS_FOR_SYMBOL: { kind: 'BAD_REQUEST', message: "No models for symbol '{symbol}'" },
-  HORIZON_TOO_LONG: {
-    kind: 'BAD_REQUEST',
-    message: '{model} forecasts at most {max} days ahead; {asked} were asked',
-  },
-  HISTORY_TOO_SHORT: {
-    kind: 'PRECONDITION_FAILED',
-    message:
-      '{model} needs {needed} consecutive days of {symbol} prices; {stored} are stored ({missing} missing). Import prices first.',
-  },
-  FORECAST_IMMUTABLE: {
-    kind: 'CONFLICT',
-    message: 'A stored forecast is immutable: only its note can change',
-  },
-  FORECASTS_BUSY: {
-    kind: 'TOO_MANY_REQUESTS',
-    message: 'The server is busy with other forecasts; try again in a moment',
-  },
+  UNKNOWN_MODEL: reason('BAD_REQUEST', "Unknown model '{model}' for {symbol}; available: {available}"),
+  NO_MODELS_FOR_SYMBOL: reason('BAD_REQUEST', "No models for symbol '{symbol}'"),
+  HORIZON_TOO_LONG: reason('BAD_REQUEST', '{model} forecasts at most {max} days ahead; {asked} were asked'),
+  HISTORY_TOO_SHORT: reason(
+    'PRECONDITION_FAILED',
+    '{model} needs {needed} consecutive days of {symbol} prices; {stored} are stored ({missing} missing). Import prices first.',
+  ),
+  FORECAST_IMMUTABLE: reason('CONFLICT', 'A stored forecast is immutable: only its note can change'),
+  FORECASTS_BUSY: reason(
+    'TOO_MANY_REQUESTS',
+    'The server is busy with other forecasts; try again in a moment',
+  ),
   // per-user limits on forecast creation (domain/forecast-policy.ts)
-  FORECAST_CONCURRENCY_LIMITED: {
-    kind: 'TOO_MANY_REQUESTS',
-    message:
-      'You already have {limit} {limit:forecast|forecasts} in progress; try again in {retryAfterSeconds} s',
-  },
-  FORECAST_RATE_LIMITED: {
-    kind: 'TOO_MANY_REQUESTS',
-    message:
-      'Too many forecasts: at most {perMinute} a minute (bursts of {burst}); try again in {retryAfterSeconds} s',
-  },
-  FORECAST_DAILY_CAP: {
-    kind: 'TOO_MANY_REQUESTS',
-    message:
-      'Daily limit reached: {limit} {limit:forecast|forecasts} a day; more from {resetsAt} (00:00 UTC)',
-  },
+  FORECAST_CONCURRENCY_LIMITED: retryLater(
+    'TOO_MANY_REQUESTS',
+    'You already have {limit} {limit:forecast|forecasts} in progress',
+  ),
+  FORECAST_RATE_LIMITED: retryLater(
+    'TOO_MANY_REQUESTS',
+    'Too many forecasts: at most {perMinute} a minute (bursts of {burst})',
+  ),
+  FORECAST_DAILY_CAP: reason(
+    'TOO_MANY_REQUESTS',
+    'Daily limit reached: {limit} {limit:forecast|forecasts} a day; more from {resetsAt} (00:00 UTC)',
+  ),
   // the server's own trouble (clients see INTERNAL for every INTERNAL_SERVER_ERROR kind)
-  DATABASE_UNAVAILABLE: {
-    kind: 'SERVICE_UNAVAILABLE',
-    message: 'The database is unavailable; try again in {retryAfterSeconds} s',
-  },
-  NOT_READY: {
-    kind: 'SERVICE_UNAVAILABLE',
-    message: 'Not ready: database {database}, migrations {migrations}',
-  },
-  SERVER_BUSY: {
-    kind: 'TOO_MANY_REQUESTS',
-    message: 'The server is busy checking other passwords; try again in {retryAfterSeconds} s',
-  },
-  CROSS_SITE_REQUEST: {
-    kind: 'FORBIDDEN',
-    message: 'Refused: a signed-in change must come from this site (Origin {origin})',
-  },
-  MODEL_REGISTRY_UNAVAILABLE: { kind: 'INTERNAL_SERVER_ERROR', message: 'The model registry is unavailable' },
-  FORECAST_FAILED: { kind: 'INTERNAL_SERVER_ERROR', message: 'The {model} forecast failed' },
-  INTERNAL: { kind: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' },
-  UNKNOWN_JOB: { kind: 'NOT_FOUND', message: 'No job named {job}' },
-  JOBS_DISABLED: {
-    kind: 'PRECONDITION_FAILED',
-    message: 'Scheduled jobs are switched off on this server (JOBS=off)',
-  },
-  ADMIN_TOKEN_INVALID: {
-    kind: 'FORBIDDEN',
-    message: 'The first-admin token is missing or wrong: run admin:create on the server machine as its user',
-  },
-  ADMIN_EXISTS: {
-    kind: 'CONFLICT',
-    message: 'An admin exists already: sign in as an admin to create another',
-  },
-  PRICE_FILE_INVALID: { kind: 'UNPROCESSABLE_CONTENT', message: 'Price file refused: {detail}' },
-  PRICE_SYNC_OFF: {
-    kind: 'PRECONDITION_FAILED',
-    message: 'Price sync is off on this server (PRICES_SYNC_URL=off, or NODE_ENV=test)',
-  },
-  PRICE_SYNC_FAILED: { kind: 'SERVICE_UNAVAILABLE', message: 'Price sync failed: {detail}' },
+  DATABASE_UNAVAILABLE: retryLater('SERVICE_UNAVAILABLE', 'The database is unavailable'),
+  NOT_READY: reason('SERVICE_UNAVAILABLE', 'Not ready: database {database}, migrations {migrations}'),
+  SERVER_BUSY: retryLater('TOO_MANY_REQUESTS', 'The server is busy checking other passwords'),
+  CROSS_SITE_REQUEST: reason(
+    'FORBIDDEN',
+    'Refused: a signed-in change must come from this site (Origin {origin})',
+  ),
+  MODEL_REGISTRY_UNAVAILABLE: reason('INTERNAL_SERVER_ERROR', 'The model registry is unavailable'),
+  FORECAST_FAILED: reason('INTERNAL_SERVER_ERROR', 'The {model} forecast failed'),
+  INTERNAL: reason('INTERNAL_SERVER_ERROR', 'Internal server error'),
+  UNKNOWN_JOB: reason('NOT_FOUND', 'No job named {job}'),
+  JOBS_DISABLED: reason('PRECONDITION_FAILED', 'Scheduled jobs are switched off on this server (JOBS=off)'),
+  ADMIN_TOKEN_INVALID: reason(
+    'FORBIDDEN',
+    'The first-admin token is missing or wrong: run admin:create on the server machine as its user',
+  ),
+  ADMIN_EXISTS: reason('CONFLICT', 'An admin exists already: sign in as an admin to create another'),
+  PRICE_FILE_INVALID: reason('UNPROCESSABLE_CONTENT', 'Price file refused: {detail}'),
+  PRICE_SYNC_OFF: reason(
+    'PRECONDITION_FAILED',
+    'Price sync is off on this server (PRICES_SYNC_URL=off, or NODE_ENV=test)',
+  ),
+  PRICE_SYNC_FAILED: reason('SERVICE_UNAVAILABLE', 'Price sync failed: {detail}'),
   // why a scheduled job's run failed (recorded on the run, per symbol for sync-prices)
-  EXCHANGE_UNREACHABLE: {
-    kind: 'SERVICE_UNAVAILABLE',
-    message: 'The exchange did not answer for {symbol}; nothing was stored',
-  },
-  EXCHANGE_REFUSED: {
-    kind: 'SERVICE_UNAVAILABLE',
-    message: 'The exchange refused {symbol} (HTTP {status}); nothing was stored',
-  },
-  EXCHANGE_BAD_RESPONSE: {
-    kind: 'SERVICE_UNAVAILABLE',
-    message: 'The exchange sent something other than candles for {symbol}; nothing was stored',
-  },
-  JOB_TIMED_OUT: {
-    kind: 'SERVICE_UNAVAILABLE',
-    message: 'Timed out after {seconds} s (its server stopped mid-run?) and no attempts are left',
-  },
-  JOB_FAILED: {
-    kind: 'INTERNAL_SERVER_ERROR',
-    message: 'The job failed on an internal error; see the server log',
-  },
+  EXCHANGE_UNREACHABLE: reason(
+    'SERVICE_UNAVAILABLE',
+    'The exchange did not answer for {symbol}; nothing was stored',
+  ),
+  EXCHANGE_REFUSED: reason(
+    'SERVICE_UNAVAILABLE',
+    'The exchange refused {symbol} (HTTP {status}); nothing was stored',
+  ),
+  EXCHANGE_BAD_RESPONSE: reason(
+    'SERVICE_UNAVAILABLE',
+    'The exchange sent something other than candles for {symbol}; nothing was stored',
+  ),
+  JOB_TIMED_OUT: reason(
+    'SERVICE_UNAVAILABLE',
+    'Timed out after {seconds} s (its server stopped mid-run?) and no attempts are left',
+  ),
+  JOB_FAILED: reason('INTERNAL_SERVER_ERROR', 'The job failed on an internal error; see the server log'),
 } as const satisfies Record<string, { kind: ErrorKind; message: string }>;
 
 export type Reason = keyof typeof reasons;
@@ -183,18 +153,6 @@ export type ParamsOf<R extends Reason> = Record<PlaceholdersOf<R>, ParamValue> &
 type ErrorArgs<R extends Reason> = [PlaceholdersOf<R>] extends [never]
   ? [params?: ErrorParams, options?: { cause?: unknown }]
   : [params: ParamsOf<R>, options?: { cause?: unknown }];
-
-const englishPlural = new Intl.PluralRules('en');
-
-/** Fills a catalogue template; `{n:one|other}` picks the English plural form of `params.n`. */
-export function renderTemplate(template: string, params: ErrorParams): string {
-  const chosen = template.replace(/\{(\w+):([^|{}]*)\|([^|{}]*)\}/g, (whole, name: string, one, other) =>
-    name in params ? (englishPlural.select(Number(params[name])) === 'one' ? one : other) : whole,
-  );
-  return chosen.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
-}
 
 export class DomainError<R extends Reason = Reason> extends Error {
   override readonly name = 'DomainError';

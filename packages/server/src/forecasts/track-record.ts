@@ -1,5 +1,5 @@
-import type { Services } from '../context.ts';
 import { type TrackRecordCell, trackRecordCells } from '../db/queries/track-record.ts';
+import type { Services } from '../services.ts';
 
 /** Distinct forecast origins a cell needs before its figures say anything (fewer: `enough` is false). */
 export const MIN_ORIGINS = 30;

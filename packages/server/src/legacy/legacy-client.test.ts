@@ -7,7 +7,7 @@ import { generateCandles, tempDir, toCsv } from '../test/price-csv.ts';
 import { type ServerProcess, spawnServerProcess } from '../test/server-process.ts';
 
 const run = promisify(execFile);
-const script = fileURLToPath(new URL('./legacy_client.py', import.meta.url));
+const script = fileURLToPath(new URL('../../test-fixtures/legacy_client.py', import.meta.url));
 const python = process.env.PYTHON ?? 'python3';
 
 describe(`a Python standard-library client over the legacy routes (${testEngine})`, () => {

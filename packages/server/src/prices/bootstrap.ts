@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import type { Services } from '../context.ts';
 import { hasAnyPrices } from '../db/queries/prices.ts';
 import type { ServerConfig } from '../env.ts';
+import type { Services } from '../services.ts';
 import { importPrices } from './import.ts';
 import { type SyncOptions, syncPrices } from './sync.ts';
 

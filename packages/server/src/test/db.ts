@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createDb, type Database, type DbHandle, queryRows } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
-import { loadTestEnv } from '../env.ts';
+import { loadTestEnv } from './test-env.ts';
 
 export type TestDb = {
   handle: DbHandle;

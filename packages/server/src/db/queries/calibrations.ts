@@ -46,11 +46,6 @@ export async function getLatestCalibration(db: Executor, key: ModelKey): Promise
   return row ?? null;
 }
 
-export async function getCalibrationVersion(db: Executor, id: number): Promise<CalibrationVersion | null> {
-  const [row] = await db.select(versionColumns).from(modelCalibrations).where(eq(modelCalibrations.id, id));
-  return row ?? null;
-}
-
 /** Serialises recalibrations of one model across replicas, until the transaction ends. */
 export async function lockModelCalibration(tx: Executor, key: ModelKey): Promise<void> {
   await tx.execute(
@@ -121,13 +116,4 @@ export async function markOutcomesFolded(tx: Executor, scoreIds: number[], calib
     sql`update forecast_scores set calibration_id = ${calibrationId}
         where id in (select unnest(${`{${scoreIds.join(',')}}`}::bigint[]))`,
   );
-}
-
-/** Every version of a model's live calibration, newest first. */
-export async function listCalibrationVersions(db: Executor, key: Omit<ModelKey, 'modelVersion'>) {
-  return db
-    .select(versionColumns)
-    .from(modelCalibrations)
-    .where(and(eq(modelCalibrations.symbol, key.symbol), eq(modelCalibrations.model, key.model)))
-    .orderBy(desc(modelCalibrations.version));
 }

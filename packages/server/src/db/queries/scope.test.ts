@@ -5,7 +5,12 @@ import { type Actor, createActors, testServices } from '../../test/actors.ts';
 import { createTestDb, type TestDb, testEngine } from '../../test/db.ts';
 import { seedPrices } from '../../test/price-csv.ts';
 import { listLogs } from './logs.ts';
-import { deletePrediction, getPrediction, listPredictions, updatePredictionNote } from './predicts.ts';
+import {
+  deletePrediction,
+  getPredictionWithCloses,
+  listPredictions,
+  updatePredictionNote,
+} from './predicts.ts';
 import { getUserById, getUserByUsername } from './users.ts';
 
 const messageOf = (promise: Promise<unknown>) =>
@@ -37,11 +42,11 @@ describe(`the owner-or-admin scope in the queries (${testEngine})`, () => {
 
   it("reads, updates and deletes of another user's forecast find nothing and change nothing", async () => {
     const db = services.db;
-    expect(await getPrediction(db, other.user, forecastId)).toBeNull();
+    expect(await getPredictionWithCloses(db, other.user, forecastId)).toBeNull();
     expect(await updatePredictionNote(db, other.user, forecastId, 'not yours')).toBeNull();
     expect(await deletePrediction(db, other.user, forecastId)).toBeNull();
-    expect((await getPrediction(db, owner.user, forecastId))?.note).toBe('mine');
-    expect((await getPrediction(db, admin.user, forecastId))?.id).toBe(forecastId);
+    expect((await getPredictionWithCloses(db, owner.user, forecastId))?.note).toBe('mine');
+    expect((await getPredictionWithCloses(db, admin.user, forecastId))?.id).toBe(forecastId);
   });
 
   it("lists hold only the viewer's rows unless the viewer is an admin, whatever userId asks for", async () => {

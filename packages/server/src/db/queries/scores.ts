@@ -1,6 +1,5 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { type Database, queryRows } from '../client.ts';
-import { forecastScores } from '../schema.ts';
 
 export type StoredScore = {
   horizon: number;
@@ -44,22 +43,4 @@ export async function scoreNewOutcomes(db: Database): Promise<{ points: number; 
       returning predict_id`,
   );
   return { points: rows.length, forecasts: new Set(rows.map((r) => Number(r.predict_id))).size };
-}
-
-/** A forecast's stored scores, by horizon. */
-export async function getScores(db: Database, predictId: number): Promise<StoredScore[]> {
-  return db
-    .select({
-      horizon: forecastScores.horizon,
-      day: forecastScores.day,
-      actual: forecastScores.actual,
-      value: forecastScores.value,
-      error: forecastScores.error,
-      persistenceError: forecastScores.persistenceError,
-      inside80: forecastScores.inside80,
-      inside95: forecastScores.inside95,
-    })
-    .from(forecastScores)
-    .where(eq(forecastScores.predictId, predictId))
-    .orderBy(asc(forecastScores.horizon));
 }
