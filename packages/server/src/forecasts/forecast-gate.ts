@@ -52,8 +52,9 @@ const PACED_REASONS = new Set([
  *    the rest at once: a flood costs no query and never fills the queue;
  * 3. one statement reserves the create in the database (rate, daily cap, creates in progress across all
  *    processes);
- * 4. the create waits for a slot in its user's turn (round-robin across users), runs, and gives its
- *    reservation back (the day's count too if nothing was stored).
+ * 4. the create waits for a slot in its user's turn (round-robin across users; a user with several
+ *    creates admitted takes only the slots left over by users with one: fair-queue.ts), runs, and gives
+ *    its reservation back (the day's count too if nothing was stored).
  */
 export class ForecastGate {
   readonly queue: FairQueue;
