@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FairQueue, KeyLimitError, QueueFullError } from './fair-queue.ts';
 
 const deferred = () => {
@@ -11,6 +11,10 @@ const deferred = () => {
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('FairQueue', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('never runs more than `slots` tasks, and a free slot goes to the next user in turn, not the next arrival', async () => {
     const queue = new FairQueue({ slots: 1, maxQueued: 100, perKey: 100 });
     const started: string[] = [];
@@ -177,6 +181,47 @@ describe('FairQueue', () => {
     expect((await Promise.all(runs)).sort()).toEqual(['a1', 'a2', 'a3', 'b1', 'c1']);
   });
 
+  it("with a grace, bulk work does not start in the gap after a single user's task either, but a timer starts it once the gap ends", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const queue = new FairQueue({ slots: 2, maxQueued: 100, perKey: 4, singleGraceMs: 100 });
+    const started: string[] = [];
+    const gates = new Map<string, ReturnType<typeof deferred>>();
+    const task = (name: string) => async () => {
+      started.push(name);
+      const gate = deferred();
+      gates.set(name, gate);
+      await gate.promise;
+      return name;
+    };
+    const finish = async (name: string) => {
+      gates.get(name)?.resolve();
+      await tick();
+    };
+    const runs = ['a1', 'a2', 'a3'].map((name) => queue.run('a', task(name)));
+    runs.push(queue.run('b', task('b1')));
+    await tick();
+    await finish('a1');
+    await finish('b1');
+    // b1 ended, but within the grace a2 still waits: b's next request may come
+    vi.advanceTimersByTime(99);
+    await tick();
+    expect(started).toEqual(['a1', 'b1']);
+    // it does: b2 starts at once, and a new grace follows it
+    runs.push(queue.run('b', task('b2')));
+    await tick();
+    await finish('b2');
+    vi.advanceTimersByTime(99);
+    await tick();
+    expect(started).toEqual(['a1', 'b1', 'b2']);
+    // b is quiet: once the grace ends, a2 starts
+    vi.advanceTimersByTime(1);
+    await tick();
+    expect(started).toEqual(['a1', 'b1', 'b2', 'a2']);
+    await finish('a2');
+    await finish('a3');
+    expect((await Promise.all(runs)).sort()).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
+  });
+
   it('rejects nonsense bounds', () => {
     expect(() => new FairQueue({ slots: 0, maxQueued: 1, perKey: 1 })).toThrow(RangeError);
     expect(() => new FairQueue({ slots: 1.5, maxQueued: 1, perKey: 1 })).toThrow(RangeError);
@@ -184,5 +229,6 @@ describe('FairQueue', () => {
     expect(() => new FairQueue({ slots: 1, maxQueued: 1, perKey: 0 })).toThrow(RangeError);
     expect(() => new FairQueue({ slots: 2, maxQueued: 1, perKey: 1, perKeyRunning: 3 })).toThrow(RangeError);
     expect(() => new FairQueue({ slots: 2, maxQueued: 1, perKey: 1, maxPassedOver: -1 })).toThrow(RangeError);
+    expect(() => new FairQueue({ slots: 2, maxQueued: 1, perKey: 1, singleGraceMs: -1 })).toThrow(RangeError);
   });
 });

@@ -41,6 +41,13 @@ export type FairQueueOptions = {
    * alongside them anyway (default 4): bulk work yields to single tasks, but is never starved by them
    */
   maxPassedOver?: number;
+  /**
+   * how long bulk work still waits after a single key's task ended (default 0): about the time its user
+   * takes to send the next one, so that bulk work does not start in that gap and run beside it
+   */
+  singleGraceMs?: number;
+  /** milliseconds now (default Date.now) */
+  now?: () => number;
 };
 
 /**
@@ -53,12 +60,13 @@ export type FairQueueOptions = {
  *
  * A key with more than one task admitted is *bulk*; a key with one is *single* (a user who waits for
  * each answer before asking again). Bulk work takes only what single tasks leave over: a bulk key's task
- * does not start while a single key's task runs, even on a free slot; it starts when that task ends
- * (or once `maxPassedOver` single tasks went ahead of it, so that single users in turn cannot starve
- * it). Why: the slots share one event loop and two cores with the database, so a create that runs next
- * to another runs about half as fast; a user whose creates queue behind each other would otherwise have
- * one running next to every create of everyone else, doubling their latency, while it gains little
- * itself (its creates still run one at a time). Measured in docs/benchmarks.md (flood).
+ * does not start while a single key's task runs, even on a free slot, nor for `singleGraceMs` after one
+ * ended (the gap before its user's next request; a timer starts the bulk task then), unless
+ * `maxPassedOver` single tasks already went ahead of it (so single users in turn cannot starve it).
+ * Why: the slots share one event loop and two cores with the database, so a create that runs next to
+ * another runs about half as fast, and each of its steps waits behind the other's; a user whose creates
+ * queue behind each other would otherwise have one running beside every create of everyone else,
+ * doubling their latency, while it gains little itself. Measured in docs/benchmarks.md (flood).
  *
  * Why a bound on tasks at all: forecast creation is a chain of database round trips with a little CPU
  * work between them. Node runs every continuation that is ready in one turn of the event loop, so 50
@@ -71,12 +79,17 @@ export class FairQueue {
   private waitingCount = 0;
   private seq = 0;
   private readonly keys = new Map<string, KeyState>();
+  /** until when bulk work waits after a single task ended (ms, `now`'s clock) */
+  private graceUntil = 0;
+  private graceTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly now: () => number;
 
   readonly slots: number;
   readonly maxQueued: number;
   readonly perKey: number;
   readonly perKeyRunning: number;
   readonly maxPassedOver: number;
+  readonly singleGraceMs: number;
 
   constructor(options: FairQueueOptions) {
     const { slots, maxQueued, perKey } = options;
@@ -93,6 +106,12 @@ export class FairQueue {
     if (!Number.isInteger(maxPassedOver) || maxPassedOver < 0) {
       throw new RangeError('maxPassedOver must be a non-negative integer');
     }
+    const singleGraceMs = options.singleGraceMs ?? 0;
+    if (!Number.isFinite(singleGraceMs) || singleGraceMs < 0) {
+      throw new RangeError('singleGraceMs must be a non-negative number');
+    }
+    this.singleGraceMs = singleGraceMs;
+    this.now = options.now ?? Date.now;
     this.perKeyRunning = perKeyRunning;
     this.maxPassedOver = maxPassedOver;
     this.slots = slots;
@@ -134,7 +153,11 @@ export class FairQueue {
       await admitted?.();
       // this key's admission may have changed who may start (a single key turned bulk): waiters first
       this.dispatch();
-      if (this.active < this.slots && own.waiting.length === 0 && this.mayStart(own, this.singleRunning())) {
+      if (
+        this.active < this.slots &&
+        own.waiting.length === 0 &&
+        this.mayStart(own, this.singleRunning(), this.now())
+      ) {
         this.start(own);
       } else {
         if (this.waitingCount >= this.maxQueued) {
@@ -154,6 +177,9 @@ export class FairQueue {
     try {
       return await task();
     } finally {
+      if (own.pending === 1 && this.singleGraceMs > 0) {
+        this.graceUntil = Math.max(this.graceUntil, this.now() + this.singleGraceMs);
+      }
       own.running--;
       this.active--;
       this.settle(name, own);
@@ -175,10 +201,11 @@ export class FairQueue {
   }
 
   /** Whether a task of this key may take a free slot now. */
-  private mayStart(state: KeyState, singleRunning: number): boolean {
+  private mayStart(state: KeyState, singleRunning: number, now: number): boolean {
     if (state.running >= this.perKeyRunning) return false;
     const bulk = state.pending > 1;
-    return !bulk || singleRunning === 0 || state.passedOver >= this.maxPassedOver;
+    if (!bulk || state.passedOver >= this.maxPassedOver) return true;
+    return singleRunning === 0 && now >= this.graceUntil;
   }
 
   /** Gives a slot to a task of `state` (its head waiter, or the caller when it did not wait). */
@@ -197,12 +224,13 @@ export class FairQueue {
    * among those that may start; none: the slot stays free.
    */
   private dispatch(): void {
+    const now = this.now();
     while (this.active < this.slots) {
       const singleRunning = this.singleRunning();
       let next: KeyState | null = null;
       for (const state of this.keys.values()) {
         const head = state.waiting[0];
-        if (!head || !this.mayStart(state, singleRunning)) continue;
+        if (!head || !this.mayStart(state, singleRunning, now)) continue;
         if (
           !next ||
           state.lastServed < next.lastServed ||
@@ -212,10 +240,18 @@ export class FairQueue {
         }
       }
       const waiter = next?.waiting.shift();
-      if (!next || !waiter) return;
+      if (!next || !waiter) break;
       this.waitingCount--;
       this.start(next);
       waiter.start();
+    }
+    // bulk work held back by the grace after a single task: dispatch again once it ends
+    if (this.active < this.slots && this.waitingCount > 0 && now < this.graceUntil && !this.graceTimer) {
+      this.graceTimer = setTimeout(() => {
+        this.graceTimer = null;
+        this.dispatch();
+      }, this.graceUntil - now);
+      this.graceTimer.unref?.();
     }
   }
 }

@@ -19,6 +19,13 @@ import { FairQueue, KeyLimitError, QueueFullError } from './fair-queue.ts';
 /** Forecasts waiting for a slot beyond this, all users together, are refused (FORECASTS_BUSY). */
 export const PREDICT_QUEUE_LIMIT = 1000;
 
+/**
+ * After a create of a user with one create in progress ends, a user with several waits this long before
+ * its next starts (fair-queue.ts `singleGraceMs`): about the time a client takes to send its next request,
+ * so that a flooder's creates do not start in that gap and run beside the next one.
+ */
+export const SINGLE_USER_GRACE_MS = 100;
+
 /** Refusals remembered per process (users over their rate or daily cap); beyond it the oldest go. */
 const MAX_REMEMBERED_REFUSALS = 10_000;
 
@@ -53,7 +60,8 @@ const PACED_REASONS = new Set([
  * 3. one statement reserves the create in the database (rate, daily cap, creates in progress across all
  *    processes);
  * 4. the create waits for a slot in its user's turn (round-robin across users; a user with several
- *    creates admitted takes only the slots left over by users with one: fair-queue.ts), runs, and gives
+ *    creates admitted takes only the slots left over by users with one, and not in the gap between
+ *    their requests either: fair-queue.ts), runs, and gives
  *    its reservation back (the day's count too if nothing was stored).
  */
 export class ForecastGate {
@@ -69,7 +77,12 @@ export class ForecastGate {
     slots: number,
     maxQueued = PREDICT_QUEUE_LIMIT,
   ) {
-    this.queue = new FairQueue({ slots, maxQueued, perKey: limits.userConcurrency });
+    this.queue = new FairQueue({
+      slots,
+      maxQueued,
+      perKey: limits.userConcurrency,
+      singleGraceMs: SINGLE_USER_GRACE_MS,
+    });
   }
 
   /** counts each user's refusals in real time (not the injected clock): a flood is about request rate */
