@@ -35,12 +35,16 @@ const DAILY_REFUSAL_MEMORY_MS = 10_000;
 /**
  * A user refused more often than this within one second is flooding (resending as soon as refused):
  * its further refusals are answered late, after FLOOD_REFUSAL_DELAY_MS (at most the refusal's own
- * Retry-After). Answering a refusal costs little, but a client that resends at once turns every
- * connection into a stream of them, and the event loop that answers them also runs everyone else's
- * creates; answered late, a flooder costs about one request per connection per second.
+ * Retry-After), and no more than FLOOD_REFUSALS_PER_SECOND of them a second: each waits for its turn
+ * (up to FLOOD_REFUSAL_MAX_DELAY_MS). Answering a refusal costs little, but a client that resends at
+ * once turns every connection into a stream of them, and the event loop that answers them also runs
+ * everyone else's creates: at one answer per connection per second, 200 connections still made
+ * 100-200 requests a second and held the loop busy (docs/benchmarks.md, flood); in turn, a flooder
+ * costs about 20 a second, or its connections over FLOOD_REFUSAL_MAX_DELAY_MS beyond 200.
  */
 export const FLOOD_REFUSALS_PER_SECOND = 10;
 export const FLOOD_REFUSAL_DELAY_MS = 1000;
+export const FLOOD_REFUSAL_MAX_DELAY_MS = 10_000;
 
 /** The per-user refusals that can be paced (FORECASTS_BUSY is the whole server's, not one user's). */
 const PACED_REASONS = new Set([
@@ -189,23 +193,31 @@ export class ForecastGate {
 
 /**
  * How late to answer a user's refusal: not at all for the first FLOOD_REFUSALS_PER_SECOND in a
- * one-second window, then FLOOD_REFUSAL_DELAY_MS, at most the refusal's own Retry-After.
+ * one-second window; past them, at least FLOOD_REFUSAL_DELAY_MS (at most the refusal's own Retry-After)
+ * and in turn: the user's paced refusals are answered 1/FLOOD_REFUSALS_PER_SECOND s apart, none later
+ * than FLOOD_REFUSAL_MAX_DELAY_MS.
  */
 export class RefusalPacer {
-  private readonly windows = new Map<number, { startMs: number; count: number }>();
+  private readonly users = new Map<number, { startMs: number; count: number; nextAnswerMs: number }>();
 
   delayFor(userId: number, retryAfterSeconds: number, nowMs: number): number {
-    let window = this.windows.get(userId);
-    if (!window || nowMs - window.startMs >= 1000) {
-      if (!window && this.windows.size >= MAX_REMEMBERED_REFUSALS) {
-        const oldest = this.windows.keys().next();
-        if (!oldest.done) this.windows.delete(oldest.value);
+    let user = this.users.get(userId);
+    if (!user) {
+      if (this.users.size >= MAX_REMEMBERED_REFUSALS) {
+        const oldest = this.users.keys().next();
+        if (!oldest.done) this.users.delete(oldest.value);
       }
-      window = { startMs: nowMs, count: 0 };
-      this.windows.set(userId, window);
+      user = { startMs: nowMs, count: 0, nextAnswerMs: 0 };
+      this.users.set(userId, user);
+    } else if (nowMs - user.startMs >= 1000) {
+      user.startMs = nowMs;
+      user.count = 0;
     }
-    window.count += 1;
-    if (window.count <= FLOOD_REFUSALS_PER_SECOND) return 0;
-    return Math.max(0, Math.min(FLOOD_REFUSAL_DELAY_MS, retryAfterSeconds * 1000));
+    user.count += 1;
+    if (user.count <= FLOOD_REFUSALS_PER_SECOND) return 0;
+    const least = Math.max(0, Math.min(FLOOD_REFUSAL_DELAY_MS, retryAfterSeconds * 1000));
+    const answerAt = Math.min(Math.max(nowMs + least, user.nextAnswerMs), nowMs + FLOOD_REFUSAL_MAX_DELAY_MS);
+    user.nextAnswerMs = answerAt + 1000 / FLOOD_REFUSALS_PER_SECOND;
+    return answerAt - nowMs;
   }
 }
