@@ -1,18 +1,25 @@
 /**
  * One user's flood against another user's forecasts (issue 23), on PostgreSQL, through HTTP:
  * user B creates forecasts one after another (each its own HTTP request), alone, then while user A
- * floods predicts.create from `--connections` connections (a worker thread, no pause after a refusal).
- * Prints B's create p50/p95 in both cases and their ratio (target ≤ 2×), and what A got. Rounds
+ * floods predicts.create from `--connections` connections (no pause after a refusal). A's client and
+ * B's run in processes of their own (`--flooder process --victim process`, the defaults: real clients
+ * are other machines, and their client work must not run on the server's event loop); `--flooder thread
+ * --victim inline` is the method before (A in a worker thread of the server's process, B on its loop).
+ * Prints B's create p50/p95 in both cases and their ratio (target ≤ 2×), what A got, and where B's time
+ * went on the server: the reservation, the wait for a slot, the create itself (and how many of A's
+ * creates ran beside it), the forecast computation, the event loop's delay and utilisation. Rounds
  * alternate alone/flood; the medians over rounds are printed last. Not a test: figures for
  * docs/benchmarks.md.
  *
  *   pnpm bench flood [-- --runs 3 --creates 40 --connections 200 --model naive --rate off
- *     --flood predicts.create]
+ *     --flood predicts.create --flooder process --victim process]
  *
  * `--rate off` (the default) lifts A's rate limit and daily cap, the worst case: only the in-progress
  * limit and the fair queue stand between A and B. `--rate default` keeps the server's defaults.
  */
+import { fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { createEthcastClient } from '@ethcast/client';
@@ -36,12 +43,21 @@ const { values } = parseArgs({
     rate: { type: 'string', default: 'off' },
     /** what A floods: predicts.create, or for comparison a read such as users.me */
     flood: { type: 'string', default: 'predicts.create' },
+    /** where A's client runs: its own process (a real flooder is another machine) or a worker thread */
+    flooder: { type: 'string', default: 'process' },
+    /** where B's client runs: its own process, or in the server's process (the method before) */
+    victim: { type: 'string', default: 'process' },
     base: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
 const runs = Number(values.runs);
 const creates = Number(values.creates);
 const connections = Number(values.connections);
+if (values.flooder !== 'process' && values.flooder !== 'thread') {
+  throw new Error('--flooder is process or thread');
+}
+if (values.victim !== 'process' && values.victim !== 'inline')
+  throw new Error('--victim is process or inline');
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -79,7 +95,7 @@ try {
       .map((l) => l.toFixed(1))
       .join(
         ' ',
-      )}; PREDICT_CONCURRENCY ${config.predictConcurrency}; limits ${JSON.stringify(config.forecastLimits)}`,
+      )}; flooder ${values.flooder}, victim ${values.victim}; PREDICT_CONCURRENCY ${config.predictConcurrency}; limits ${JSON.stringify(config.forecastLimits)}`,
   );
 
   // What the limits cost a create: the reservation and its release (two statements), against a bare
@@ -108,26 +124,148 @@ try {
     `per create: reserve + release p50 ${fmt(median(quota))} p95 ${fmt(quantile(quota, 0.95))}; one bare round trip (select 1) p50 ${fmt(median(bare))}`,
   );
 
-  const workerFile = new URL('./flood.worker.ts', import.meta.url).href;
-  const worker = new Worker(
-    `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerFile)}); })`,
-    {
-      eval: true,
-      workerData: {
-        url: server.url,
-        token: flooder.token,
-        connections,
-        model: values.model,
-        procedure: values.flood,
-      },
-    },
-  );
-  const floodStopped = () =>
-    new Promise<{ requests: number; statuses: Record<string, number>; ms: number }>((resolve) =>
-      worker.once('message', resolve),
+  const flooderData = {
+    url: server.url,
+    token: flooder.token,
+    connections,
+    model: values.model,
+    procedure: values.flood,
+  };
+  const flooderFile = new URL('./flood.worker.ts', import.meta.url);
+  type FloodResult = { requests: number; statuses: Record<string, number>; ms: number };
+  const flooderChannel = (() => {
+    if (values.flooder === 'process') {
+      const child = fork(flooderFile.pathname, [], {
+        execArgv: ['--import', 'tsx'],
+        env: { ...process.env, FLOOD_DATA: JSON.stringify(flooderData) },
+      });
+      return {
+        send: (message: object) => child.send(message),
+        next: () =>
+          new Promise<FloodResult>((resolve) => child.once('message', (m) => resolve(m as FloodResult))),
+        end: async () => {
+          child.send({ exit: true });
+          await new Promise((resolve) => child.once('exit', resolve));
+        },
+      };
+    }
+    const worker = new Worker(
+      `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(flooderFile.href)}); })`,
+      { eval: true, workerData: flooderData },
     );
+    return {
+      send: (message: object) => worker.postMessage(message),
+      next: () => new Promise<FloodResult>((resolve) => worker.once('message', resolve)),
+      end: async () => {
+        worker.postMessage({ exit: true });
+        await worker.terminate();
+      },
+    };
+  })();
 
+  // Where B's time goes on the server: waiting in the gate (reservation + queue for a slot) and running
+  // (the create itself), read around the gate's queue; and the event loop's delay in each phase.
+  const bId = String(other.user.id);
+  const queue = server.services.forecastGate.queue;
+  const queueRun = queue.run.bind(queue);
+  const newTimes = () => ({
+    reserve: [] as number[],
+    slot: [] as number[],
+    run: [] as number[],
+    compute: [] as number[],
+    /** per B create: A's creates running when it started, and started while it ran */
+    overlap: [] as number[],
+  });
+  let gateTimes = newTimes();
+  let othersRunning = 0;
+  let othersStarted = 0;
+  queue.run = (key, task, admitted) => {
+    if (String(key) !== bId) {
+      return queueRun(
+        key,
+        async () => {
+          othersRunning++;
+          othersStarted++;
+          try {
+            return await task();
+          } finally {
+            othersRunning--;
+          }
+        },
+        admitted,
+      );
+    }
+    const t0 = performance.now();
+    let reserved = t0;
+    return queueRun(
+      key,
+      async () => {
+        const t1 = performance.now();
+        gateTimes.slot.push(t1 - reserved);
+        const startedBefore = othersStarted;
+        const runningAtStart = othersRunning;
+        try {
+          return await task();
+        } finally {
+          gateTimes.run.push(performance.now() - t1);
+          gateTimes.overlap.push(runningAtStart + othersStarted - startedBefore);
+        }
+      },
+      async () => {
+        await admitted?.();
+        reserved = performance.now();
+        gateTimes.reserve.push(reserved - t0);
+      },
+    );
+  };
+  // the forecast computation itself (CPU on the event loop), every user's
+  const registry = await server.services.models();
+  const forecast = registry.forecast.bind(registry);
+  registry.forecast = async (args) => {
+    const t0 = performance.now();
+    try {
+      return await forecast(args);
+    } finally {
+      gateTimes.compute.push(performance.now() - t0);
+    }
+  };
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  let elu = performance.eventLoopUtilization();
+  const phase = () => {
+    const ms = (ns: number) => ns / 1e6;
+    const used = performance.eventLoopUtilization(elu);
+    const t = gateTimes;
+    const figures = `reserve p50 ${fmt(median(t.reserve))}, wait for a slot p50 ${fmt(median(t.slot))}, run p50 ${fmt(median(t.run))} (A's creates beside it: mean ${(t.overlap.reduce((a, b) => a + b, 0) / Math.max(1, t.overlap.length)).toFixed(2)}); forecast compute p50 ${fmt(median(t.compute))} (${t.compute.length} creates); loop delay p50 ${fmt(ms(loopDelay.percentile(50)))} p99 ${fmt(ms(loopDelay.percentile(99)))}; loop busy ${(used.utilization * 100).toFixed(0)} %`;
+    gateTimes = newTimes();
+    loopDelay.reset();
+    elu = performance.eventLoopUtilization();
+    return figures;
+  };
+  loopDelay.enable();
+
+  const victim =
+    values.victim === 'process'
+      ? fork(new URL('./flood.victim.ts', import.meta.url).pathname, [], {
+          execArgv: ['--import', 'tsx'],
+          env: {
+            ...process.env,
+            VICTIM_DATA: JSON.stringify({
+              url: server.url,
+              token: other.token,
+              creates,
+              model: values.model,
+            }),
+          },
+        })
+      : null;
   const measure = async () => {
+    if (victim) {
+      const answer = new Promise<{ times: number[] }>((resolve) =>
+        victim.once('message', (m) => resolve(m as { times: number[] })),
+      );
+      victim.send({ measure: true });
+      return (await answer).times;
+    }
     const times: number[] = [];
     for (let i = 0; i < creates; i++) {
       const t0 = performance.now();
@@ -141,21 +279,29 @@ try {
   const alone: number[] = [];
   const flooded: number[] = [];
   for (let run = 1; run <= runs; run++) {
+    phase();
     const a = await measure();
-    worker.postMessage({ start: true });
+    const alonePhase = phase();
+    flooderChannel.send({ start: true });
     await new Promise((r) => setTimeout(r, 1000)); // let the flood build up
+    phase();
     const f = await measure();
-    const done = floodStopped();
-    worker.postMessage({ stop: true });
+    const floodPhase = phase();
+    const done = flooderChannel.next();
+    flooderChannel.send({ stop: true });
     const flood = await done;
     alone.push(median(a));
     flooded.push(median(f));
     console.log(
-      `round ${run}: B alone p50 ${fmt(median(a))} p95 ${fmt(quantile(a, 0.95))}; during A's flood of ${values.flood} (${connections} connections) p50 ${fmt(median(f))} p95 ${fmt(quantile(f, 0.95))} (${(median(f) / median(a)).toFixed(2)}×); A sent ${flood.requests} requests in ${(flood.ms / 1000).toFixed(1)} s: ${JSON.stringify(flood.statuses)}`,
+      `round ${run}: B alone p50 ${fmt(median(a))} p95 ${fmt(quantile(a, 0.95))}; during A's flood of ${values.flood} (${connections} connections) p50 ${fmt(median(f))} p95 ${fmt(quantile(f, 0.95))} (${(median(f) / median(a)).toFixed(2)}×); A sent ${flood.requests} requests in ${(flood.ms / 1000).toFixed(1)} s: ${JSON.stringify(flood.statuses)}; load ${loadavg()[0]?.toFixed(1)}`,
     );
+    console.log(`  B alone: ${alonePhase}\n  B during the flood: ${floodPhase}`);
   }
-  worker.postMessage({ exit: true });
-  await worker.terminate();
+  await flooderChannel.end();
+  if (victim) {
+    victim.send({ exit: true });
+    await new Promise((resolve) => victim.once('exit', resolve));
+  }
   console.log(
     `median of ${runs} rounds: B's create p50 alone ${fmt(median(alone))}, during the flood ${fmt(median(flooded))}: ${(median(flooded) / median(alone)).toFixed(2)}× (target ≤ 2×)`,
   );

@@ -19,6 +19,13 @@ import { FairQueue, KeyLimitError, QueueFullError } from './fair-queue.ts';
 /** Forecasts waiting for a slot beyond this, all users together, are refused (FORECASTS_BUSY). */
 export const PREDICT_QUEUE_LIMIT = 1000;
 
+/**
+ * After a create of a user with one create in progress ends, a user with several waits this long before
+ * its next starts (fair-queue.ts `singleGraceMs`): about the time a client takes to send its next request,
+ * so that a flooder's creates do not start in that gap and run beside the next one.
+ */
+export const SINGLE_USER_GRACE_MS = 100;
+
 /** Refusals remembered per process (users over their rate or daily cap); beyond it the oldest go. */
 const MAX_REMEMBERED_REFUSALS = 10_000;
 
@@ -28,12 +35,16 @@ const DAILY_REFUSAL_MEMORY_MS = 10_000;
 /**
  * A user refused more often than this within one second is flooding (resending as soon as refused):
  * its further refusals are answered late, after FLOOD_REFUSAL_DELAY_MS (at most the refusal's own
- * Retry-After). Answering a refusal costs little, but a client that resends at once turns every
- * connection into a stream of them, and the event loop that answers them also runs everyone else's
- * creates; answered late, a flooder costs about one request per connection per second.
+ * Retry-After), and no more than FLOOD_REFUSALS_PER_SECOND of them a second: each waits for its turn
+ * (up to FLOOD_REFUSAL_MAX_DELAY_MS). Answering a refusal costs little, but a client that resends at
+ * once turns every connection into a stream of them, and the event loop that answers them also runs
+ * everyone else's creates: at one answer per connection per second, 200 connections still made
+ * 100-200 requests a second and held the loop busy (docs/benchmarks.md, flood); in turn, a flooder
+ * costs about 20 a second, or its connections over FLOOD_REFUSAL_MAX_DELAY_MS beyond 200.
  */
 export const FLOOD_REFUSALS_PER_SECOND = 10;
 export const FLOOD_REFUSAL_DELAY_MS = 1000;
+export const FLOOD_REFUSAL_MAX_DELAY_MS = 10_000;
 
 /** The per-user refusals that can be paced (FORECASTS_BUSY is the whole server's, not one user's). */
 const PACED_REASONS = new Set([
@@ -52,8 +63,10 @@ const PACED_REASONS = new Set([
  *    the rest at once: a flood costs no query and never fills the queue;
  * 3. one statement reserves the create in the database (rate, daily cap, creates in progress across all
  *    processes);
- * 4. the create waits for a slot in its user's turn (round-robin across users), runs, and gives its
- *    reservation back (the day's count too if nothing was stored).
+ * 4. the create waits for a slot in its user's turn (round-robin across users; a user with several
+ *    creates admitted takes only the slots left over by users with one, and not in the gap between
+ *    their requests either: fair-queue.ts), runs, and gives
+ *    its reservation back (the day's count too if nothing was stored).
  */
 export class ForecastGate {
   readonly queue: FairQueue;
@@ -68,7 +81,12 @@ export class ForecastGate {
     slots: number,
     maxQueued = PREDICT_QUEUE_LIMIT,
   ) {
-    this.queue = new FairQueue({ slots, maxQueued, perKey: limits.userConcurrency });
+    this.queue = new FairQueue({
+      slots,
+      maxQueued,
+      perKey: limits.userConcurrency,
+      singleGraceMs: SINGLE_USER_GRACE_MS,
+    });
   }
 
   /** counts each user's refusals in real time (not the injected clock): a flood is about request rate */
@@ -175,23 +193,31 @@ export class ForecastGate {
 
 /**
  * How late to answer a user's refusal: not at all for the first FLOOD_REFUSALS_PER_SECOND in a
- * one-second window, then FLOOD_REFUSAL_DELAY_MS, at most the refusal's own Retry-After.
+ * one-second window; past them, at least FLOOD_REFUSAL_DELAY_MS (at most the refusal's own Retry-After)
+ * and in turn: the user's paced refusals are answered 1/FLOOD_REFUSALS_PER_SECOND s apart, none later
+ * than FLOOD_REFUSAL_MAX_DELAY_MS.
  */
 export class RefusalPacer {
-  private readonly windows = new Map<number, { startMs: number; count: number }>();
+  private readonly users = new Map<number, { startMs: number; count: number; nextAnswerMs: number }>();
 
   delayFor(userId: number, retryAfterSeconds: number, nowMs: number): number {
-    let window = this.windows.get(userId);
-    if (!window || nowMs - window.startMs >= 1000) {
-      if (!window && this.windows.size >= MAX_REMEMBERED_REFUSALS) {
-        const oldest = this.windows.keys().next();
-        if (!oldest.done) this.windows.delete(oldest.value);
+    let user = this.users.get(userId);
+    if (!user) {
+      if (this.users.size >= MAX_REMEMBERED_REFUSALS) {
+        const oldest = this.users.keys().next();
+        if (!oldest.done) this.users.delete(oldest.value);
       }
-      window = { startMs: nowMs, count: 0 };
-      this.windows.set(userId, window);
+      user = { startMs: nowMs, count: 0, nextAnswerMs: 0 };
+      this.users.set(userId, user);
+    } else if (nowMs - user.startMs >= 1000) {
+      user.startMs = nowMs;
+      user.count = 0;
     }
-    window.count += 1;
-    if (window.count <= FLOOD_REFUSALS_PER_SECOND) return 0;
-    return Math.max(0, Math.min(FLOOD_REFUSAL_DELAY_MS, retryAfterSeconds * 1000));
+    user.count += 1;
+    if (user.count <= FLOOD_REFUSALS_PER_SECOND) return 0;
+    const least = Math.max(0, Math.min(FLOOD_REFUSAL_DELAY_MS, retryAfterSeconds * 1000));
+    const answerAt = Math.min(Math.max(nowMs + least, user.nextAnswerMs), nowMs + FLOOD_REFUSAL_MAX_DELAY_MS);
+    user.nextAnswerMs = answerAt + 1000 / FLOOD_REFUSALS_PER_SECOND;
+    return answerAt - nowMs;
   }
 }

@@ -88,6 +88,41 @@ function installGate(services: Services) {
       }),
   };
 }
+/**
+ * Gates in front of the forecasts of `services`, one per horizon (so a test holds one user's creates and
+ * lets another's through): `hold(h)`, then a create of horizon `h` waits once its model runs, its slot
+ * and lease held, until `open(h)`.
+ */
+function installHorizonGates(services: Services) {
+  const load = services.models;
+  const held = new Map<number, ReturnType<typeof deferred>>();
+  const entered = new Map<number, number>();
+  const waiters: (() => void)[] = [];
+  let gated: Promise<ModelRegistry> | null = null;
+  services.models = () => {
+    gated ??= load().then((real) => {
+      const view = Object.create(real) as ModelRegistry;
+      view.forecast = async (args) => {
+        entered.set(args.horizon, (entered.get(args.horizon) ?? 0) + 1);
+        for (const waiter of waiters.splice(0)) waiter();
+        await held.get(args.horizon)?.promise;
+        return real.forecast(args);
+      };
+      return view;
+    });
+    return gated;
+  };
+  return {
+    hold: (horizon: number) => held.set(horizon, deferred()),
+    open: (horizon: number) => held.get(horizon)?.resolve(),
+    /** resolves once `n` creates of this horizon reached their gate */
+    reached: (horizon: number, n: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => ((entered.get(horizon) ?? 0) >= n ? resolve() : waiters.push(check));
+        check();
+      }),
+  };
+}
 const gates = new WeakMap<Services, ReturnType<typeof installGate>>();
 const withGate = (services: Services) => {
   gates.set(services, installGate(services));
@@ -173,6 +208,52 @@ describe(`per-user forecast limits (${testEngine})`, () => {
     // stored before the flooder's three waiting ones
     const order = await s.db.select({ userId: predict.userId }).from(predict).orderBy(predict.id);
     expect(order.findIndex((r) => r.userId === other.user.id)).toBeLessThanOrEqual(1);
+  });
+
+  it("a flooder's queued creates take only the slots other users leave over: none starts while another user's single create runs", async () => {
+    const time = manualClock('2026-12-08T10:00:00Z');
+    const s = createServices(
+      loadConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        PREDICT_CONCURRENCY: '2',
+        FORECAST_USER_CONCURRENCY: '4',
+      }),
+      testDb.handle,
+      { clock: time.clock },
+    );
+    const gates = installHorizonGates(s);
+    const flooder = await createActor(s, 'flooder_bulk');
+    const other = await createActor(s, 'other_single');
+    await s.models();
+    const queue = s.forecastGate.queue;
+    // the flooder's four creates (3 days): one runs and is held, three wait (one user never holds both slots)
+    gates.hold(3);
+    const flood = Array.from({ length: 4 }, () => create(flooder.caller));
+    await gates.reached(3, 1);
+    while (queue.queued < 3) await new Promise((r) => setTimeout(r, 5));
+    // the other user's one create (5 days) starts at once on the free slot, and is held
+    gates.hold(5);
+    const mine = outcomeOf(other.caller.predicts.create({ model: 'naive', days: 5 }));
+    await gates.reached(5, 1);
+    // the flooder's running create ends: its slot stays free while the other user's create runs
+    gates.open(3);
+    expect(await Promise.race(flood)).toEqual({ code: 'ok' });
+    expect(queue.running).toBe(1);
+    expect(queue.queued).toBe(3);
+    expect(queue.pending(flooder.user.id)).toBe(3);
+    // once it ends, the flooder's next ones go
+    gates.open(5);
+    expect(await mine).toEqual({ code: 'ok' });
+    expect(await Promise.all(flood)).toEqual(Array(4).fill({ code: 'ok' }));
+    const order = await s.db.select({ userId: predict.userId }).from(predict).orderBy(predict.id);
+    expect(order.map((r) => (r.userId === other.user.id ? 'other' : 'flooder'))).toEqual([
+      'flooder',
+      'other',
+      'flooder',
+      'flooder',
+      'flooder',
+    ]);
   });
 
   it('caps the forecasts a user stores per UTC day; failures do not count, deletions give nothing back', async () => {
