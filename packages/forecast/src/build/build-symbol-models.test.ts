@@ -138,6 +138,25 @@ describe('buildSymbolModels on a GARCH-t series of a symbol never seen', () => {
     expect(ewma).not.toBe(garch);
   });
 
+  it('refuses a corrupt in-memory folder as it refuses one on disk', async () => {
+    const m = build.models[0] as (typeof build.models)[number];
+    const text = (value: unknown) =>
+      new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
+    await expect(loadModelArtifacts([{ id: 'test-usd-drift', files: m.files }])).rejects.toThrow(
+      /holds metadata for 'test-usd-naive'/,
+    );
+    await expect(
+      loadModelArtifacts([{ id: m.id, files: { 'metadata.json': text('{"id": ') } }]),
+    ).rejects.toThrow(/test-usd-naive: cannot read metadata\.json/);
+    await expect(loadModelArtifacts([{ id: m.id, files: {} }])).rejects.toMatchObject({
+      code: 'CORRUPT_MODEL',
+    });
+    const broken = { ...m.metadata, calibration: { ...m.metadata.calibration, horizons: {} } };
+    await expect(
+      loadModelArtifacts([{ id: m.id, files: { 'metadata.json': text(broken) } }]),
+    ).rejects.toThrow(/calibration missing or not finite for horizon 1/);
+  });
+
   it('covers 80% and 95% of 2,000 unseen days at 1 day within 3 points, for every baseline', async () => {
     const counts = new Map(build.models.map((m) => [m.name, { in80: 0, in95: 0 }]));
     // origins from the last built day on: every outcome is after the history the models were built on
@@ -191,7 +210,21 @@ describe('buildSymbolModels at the edge of the minimum history', () => {
   it('builds from exactly the minimum, picks the default by the rule on a trending symbol, and hashes content only', async () => {
     // a steady rise of 0.8% a day: extrapolating it beats persistence
     const trending = garchTBars({ days: MIN_BUILD_HISTORY, params: TRUTH, seed: 7, drift: 0.008 });
-    const first = built(await buildSymbolModels('TREND-USD', trending, { createdAt: new Date(0) }));
+    const steps: string[] = [];
+    const first = built(
+      await buildSymbolModels('TREND-USD', trending, {
+        createdAt: new Date(0),
+        onProgress: (step, done, total) => steps.push(`${step} ${done}/${total}`),
+      }),
+    );
+    expect(steps).toEqual([
+      'calibrate naive 0/4',
+      'calibrate drift 1/4',
+      'calibrate theta 2/4',
+      'backtest 3/4',
+      'backtest 4/4',
+    ]);
+    expect(first.models[0]?.metadata.createdAt).toBe('1970-01-01T00:00:00.000Z');
     expect(first.backtest.from).toBe(trending[MIN_TRAINING_DAYS]?.day);
     expect(first.defaultModel).not.toBe('naive');
     expect(first.defaultModel).toBe(lowestScore(first));

@@ -93,6 +93,7 @@ export async function buildSymbolModels(
   }
   const bars = history.map((b) => ({ day: b.day, close: b.close }));
   const createdAt = options.createdAt ?? new Date();
+  if (Number.isNaN(createdAt.getTime())) throw new RangeError('createdAt must be a valid date');
   // one GARCH-t scale series for every calibration and the backtest: memoized by history length, so each
   // model gets exactly the scales a fresh one would give it, and the GARCH refits run once
   const scaleModel = walkForwardScales(DEFAULT_SCALE_METHOD, GARCH_REFIT_EVERY, DEFAULT_EWMA_SCALE_WEIGHT);
