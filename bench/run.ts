@@ -1,6 +1,6 @@
 /**
  * `pnpm bench [name…]`: runs the benchmark scripts one after another (never in parallel: they measure
- * time on a 2-core machine). Names: forecast, prices, prices-path, symbols, predicts, fair, flood. Results go to docs/benchmarks.md by hand.
+ * time on a 2-core machine). Names: forecast, build-models, prices, prices-path, symbols, predicts, fair, flood. Results go to docs/benchmarks.md by hand.
  * Extra flags after `--` are passed to every script.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,10 @@ const benches: Record<string, { file: string; needs: string }> = {
   forecast: {
     file: 'packages/forecast/bench/forecast.bench.ts',
     needs: '../shared/data/eth-usd-daily.csv (for backtests)',
+  },
+  'build-models': {
+    file: 'packages/forecast/bench/build-models.bench.ts',
+    needs: 'nothing (../shared/data/eth-usd-daily.csv when present, else a generated series)',
   },
   prices: { file: 'packages/server/bench/prices-import.bench.ts', needs: 'PostgreSQL at 127.0.0.1:5432' },
   'prices-path': {

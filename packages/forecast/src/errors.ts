@@ -3,6 +3,7 @@ export type ForecastErrorCode =
   | 'HORIZON_TOO_LONG'
   | 'HISTORY_TOO_SHORT'
   | 'BAD_HISTORY'
+  | 'BAD_SYMBOL'
   | 'CORRUPT_MODEL';
 
 /** Errors whose message is safe to show to a user as-is; `code` lets callers map them to HTTP statuses. */

@@ -8,6 +8,21 @@ export type {
 export { backtest, pickDefault } from './backtest/run-backtest.ts';
 export type { ScoredForecast, WalkForwardOptions } from './backtest/walk-forward.ts';
 export { walkForward } from './backtest/walk-forward.ts';
+export { type AnchorArtifact, forecastAnchorBands } from './build/anchor-artifact.ts';
+export {
+  type BuildSymbolModelsOptions,
+  buildSymbolModels,
+  type SymbolHistoryTooShort,
+  type SymbolModelsBuild,
+  type SymbolModelsBuilt,
+} from './build/build-symbol-models.ts';
+export {
+  BUILD_BACKTEST_DAYS,
+  BUILD_BACKTEST_HORIZONS,
+  MIN_BUILD_HISTORY,
+  MIN_TRAINING_DAYS,
+} from './build/min-history.ts';
+export { artifactContentHash, type ModelArtifact } from './build/model-artifact.ts';
 export type { CsvFormat, FormatName, RowFields } from './data/price-file/formats.ts';
 export { detectFormat, emptyRowFields, readRecord, splitLine } from './data/price-file/formats.ts';
 export { type LineBatch, lineBatches } from './data/price-file/lines.ts';
@@ -30,8 +45,8 @@ export { ewmaVolatility } from './intervals/volatility.ts';
 export type { ModelName, PointModel } from './models/point-model.ts';
 export { MODEL_NAMES } from './models/point-model.ts';
 export { findModelsDir } from './registry/find-models-dir.ts';
-export type { LoadedModel, ModelRegistry } from './registry/load-registry.ts';
-export { createRegistry, loadModels, loadRegistry } from './registry/load-registry.ts';
+export type { LoadedModel, ModelFolderFiles, ModelRegistry } from './registry/load-registry.ts';
+export { createRegistry, loadModelArtifacts, loadModels, loadRegistry } from './registry/load-registry.ts';
 export type { ModelMetadata } from './registry/metadata.ts';
 export type { TrainModelOptions } from './training/train-model.ts';
 export { trainModel } from './training/train-model.ts';

@@ -6,6 +6,7 @@ import {
   DEFAULT_EWMA_SCALE_WEIGHT,
   DEFAULT_SCALE_METHOD,
   type ScaleMethod,
+  type WalkForwardScaleModel,
   walkForwardScales,
 } from '../intervals/scale-models.ts';
 import { MODEL_NAMES, type PointModel } from '../models/point-model.ts';
@@ -58,6 +59,11 @@ export interface BacktestOptions {
   scaleMethod?: ScaleMethod;
   /** weight of the ewma-normal volatility mixed into that scale (experiments; default: what ships) */
   ewmaScaleWeight?: number;
+  /**
+   * the walk-forward scales of these bars, when the caller already made them (the per-symbol build shares
+   * one with its calibrations); overrides scaleMethod, ewmaScaleWeight and garchRefitEvery for the scales
+   */
+  scaleModel?: WalkForwardScaleModel;
   onProgress?: (model: string, done: number, total: number) => void;
 }
 
@@ -113,11 +119,13 @@ export async function backtest(options: BacktestOptions): Promise<BacktestReport
   const results: BacktestModelResult[] = [];
   const forecasts = new Map<string, Map<number, ScoredForecast[]>>();
   // one GARCH scale series per backtest, shared by every model (it depends on the closes only)
-  const scaleModel = walkForwardScales(
-    options.scaleMethod ?? DEFAULT_SCALE_METHOD,
-    options.garchRefitEvery ?? GARCH_REFIT_EVERY,
-    options.ewmaScaleWeight ?? DEFAULT_EWMA_SCALE_WEIGHT,
-  );
+  const scaleModel =
+    options.scaleModel ??
+    walkForwardScales(
+      options.scaleMethod ?? DEFAULT_SCALE_METHOD,
+      options.garchRefitEvery ?? GARCH_REFIT_EVERY,
+      options.ewmaScaleWeight ?? DEFAULT_EWMA_SCALE_WEIGHT,
+    );
   for (const entry of options.models) {
     if (entry.model.maxHorizon < maxH) {
       throw new Error(

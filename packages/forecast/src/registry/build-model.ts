@@ -11,7 +11,8 @@ import type { ModelMetadata } from './metadata.ts';
 /** Builds the runnable model a metadata file describes; ensembles need their members already built. */
 export async function buildPointModel(
   metadata: ModelMetadata,
-  dir: string,
+  /** the model's folder; null for a folder held in memory, which cannot hold network weights */
+  dir: string | null,
   members: (name: string) => PointModel | undefined,
 ): Promise<PointModel> {
   switch (metadata.name) {
@@ -23,6 +24,8 @@ export async function buildPointModel(
       return createThetaModel(metadata.window, metadata.maxHorizon);
     case 'lstm':
     case 'gru': {
+      if (dir === null)
+        throw new ForecastError('CORRUPT_MODEL', `model ${metadata.id}: its weights are not in a folder`);
       const network = await readRnnArtifacts(dir, metadata.name);
       const scaling = metadata.features.scaling;
       if (!scaling) throw new ForecastError('CORRUPT_MODEL', `model ${metadata.id} has no scaling`);

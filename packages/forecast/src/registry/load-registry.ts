@@ -142,20 +142,84 @@ export async function loadModels(
     }
     metadatas.push({ metadata, dir });
   }
+  return buildLoadedModels(
+    metadatas,
+    options.symbol
+      ? [options.symbol]
+      : [...BASELINE_SYMBOLS, ...metadatas.map(({ metadata }) => metadata.symbol)],
+  );
+}
+
+/** A model folder held in memory (a per-symbol build's artifact): its id and its files by name. */
+export interface ModelFolderFiles {
+  id: string;
+  files: Readonly<Record<string, Uint8Array>>;
+}
+
+/**
+ * Builds runnable models from model folders held in memory, validated exactly as loadModels validates
+ * models/<id>/ (the same metadata checks, the id must match). Folders whose model reads more files than
+ * metadata.json (lstm, gru) are refused for now: their weights are read from disk.
+ */
+export async function loadModelArtifacts(
+  folders: readonly ModelFolderFiles[],
+  options: { symbol?: string } = {},
+): Promise<LoadedModel[]> {
+  const metadatas: { metadata: ModelMetadata; dir: null }[] = [];
+  for (const folder of [...folders].sort((a, b) => a.id.localeCompare(b.id))) {
+    const where = `artifact ${folder.id}`;
+    const bytes = folder.files['metadata.json'];
+    let raw: unknown;
+    try {
+      if (!bytes) throw new Error('no such file');
+      raw = JSON.parse(new TextDecoder().decode(bytes));
+    } catch (error) {
+      throw new ForecastError(
+        'CORRUPT_MODEL',
+        `model ${folder.id}: cannot read metadata.json (${(error as Error).message})`,
+        { dir: where },
+      );
+    }
+    const metadata = validateMetadata(raw, where);
+    if (metadata.id !== folder.id) {
+      throw new ForecastError(
+        'CORRUPT_MODEL',
+        `model folder ${folder.id} holds metadata for '${metadata.id}'`,
+        {
+          dir: where,
+        },
+      );
+    }
+    if (metadata.kind === 'neural') {
+      throw new ForecastError('CORRUPT_MODEL', `model ${folder.id}: neural weights load from a folder only`, {
+        dir: where,
+      });
+    }
+    if (options.symbol && metadata.symbol !== options.symbol) continue;
+    metadatas.push({ metadata, dir: null });
+  }
+  return buildLoadedModels(
+    metadatas,
+    options.symbol ? [options.symbol] : metadatas.map(({ metadata }) => metadata.symbol),
+  );
+}
+
+/** Builds the validated metadatas (ensembles after their members) and adds the built-in baselines. */
+async function buildLoadedModels(
+  metadatas: { metadata: ModelMetadata; dir: string | null }[],
+  baselineSymbols: readonly string[],
+): Promise<LoadedModel[]> {
   // Ensembles last, so their members exist when they are built.
   const order = (m: ModelMetadata) => MODEL_NAMES.indexOf(m.name);
-  metadatas.sort((a, b) => order(a.metadata) - order(b.metadata));
+  const sorted = [...metadatas].sort((a, b) => order(a.metadata) - order(b.metadata));
   const loaded: LoadedModel[] = [];
-  for (const { metadata, dir } of metadatas) {
+  for (const { metadata, dir } of sorted) {
     const model = await buildPointModel(metadata, dir, (name) => {
       return loaded.find((l) => l.info.symbol === metadata.symbol && l.info.name === name)?.model;
     });
     loaded.push({ info: toInfo(metadata), metadata, model, calibration: metadata.calibration, dir });
   }
-  const symbols = options.symbol
-    ? new Set([options.symbol])
-    : new Set([...BASELINE_SYMBOLS, ...loaded.map((l) => l.info.symbol)]);
-  for (const symbol of symbols) {
+  for (const symbol of new Set(baselineSymbols)) {
     for (const baseline of [createNaiveModel(DEFAULT_MAX_HORIZON), createDriftModel()]) {
       if (!loaded.some((l) => l.info.symbol === symbol && l.info.name === baseline.name)) {
         loaded.push(builtInBaseline(symbol, baseline));

@@ -5,6 +5,7 @@ import { fitGarchT, MIN_GARCH_RETURNS } from '../intervals/garch.ts';
 import {
   DEFAULT_EWMA_SCALE_WEIGHT,
   DEFAULT_SCALE_METHOD,
+  type WalkForwardScaleModel,
   walkForwardScales,
 } from '../intervals/scale-models.ts';
 import type { PointModel } from '../models/point-model.ts';
@@ -16,8 +17,15 @@ import { logReturns } from '../neural/features.ts';
  * the span their weights were fitted on; their in-sample errors are no smaller than out-of-sample ones
  * (the networks barely beat persistence), and the out-of-sample backtest in docs/forecast-quality.md
  * checks the resulting coverage on unseen days.
+ *
+ * `scaleModel` lets several models of one series share the walk-forward scales (and their GARCH refits):
+ * they are memoized by history length, so the result is the same as with a fresh one.
  */
-export async function calibrateAtEnd(model: PointModel, closes: Float64Array): Promise<CalibrationJson> {
+export async function calibrateAtEnd(
+  model: PointModel,
+  closes: Float64Array,
+  scaleModel: WalkForwardScaleModel = walkForwardScales(DEFAULT_SCALE_METHOD, GARCH_REFIT_EVERY),
+): Promise<CalibrationJson> {
   const n = closes.length;
   const H = model.maxHorizon;
   const start = model.minHistory - 1;
@@ -27,7 +35,8 @@ export async function calibrateAtEnd(model: PointModel, closes: Float64Array): P
     scoreTo: n - 1,
     horizons: [],
     maxHorizon: H,
-    ...walkForwardScales(DEFAULT_SCALE_METHOD, GARCH_REFIT_EVERY),
+    scales: scaleModel.scales,
+    garch: scaleModel.garch,
   });
   const json: CalibrationJson = {
     ...calibrator.toJson(),

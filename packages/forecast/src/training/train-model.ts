@@ -1,13 +1,9 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { dataHash } from '../data/data-hash.ts';
 import { validateHistory } from '../data/validate-history.ts';
-import { createDriftModel, DRIFT_WINDOW } from '../models/drift.ts';
 import { createEnsembleModel } from '../models/ensemble.ts';
-import { createNaiveModel } from '../models/naive.ts';
 import { createNeuralModel } from '../models/neural.ts';
-import { DEFAULT_MAX_HORIZON, type ModelName, type PointModel } from '../models/point-model.ts';
-import { createThetaModel, THETA_WINDOW } from '../models/theta.ts';
+import { DEFAULT_MAX_HORIZON, type ModelName } from '../models/point-model.ts';
 import { readRnnArtifacts } from '../neural/rnn-artifacts.ts';
 import {
   DEFAULT_RNN_HYPERPARAMETERS,
@@ -16,9 +12,10 @@ import {
   trainRnn,
 } from '../neural/train-rnn.ts';
 import { loadModels } from '../registry/load-registry.ts';
-import { METADATA_SCHEMA_VERSION, type ModelMetadata, modelId, modelVersion } from '../registry/metadata.ts';
+import { type ModelMetadata, modelId } from '../registry/metadata.ts';
 import type { DailyBar } from '../types.ts';
-import { calibrateAtEnd } from './calibrate.ts';
+import { baselineRecipe } from './baseline-recipes.ts';
+import { calibratedMetadata, type ModelRecipe, metadataFileText } from './calibrated-metadata.ts';
 
 /** Members of the ensemble, when present for the symbol. */
 export const ENSEMBLE_MEMBERS: ModelName[] = ['naive', 'drift', 'theta', 'lstm', 'gru'];
@@ -40,12 +37,9 @@ export interface TrainModelOptions {
 export async function trainModel(options: TrainModelOptions): Promise<ModelMetadata> {
   const { name, symbol, bars, modelsDir } = options;
   const closes = validateHistory(bars);
-  const first = bars[0];
   const last = bars[bars.length - 1];
-  if (!first || !last) throw new Error('no training data');
-  const id = modelId(symbol, name);
-  const dir = path.join(modelsDir, id);
-  const hash = dataHash(bars);
+  if (!last) throw new Error('no training data');
+  const dir = path.join(modelsDir, modelId(symbol, name));
   const seed = options.seed ?? DEFAULT_RNN_HYPERPARAMETERS.seed;
   // Neural weights are written to a staging folder and moved into place at the end, so a half-trained
   // folder is never visible to a registry loading the same models dir.
@@ -53,38 +47,12 @@ export async function trainModel(options: TrainModelOptions): Promise<ModelMetad
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
 
-  let model: PointModel;
-  let hyperparameters: ModelMetadata['hyperparameters'] = {};
-  let features: ModelMetadata['features'] = {
-    input: 'close',
-    target: 'log price change from the last close, h = 1..maxHorizon',
-    scaling: null,
-  };
-  let training: ModelMetadata['training'] = {
-    from: first.day,
-    through: last.day,
-    rows: bars.length,
-    dataHash: hash,
-    seed: null,
-  };
-  let members: ModelName[] | undefined;
-
+  let recipe: ModelRecipe;
   switch (name) {
     case 'naive':
-      model = createNaiveModel();
-      break;
     case 'drift':
-      model = createDriftModel();
-      hyperparameters = { driftWindow: DRIFT_WINDOW };
-      features = { ...features, input: `log returns of the last ${DRIFT_WINDOW} days (mean only)` };
-      break;
     case 'theta':
-      model = createThetaModel();
-      hyperparameters = { fitWindow: THETA_WINDOW, theta: 2, alphaGrid: '0.05..1.00 step 0.05' };
-      features = {
-        ...features,
-        input: `log closes of the last ${THETA_WINDOW} days, refitted at every origin`,
-      };
+      recipe = baselineRecipe(name);
       break;
     case 'lstm':
     case 'gru': {
@@ -92,28 +60,29 @@ export async function trainModel(options: TrainModelOptions): Promise<ModelMetad
       const trained = await trainRnn(closes, hp, options.onEpoch);
       await writeFile(path.join(staging, 'model.json'), `${JSON.stringify(trained.modelJson)}\n`);
       await writeFile(path.join(staging, 'weights.bin'), trained.weightsBin);
-      // Build from the files just written, so what ships is exactly what gets calibrated.
-      model = createNeuralModel({
-        name,
-        window: hp.window,
-        maxHorizon: hp.maxHorizon,
-        scaling: trained.scaling,
-        network: await readRnnArtifacts(staging, name),
-      });
-      hyperparameters = { ...hp, layers: 2, loss: 'mse', optimizer: 'adam', recurrentActivation: 'sigmoid' };
-      features = {
-        input: `last ${hp.window} daily log returns, standardized with training-window mean/std`,
-        target: `cumulative log return to h = 1..${hp.maxHorizon}, standardized by h·mean and std·√h`,
-        scaling: trained.scaling,
-      };
-      training = {
-        ...training,
-        seed,
-        bestEpoch: trained.bestEpoch,
-        epochs: trained.epochs.map(({ improved: _improved, ...e }) => e),
-        trainSamples: trained.trainSamples,
-        validationSamples: trained.validationSamples,
-        validationFrom: bars[trained.validationStart]?.day ?? last.day,
+      recipe = {
+        // Build from the files just written, so what ships is exactly what gets calibrated.
+        model: createNeuralModel({
+          name,
+          window: hp.window,
+          maxHorizon: hp.maxHorizon,
+          scaling: trained.scaling,
+          network: await readRnnArtifacts(staging, name),
+        }),
+        hyperparameters: { ...hp, layers: 2, loss: 'mse', optimizer: 'adam', recurrentActivation: 'sigmoid' },
+        features: {
+          input: `last ${hp.window} daily log returns, standardized with training-window mean/std`,
+          target: `cumulative log return to h = 1..${hp.maxHorizon}, standardized by h·mean and std·√h`,
+          scaling: trained.scaling,
+        },
+        training: {
+          seed,
+          bestEpoch: trained.bestEpoch,
+          epochs: trained.epochs.map(({ improved: _improved, ...e }) => e),
+          trainSamples: trained.trainSamples,
+          validationSamples: trained.validationSamples,
+          validationFrom: bars[trained.validationStart]?.day ?? last.day,
+        },
       };
       break;
     }
@@ -124,41 +93,26 @@ export async function trainModel(options: TrainModelOptions): Promise<ModelMetad
         const l = loaded.find((x) => x.info.name === member);
         return l ? [{ member, model: l.model }] : [];
       });
-      members = found.map((f) => f.member);
-      model = createEnsembleModel(
-        found.map((f) => f.model),
-        DEFAULT_MAX_HORIZON,
-      );
-      hyperparameters = { combine: 'median of member log-price forecasts', members };
-      features = { ...features, input: 'member forecasts' };
+      const members = found.map((f) => f.member);
+      recipe = {
+        model: createEnsembleModel(
+          found.map((f) => f.model),
+          DEFAULT_MAX_HORIZON,
+        ),
+        hyperparameters: { combine: 'median of member log-price forecasts', members },
+        features: {
+          input: 'member forecasts',
+          target: 'log price change from the last close, h = 1..maxHorizon',
+          scaling: null,
+        },
+        members,
+      };
       break;
     }
   }
 
-  if (closes.length < model.minHistory + model.maxHorizon + 20) {
-    throw new Error(`${name} needs more history to train and calibrate: got ${closes.length} days`);
-  }
-  const calibration = await calibrateAtEnd(model, closes);
-  const metadata: ModelMetadata = {
-    schemaVersion: METADATA_SCHEMA_VERSION,
-    id,
-    name,
-    kind: model.kind,
-    symbol,
-    window: model.window,
-    maxHorizon: model.maxHorizon,
-    minHistory: model.minHistory,
-    version: modelVersion(last.day, hash),
-    features,
-    training,
-    hyperparameters,
-    ...(members ? { members } : {}),
-    calibration,
-    backtest: null,
-    isDefault: false,
-    createdAt: new Date().toISOString(),
-  };
-  await writeFile(path.join(staging, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
+  const metadata = await calibratedMetadata({ name, symbol, bars, closes, recipe });
+  await writeFile(path.join(staging, 'metadata.json'), metadataFileText(metadata));
   await rm(dir, { recursive: true, force: true });
   await rename(staging, dir);
   return metadata;
