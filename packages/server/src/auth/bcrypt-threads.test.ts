@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { legacyUsers } from '../test/legacy-db.ts';
-import { BcryptThreads, ThreadError } from './bcrypt-threads.ts';
+import { BcryptThreads, QueueFullError, ThreadError } from './bcrypt-threads.ts';
 import { PasswordWork } from './password-work.ts';
 
 /** nice value of every thread of this process (Linux: /proc/self/task/<tid>/stat field 19). */
@@ -89,10 +89,27 @@ describe('bcrypt threads', () => {
     await expect(pool.verify('x', legacyUsers[0].hash)).rejects.toBeInstanceOf(ThreadError);
   });
 
+  it('past its threads and its queue a task is refused at once, and the others still finish', async () => {
+    const pool = new BcryptThreads(1, 10, 1);
+    open.push(pool);
+    const tasks = Array.from({ length: 4 }, (_, i) =>
+      pool.hash(`queued-${i}`, 4).then(
+        (hash) => (hash.startsWith('$2') ? 'hashed' : hash),
+        (error: unknown) => (error instanceof QueueFullError ? 'refused' : String(error)),
+      ),
+    );
+    const outcomes = await Promise.all(tasks);
+    expect(outcomes.filter((o) => o === 'hashed')).toHaveLength(2);
+    expect(outcomes.filter((o) => o === 'refused')).toHaveLength(2);
+    // once the queue has drained, the pool takes work again
+    expect(await pool.verify('queued-0', await pool.hash('queued-0', 4))).toBe(true);
+  });
+
   it('refuses a bad configuration', () => {
     expect(() => new BcryptThreads(0, 10)).toThrow(RangeError);
     expect(() => new BcryptThreads(1, 20)).toThrow(RangeError);
     expect(() => new BcryptThreads(1, -1)).toThrow(RangeError);
+    expect(() => new BcryptThreads(1, 10, -1)).toThrow(RangeError);
   });
 });
 
