@@ -28,10 +28,10 @@ const { values } = parseArgs({
     years: { type: 'string', default: '2,5,10' },
   },
 });
-const fail = (message: string): never => {
+function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
   process.exit(1);
-};
+}
 const symbol = values.symbol ?? 'ETH-USD';
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive whole number, got '${values.runs}'`);
