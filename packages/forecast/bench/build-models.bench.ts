@@ -1,7 +1,8 @@
 /**
  * Per-symbol model build benchmark (not a test): wall time of buildSymbolModels (naive, drift and theta
  * calibrated on the whole history, the backtest of the last year with both anchors, the default) on the
- * last 2, 5 and 10 years of a symbol's closes, median over --runs, and that time per symbol-year of history.
+ * last 2, 5 and 10 years of a symbol's closes, median over --runs, and that time per symbol-year of history;
+ * also the process's CPU time, which a loaded machine disturbs less.
  *
  *   pnpm bench build-models [-- --runs 3] [--csv <file>] [--symbol ETH-USD] [--years 2,5,10]
  *
@@ -27,10 +28,10 @@ const { values } = parseArgs({
     years: { type: 'string', default: '2,5,10' },
   },
 });
-const fail = (message: string): never => {
+function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
   process.exit(1);
-};
+}
 const symbol = values.symbol ?? 'ETH-USD';
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive whole number, got '${values.runs}'`);
@@ -82,16 +83,23 @@ log(`# Per-symbol model build — ${new Date().toISOString().replace(/\.\d+Z$/, 
 log(`machine: ${machine()}; load average at start ${load()}`);
 log(`data: ${source}; runs: ${runs}`);
 log('');
-log('years  days  median s  min s  max s  s per symbol-year  default  load average after');
+// on a shared machine the process's CPU time (user + system) says more than the wall time
+log(
+  'years  days  median s  min s  max s  s per symbol-year  median cpu s  cpu s per symbol-year  default  load average after',
+);
 for (const y of years) {
   const days = Math.min(bars.length, Math.round(y * 365));
   const history = bars.slice(bars.length - days);
   const seconds: number[] = [];
+  const cpuSeconds: number[] = [];
   let defaultModel = '';
   for (let r = 0; r < runs; r++) {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const result = await buildSymbolModels(symbol, history);
     seconds.push((performance.now() - started) / 1000);
+    const used = process.cpuUsage(cpu);
+    cpuSeconds.push((used.user + used.system) / 1e6);
     if (result.status !== 'built') fail(`${days} days are too few: ${result.missingDays} more needed`);
     else defaultModel = result.defaultModel;
   }
@@ -108,6 +116,8 @@ for (const y of years) {
         .toFixed(2)
         .padStart(6),
       (m / (days / 365)).toFixed(2).padStart(18),
+      median(cpuSeconds).toFixed(2).padStart(10),
+      (median(cpuSeconds) / (days / 365)).toFixed(2).padStart(22),
       defaultModel.padStart(8),
       `  ${load()}`,
     ].join(' '),
