@@ -40,7 +40,8 @@ const DAILY_REFUSAL_MEMORY_MS = 10_000;
  * once turns every connection into a stream of them, and the event loop that answers them also runs
  * everyone else's creates: at one answer per connection per second, 200 connections still made
  * 100-200 requests a second and held the loop busy (docs/benchmarks.md, flood); in turn, a flooder
- * costs about 20 a second, or its connections over FLOOD_REFUSAL_MAX_DELAY_MS beyond 200.
+ * costs about 20 requests a second, and beyond 100 connections one per connection per
+ * FLOOD_REFUSAL_MAX_DELAY_MS.
  */
 export const FLOOD_REFUSALS_PER_SECOND = 10;
 export const FLOOD_REFUSAL_DELAY_MS = 1000;
@@ -64,9 +65,9 @@ const PACED_REASONS = new Set([
  * 3. one statement reserves the create in the database (rate, daily cap, creates in progress across all
  *    processes);
  * 4. the create waits for a slot in its user's turn (round-robin across users; a user with several
- *    creates admitted takes only the slots left over by users with one, and not in the gap between
- *    their requests either: fair-queue.ts), runs, and gives
- *    its reservation back (the day's count too if nothing was stored).
+ *    creates admitted takes only the slots left over by users with one, nor in the gap between their
+ *    requests: fair-queue.ts), runs, and gives its reservation back (the day's count too if nothing
+ *    was stored).
  */
 export class ForecastGate {
   readonly queue: FairQueue;
