@@ -202,6 +202,10 @@ describe('buildSymbolModels at the edge of the minimum history', () => {
   it('refuses bad history and symbols with their codes', async () => {
     const gap = [...series.slice(0, 10), ...series.slice(11, MIN_BUILD_HISTORY + 1)];
     await expect(buildSymbolModels(SYMBOL, gap)).rejects.toMatchObject({ code: 'BAD_HISTORY' });
+    await expect(buildSymbolModels(SYMBOL, null as unknown as DailyBar[])).rejects.toMatchObject({
+      code: 'BAD_HISTORY',
+    });
+    await expect(buildSymbolModels(SYMBOL, gap, { createdAt: new Date('soon') })).rejects.toThrow(RangeError);
     await expect(buildSymbolModels('../eth', series.slice(0, 10))).rejects.toMatchObject({
       code: 'BAD_SYMBOL',
     });

@@ -81,6 +81,10 @@ export async function buildSymbolModels(
       symbol,
     });
   }
+  const createdAt = options.createdAt ?? new Date();
+  if (!(createdAt instanceof Date) || Number.isNaN(createdAt.getTime()))
+    throw new RangeError('createdAt must be a valid date');
+  if (!Array.isArray(history)) throw new ForecastError('BAD_HISTORY', 'history must be a list of daily bars');
   const closes = validateHistory(history);
   if (closes.length < MIN_BUILD_HISTORY) {
     return {
@@ -92,8 +96,6 @@ export async function buildSymbolModels(
     };
   }
   const bars = history.map((b) => ({ day: b.day, close: b.close }));
-  const createdAt = options.createdAt ?? new Date();
-  if (Number.isNaN(createdAt.getTime())) throw new RangeError('createdAt must be a valid date');
   // one GARCH-t scale series for every calibration and the backtest: memoized by history length, so each
   // model gets exactly the scales a fresh one would give it, and the GARCH refits run once
   const scaleModel = walkForwardScales(DEFAULT_SCALE_METHOD, GARCH_REFIT_EVERY, DEFAULT_EWMA_SCALE_WEIGHT);
