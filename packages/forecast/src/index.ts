@@ -8,10 +8,6 @@ export type {
 export { backtest, pickDefault } from './backtest/run-backtest.ts';
 export type { ScoredForecast, WalkForwardOptions } from './backtest/walk-forward.ts';
 export { walkForward } from './backtest/walk-forward.ts';
-export type { CsvFormat, FormatName, RowFields } from './data/price-file/formats.ts';
-export { detectFormat, emptyRowFields, readRecord, splitLine } from './data/price-file/formats.ts';
-export { type LineBatch, lineBatches } from './data/price-file/lines.ts';
-export { type PriceFile, readPriceFile } from './data/price-file/read-price-file.ts';
 export { compareSymbols, PRIMARY_SYMBOL, sortBySymbol } from './data/symbol-order.ts';
 export { validateHistory } from './data/validate-history.ts';
 export type { ForecastErrorCode } from './errors.ts';

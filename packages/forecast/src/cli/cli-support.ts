@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { isDay } from '@ethcast/days';
-import { readPriceFile } from '../data/price-file/read-price-file.ts';
+import { readPriceFile } from '@ethcast/price-file';
 import type { DailyBar } from '../types.ts';
 
 /** Prints one clear line and exits non-zero: the CLI contract for bad input. */

@@ -1,1 +1,0 @@
-export { type CsvLayout, type FileRow, fileRows, toCsv } from './price-files.ts';
