@@ -12,8 +12,8 @@ export { compareSymbols, PRIMARY_SYMBOL, sortBySymbol } from './data/symbol-orde
 export { validateHistory } from './data/validate-history.ts';
 export type { ForecastErrorCode } from './errors.ts';
 export { ForecastError } from './errors.ts';
-export type { CalibrationJson, HorizonQuantiles } from './intervals/conformal.ts';
-export { AdaptiveConformal, aciStep, conformalIntervals } from './intervals/conformal.ts';
+export type { CalibrationJson, HorizonQuantiles } from './intervals/calibration-types.ts';
+export { AdaptiveConformal, aciStep } from './intervals/conformal.ts';
 export type { LiveOutcome } from './intervals/live-calibration.ts';
 export {
   advanceCalibration,
@@ -22,6 +22,7 @@ export {
   meanBandWidth,
   normalQuantile,
 } from './intervals/live-calibration.ts';
+export { conformalIntervals } from './intervals/stored-bands.ts';
 export { ewmaVolatility } from './intervals/volatility.ts';
 export type { ModelName, PointModel } from './models/point-model.ts';
 export { MODEL_NAMES } from './models/point-model.ts';
