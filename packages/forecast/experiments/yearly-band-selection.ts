@@ -25,10 +25,10 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
+import { readPriceFile } from '@ethcast/price-file';
 import { intervalScore } from '../src/backtest/proper-scores.ts';
 import { backtest } from '../src/backtest/run-backtest.ts';
 import type { ScoredForecast } from '../src/backtest/walk-forward.ts';
-import { readPriceFile } from '../src/data/price-file/read-price-file.ts';
 import { BLEND_SELECTIONS } from '../src/intervals/blend-selection.ts';
 import { createNaiveModel } from '../src/models/naive.ts';
 import type { DailyBar } from '../src/types.ts';

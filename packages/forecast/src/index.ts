@@ -23,16 +23,12 @@ export {
   MIN_TRAINING_DAYS,
 } from './build/min-history.ts';
 export { artifactContentHash, type ModelArtifact } from './build/model-artifact.ts';
-export type { CsvFormat, FormatName, RowFields } from './data/price-file/formats.ts';
-export { detectFormat, emptyRowFields, readRecord, splitLine } from './data/price-file/formats.ts';
-export { type LineBatch, lineBatches } from './data/price-file/lines.ts';
-export { type PriceFile, readPriceFile } from './data/price-file/read-price-file.ts';
 export { compareSymbols, PRIMARY_SYMBOL, sortBySymbol } from './data/symbol-order.ts';
 export { validateHistory } from './data/validate-history.ts';
 export type { ForecastErrorCode } from './errors.ts';
 export { ForecastError } from './errors.ts';
-export type { CalibrationJson, HorizonQuantiles } from './intervals/conformal.ts';
-export { AdaptiveConformal, aciStep, conformalIntervals } from './intervals/conformal.ts';
+export type { CalibrationJson, HorizonQuantiles } from './intervals/calibration-types.ts';
+export { AdaptiveConformal, aciStep } from './intervals/conformal.ts';
 export type { LiveOutcome } from './intervals/live-calibration.ts';
 export {
   advanceCalibration,
@@ -41,6 +37,7 @@ export {
   meanBandWidth,
   normalQuantile,
 } from './intervals/live-calibration.ts';
+export { conformalIntervals } from './intervals/stored-bands.ts';
 export { ewmaVolatility } from './intervals/volatility.ts';
 export type { ModelName, PointModel } from './models/point-model.ts';
 export { MODEL_NAMES } from './models/point-model.ts';

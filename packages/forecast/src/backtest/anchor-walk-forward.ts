@@ -1,5 +1,5 @@
 import type { BandForecaster } from '../intervals/anchor-bands.ts';
-import { conformalIntervals } from '../intervals/conformal.ts';
+import { conformalIntervals } from '../intervals/stored-bands.ts';
 import type { ScoredForecast } from './walk-forward.ts';
 
 /**

@@ -1,13 +1,10 @@
-import { type BlendWeights, blendComponents } from '../intervals/combination.ts';
-import {
-  AdaptiveConformal,
-  type CalibratorOptions,
-  conformalIntervals,
-  DEFAULT_ACI_GAMMA,
-  type HorizonQuantiles,
-} from '../intervals/conformal.ts';
+import { DEFAULT_ACI_GAMMA } from '../intervals/calibration-defaults.ts';
+import type { BlendWeights, HorizonQuantiles } from '../intervals/calibration-types.ts';
+import { blendComponents } from '../intervals/combination.ts';
+import { AdaptiveConformal, type CalibratorOptions } from '../intervals/conformal.ts';
 import type { GarchParams } from '../intervals/garch.ts';
 import { ewmaScales, type ScaleFunction } from '../intervals/scale-models.ts';
+import { conformalIntervals } from '../intervals/stored-bands.ts';
 import type { PointModel } from '../models/point-model.ts';
 
 /** One forecast made at an origin for one horizon, with its outcome. */

@@ -1,8 +1,14 @@
 import { parseArgs } from 'node:util';
 import type { RetrainSchedule } from '../backtest/run-backtest.ts';
 import { ANCHOR_NAMES, type AnchorName } from '../intervals/anchor-bands.ts';
-import { type BlendWeights, parseBlendWeights } from '../intervals/combination.ts';
-import { BAND_SHAPES, type BandShape, SCORE_SIDES, type ScoreSides } from '../intervals/conformal.ts';
+import {
+  BAND_SHAPES,
+  type BandShape,
+  type BlendWeights,
+  SCORE_SIDES,
+  type ScoreSides,
+} from '../intervals/calibration-types.ts';
+import { parseBlendWeights } from '../intervals/combination.ts';
 import { SCALE_METHODS, type ScaleMethod } from '../intervals/scale-models.ts';
 import { findModelsDir } from '../registry/find-models-dir.ts';
 import { exitWithError, requireDay, resolveUserPath } from './cli-support.ts';

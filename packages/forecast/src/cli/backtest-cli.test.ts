@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileRows, toCsv } from '@ethcast/price-file/test';
 import { describe, expect, it } from 'vitest';
 import { randomWalkBars } from '../test-support/generate-series.ts';
-import { fileRows, toCsv } from '../test-support/price-files.ts';
 import { runForecastCli } from '../test-support/run-cli.ts';
 import { useTempDirs } from '../test-support/temp-dirs.ts';
 
@@ -56,6 +56,30 @@ describe('pnpm backtest (a real process)', () => {
     expect(Object.keys(doc.models.naive.yearly)).toEqual(['2021', '2022']);
     // the default is chosen among the models by MAE ratio, never an anchor
     expect(['naive', 'drift']).toContain(doc.defaultModel);
+  }, 60_000);
+
+  it('reads a date,close file (README, "Prices"): the same scores as the full file', async () => {
+    const dir = await temp.make();
+    const bars = randomWalkBars({ days: 500, seed: 5, start: '2020-01-01' });
+    const full = path.join(dir, 'full.csv');
+    await writeFile(full, toCsv(fileRows('ETH-USD', bars), 'plain'));
+    const closes = path.join(dir, 'closes.csv');
+    await writeFile(closes, ['date,close', ...bars.map((b) => `${b.day},${b.close}`)].join('\n'));
+    const modelsDir = await temp.make();
+    const run = (csv: string) =>
+      backtestCli([
+        ...['--csv', csv, '--symbol', 'ETH-USD', '--from', '2021-01-01', '--to', '2021-05-01'],
+        ...['--models-dir', modelsDir, '--horizons', '1', '--json'],
+      ]);
+    const [a, b] = [await run(full), await run(closes)];
+    expect([a.code, b.code]).toEqual([0, 0]);
+    // every figure but the wall time each model took
+    const scores = (stdout: string) =>
+      Object.values(JSON.parse(stdout).models as Record<string, { seconds: number }>).map(
+        ({ seconds, ...rest }) => rest,
+      );
+    expect(scores(b.stdout)).toEqual(scores(a.stdout));
+    expect(scores(a.stdout)).toHaveLength(4);
   }, 60_000);
 
   it('exits 1 with one line on a bad flag value', async () => {

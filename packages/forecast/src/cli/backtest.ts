@@ -3,12 +3,13 @@ import { type BacktestModel, type BacktestReport, backtest } from '../backtest/r
 import { type LoadedModel, loadModels } from '../registry/load-registry.ts';
 import { parseBacktestArgs } from './backtest-args.ts';
 import { backtestJson } from './backtest-json.ts';
-import { exitWithError, readBars } from './cli-support.ts';
+import { applyTfBackendFromEnv, exitWithError, readBars } from './cli-support.ts';
 import { formatBacktestTables } from './format-table.ts';
 import { recordBacktest } from './record-backtest.ts';
 import { createProgressBar } from './terminal.ts';
 
 async function main(): Promise<void> {
+  applyTfBackendFromEnv();
   const args = parseBacktestArgs(process.argv.slice(2));
   if (!args) return;
   const bars = await readBars(args.csv, args.symbol);

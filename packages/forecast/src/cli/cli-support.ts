@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { isDay } from '@ethcast/days';
-import { readPriceFile } from '../data/price-file/read-price-file.ts';
+import { readPriceFile } from '@ethcast/price-file';
+import { preferTfBackend, TF_BACKENDS, type TfBackend } from '../neural/tfjs-backend.ts';
 import type { DailyBar } from '../types.ts';
 
 /** Prints one clear line and exits non-zero: the CLI contract for bad input. */
@@ -27,6 +28,16 @@ export async function readBars(csvPath: string, symbol: string): Promise<DailyBa
         : `${csvPath}: ${message}`,
     );
   }
+}
+
+/** ETHCAST_TF_BACKEND (wasm, the default, or cpu): the tfjs backend neural training uses. */
+export function applyTfBackendFromEnv(): void {
+  const value = process.env.ETHCAST_TF_BACKEND;
+  if (value === undefined || value === '') return;
+  if (!TF_BACKENDS.includes(value as TfBackend)) {
+    exitWithError(`ETHCAST_TF_BACKEND must be ${TF_BACKENDS.join(' or ')}, got '${value}'`);
+  }
+  preferTfBackend(value as TfBackend);
 }
 
 export function requireDay(value: string | undefined, flag: string): string {

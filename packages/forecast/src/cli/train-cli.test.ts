@@ -1,8 +1,8 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileRows, toCsv } from '@ethcast/price-file/test';
 import { describe, expect, it } from 'vitest';
 import { randomWalkBars } from '../test-support/generate-series.ts';
-import { fileRows, toCsv } from '../test-support/price-files.ts';
 import { runForecastCli } from '../test-support/run-cli.ts';
 import { useTempDirs } from '../test-support/temp-dirs.ts';
 

@@ -4,12 +4,20 @@ import { isModelName, MODEL_NAMES, type ModelName } from '../models/point-model.
 import { findModelsDir } from '../registry/find-models-dir.ts';
 import { recalibrateModel } from '../training/recalibrate-model.ts';
 import { trainModel } from '../training/train-model.ts';
-import { exitWithError, parsePositiveInt, readBars, requireDay, resolveUserPath } from './cli-support.ts';
+import {
+  applyTfBackendFromEnv,
+  exitWithError,
+  parsePositiveInt,
+  readBars,
+  requireDay,
+  resolveUserPath,
+} from './cli-support.ts';
 
 const USAGE =
   'usage: pnpm train --model <naive|drift|theta|lstm|gru|ensemble|all> --symbol ETH-USD --csv <file> [--until YYYY-MM-DD] [--seed N] [--epochs N] [--out <models dir>] [--recalibrate]';
 
 async function main(): Promise<void> {
+  applyTfBackendFromEnv();
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({

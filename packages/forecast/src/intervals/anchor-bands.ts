@@ -1,6 +1,6 @@
 import { logReturns } from '../neural/features.ts';
 import { studentTQuantile } from '../stats/special-functions.ts';
-import type { HorizonQuantiles } from './conformal.ts';
+import type { HorizonQuantiles } from './calibration-types.ts';
 import {
   fitGarchT,
   type GarchParams,

@@ -3,7 +3,7 @@ import { backtest } from '../backtest/run-backtest.ts';
 import { createNaiveModel } from '../models/naive.ts';
 import { randomWalkBars } from '../test-support/generate-series.ts';
 import { BLEND_SELECTIONS, LATEST_BLEND, scheduledBlend } from './blend-selection.ts';
-import { DEFAULT_BLEND } from './conformal.ts';
+import { DEFAULT_BLEND } from './calibration-defaults.ts';
 
 describe('the yearly blend choices', () => {
   it('gives the choice in force on a day, none before the first, and ships the latest', () => {

@@ -1,4 +1,4 @@
-import type { BlendWeights } from './combination.ts';
+import type { BlendWeights } from './calibration-types.ts';
 
 /**
  * The anchor blend of the shipped band (see combination.ts), as it was re-selected before every scored

@@ -6,10 +6,12 @@ import { createNaiveModel } from '../models/naive.ts';
 import { logReturns } from '../neural/features.ts';
 import { randomWalkBars } from '../test-support/generate-series.ts';
 import { createEwmaNormalBands, createGarchTBands } from './anchor-bands.ts';
+import type { HorizonQuantiles } from './calibration-types.ts';
 import { blendComponents, blendQuantiles, parseBlendWeights } from './combination.ts';
-import { AdaptiveConformal, type HorizonQuantiles, storedBandQuantiles } from './conformal.ts';
+import { AdaptiveConformal } from './conformal.ts';
 import { fitGarchT } from './garch.ts';
-import { createWalkForwardGarchScales, garchScales, mixEwmaScales, storedScales } from './scale-models.ts';
+import { createWalkForwardGarchScales, garchScales, mixEwmaScales } from './scale-models.ts';
+import { storedBandQuantiles, storedScales } from './stored-bands.ts';
 import { ewmaVolatility } from './volatility.ts';
 
 const band = (q80: number, q95: number): HorizonQuantiles => ({

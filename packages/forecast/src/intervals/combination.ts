@@ -1,5 +1,5 @@
 import { studentTQuantile } from '../stats/special-functions.ts';
-import type { HorizonQuantiles } from './conformal.ts';
+import type { BlendWeights, HorizonQuantiles } from './calibration-types.ts';
 import type { GarchParams } from './garch.ts';
 import { garchScales } from './scale-models.ts';
 import { ewmaVolatility } from './volatility.ts';
@@ -16,13 +16,9 @@ import { ewmaVolatility } from './volatility.ts';
  *   the scale's, refitted as the scale refits). With the plain garch-t scale s_h = σ_GARCH,h; with the
  *   shipped EWMA-mixed scale it is not, and the division keeps the component the anchor's band.
  * - 'ewma-normal': z · σ_EWMA · √h / s_h, the ewma-normal anchor's band.
- * The conformal band gets weight 1 − garchT − ewmaNormal. A component missing at an origin (no GARCH fit
- * yet, too short a history) hands its weight to the conformal band.
+ * The conformal band gets weight 1 − garchT − ewmaNormal (BlendWeights). A component missing at an
+ * origin (no GARCH fit yet, too short a history) hands its weight to the conformal band.
  */
-export interface BlendWeights {
-  garchT: number;
-  ewmaNormal: number;
-}
 
 export interface BandComponents {
   garchT?: readonly HorizonQuantiles[];

@@ -4,15 +4,10 @@ import { walkForward } from '../backtest/walk-forward.ts';
 import { validateHistory } from '../data/validate-history.ts';
 import { createNaiveModel } from '../models/naive.ts';
 import { randomWalkBars } from '../test-support/generate-series.ts';
-import {
-  AdaptiveConformal,
-  type CalibrationJson,
-  type HorizonQuantiles,
-  monotoneQuantiles,
-  quantileSorted,
-  storedBandQuantiles,
-  weightedQuantileSorted,
-} from './conformal.ts';
+import type { CalibrationJson, HorizonQuantiles } from './calibration-types.ts';
+import { AdaptiveConformal } from './conformal.ts';
+import { monotoneQuantiles, quantileSorted, upperWeightedQuantile } from './quantiles.ts';
+import { storedBandQuantiles } from './stored-bands.ts';
 import { horizonScales } from './volatility.ts';
 
 describe('quantileSorted', () => {
@@ -203,11 +198,11 @@ describe('monotone bands across horizons (the default)', () => {
     expect(lifted).toBeGreaterThan(0);
   });
 
-  it('is recorded in the calibration JSON; metadata without it is served per horizon as before', () => {
+  it('is recorded in the calibration JSON and served the way it was calibrated', () => {
     const monotone = new AdaptiveConformal(3);
     const perHorizon = new AdaptiveConformal(3, 0.005, { bands: 'per-horizon' });
     expect(monotone.toJson().bands).toBe('monotone');
-    expect(perHorizon.toJson().bands).toBeUndefined();
+    expect(perHorizon.toJson().bands).toBe('per-horizon');
     const stored: CalibrationJson = {
       ...perHorizon.toJson(),
       horizons: Object.fromEntries(
@@ -222,8 +217,14 @@ describe('monotone bands across horizons (the default)', () => {
   });
 });
 
+/** The upper weighted conformal quantile with explicit weights; `weights[i]` belongs to `sorted[i]`. */
+function weightedQuantileSorted(sorted: readonly number[], weights: readonly number[], p: number): number {
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  return upperWeightedQuantile(sorted, (i) => weights[i] as number, total, p);
+}
+
 describe('weighted (non-exchangeable) conformal quantiles', () => {
-  it('weightedQuantileSorted: the smallest score whose weight reaches p · (Σw + 1), hand-computed', () => {
+  it('upperWeightedQuantile: the smallest score whose weight reaches p · (Σw + 1), hand-computed', () => {
     // equal weights, Σw = 4: p = 0.5 needs 2.5 → 3; p = 0.8 needs 4 → 4; p = 0.9 would need the +∞ mass → 4
     expect(weightedQuantileSorted([1, 2, 3, 4], [1, 1, 1, 1], 0.5)).toBe(3);
     expect(weightedQuantileSorted([1, 2, 3, 4], [1, 1, 1, 1], 0.8)).toBe(4);
@@ -276,6 +277,6 @@ describe('weighted (non-exchangeable) conformal quantiles', () => {
     // the last 400 scores lie in [−1, 1): their 95% quantile of |s|, floored by the normal tail ratio
     expect(weighted.quantiles(1).upper95).toBeLessThan(1.55);
     expect(weighted.quantiles(1).upper80).toBeLessThan(1);
-    expect(equal.toJson().halfLife).toBeUndefined();
+    expect(equal.toJson().halfLife).toBeNull();
   });
 });

@@ -15,100 +15,40 @@
  *
  * Bands are made monotone across horizons at the origin (see monotoneQuantiles): the issued bound at day h
  * is never closer to the forecast than the one at day h − 1. ACI sees the intervals as issued.
+ *
+ * This file is the online calibrator of the walk-forward (and so of training); the stored JSON's types are
+ * in calibration-types.ts, the shipped choices in calibration-defaults.ts, the quantile arithmetic in
+ * quantiles.ts and serving a stored calibration in stored-bands.ts.
  */
 
-import { LATEST_BLEND } from './blend-selection.ts';
-import { type BandComponents, type BlendWeights, blendQuantiles } from './combination.ts';
-import type { GarchParams } from './garch.ts';
-import type { ScaleMethod } from './scale-models.ts';
+import {
+  DEFAULT_ACI_GAMMA,
+  DEFAULT_BAND_SHAPE,
+  DEFAULT_BLEND,
+  DEFAULT_HALF_LIFE,
+  DEFAULT_SCORE_SIDES,
+} from './calibration-defaults.ts';
+import type {
+  BandShape,
+  BlendWeights,
+  CalibrationJson,
+  HorizonQuantiles,
+  Level,
+  ScoreSides,
+} from './calibration-types.ts';
+import { type BandComponents, blendQuantiles } from './combination.ts';
+import {
+  GAUSSIAN_QUANTILES,
+  lowerBound,
+  lowerWeightedQuantile,
+  monotoneQuantiles,
+  quantileSorted,
+  upperWeightedQuantile,
+} from './quantiles.ts';
 
-export const LEVELS = [0.8, 0.95] as const;
-export type Level = (typeof LEVELS)[number];
-
-export interface HorizonQuantiles {
-  lower80: number;
-  upper80: number;
-  lower95: number;
-  upper95: number;
-}
-
-export interface CalibrationJson {
-  method: 'split-conformal+aci';
-  score: string;
-  /** scale dividing the scores (absent in older metadata = 'ewma-365') */
-  scale?: ScaleMethod;
-  /** weight of the ewma-normal volatility mixed into the scale (absent = 0), see mixEwmaScales */
-  ewmaScaleWeight?: number;
-  /** GARCH(1,1)-t parameters behind the 'garch-t' scale, fitted on every training return */
-  garch?: GarchParams;
-  /** signed or absolute scores (absent in older metadata = 'signed') */
-  sides?: ScoreSides;
-  /** always null: every score is kept (an expanding window); older metadata may hold a rolling length */
-  window: number | null;
-  gamma: number;
-  /** scores behind these quantiles (per horizon, counts may differ near the end of the data) */
-  samples: number;
-  /** key: horizon '1'..'H' */
-  horizons: Record<string, HorizonQuantiles & { alpha80: number; alpha95: number }>;
-  /** band shape across horizons (absent in older metadata = 'per-horizon') */
-  bands?: BandShape;
-  /** half-life (in outcomes) of the score weights; absent = every score weighs the same */
-  halfLife?: number;
-  /** weights of the anchor bands averaged into the conformal band (absent = conformal alone) */
-  blend?: BlendWeights;
-}
-
-/**
- * ACI step. Shipped: 0, i.e. plain split-conformal on every past score. γ = 0.005 (shipped before) kept
- * coverage closer to nominal per year but chased runs of overlapping hits and misses, which cost 3–18% in
- * interval score on the validation years; see docs/forecast-quality.md ("Evaluation v2").
- */
-export const DEFAULT_ACI_GAMMA = 0;
-
-/** Normal quantiles, used only when no score has been observed yet. */
-const GAUSSIAN: HorizonQuantiles = { lower80: -1.2816, upper80: 1.2816, lower95: -1.96, upper95: 1.96 };
 const MIN_SCORES = 20;
 /** z(0.975) / z(0.90): how much wider a normal 95% interval is than its 80% interval. */
 const NORMAL_TAIL_RATIO = 1.959964 / 1.281552;
-
-/** Empirical quantile with linear interpolation on a sorted array. */
-export function quantileSorted(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const pos = Math.min(Math.max(p, 0), 1) * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = sorted[lo] as number;
-  const b = sorted[hi] as number;
-  return a + (b - a) * (pos - lo);
-}
-
-/**
- * Band shape across horizons. 'per-horizon': every horizon's quantiles on their own, so a bound can sit
- * closer to the forecast at day 9 than at day 8. 'monotone': the distance of each bound from the forecast
- * (q · scale_h, in log units) is a running maximum over h, so no band gets narrower at a longer horizon.
- */
-export const BAND_SHAPES = ['per-horizon', 'monotone'] as const;
-export type BandShape = (typeof BAND_SHAPES)[number];
-/**
- * Shipped: 'monotone'. Per-horizon quantiles are estimated independently, so without it a 95% bound could
- * sit closer to the forecast at day 9 than at day 8, which reads as a broken chart. On the 2018–2025
- * validation years it was no worse than per-horizon bands (same 18 cells off target, lower mean deviation),
- * see docs/forecast-quality.md. Metadata without `bands` was calibrated per horizon and is served that way.
- */
-export const DEFAULT_BAND_SHAPE: BandShape = 'monotone';
-
-/**
- * 'signed': quantiles of the signed scores (asymmetric bands). 'absolute': quantiles of |score|, bands
- * symmetric in log space around the forecast.
- */
-export const SCORE_SIDES = ['signed', 'absolute'] as const;
-export type ScoreSides = (typeof SCORE_SIDES)[number];
-/**
- * Shipped: 'absolute'. Signed scores pooled over every year carry the skew of past manias (ETH 2016–2017)
- * into today's bands, lifting the upper bound and thinning the lower one; on the validation years absolute
- * scores scored better at every horizon (docs/forecast-quality.md).
- */
-export const DEFAULT_SCORE_SIDES: ScoreSides = 'absolute';
 
 export interface CalibratorOptions {
   /** band shape across horizons; absent = DEFAULT_BAND_SHAPE */
@@ -122,50 +62,6 @@ export interface CalibratorOptions {
   halfLife?: number | null;
   /** anchor bands averaged into the conformal band before shaping (absent = DEFAULT_BLEND) */
   blend?: BlendWeights | null;
-}
-
-/**
- * Shipped: 730 outcomes (two years). Chosen with the EWMA-mixed scale on the validation years before 2019
- * (docs/forecast-quality.md, "Evaluation v2"): it tied the equal-weight variant on interval score and
- * covered closer to nominal; on later origins it weighs the wide 2016–2018 scores down.
- */
-export const DEFAULT_HALF_LIFE: number | null = 730;
-/**
- * Shipped: the latest of the yearly re-selections in blend-selection.ts (garch-t 0.125, ewma-normal 0.125
- * at the end of the shipped data): every bound is the weighted mean of the conformal bound and the anchors'
- * (quantile averaging, see combination.ts). Backtests issue each origin's band with the choice in force on
- * its day instead.
- */
-export const DEFAULT_BLEND: BlendWeights | null = LATEST_BLEND;
-
-/**
- * Weighted quantile of non-exchangeable split conformal (Barber, Candès, Ramdas & Tibshirani 2023): the
- * p-quantile of Σ w_i δ(s_i) + 1 · δ(+∞) normalised, i.e. the smallest sorted score whose cumulative weight
- * reaches p · (Σ w + 1); the test point's own mass 1 sits at +∞. Where that mass would be needed (too few
- * effective scores) the largest score is returned. `weights[i]` belongs to `sorted[i]`.
- */
-export function weightedQuantileSorted(
-  sorted: readonly number[],
-  weights: ArrayLike<number>,
-  p: number,
-): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  let total = 0;
-  for (let i = 0; i < n; i++) total += weights[i] as number;
-  return upperWeighted(sorted, (i) => weights[i] as number, total, p);
-}
-
-/** Scan from the top: the smallest k with W − (weight above k) ≥ p(W + 1). */
-function upperWeighted(sorted: readonly number[], weight: (i: number) => number, total: number, p: number) {
-  const target = p * (total + 1);
-  let k = sorted.length - 1;
-  let above = 0;
-  while (k > 0 && total - (above + weight(k)) >= target) {
-    above += weight(k);
-    k--;
-  }
-  return sorted[k] as number;
 }
 
 class HorizonCalibrator {
@@ -210,22 +106,14 @@ class HorizonCalibrator {
     const n = this.sorted.length;
     // the newest score (arrival n − 1) is 1 outcome old; total = r + r² + … + rⁿ
     const weight = (i: number) => this.decay[n - (this.arrival[i] as number)] as number;
-    const total = this.weightSum;
-    if (p >= 0.5) return upperWeighted(this.sorted, weight, total, p);
-    // lower tail, mirrored: the largest score whose weight at or above it reaches (1 − p)(W + 1)
-    const target = (1 - p) * (total + 1);
-    let k = 0;
-    let below = 0;
-    while (k < n - 1 && total - (below + weight(k)) >= target) {
-      below += weight(k);
-      k++;
-    }
-    return this.sorted[k] as number;
+    return p >= 0.5
+      ? upperWeightedQuantile(this.sorted, weight, this.weightSum, p)
+      : lowerWeightedQuantile(this.sorted, weight, this.weightSum, p);
   }
 
   quantiles(): HorizonQuantiles {
     const s = this.sorted;
-    if (s.length < MIN_SCORES) return { ...GAUSSIAN };
+    if (s.length < MIN_SCORES) return { ...GAUSSIAN_QUANTILES };
     if (this.sides === 'absolute') {
       const q80 = this.quantile(1 - this.alpha80);
       const q95 = Math.max(this.quantile(1 - this.alpha95), q80 * NORMAL_TAIL_RATIO);
@@ -242,17 +130,6 @@ class HorizonCalibrator {
     if (upper80 > 0) upper95 = Math.max(upper95, upper80 * NORMAL_TAIL_RATIO);
     return { lower80, upper80, lower95, upper95 };
   }
-}
-
-function lowerBound(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
@@ -340,80 +217,14 @@ export class AdaptiveConformal {
     return {
       method: 'split-conformal+aci',
       score: 'log-error / horizon-scale (ewma vol reverting to 365-day vol)',
-      ...(this.sides !== 'signed' ? { sides: this.sides } : {}),
+      sides: this.sides,
       window: null,
       gamma: this.gamma,
       samples: Number.isFinite(samples) ? samples : 0,
       horizons,
-      ...(this.bands !== 'per-horizon' ? { bands: this.bands } : {}),
-      ...(this.halfLife !== null ? { halfLife: this.halfLife } : {}),
-      ...(this.blend ? { blend: this.blend } : {}),
+      bands: this.bands,
+      halfLife: this.halfLife,
+      blend: this.blend,
     };
   }
-}
-
-/**
- * Makes bands non-narrowing across horizons: the distance of every bound from the forecast, q · scale_h in
- * log units, becomes its running maximum over h = 1..H (quantiles are rescaled so that
- * q'_h · scale_h is that maximum). Horizons where the band already widens are unchanged.
- */
-export function monotoneQuantiles(
-  quantiles: readonly HorizonQuantiles[],
-  scales: ArrayLike<number>,
-): HorizonQuantiles[] {
-  const keys = ['lower80', 'upper80', 'lower95', 'upper95'] as const;
-  const reach = { lower80: 0, upper80: 0, lower95: 0, upper95: 0 };
-  return quantiles.map((q, i) => {
-    const scale = scales[i] as number;
-    const out = { ...q };
-    for (const key of keys) {
-      const d = q[key] * scale;
-      // lower bounds reach down (most negative wins), upper bounds up
-      const next = i === 0 ? d : key.startsWith('lower') ? Math.min(reach[key], d) : Math.max(reach[key], d);
-      reach[key] = next;
-      out[key] = next / scale;
-    }
-    return out;
-  });
-}
-
-/** Quantiles stored in metadata for horizon h, or Gaussian ones if the model was never calibrated. */
-export function storedQuantiles(calibration: CalibrationJson | null, h: number): HorizonQuantiles {
-  const q = calibration?.horizons[String(h)];
-  return q
-    ? { lower80: q.lower80, upper80: q.upper80, lower95: q.lower95, upper95: q.upper95 }
-    : { ...GAUSSIAN };
-}
-
-/**
- * Stored quantiles for horizons 1..scales.length at an origin, averaged with the anchor bands when the
- * calibration blends and shaped across horizons the way the calibration was made (older metadata without
- * `bands`: per horizon) — the serving twin of AdaptiveConformal.bandQuantiles.
- */
-export function storedBandQuantiles(
-  calibration: CalibrationJson | null,
-  scales: ArrayLike<number>,
-  components: BandComponents = {},
-): HorizonQuantiles[] {
-  const own = Array.from({ length: scales.length }, (_, i) => storedQuantiles(calibration, i + 1));
-  const q = calibration?.blend ? blendQuantiles(own, components, calibration.blend) : own;
-  return calibration?.bands === 'monotone' ? monotoneQuantiles(q, scales) : q;
-}
-
-/** Turns a point forecast (as log change from the last close) into price bounds. */
-export function conformalIntervals(
-  lastClose: number,
-  logChange: number,
-  /** √(expected variance of the h-day log return), from horizonScales */
-  scale: number,
-  q: HorizonQuantiles,
-): { value: number; lower80: number; upper80: number; lower95: number; upper95: number } {
-  const center = Math.log(lastClose) + logChange;
-  return {
-    value: Math.exp(center),
-    lower80: Math.exp(center + q.lower80 * scale),
-    upper80: Math.exp(center + q.upper80 * scale),
-    lower95: Math.exp(center + q.lower95 * scale),
-    upper95: Math.exp(center + q.upper95 * scale),
-  };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { studentTQuantile } from '../stats/special-functions.ts';
-import { fitGarchT, garchLogLikelihood, horizonVariances, nextDayVariance, simulateGarchT } from './garch.ts';
+import { simulateGarchT } from '../test-support/garch-simulation.ts';
+import { fitGarchT, garchLogLikelihood, horizonVariances, nextDayVariance } from './garch.ts';
 
 const TRUE = { omega: 2e-5, alpha: 0.1, beta: 0.85, nu: 5 };
 

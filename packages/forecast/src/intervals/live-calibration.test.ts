@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AdaptiveConformal, type CalibrationJson, storedQuantiles } from './conformal.ts';
+import type { CalibrationJson } from './calibration-types.ts';
+import { AdaptiveConformal } from './conformal.ts';
 import {
   advanceCalibration,
   baselineCalibration,
@@ -7,6 +8,7 @@ import {
   normalQuantile,
   quantilesAt,
 } from './live-calibration.ts';
+import { storedQuantiles } from './stored-bands.ts';
 
 const shipped: CalibrationJson = {
   ...baselineCalibration(3),

@@ -1,4 +1,6 @@
-import { aciStep, type CalibrationJson, type HorizonQuantiles, storedQuantiles } from './conformal.ts';
+import type { CalibrationJson, HorizonQuantiles } from './calibration-types.ts';
+import { aciStep } from './conformal.ts';
+import { storedQuantiles } from './stored-bands.ts';
 
 /**
  * Live recalibration: the served forecasts' outcomes move a model's calibration forward with the same ACI
@@ -42,10 +44,14 @@ export function baselineCalibration(maxHorizon: number): CalibrationJson {
   return {
     method: 'split-conformal+aci',
     score: 'log-error / horizon-scale (ewma vol reverting to 365-day vol)',
+    sides: 'signed',
     window: null,
     gamma: 0,
     samples: 0,
     horizons,
+    bands: 'per-horizon',
+    halfLife: null,
+    blend: null,
   };
 }
 

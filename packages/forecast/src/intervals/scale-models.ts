@@ -1,5 +1,4 @@
 import { logReturns } from '../neural/features.ts';
-import type { CalibrationJson } from './conformal.ts';
 import {
   fitGarchT,
   type GarchParams,
@@ -79,22 +78,6 @@ export function createWalkForwardGarchScales(refitEvery: number): WalkForwardSca
     return result;
   };
   return { scales, garch: (history) => used.get(history.length) ?? null };
-}
-
-/**
- * Scales at serving time, the way the stored calibration was made: garch-t with its stored parameters, or
- * ewma-365 (also for older metadata and uncalibrated baselines).
- */
-export function storedScales(
-  calibration: CalibrationJson | null,
-  closes: Float64Array,
-  maxHorizon: number,
-): Float64Array {
-  const base =
-    calibration?.scale === 'garch-t' && calibration.garch && closes.length > 30
-      ? garchScales(calibration.garch, closes, maxHorizon)
-      : horizonScales(closes, maxHorizon);
-  return calibration?.ewmaScaleWeight ? mixEwmaScales(base, closes, calibration.ewmaScaleWeight) : base;
 }
 
 /**

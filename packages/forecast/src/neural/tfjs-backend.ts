@@ -2,8 +2,19 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 type Tf = typeof import('@tensorflow/tfjs');
+export type TfBackend = 'wasm' | 'cpu';
+export const TF_BACKENDS: readonly TfBackend[] = ['wasm', 'cpu'];
 
 let ready: Promise<Tf> | null = null;
+let preferred: TfBackend = 'wasm';
+
+/**
+ * The backend the first loadTf tries when tfjs-node is absent (the CLIs pass ETHCAST_TF_BACKEND); no effect
+ * once tfjs is loaded.
+ */
+export function preferTfBackend(backend: TfBackend): void {
+  preferred = backend;
+}
 
 /**
  * Loads tfjs once per process and picks the fastest backend available here:
@@ -11,12 +22,12 @@ let ready: Promise<Tf> | null = null;
  * works offline), else the pure-JS cpu backend. Only training and the equivalence test need tfjs; the
  * inference path uses the hand-written forward pass and never calls this.
  */
-export function loadTf(preferred?: 'wasm' | 'cpu'): Promise<Tf> {
-  if (!ready) ready = initTf(preferred ?? ((process.env.ETHCAST_TF_BACKEND as 'wasm' | 'cpu') || 'wasm'));
+export function loadTf(): Promise<Tf> {
+  if (!ready) ready = initTf(preferred);
   return ready;
 }
 
-async function initTf(preferred: 'wasm' | 'cpu'): Promise<Tf> {
+async function initTf(preferred: TfBackend): Promise<Tf> {
   const require = createRequire(import.meta.url);
   try {
     // Optional native backend: not a dependency, used only when present.
@@ -24,7 +35,7 @@ async function initTf(preferred: 'wasm' | 'cpu'): Promise<Tf> {
     const tfNode = (await import(`@tensorflow/${nodeBackend}`)) as Tf;
     return tfNode;
   } catch {
-    // not installed — expected on this machine
+    // not installed: it is an optional native build
   }
   const tf = await import('@tensorflow/tfjs');
   if (preferred === 'wasm') {

@@ -1,12 +1,7 @@
 import { addDays } from '@ethcast/days';
+import type { CalibrationJson, HorizonQuantiles } from '../intervals/calibration-types.ts';
 import { blendComponents } from '../intervals/combination.ts';
-import {
-  type CalibrationJson,
-  conformalIntervals,
-  type HorizonQuantiles,
-  storedBandQuantiles,
-} from '../intervals/conformal.ts';
-import { storedScales } from '../intervals/scale-models.ts';
+import { conformalIntervals, storedBandQuantiles, storedScales } from '../intervals/stored-bands.ts';
 import type { PointModel } from '../models/point-model.ts';
 import type { ForecastPoint } from '../types.ts';
 import type { ForecastCache } from './forecast-cache.ts';

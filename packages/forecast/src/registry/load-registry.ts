@@ -4,7 +4,7 @@ import path from 'node:path';
 import { compareSymbols } from '../data/symbol-order.ts';
 import { validateHistory } from '../data/validate-history.ts';
 import { ForecastError } from '../errors.ts';
-import type { CalibrationJson } from '../intervals/conformal.ts';
+import type { CalibrationJson } from '../intervals/calibration-types.ts';
 import { servedCalibration } from '../intervals/live-calibration.ts';
 import { createDriftModel } from '../models/drift.ts';
 import { createNaiveModel } from '../models/naive.ts';

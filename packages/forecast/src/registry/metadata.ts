@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { ForecastError } from '../errors.ts';
-import type { CalibrationJson } from '../intervals/conformal.ts';
+import { BAND_SHAPES, type CalibrationJson, SCORE_SIDES } from '../intervals/calibration-types.ts';
+import { SCALE_METHODS } from '../intervals/scale-models.ts';
 import { isModelName, type ModelKind, type ModelName } from '../models/point-model.ts';
 import type { ReturnScaling } from '../neural/features.ts';
 import type { HorizonMetrics } from '../types.ts';
@@ -62,61 +64,125 @@ export function modelVersion(trainedThrough: string, dataHash: string): string {
   return `${trainedThrough}.${dataHash.slice(0, 8)}`;
 }
 
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
+/** One schema per check, in the order a bad file's first problem is named. */
+const positiveInteger = (key: string) => {
+  const error = `${key} must be a positive integer`;
+  return z.number({ error }).int({ error }).min(1, { error });
+};
+const text = (error: string) => z.string({ error });
+const nonEmpty = (error: string) => z.string({ error }).min(1, { error });
+
+const header = z.object({
+  schemaVersion: z.literal(METADATA_SCHEMA_VERSION, {
+    error: (issue) => `unsupported schemaVersion ${String(issue.input)}`,
+  }),
+  id: nonEmpty('missing id'),
+  name: z
+    .string({ error: (issue) => `unknown model name ${String(issue.input)}` })
+    .refine(isModelName, { error: (issue) => `unknown model name ${String(issue.input)}` }),
+  symbol: nonEmpty('missing symbol'),
+  window: positiveInteger('window'),
+  maxHorizon: positiveInteger('maxHorizon'),
+  minHistory: positiveInteger('minHistory'),
+  version: text('missing version'),
+  training: z.object(
+    {
+      through: text('missing training range or data hash'),
+      dataHash: text('missing training range or data hash'),
+    },
+    { error: 'missing training range or data hash' },
+  ),
+});
+
+const neuralFeatures = (() => {
+  const error = 'neural model without valid scaling';
+  return z.object(
+    {
+      scaling: z.object(
+        { mean: z.number({ error }), std: z.number({ error }).positive({ error }) },
+        { error },
+      ),
+    },
+    { error },
+  );
+})();
+
+const ensembleMembers = z.array(z.unknown(), { error: 'ensemble without members' }).min(1, {
+  error: 'ensemble without members',
+});
+
+const calibrationHorizons = z.object(
+  {
+    horizons: z.custom<object>((v) => typeof v === 'object' && v !== null, { error: 'missing calibration' }),
+  },
+  { error: 'missing calibration' },
+);
+
+const horizonQuantiles = z.object({
+  lower80: z.number(),
+  upper80: z.number(),
+  lower95: z.number(),
+  upper95: z.number(),
+});
+
+const scale = z.enum(SCALE_METHODS, { error: (issue) => `unknown scale ${String(issue.input)}` }).optional();
+
+const garchParams = (() => {
+  const error = 'garch-t scale without valid GARCH parameters (ω > 0, α, β ≥ 0, α + β < 1, ν > 2)';
+  return z
+    .object(
+      {
+        omega: z.number({ error }).positive({ error }),
+        alpha: z.number({ error }).min(0, { error }),
+        beta: z.number({ error }).min(0, { error }),
+        nu: z.number({ error }).gt(2, { error }),
+      },
+      { error },
+    )
+    .refine((g) => g.alpha + g.beta < 1, { error });
+})();
+
+/** The calibration's choices, which every shipped model records (see calibration-types.ts). */
+const calibrationChoices = z.object({
+  sides: z.enum(SCORE_SIDES, { error: (issue) => `unknown score sides ${String(issue.input)}` }),
+  bands: z.enum(BAND_SHAPES, { error: (issue) => `unknown band shape ${String(issue.input)}` }),
+  halfLife: (() => {
+    const error = 'calibration halfLife must be a positive number or null';
+    return z.number({ error }).positive({ error }).nullable();
+  })(),
+  blend: (() => {
+    const error = 'calibration blend must be null or hold garchT and ewmaNormal weights ≥ 0';
+    const weight = z.number({ error }).min(0, { error });
+    return z.object({ garchT: weight, ewmaNormal: weight }, { error }).nullable();
+  })(),
+  window: z.null({ error: 'calibration window must be null (every score is kept)' }),
+});
+
+const isDefault = z.boolean({ error: 'isDefault must be a boolean' });
 
 /** Validates parsed metadata.json; throws CORRUPT_MODEL naming the folder and the first problem found. */
 export function validateMetadata(raw: unknown, dir: string): ModelMetadata {
   const fail = (reason: string): never => {
     throw new ForecastError('CORRUPT_MODEL', `model metadata in ${dir} is invalid: ${reason}`, { dir });
   };
+  const check = (schema: z.ZodType, value: unknown, reason?: string) => {
+    const result = schema.safeParse(value);
+    if (!result.success) fail(reason ?? result.error.issues[0]?.message ?? 'invalid');
+  };
   if (typeof raw !== 'object' || raw === null) return fail('not a JSON object');
-  const m = raw as Partial<ModelMetadata>;
-  if (m.schemaVersion !== METADATA_SCHEMA_VERSION)
-    fail(`unsupported schemaVersion ${String(m.schemaVersion)}`);
-  if (typeof m.id !== 'string' || !m.id) fail('missing id');
-  if (typeof m.name !== 'string' || !isModelName(m.name)) fail(`unknown model name ${String(m.name)}`);
-  if (typeof m.symbol !== 'string' || !m.symbol) fail('missing symbol');
-  for (const key of ['window', 'maxHorizon', 'minHistory'] as const) {
-    const v = m[key];
-    if (!isFiniteNumber(v) || v < 1 || !Number.isInteger(v)) fail(`${key} must be a positive integer`);
-  }
-  if (typeof m.version !== 'string') fail('missing version');
-  if (!m.training || typeof m.training.through !== 'string' || typeof m.training.dataHash !== 'string') {
-    fail('missing training range or data hash');
-  }
-  if (m.kind === 'neural') {
-    const s = m.features?.scaling;
-    if (!s || !isFiniteNumber(s.mean) || !isFiniteNumber(s.std) || s.std <= 0)
-      fail('neural model without valid scaling');
-  }
-  if (m.name === 'ensemble' && (!Array.isArray(m.members) || m.members.length === 0))
-    fail('ensemble without members');
+  const m = raw as ModelMetadata;
+  // field by field, also for an array (whose first problem is then its missing schemaVersion)
+  check(header, { ...m });
+  if (m.kind === 'neural') check(neuralFeatures, m.features);
+  if (m.name === 'ensemble') check(ensembleMembers, m.members);
+  check(calibrationHorizons, m.calibration);
   const c = m.calibration;
-  if (!c || typeof c.horizons !== 'object' || c.horizons === null) return fail('missing calibration');
-  for (let h = 1; h <= (m.maxHorizon as number); h++) {
-    const q = c.horizons[String(h)];
-    if (!q || ![q.lower80, q.upper80, q.lower95, q.upper95].every(isFiniteNumber)) {
-      fail(`calibration missing or not finite for horizon ${h}`);
-    }
+  for (let h = 1; h <= m.maxHorizon; h++) {
+    check(horizonQuantiles, c.horizons[String(h)], `calibration missing or not finite for horizon ${h}`);
   }
-  if (c.scale !== undefined && c.scale !== 'ewma-365' && c.scale !== 'garch-t')
-    fail(`unknown scale ${String(c.scale)}`);
-  if (c.scale === 'garch-t') {
-    const g = c.garch;
-    if (
-      !g ||
-      ![g.omega, g.alpha, g.beta, g.nu].every(isFiniteNumber) ||
-      g.omega <= 0 ||
-      g.alpha < 0 ||
-      g.beta < 0 ||
-      g.alpha + g.beta >= 1 ||
-      g.nu <= 2
-    ) {
-      fail('garch-t scale without valid GARCH parameters (ω > 0, α, β ≥ 0, α + β < 1, ν > 2)');
-    }
-  }
-  if (typeof m.isDefault !== 'boolean') fail('isDefault must be a boolean');
-  return m as ModelMetadata;
+  check(scale, c.scale);
+  if (c.scale === 'garch-t') check(garchParams, c.garch);
+  check(calibrationChoices, c);
+  check(isDefault, m.isDefault);
+  return m;
 }

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
+import { readPriceFile } from '@ethcast/price-file';
 import { describe, expect, it } from 'vitest';
-import { readPriceFile } from '../data/price-file/read-price-file.ts';
 import { findModelsDir } from './find-models-dir.ts';
 import { loadRegistry } from './load-registry.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chiSquare1Tail, logGamma, normalCdf, studentTCdf, studentTQuantile } from './special-functions.ts';
+import { chiSquare1Tail, logGamma, studentTCdf, studentTQuantile } from './special-functions.ts';
 
 describe('special functions against table values', () => {
   it('log-gamma', () => {
@@ -8,9 +8,7 @@ describe('special functions against table values', () => {
     expect(logGamma(2.5)).toBeCloseTo(Math.log(1.329340388179137), 12);
   });
 
-  it('normal CDF and the χ²(1) tail', () => {
-    expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 6);
-    expect(normalCdf(0)).toBeCloseTo(0.5, 7);
+  it('the χ²(1) tail', () => {
     expect(chiSquare1Tail(3.841458820694124)).toBeCloseTo(0.05, 6);
     expect(chiSquare1Tail(0)).toBe(1);
   });

@@ -43,11 +43,6 @@ export function erfc(x: number): number {
   return x >= 0 ? r : 2 - r;
 }
 
-/** Standard normal CDF. */
-export function normalCdf(x: number): number {
-  return 0.5 * erfc(-x / Math.SQRT2);
-}
-
 /** Upper tail P(X > x) of a χ² with 1 degree of freedom: the p-value of a likelihood-ratio statistic. */
 export function chiSquare1Tail(x: number): number {
   if (!(x > 0)) return 1;

@@ -1,5 +1,6 @@
 import { addDays } from '@ethcast/days';
-import { type GarchParams, simulateGarchT } from '../intervals/garch.ts';
+import type { GarchParams } from '../intervals/garch.ts';
+import { simulateGarchT } from './garch-simulation.ts';
 import { seededRandom } from '../neural/seeded-random.ts';
 import type { DailyBar } from '../types.ts';
 

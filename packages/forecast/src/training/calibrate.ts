@@ -1,6 +1,6 @@
 import { walkForward } from '../backtest/walk-forward.ts';
 import { GARCH_REFIT_EVERY } from '../intervals/anchor-bands.ts';
-import type { CalibrationJson } from '../intervals/conformal.ts';
+import type { CalibrationJson } from '../intervals/calibration-types.ts';
 import { fitGarchT, MIN_GARCH_RETURNS } from '../intervals/garch.ts';
 import {
   DEFAULT_EWMA_SCALE_WEIGHT,

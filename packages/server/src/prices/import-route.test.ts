@@ -82,6 +82,12 @@ describe(`POST ${PRICE_IMPORT_PATH} (${testEngine})`, { timeout: 60_000 }, () =>
       [noSymbol, '', /^line 1: no symbol: pass --symbol/],
       [binary, 'symbol=ETH-USD', /^line 1: unrecognised header/],
       [bigUnknown, 'symbol=ETH-USD', /^line 1: unrecognised header "when,price"/],
+      // README, "Prices": pnpm train and pnpm backtest --csv read a date,close file; an import does not
+      [
+        'date,close\n2024-01-01,2280\n',
+        'symbol=ETH-USD',
+        /^line 1: only date and close columns: an import needs open, high, low and close/,
+      ],
     ] as const) {
       const answer = await upload(body, query);
       expect(answer?.status).toBe(422);

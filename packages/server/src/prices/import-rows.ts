@@ -1,8 +1,7 @@
-import { type CsvFormat, emptyRowFields, type RowFields, readRecord, splitLine } from '@ethcast/forecast';
+import type { PriceFileReader, RowFields } from '@ethcast/price-file';
 import { isValidSymbol } from '../domain/symbol.ts';
 import { cellAt } from './cells.ts';
 import { DaySet } from './day-set.ts';
-import type { LineCursor } from './line-cursor.ts';
 
 export type BadRow = { line: number; reason: string };
 
@@ -20,7 +19,6 @@ export type RowSink = {
 };
 
 const BAD_ROWS_KEPT = 20;
-const PROGRESS_EVERY_ROWS = 4096;
 
 /**
  * Lines read ahead for the symbols to look up together with an unseen one (each lookup ends a COPY);
@@ -38,12 +36,11 @@ export type RowReaderOptions = {
 };
 
 /**
- * Reads the rows of a price file from a cursor, validates them (format, symbol, duplicate days) and
- * hands the good ones to a sink. Keeps what the report needs: the symbols met with their days, the rows
- * read and the rejected rows.
+ * Checks the rows a price-file reader validated (symbol, duplicate days) and hands the good ones to a
+ * sink. Keeps what the report needs: the symbols met with their days, the rows read and the rejected
+ * rows.
  */
 export class RowReader {
-  rowsRead = 0;
   badCount = 0;
   /** the first BAD_ROWS_KEPT rejected rows */
   readonly badRows: BadRow[] = [];
@@ -51,12 +48,16 @@ export class RowReader {
   private readonly fixedState: SymbolState | null;
 
   constructor(
-    private readonly format: CsvFormat,
-    private readonly cursor: LineCursor,
+    private readonly file: PriceFileReader,
     private readonly options: RowReaderOptions,
   ) {
     const { fixedSymbol } = options;
     this.fixedState = fixedSymbol === undefined ? null : this.stateOf(fixedSymbol);
+  }
+
+  /** data rows read so far, good or bad */
+  get rowsRead(): number {
+    return this.file.rowsRead;
   }
 
   /** every symbol met, valid or not yet written */
@@ -66,70 +67,46 @@ export class RowReader {
 
   /** Reads to the end of the input; the hot loop of an import. */
   async readAll(sink: RowSink): Promise<void> {
-    const { format, cursor } = this;
     const { fixedSymbol, strict, onProgress } = this.options;
-    const fields = emptyRowFields();
-    const delimiter = format.delimiter;
     // Files are mostly grouped by symbol: the last symbol cell seen is validated once, not per row.
     let lastCell: string | null = null;
     let lastState: SymbolState | null = null;
-    let headerLeft = format.headerRecords;
-    let lineNo = 0;
-    for (;;) {
-      const line = cursor.take();
-      if (line === undefined) {
-        if (!(await cursor.nextBatch())) break;
-        continue;
-      }
-      lineNo++;
-      const first = line.charCodeAt(0);
-      if (line.length === 0 || ((first <= 32 || first > 126) && line.trim() === '')) continue;
-      if (headerLeft > 0) {
-        headerLeft--;
-        continue;
-      }
-      this.rowsRead++;
-      if (this.rowsRead % PROGRESS_EVERY_ROWS === 0) onProgress();
-      const record = cursor.plain ? line.split(delimiter) : splitLine(line, delimiter);
-      if (typeof record === 'string') {
-        this.reject(lineNo, record);
-        continue;
-      }
-      const reason = readRecord(format, record, fields);
-      if (reason !== null) {
-        this.reject(lineNo, reason);
-        continue;
-      }
-      const cell = fields.symbolCell;
-      let state: SymbolState;
-      if (cell === null) {
-        state = this.fixedState as SymbolState; // no symbol column: --symbol is required
-      } else if (cell === lastCell && lastState !== null) {
-        state = lastState;
-      } else {
-        const symbol = cell.toUpperCase();
-        if (!isValidSymbol(symbol)) {
-          this.reject(lineNo, `invalid symbol "${symbol}"`);
-          continue;
-        }
-        if (fixedSymbol !== undefined && symbol !== fixedSymbol) {
-          this.reject(lineNo, `symbol ${symbol} does not match --symbol ${fixedSymbol}`);
-          continue;
-        }
-        state = this.stateOf(symbol);
-        lastCell = cell;
-        lastState = state;
-      }
-      if (!state.days.add(fields.dayNumber)) {
-        this.reject(lineNo, `duplicate day ${fields.day} for ${state.symbol} in this file`);
-        continue;
-      }
-      // After the first bad row of a strict import nothing more is written; reading goes on
-      // only to list further bad rows.
-      if (strict && this.badCount > 0) continue;
-      const wait = sink.add(state, fields);
-      if (wait) await wait;
-    }
+    await this.file.readRows(
+      {
+        bad: (line, reason) => this.reject(line, reason),
+        row: (fields, line) => {
+          const cell = fields.symbolCell;
+          let state: SymbolState;
+          if (cell === null) {
+            state = this.fixedState as SymbolState; // no symbol column: --symbol is required
+          } else if (cell === lastCell && lastState !== null) {
+            state = lastState;
+          } else {
+            const symbol = cell.toUpperCase();
+            if (!isValidSymbol(symbol)) {
+              this.reject(line, `invalid symbol "${symbol}"`);
+              return undefined;
+            }
+            if (fixedSymbol !== undefined && symbol !== fixedSymbol) {
+              this.reject(line, `symbol ${symbol} does not match --symbol ${fixedSymbol}`);
+              return undefined;
+            }
+            state = this.stateOf(symbol);
+            lastCell = cell;
+            lastState = state;
+          }
+          if (!state.days.add(fields.dayNumber)) {
+            this.reject(line, `duplicate day ${fields.day} for ${state.symbol} in this file`);
+            return undefined;
+          }
+          // After the first bad row of a strict import nothing more is written; reading goes on
+          // only to list further bad rows.
+          if (strict && this.badCount > 0) return undefined;
+          return sink.add(state, fields);
+        },
+      },
+      onProgress,
+    );
   }
 
   /**
@@ -137,13 +114,13 @@ export class RowReader {
    * LOOKAHEAD_LINES lines, reading ahead as needed: the writer looks them all up at once.
    */
   async upcomingSymbols(): Promise<SymbolState[]> {
-    const column = this.format.columns.symbol;
+    const column = this.file.format.columns.symbol;
     if (column === null) return [];
-    const { delimiter } = this.format;
+    const { delimiter } = this.file.format;
     const { fixedSymbol } = this.options;
     const found = new Set<SymbolState>();
     let lastCell: string | null = null;
-    await this.cursor.peek(LOOKAHEAD_LINES, (line) => {
+    await this.file.peek(LOOKAHEAD_LINES, (line) => {
       const cell = cellAt(line, delimiter, column);
       if (cell === null || cell === lastCell) return;
       lastCell = cell;

@@ -3,13 +3,8 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { dayFromNumber } from '@ethcast/days';
-import {
-  type CsvFormat,
-  compareSymbols,
-  detectFormat,
-  type FormatName,
-  lineBatches,
-} from '@ethcast/forecast';
+import { compareSymbols } from '@ethcast/forecast';
+import { type FormatName, PriceFileError, PriceFileReader } from '@ethcast/price-file';
 import { type Database, type Executor, withPostgresTransaction } from '../db/client.ts';
 import { COPY_CHUNK_BYTES } from '../db/queries/price-copy.ts';
 import { lockPriceImports } from '../db/queries/price-locks.ts';
@@ -18,13 +13,15 @@ import { isValidSymbol } from '../domain/symbol.ts';
 import { auditPriceChange, type PriceAuditor } from './audit.ts';
 import { type BadRow, RowReader } from './import-rows.ts';
 import { CopyingWriter, type RowWriter, type Totals, UpsertWriter } from './import-writers.ts';
-import { LineCursor } from './line-cursor.ts';
 
 // The import: open the input, detect its format, read and validate its rows (import-rows.ts) and write
 // the good ones in one transaction (import-writers.ts: COPY and upsert on PostgreSQL, upsert on PGlite).
 
 export type { PriceAuditor } from './audit.ts';
 export type { BadRow } from './import-rows.ts';
+
+/** The formats an import takes: all but date-close (see openFile). */
+export type ImportFormat = Exclude<FormatName, 'date-close'>;
 
 export type ImportProgress = { rowsRead: number; bytesRead: number; totalBytes: number | null };
 
@@ -55,7 +52,7 @@ export type SymbolImport = {
 };
 
 export type ImportReport = {
-  format: FormatName;
+  format: ImportFormat;
   source: string;
   rowsRead: number;
   inserted: number;
@@ -86,7 +83,7 @@ export class PriceImportError extends Error {
 
 const SAMPLE_SIZE = 10;
 
-/** Imports a daily price CSV from a path or a stream. See @ethcast/forecast's data/price-file/formats.ts for the accepted layouts. */
+/** Imports a daily price CSV from a path or a stream. See @ethcast/price-file's formats.ts for the accepted layouts. */
 export async function importPrices(
   db: Database,
   input: string | Readable,
@@ -103,13 +100,10 @@ export async function importPrices(
   const ownsStream = typeof input === 'string';
   try {
     let bytesRead = 0;
-    const cursor = new LineCursor(
-      lineBatches(stream as AsyncIterable<Buffer | string>, (n) => {
-        bytesRead += n;
-      }),
-    );
-    const format = await readFormat(cursor, fixedSymbol);
-    const reader = new RowReader(format, cursor, {
+    const { file, format } = await openFile(stream as AsyncIterable<Buffer | string>, fixedSymbol, (n) => {
+      bytesRead += n;
+    });
+    const reader = new RowReader(file, {
       fixedSymbol,
       strict: !options.skipBad,
       onProgress: () => progress(),
@@ -184,20 +178,35 @@ async function openInput(
   return { stream: createReadStream(input, { highWaterMark: 1 << 20 }), totalBytes };
 }
 
-/** The format, from enough of the file to see the (up to three) header lines. */
-async function readFormat(cursor: LineCursor, fixedSymbol: string | undefined): Promise<CsvFormat> {
-  const firstLines = await cursor.firstLines(4);
-  let format: CsvFormat;
+/** The reader, once enough of the file is read to know its format, if the importer takes that format. */
+async function openFile(
+  input: AsyncIterable<Buffer | string>,
+  fixedSymbol: string | undefined,
+  onBytes: (n: number) => void,
+): Promise<{ file: PriceFileReader; format: ImportFormat }> {
+  let file: PriceFileReader;
   try {
-    format = detectFormat(firstLines);
+    file = await PriceFileReader.open(input, onBytes);
   } catch (error) {
-    if (firstLines.length === 0) throw new PriceImportError((error as Error).message);
-    throw headerFailure(cursor.firstLineNumber, (error as Error).message);
+    if (!(error instanceof PriceFileError)) throw error;
+    throw error.line === null
+      ? new PriceImportError(error.message)
+      : headerFailure(error.line, error.message);
   }
-  if (format.columns.symbol === null && fixedSymbol === undefined) {
-    throw headerFailure(cursor.firstLineNumber, 'no symbol: pass --symbol (the file has no symbol column)');
+  const { firstLine } = file;
+  const format = file.format.name;
+  if (format === 'date-close') {
+    // README, "Prices": a stored day has all four prices; inventing open, high and low from the close
+    // would show made-up candles. pnpm train and pnpm backtest --csv read such a file.
+    throw headerFailure(
+      firstLine,
+      'only date and close columns: an import needs open, high, low and close (pnpm train and pnpm backtest --csv read a date,close file)',
+    );
   }
-  return format;
+  if (file.format.columns.symbol === null && fixedSymbol === undefined) {
+    throw headerFailure(firstLine, 'no symbol: pass --symbol (the file has no symbol column)');
+  }
+  return { file, format };
 }
 
 /** A refusal of the file's first line (its header), numbered like a bad row. */
@@ -214,7 +223,7 @@ function strictFailure({ badRows, badCount }: RowReader): PriceImportError {
   );
 }
 
-function importReport(format: CsvFormat, source: string, reader: RowReader, totals: Totals): ImportReport {
+function importReport(format: ImportFormat, source: string, reader: RowReader, totals: Totals): ImportReport {
   const symbols: SymbolImport[] = reader.symbols
     .filter(({ days }) => days.size > 0)
     .sort((a, b) => compareSymbols(a.symbol, b.symbol))
@@ -228,7 +237,7 @@ function importReport(format: CsvFormat, source: string, reader: RowReader, tota
     }));
   const good = symbols.reduce((sum, s) => sum + s.rows, 0);
   return {
-    format: format.name,
+    format,
     source,
     rowsRead: reader.rowsRead,
     inserted: totals.inserted,

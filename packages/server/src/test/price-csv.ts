@@ -40,7 +40,7 @@ export function generateCandles(symbol: string, start: string, days: number, see
   return rows;
 }
 
-export { type CsvLayout, toCsv } from '@ethcast/forecast/test';
+export { type CsvLayout, toCsv } from '@ethcast/price-file/test';
 
 /**
  * A temporary folder for generated files, made at first use and removed by `cleanup()`. Made lazily, so

@@ -42,7 +42,7 @@ const ms = (day: string) => (dayNumber(day) ?? 0) * 86_400_000;
 const iso = (milliseconds: number) => new Date(milliseconds).toISOString();
 
 /**
- * Writers for every CSV layout the price-file reader accepts (../data/price-file/formats.ts), for
+ * Writers for every CSV layout the price-file reader accepts (../formats.ts), for
  * tests of the reader, of `pnpm train`/`pnpm backtest --csv` and of the server's importer.
  */
 export function toCsv(rows: readonly FileRow[], layout: CsvLayout): string {

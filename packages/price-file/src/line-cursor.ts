@@ -1,4 +1,4 @@
-import type { LineBatch } from '@ethcast/forecast';
+import type { LineBatch } from './lines.ts';
 
 /**
  * The importer's position in the input: the batch of lines being read (one per chunk of the file), the

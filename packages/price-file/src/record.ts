@@ -1,139 +1,9 @@
 import { dayFromNumber, dayNumber } from '@ethcast/days';
 import { CsvError } from 'csv-parse';
 import { parse as parseCsv } from 'csv-parse/sync';
+import type { CsvFormat } from './formats.ts';
 
-/**
- * The daily CSV exports the importer understands, recognised from their first lines:
- * - plain      `date,open,high,low,close,volume` (../shared/data), optionally with a `symbol` column
- * - yahoo      Yahoo Finance download `Date,Open,High,Low,Close,Adj Close,Volume`
- * - yfinance   the 3-line header of yfinance's `to_csv` (`Price,...` / `Ticker,...` / `Date,,,`)
- * - coinmarketcap  semicolon-separated `timeOpen;timeClose;...;open;high;low;close;volume;...`
- * - kline      exchange klines keyed by an epoch timestamp; headerless files use Binance's column order
- */
-export type FormatName = 'plain' | 'yahoo' | 'yfinance' | 'coinmarketcap' | 'kline' | 'csv';
-
-export type CsvFormat = {
-  name: FormatName;
-  delimiter: ',' | ';';
-  /** records before the first data row */
-  headerRecords: number;
-  columns: {
-    date: number;
-    open: number;
-    high: number;
-    low: number;
-    close: number;
-    volume: number | null;
-    symbol: number | null;
-  };
-};
-
-export class FormatError extends Error {
-  override name = 'FormatError';
-}
-
-const SUPPORTED =
-  'date,open,high,low,close,volume; Yahoo Finance / yfinance; CoinMarketCap (;-separated); exchange klines';
-
-// Preference order matters: CoinMarketCap has both `timeOpen` (the day) and `timestamp` (its end).
-const DATE_NAMES = [
-  'timeopen',
-  'opentime',
-  'date',
-  'day',
-  'datetime',
-  'timestamp',
-  'time',
-  'unix',
-  'starttime',
-];
-const SYMBOL_NAMES = ['symbol', 'ticker'];
-
-const normalise = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
-
-function splitHeader(line: string, delimiter: string): string[] {
-  return line.split(delimiter).map((cell) => normalise(cell.trim().replace(/^"|"$/g, '')));
-}
-
-/** Recognises the format from the file's first (up to three) non-empty lines. */
-export function detectFormat(firstLines: string[]): CsvFormat {
-  const first = firstLines[0]?.replace(/^\uFEFF/, '') ?? '';
-  if (!first.trim()) throw new FormatError('the file is empty');
-  const semicolons = first.split(';').length;
-  const delimiter = semicolons > first.split(',').length ? ';' : ',';
-  const header = splitHeader(first, delimiter);
-
-  if (/^\d{9,17}$/.test(header[0] ?? '')) {
-    // Binance kline CSVs have no header: open time, open, high, low, close, volume, close time, ...
-    return {
-      name: 'kline',
-      delimiter,
-      headerRecords: 0,
-      columns: { date: 0, open: 1, high: 2, low: 3, close: 4, volume: 5, symbol: null },
-    };
-  }
-
-  if (header[0] === 'price' && splitHeader(firstLines[1] ?? '', delimiter)[0] === 'ticker') {
-    const third = splitHeader(firstLines[2] ?? '', delimiter)[0];
-    const names = ['date', ...header.slice(1)];
-    return {
-      name: 'yfinance',
-      delimiter,
-      headerRecords: third === 'date' || third === 'datetime' ? 3 : 2,
-      columns: columnsOf(names, first),
-    };
-  }
-
-  const columns = columnsOf(header, first);
-  const dateName = header[columns.date];
-  let name: FormatName = 'csv';
-  if (dateName === 'timeopen' && delimiter === ';') name = 'coinmarketcap';
-  else if (header.includes('adjclose')) name = 'yahoo';
-  else if (dateName === 'date' || dateName === 'day') name = 'plain';
-  else if (dateName === 'opentime' || dateName === 'timestamp' || dateName === 'time') name = 'kline';
-  return { name, delimiter, headerRecords: 1, columns };
-}
-
-function columnsOf(header: string[], raw: string): CsvFormat['columns'] {
-  const find = (names: string[]) => {
-    for (const name of names) {
-      const index = header.indexOf(name);
-      if (index >= 0) return index;
-    }
-    return -1;
-  };
-  const date = find(DATE_NAMES);
-  const open = find(['open']);
-  const high = find(['high']);
-  const low = find(['low']);
-  const close = find(['close']);
-  if (date < 0 || open < 0 || high < 0 || low < 0 || close < 0) {
-    throw new FormatError(
-      `unrecognised header "${printable(raw.slice(0, 120))}": need date, open, high, low and close columns (supported: ${SUPPORTED})`,
-    );
-  }
-  const volume = find(['volume', 'vol']);
-  const symbol = find(SYMBOL_NAMES);
-  return {
-    date,
-    open,
-    high,
-    low,
-    close,
-    volume: volume < 0 ? null : volume,
-    symbol: symbol < 0 ? null : symbol,
-  };
-}
-
-/** Control characters (a binary file's header) shown as U+FFFD, so a message is safe to print on a terminal. */
-function printable(text: string): string {
-  let out = '';
-  for (const char of text) {
-    const code = char.charCodeAt(0);
-    out += code < 32 || (code >= 127 && code < 160) ? '\uFFFD' : char;
-  }
-  return out;
-}
+// One data record of a price file: its cells (splitLine) and their validation (readRecord).
 
 const ISO_DATETIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
@@ -190,6 +60,7 @@ export type RowFields = {
   symbolCell: string | null;
   day: string;
   dayNumber: number;
+  /** '' only in a date-close file, for a column it lacks or an empty cell (the same for high and low) */
   open: string;
   high: string;
   low: string;
@@ -242,6 +113,7 @@ export function readRecord(format: CsvFormat, record: string[], out: RowFields):
     out.day = dayFromNumber(parsed);
     out.dayNumber = parsed;
   }
+  if (c.open === null || c.high === null || c.low === null) return readCloseOnly(format, record, out);
   const open = record[c.open];
   if (Number.isNaN(priceValue(open))) return priceProblem(open, 'open');
   const high = record[c.high];
@@ -257,6 +129,34 @@ export function readRecord(format: CsvFormat, record: string[], out: RowFields):
   out.high = high as string;
   out.low = low as string;
   out.close = close as string;
+  return readVolumeAndSymbol(format, record, out);
+}
+
+/** The rest of readRecord for a date-close file: the close, and each of open, high and low if present. */
+function readCloseOnly(format: CsvFormat, record: string[], out: RowFields): string | null {
+  const c = format.columns;
+  const close = record[c.close];
+  if (Number.isNaN(priceValue(close))) return priceProblem(close, 'close');
+  out.close = close as string;
+  const cellOf = (index: number | null) => (index === null ? '' : (record[index] ?? ''));
+  out.open = cellOf(c.open);
+  out.high = cellOf(c.high);
+  out.low = cellOf(c.low);
+  for (const [cell, name] of [
+    [out.open, 'open'],
+    [out.high, 'high'],
+    [out.low, 'low'],
+  ] as const) {
+    if (cell !== '' && Number.isNaN(priceValue(cell))) return priceProblem(cell, name);
+  }
+  if (out.high !== '' && out.low !== '' && Number(out.high) < Number(out.low)) {
+    return `high ${Number(out.high)} is below low ${Number(out.low)}`;
+  }
+  return readVolumeAndSymbol(format, record, out);
+}
+
+function readVolumeAndSymbol(format: CsvFormat, record: string[], out: RowFields): string | null {
+  const c = format.columns;
   const volume = c.volume === null ? '' : (record[c.volume] ?? '');
   if (volume === '') {
     out.volume = null;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type CsvFormat, detectFormat, emptyRowFields, type RowFields, readRecord } from './formats.ts';
+import { type CsvFormat, detectFormat } from './formats.ts';
+import { emptyRowFields, type RowFields, readRecord } from './record.ts';
 
 /** The fields of one record, or the reason it is refused. */
 function parse(format: CsvFormat, record: string[]): RowFields | string {
