@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateHistory } from '../data/validate-history.ts';
 import { blendComponents } from '../intervals/combination.ts';
-import { storedScales } from '../intervals/scale-models.ts';
+import { storedScales } from '../intervals/stored-bands.ts';
 import { MODEL_NAMES } from '../models/point-model.ts';
 import {
   createRegistry,

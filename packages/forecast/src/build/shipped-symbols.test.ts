@@ -1,8 +1,8 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readPriceFile } from '@ethcast/price-file';
 import { describe, expect, it } from 'vitest';
-import { readPriceFile } from '../data/price-file/read-price-file.ts';
 import { findModelsDir } from '../registry/find-models-dir.ts';
 import { buildSymbolModels } from './build-symbol-models.ts';
 

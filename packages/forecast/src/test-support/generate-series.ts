@@ -1,8 +1,8 @@
 import { addDays } from '@ethcast/days';
 import type { GarchParams } from '../intervals/garch.ts';
-import { simulateGarchT } from './garch-simulation.ts';
 import { seededRandom } from '../neural/seeded-random.ts';
 import type { DailyBar } from '../types.ts';
+import { simulateGarchT } from './garch-simulation.ts';
 
 export interface RandomWalkOptions {
   days: number;
