@@ -89,10 +89,10 @@ export const rootPaths: ZodOpenApiPathsObject = {
   },
 };
 
-export const description = `Ethcast's REST face, generated from the zod schemas the tRPC procedures validate their input and their answers with.
+export const description = `Ethcast's REST face, generated from the zod schemas the tRPC procedures validate with.
 
 **Legacy routes** (\`/users/…\`, \`/logs/…\`, \`/predicts/…\`): the FastAPI backend's paths, methods, bodies and answer keys, answered by the tRPC procedures. Sign in with \`POST /users/login/\` and send its \`token\` as \`Authorization: Bearer <token>\` (the session cookie is not accepted here). Identity always comes from the session. Messages are Portuguese whatever \`Accept-Language\` says, English with \`?lang=en\` or \`X-Ethcast-Language: en\`; every failure carries its reason code in the \`X-Error-Reason\` header. As FastAPI answered: invalid input is 422 \`{"detail": [{loc, msg, type}]}\`, another method 405 \`{"detail": "Method Not Allowed"}\` with \`Allow\`, the path without (or with) its trailing slash a 307 to the documented one, an unknown path 404 \`{"detail": "Not Found"}\`.
 
-**\`/api/…\`**: every tRPC procedure as plain JSON (queries GET with query parameters, mutations POST with a JSON body), with the access level the procedure enforces and the answer its output schema describes. \`POST /api/prices/import\` takes a price CSV as the body.
+**\`/api/…\`**: every tRPC procedure as plain JSON (queries GET with query parameters, mutations POST with a JSON body). \`POST /api/prices/import\` takes a price CSV as the body.
 
 Every route also answers on its path with the trailing slash added or removed (a legacy route with a 307 to its documented path, as FastAPI did; the others as the canonical path), and every GET answers HEAD (its headers, no body): \`/openapi.json\` lists those operations too; this page leaves them out.`;
