@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { appRouter } from './router.ts';
+import { listProcedures } from './openapi/procedures.ts';
 
 /** The methods a route may take, in the order the Allow header lists them. */
 const ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -22,11 +22,8 @@ export function allowedMethods(app: FastifyInstance, url: string): string[] {
 /** The methods the procedures of a /trpc URL take (a batch may mix queries and mutations). */
 function trpcAllowed(url: string): string[] {
   const names = decodeURIComponent(pathOf(url).replace(/^\/trpc\/?/, '')).split(',');
-  const procedures = appRouter._def.procedures as unknown as Record<
-    string,
-    { _def: { type: string } } | undefined
-  >;
-  const types = new Set(names.map((name) => procedures[name]?._def.type));
+  const procedures = new Map(listProcedures().map((procedure) => [procedure.path, procedure.type]));
+  const types = new Set(names.map((name) => procedures.get(name)));
   const allowed = new Set<string>();
   for (const type of types) {
     if (type === 'query') allowed.add('GET');

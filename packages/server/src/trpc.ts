@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError } from 'zod';
 import type { Context } from './context.ts';
 import { DomainError, type ErrorKind, type ErrorParams, type Reason } from './domain/errors.ts';
@@ -53,37 +54,50 @@ const reasonOfTrpcCode: Partial<Record<TRPCError['code'], Reason>> = {
   TOO_MANY_REQUESTS: 'RATE_LIMITED',
 };
 
-const t = initTRPC.context<Context>().create({
-  transformer,
-  // Never send stack traces, whatever NODE_ENV says.
-  isDev: false,
-  errorFormatter({ shape, error }) {
-    const zod = error.cause instanceof ZodError ? summariseInputError(error.cause) : null;
-    const domain = domainCause(error);
-    const internal = error.code === 'INTERNAL_SERVER_ERROR';
-    // Every error carries a catalogued reason: the domain's own, INVALID_INPUT for schema failures,
-    // tRPC's own failures by their code, INTERNAL for bugs (whatever the thrower said).
-    const reason: Reason = internal
-      ? 'INTERNAL'
-      : (domain?.reason ?? (zod ? 'INVALID_INPUT' : (reasonOfTrpcCode[error.code] ?? 'MALFORMED_REQUEST')));
-    const params: ErrorParams = (!internal && domain?.params) || {};
-    return {
-      code: shape.code,
-      message: internal ? 'Internal server error' : (zod?.message ?? shape.message),
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        reason,
-        params,
-        fieldErrors: zod?.fieldErrors ?? null,
-        formErrors: zod?.formErrors ?? null,
-        fieldIssues: zod?.fieldIssues ?? null,
-        formIssues: zod?.formIssues ?? null,
-      },
-    };
-  },
-});
+/** Who may call a procedure: set once by the builder it starts from (below), never beside it. */
+export type Access = 'anyone' | 'signed-in' | 'admin';
+
+/**
+ * What a procedure says about itself: its access level (merged in from its builder) and, in
+ * trpc-to-openapi's shape, the method and path of its plain-JSON REST route under /api
+ * (openapi/rest-face.ts, openapi/procedures.ts).
+ */
+export type ProcedureMeta = OpenApiMeta<{ access?: Access }>;
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer,
+    // Never send stack traces, whatever NODE_ENV says.
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const zod = error.cause instanceof ZodError ? summariseInputError(error.cause) : null;
+      const domain = domainCause(error);
+      const internal = error.code === 'INTERNAL_SERVER_ERROR';
+      // Every error carries a catalogued reason: the domain's own, INVALID_INPUT for schema failures,
+      // tRPC's own failures by their code, INTERNAL for bugs (whatever the thrower said).
+      const reason: Reason = internal
+        ? 'INTERNAL'
+        : (domain?.reason ?? (zod ? 'INVALID_INPUT' : (reasonOfTrpcCode[error.code] ?? 'MALFORMED_REQUEST')));
+      const params: ErrorParams = (!internal && domain?.params) || {};
+      return {
+        code: shape.code,
+        message: internal ? 'Internal server error' : (zod?.message ?? shape.message),
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          reason,
+          params,
+          fieldErrors: zod?.fieldErrors ?? null,
+          formErrors: zod?.formErrors ?? null,
+          fieldIssues: zod?.fieldIssues ?? null,
+          formIssues: zod?.formIssues ?? null,
+        },
+      };
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -129,19 +143,19 @@ const requestMetrics = t.middleware(async ({ ctx, path, type, next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(requestMetrics).use(domainErrors);
+export const publicProcedure = t.procedure.meta({ access: 'anyone' }).use(requestMetrics).use(domainErrors);
 
 /**
  * Signed in: `ctx.session` and `ctx.user` are non-null from here on. Who is signed in is the viewer's
  * business (usecases/viewer.ts): the procedures ask it, as every other face does.
  */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.meta({ access: 'signed-in' }).use(({ ctx, next }) => {
   const user = requireUser(ctx.viewer);
   const { session } = ctx.viewer as Extract<Viewer, { kind: 'user' }>;
   return next({ ctx: { session, user } });
 });
 
-export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+export const adminProcedure = authedProcedure.meta({ access: 'admin' }).use(({ ctx, next }) => {
   requireAdmin(ctx.viewer);
   return next();
 });

@@ -89,6 +89,9 @@ const readers = [
 
 export type ActionCode = (typeof readers)[number]['code'];
 
+/** Every event code, for the output schema of the log procedures (schemas/logs.ts). */
+export const actionCodes = readers.map((reader) => reader.code) as [ActionCode, ...ActionCode[]];
+
 export function actionEvent(action: string): ActionEvent | null {
   for (const reader of readers) {
     const match = reader.pattern.exec(action);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { inputField } from '../openapi/procedures.ts';
+import { updateLogInput } from '../schemas/logs.ts';
+import { idSchema } from '../validation.ts';
 import {
   deleteRoute,
   idParam,
@@ -19,7 +20,7 @@ const text = {
 };
 
 const oneRow = oneRowOf(logRowSchema);
-const idPath = z.object({ id: inputField('logs.byId', 'id') });
+const idPath = z.object({ id: idSchema });
 
 export const logRoutes: LegacyRoute[] = [
   listRoute({
@@ -61,8 +62,8 @@ export const logRoutes: LegacyRoute[] = [
     access: 'admin',
     params: idPath,
     body: z.object({
-      username_log: inputField('logs.update', 'usernameLog'),
-      action: inputField('logs.update', 'action'),
+      username_log: updateLogInput.shape.usernameLog,
+      action: updateLogInput.shape.action,
     }),
     status: 200,
     answer: z.object({ message, log: oneRow }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fail } from '../domain/errors.ts';
-import { inputField } from '../openapi/procedures.ts';
+import { createPredictionInput, modelNameSchema, updateNoteInput } from '../schemas/predicts.ts';
+import { idSchema } from '../validation.ts';
 import {
   deleteRoute,
   idParam,
@@ -26,9 +27,7 @@ const text = {
   deleted: { pt: 'Predict deletada com sucesso', en: 'Forecast deleted' },
 };
 
-const idPath = z.object({ id: inputField('predicts.byId', 'id') });
-const required = (schema: z.ZodType) =>
-  (schema instanceof z.ZodOptional ? schema.unwrap() : schema) as z.ZodType;
+const idPath = z.object({ id: idSchema });
 
 /** The legacy body's own rule: `forecast: false` stored a row without running a model; Ethcast always runs it. */
 const legacyPredictBody = z.object({
@@ -48,15 +47,15 @@ export const predictRoutes: LegacyRoute[] = [
       'The forecast is made for the signed-in user: `username` and `user_id` in the body are accepted for compatibility and ignored (the session decides who you are). `forecast_result` is ignored too (the server computes it). `symbol` (default ETH-USD) and `note` are optional extensions.',
     procedures: ['predicts.create'],
     access: 'signed-in',
-    params: z.object({ modelo: required(inputField('predicts.create', 'model')).meta({ example: 'naive' }) }),
+    params: z.object({ modelo: modelNameSchema.meta({ example: 'naive' }) }),
     body: z.object({
       username: z.string().optional().meta({ description: 'ignored: the session decides', example: 'joao' }),
       forecast: z.boolean().optional().meta({ description: 'must be true when sent', example: true }),
       forecast_result: z.unknown().optional().meta({ description: 'ignored: the server computes it' }),
-      days: inputField('predicts.create', 'days').meta({ example: 7 }),
+      days: createPredictionInput.shape.days.meta({ example: 7 }),
       user_id: z.number().int().optional().meta({ description: 'ignored: the session decides' }),
-      symbol: inputField('predicts.create', 'symbol'),
-      note: inputField('predicts.create', 'note'),
+      symbol: createPredictionInput.shape.symbol,
+      note: createPredictionInput.shape.note,
     }),
     status: 200,
     answer: z.object({ status: z.literal('success'), data: oneRow(predictRowSchema) }),
@@ -124,7 +123,7 @@ export const predictRoutes: LegacyRoute[] = [
     access: 'signed-in',
     reasons: ['FORECAST_IMMUTABLE'],
     params: idPath,
-    body: z.object({ note: inputField('predicts.update', 'note').meta({ example: 'alta?' }) }),
+    body: z.object({ note: updateNoteInput.shape.note.meta({ example: 'alta?' }) }),
     status: 200,
     answer: z.object({ message, predict: oneRow(predictRowSchema) }),
     errors: 'error',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { inputField } from '../openapi/procedures.ts';
+import { credentialsInput, loginInput, updateUserInput } from '../schemas/users.ts';
+import { idSchema, usernameLookupSchema } from '../validation.ts';
 import { legacyMessages } from './failures.ts';
 import {
   deleteRoute,
@@ -23,11 +24,12 @@ const text = {
 
 const taken = { CONFLICT: legacyMessages.USERNAME_TAKEN };
 
-const idPath = z.object({ id: inputField('users.byId', 'id') });
-const credentials = (procedure: 'users.register' | 'users.login') =>
+const idPath = z.object({ id: idSchema });
+/** The register or login procedure's own username and password rules, with examples. */
+const credentials = (input: typeof credentialsInput | typeof loginInput) =>
   z.object({
-    username: inputField(procedure, 'username').meta({ example: 'joao' }),
-    password: inputField(procedure, 'password').meta({ example: 'S3cure-passw0rd' }),
+    username: input.shape.username.meta({ example: 'joao' }),
+    password: input.shape.password.meta({ example: 'S3cure-passw0rd' }),
   });
 
 export const userRoutes: LegacyRoute[] = [
@@ -38,7 +40,7 @@ export const userRoutes: LegacyRoute[] = [
     summary: 'Register',
     procedures: ['users.register'],
     access: 'anyone',
-    body: credentials('users.register'),
+    body: credentials(credentialsInput),
     status: 200,
     answer: z.object({ message, user_id: z.number().int() }),
     errors: 'error',
@@ -63,7 +65,7 @@ export const userRoutes: LegacyRoute[] = [
       'Answers the user (without the password hash) and a bearer `token` for `Authorization: Bearer <token>` on every other route. Unknown users and wrong passwords get the same 401.',
     procedures: ['users.login'],
     access: 'anyone',
-    body: credentials('users.login'),
+    body: credentials(loginInput),
     status: 200,
     answer: z.object({ message, user: userRowSchema, token: z.string() }),
     errors: 'error',
@@ -114,7 +116,7 @@ export const userRoutes: LegacyRoute[] = [
     summary: 'A user by username (yourself; admins anyone)',
     procedures: ['users.byUsername'],
     access: 'signed-in',
-    params: z.object({ username: inputField('users.byUsername', 'username') }),
+    params: z.object({ username: usernameLookupSchema }),
     status: 200,
     answer: z.object({ message, user: oneRow(userRowSchema) }),
     errors: 'error',
@@ -135,9 +137,9 @@ export const userRoutes: LegacyRoute[] = [
     access: 'signed-in',
     params: idPath,
     body: z.object({
-      username: inputField('users.update', 'username'),
-      password: inputField('users.update', 'password'),
-      current_password: inputField('users.update', 'currentPassword'),
+      username: updateUserInput.shape.username,
+      password: updateUserInput.shape.password,
+      current_password: updateUserInput.shape.currentPassword,
     }),
     status: 200,
     answer: z.object({ message, user: oneRow(userRowSchema) }),

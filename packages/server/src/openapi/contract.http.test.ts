@@ -101,6 +101,18 @@ describe(`every answer matches /openapi.json (${testEngine})`, () => {
       checker.check('GET', '/health', { ...fine, headers: new Headers({ 'content-type': 'text/plain' }) }),
     ).toHaveLength(1);
     expect(checker.check('GET', '/no/such/route', fine)).toHaveLength(1);
+    // an /api answer is checked against its procedure's output schema, not taken as "anything"
+    const user = { id: 7, username: 'maria', role: 'user', createdAt: '2026-03-31T21:39:00.000Z' };
+    const me = { ...fine, text: JSON.stringify(user) };
+    expect(checker.check('GET', '/api/users/me', me)).toEqual([]);
+    for (const broken of [{}, { ...user, role: 'root' }, { ...user, password: '$2b$10$hash' }, [user]]) {
+      expect(checker.check('GET', '/api/users/me', { ...me, text: JSON.stringify(broken) })).toHaveLength(1);
+    }
+    const page = { items: [user], nextCursor: null };
+    expect(checker.check('GET', '/api/users/list', { ...me, text: JSON.stringify(page) })).toEqual([]);
+    expect(
+      checker.check('GET', '/api/users/list', { ...me, text: JSON.stringify({ ...page, nextCursor: 'x' }) }),
+    ).toHaveLength(1);
     checker.exercised.clear();
   });
 

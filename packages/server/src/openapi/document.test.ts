@@ -5,7 +5,7 @@ import { ContractChecker, type OpenApiDocument } from '../test/openapi-contract.
 import { startTestServer, type TestServer } from '../test/server.ts';
 import { procedureReasons } from './errors.ts';
 import { listProcedures } from './procedures.ts';
-import { restPathOf } from './rest-face.ts';
+import { REST_PREFIX, restPathOf } from './rest-face.ts';
 
 type Schema = { properties: Record<string, Record<string, unknown>>; required?: string[] };
 type Doc = {
@@ -61,6 +61,55 @@ describe('/openapi.json', () => {
       const method = procedure.type === 'query' ? 'get' : 'post';
       expect(documented).toContain(`${method} ${restPathOf(procedure.path)}`);
     }
+  });
+
+  it('documents each /api operation with the access level and the answer its procedure declares', () => {
+    type Operation = {
+      security: unknown[];
+      description: string;
+      responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }>;
+    };
+    const operationOf = (path: string, method: string) =>
+      (doc.paths[path] as unknown as Record<string, Operation>)[method] as Operation;
+    const access: Record<string, string> = {};
+    for (const procedure of listProcedures()) {
+      // the URLs and methods /api always had
+      expect(`${REST_PREFIX}${procedure.rest.path}`).toBe(restPathOf(procedure.path));
+      expect(procedure.rest.method).toBe(procedure.type === 'query' ? 'GET' : 'POST');
+      access[procedure.path] = procedure.access;
+      const operation = operationOf(restPathOf(procedure.path), procedure.rest.method.toLowerCase());
+      const statuses = Object.keys(operation.responses);
+      // (a public procedure may answer 401 for its own reasons: login's wrong password)
+      if (procedure.access !== 'anyone') expect(statuses, procedure.path).toContain('401');
+      if (procedure.access === 'admin') expect(statuses, procedure.path).toContain('403');
+      expect(operation.security, procedure.path).toEqual(
+        procedure.access === 'anyone' ? [] : [{ bearer: [] }],
+      );
+      // a real schema (a type or a reference), never the open `{}` of "anything"
+      const success = operation.responses['200']?.content?.['application/json']?.schema ?? {};
+      expect(
+        Object.keys(success).some((key) => ['type', '$ref', 'anyOf'].includes(key)),
+        procedure.path,
+      ).toBe(true);
+    }
+    // the builders' meta, merged into each procedure (trpc.ts)
+    expect(access).toMatchObject({
+      health: 'anyone',
+      'users.register': 'anyone',
+      'users.me': 'signed-in',
+      'predicts.create': 'signed-in',
+      'users.list': 'admin',
+      'users.createAdmin': 'admin',
+      'logs.byId': 'admin',
+      'jobs.run': 'admin',
+      'prices.sync': 'admin',
+    });
+    expect(operationOf('/api/users/list', 'get').description).toContain(
+      'Needs the bearer token of an admin.',
+    );
+    expect(operationOf('/api/users/me/', 'get').description).toContain(
+      'Needs `Authorization: Bearer <token>`.',
+    );
   });
 
   it('describes bodies with the procedures’ own zod rules', () => {

@@ -1,48 +1,74 @@
+import { forEachOpenApiProcedure, getInputOutputParsers, type OpenApiProcedureRecord } from 'trpc-to-openapi';
 import { z } from 'zod';
 import { appRouter } from '../router.ts';
-import { adminProcedure, authedProcedure } from '../trpc.ts';
+import type { Access, ProcedureMeta } from '../trpc.ts';
 
-/** What tRPC keeps about a procedure: its kind, its input parsers (zod schemas here), its middlewares. */
-type ProcedureDef = {
-  type: 'query' | 'mutation' | 'subscription';
-  inputs: unknown[];
-  middlewares: unknown[];
-};
-
-export type Access = 'anyone' | 'signed-in' | 'admin';
-
-const lastMiddleware = (builder: unknown) =>
-  (builder as { _def: { middlewares: unknown[] } })._def.middlewares.at(-1);
-/** The middlewares that make a procedure signed-in only and admin only (trpc.ts). */
-const signedInGate = lastMiddleware(authedProcedure);
-const adminGate = lastMiddleware(adminProcedure);
+export type { Access };
 
 export type ProcedureInfo = {
   /** dotted path, e.g. `predicts.create` */
   path: string;
   type: 'query' | 'mutation';
+  /** its plain-JSON REST route under /api, from its `openapi` meta: `GET /users/me` */
+  rest: { method: 'GET' | 'POST'; path: string };
   /** the procedure's own input schema, if it takes input */
   input: z.ZodType | undefined;
-  /** who may call it: read from the procedure's own middlewares, not declared beside it */
+  /** the schema tRPC checks its answer with (`.output()`) */
+  output: z.ZodType;
+  /** who may call it: the meta its builder (publicProcedure, authedProcedure, adminProcedure) set */
   access: Access;
 };
 
-/** Every query and mutation of the app router, with the zod schema that validates its input. */
-export function listProcedures(): ProcedureInfo[] {
-  const records = appRouter._def.procedures as unknown as Record<string, { _def: ProcedureDef }>;
-  const found: ProcedureInfo[] = [];
-  for (const [path, procedure] of Object.entries(records)) {
-    const { type, inputs, middlewares } = procedure._def;
-    if (type === 'subscription') continue;
-    const input = inputs.find((parser): parser is z.ZodType => parser instanceof z.ZodType);
-    const access: Access = middlewares.includes(adminGate)
-      ? 'admin'
-      : middlewares.includes(signedInGate)
-        ? 'signed-in'
-        : 'anyone';
-    found.push({ path, type, input, access });
+/**
+ * The app router's procedures by dotted path, read from the router object itself: a built tRPC router
+ * carries its record (nested routers as objects) besides `_def` and `createCaller`.
+ */
+function proceduresOf(record: object, prefix = ''): OpenApiProcedureRecord {
+  const found: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (key === '_def' || key === 'createCaller') continue;
+    const path = `${prefix}${key}`;
+    if (typeof value === 'function') found[path] = value;
+    else if (value && typeof value === 'object') Object.assign(found, proceduresOf(value, `${path}.`));
   }
-  return found.sort((a, b) => a.path.localeCompare(b.path));
+  return found as OpenApiProcedureRecord;
+}
+
+let cache: ProcedureInfo[] | null = null;
+
+/**
+ * Every query and mutation of the app router with what it declares: its REST route and access level
+ * (meta), its input and output schemas. A procedure that declares no REST route, no access level or no
+ * output schema is a bug, refused here (at server start) rather than documented as "anything".
+ */
+export function listProcedures(): ProcedureInfo[] {
+  if (cache) return cache;
+  const record = proceduresOf(appRouter);
+  const found: ProcedureInfo[] = [];
+  forEachOpenApiProcedure<ProcedureMeta>(record, ({ path, type, procedure, meta }) => {
+    const { inputParser, outputParser, hasInputsDefined } = getInputOutputParsers(procedure);
+    const { method } = meta.openapi;
+    if (type === 'subscription') throw new Error(`${path}: a subscription has no REST route`);
+    if (method !== (type === 'query' ? 'GET' : 'POST')) {
+      throw new Error(
+        `${path}: a ${type} is answered on ${type === 'query' ? 'GET' : 'POST'}, not ${method}`,
+      );
+    }
+    if (!meta.access) throw new Error(`${path}: no access level (start from a procedure of trpc.ts)`);
+    if (!(outputParser instanceof z.ZodType)) throw new Error(`${path}: no .output() schema`);
+    found.push({
+      path,
+      type,
+      rest: { method: method as 'GET' | 'POST', path: meta.openapi.path },
+      input: hasInputsDefined ? (inputParser as z.ZodType) : undefined,
+      output: outputParser,
+      access: meta.access,
+    });
+  });
+  const missing = Object.keys(record).filter((path) => !found.some((p) => p.path === path));
+  if (missing.length) throw new Error(`no REST route declared (meta.openapi) for ${missing.join(', ')}`);
+  cache = found.sort((a, b) => a.path.localeCompare(b.path));
+  return cache;
 }
 
 /** The object schema inside an input (through `.default()` and `.optional()`), or null. */
@@ -61,13 +87,4 @@ export function objectSchemaOf(schema: z.ZodType | undefined): z.ZodObject | nul
     return null;
   }
   return null;
-}
-
-/** A field schema of a procedure's input, so a REST body is documented by the very schema that checks it. */
-export function inputField(path: string, field: string): z.ZodType {
-  const procedure = listProcedures().find((p) => p.path === path);
-  const shape = objectSchemaOf(procedure?.input)?.shape as Record<string, z.ZodType> | undefined;
-  const schema = shape?.[field];
-  if (!schema) throw new Error(`procedure ${path} has no input field ${field}`);
-  return schema;
 }

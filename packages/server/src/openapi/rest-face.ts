@@ -38,17 +38,17 @@ function invoke(call: Caller, path: string, input: unknown): Promise<unknown> {
 
 export const REST_PREFIX = '/api';
 
-/** `/api/predicts/byId` for `predicts.byId`. */
+/** `/api/predicts/byId` for `predicts.byId`: the URL every procedure declares (openapi/procedures.ts). */
 export const restPathOf = (procedure: string) => `${REST_PREFIX}/${procedure.replaceAll('.', '/')}`;
 
 function restRoute(procedure: ProcedureInfo): LegacyRoute {
   const object = objectSchemaOf(procedure.input);
   const shape = (object?.shape ?? {}) as Record<string, z.ZodType>;
-  const isQuery = procedure.type === 'query';
+  const isQuery = procedure.rest.method === 'GET';
   const [router = ''] = procedure.path.split('.');
   return {
-    method: isQuery ? 'GET' : 'POST',
-    path: restPathOf(procedure.path),
+    method: procedure.rest.method,
+    path: `${REST_PREFIX}${procedure.rest.path}`,
     tag: `api: ${router}`,
     summary: `tRPC ${procedure.type} ${procedure.path}`,
     description: isQuery
@@ -59,7 +59,7 @@ function restRoute(procedure: ProcedureInfo): LegacyRoute {
     ...(isQuery && object ? { query: object } : {}),
     ...(!isQuery && procedure.input ? { body: (object ?? procedure.input) as z.ZodObject } : {}),
     status: 200,
-    answer: z.unknown().meta({ description: `what ${procedure.path} answers` }),
+    answer: procedure.output,
     errors: 'api',
     async handle({ call, query, body }) {
       const raw = isQuery ? query : body;

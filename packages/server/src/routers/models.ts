@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { trackRecord } from '../forecasts/track-record.ts';
 import { symbolSchema } from '../prices/symbol.ts';
+import { modelListOutput, trackRecordOutput } from '../schemas/models.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
 export const modelsRouter = router({
   /** The registry: every model per symbol with its backtest against persistence; `isDefault` marks the best. */
   list: publicProcedure
+    .meta({ openapi: { method: 'GET', path: '/models/list' } })
     .input(z.strictObject({ symbol: symbolSchema.optional() }).default({}))
+    .output(modelListOutput)
     .query(async ({ ctx, input }) => (await ctx.models()).list(input.symbol)),
 
   /**
@@ -15,6 +18,7 @@ export const modelsRouter = router({
    * interval, band width and calibration; `enough: false` where too few are scored to say anything.
    */
   trackRecord: publicProcedure
+    .meta({ openapi: { method: 'GET', path: '/models/trackRecord' } })
     .input(
       z.strictObject({
         symbol: symbolSchema,
@@ -31,5 +35,6 @@ export const modelsRouter = router({
           .optional(),
       }),
     )
+    .output(trackRecordOutput)
     .query(({ ctx, input }) => trackRecord(ctx, input)),
 });

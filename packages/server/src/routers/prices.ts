@@ -4,6 +4,7 @@ import { fail } from '../domain/errors.ts';
 import { withCode } from '../domain/input-errors.ts';
 import { daySchema, symbolSchema } from '../prices/symbol.ts';
 import { SyncError, syncPrices } from '../prices/sync.ts';
+import { latestPriceOutput, priceRangeOutput, symbolsOutput, syncReportOutput } from '../schemas/prices.ts';
 import { adminProcedure, publicProcedure, router } from '../trpc.ts';
 import { fromNotAfterTo } from '../validation.ts';
 
@@ -21,25 +22,34 @@ const rangeInput = z
 
 export const pricesRouter = router({
   /** Stored symbols with their first and last day, row count and gaps. */
-  symbols: publicProcedure.query(({ ctx }) => listSymbols(ctx.db)),
+  symbols: publicProcedure
+    .meta({ openapi: { method: 'GET', path: '/prices/symbols' } })
+    .output(symbolsOutput)
+    .query(({ ctx }) => listSymbols(ctx.db)),
 
   /** Daily candles for charts, ascending; at most `limit` (default and cap 10,000), the most recent. */
-  range: publicProcedure.input(rangeInput).query(async ({ ctx, input }) => {
-    const { candles, truncated } = await getPriceRange(ctx.db, {
-      symbol: input.symbol,
-      ...(input.from ? { from: input.from } : {}),
-      ...(input.to ? { to: input.to } : {}),
-      limit: input.limit ?? RANGE_LIMIT,
-    });
-    return { symbol: input.symbol, candles, truncated };
-  }),
+  range: publicProcedure
+    .meta({ openapi: { method: 'GET', path: '/prices/range' } })
+    .input(rangeInput)
+    .output(priceRangeOutput)
+    .query(async ({ ctx, input }) => {
+      const { candles, truncated } = await getPriceRange(ctx.db, {
+        symbol: input.symbol,
+        ...(input.from ? { from: input.from } : {}),
+        ...(input.to ? { to: input.to } : {}),
+        limit: input.limit ?? RANGE_LIMIT,
+      });
+      return { symbol: input.symbol, candles, truncated };
+    }),
 
   /**
    * Admins: fetch the closed days since the last stored one from the server's PRICES_SYNC_URL (what
    * `pnpm ethcast prices:sync` calls while a server runs). All or nothing, like the CLI's direct sync.
    */
   sync: adminProcedure
+    .meta({ openapi: { method: 'POST', path: '/prices/sync' } })
     .input(z.strictObject({ symbol: symbolSchema.optional(), since: daySchema.optional() }).default({}))
+    .output(syncReportOutput)
     .mutation(async ({ ctx, input }) => {
       const baseUrl = ctx.config.pricesSyncUrl;
       if (!baseUrl) fail('PRICE_SYNC_OFF');
@@ -56,9 +66,13 @@ export const pricesRouter = router({
       }
     }),
 
-  latest: publicProcedure.input(z.strictObject({ symbol: symbolSchema })).query(async ({ ctx, input }) => {
-    const latest = await getLatestPrice(ctx.db, { symbol: input.symbol });
-    if (!latest) fail('NO_PRICES', { symbol: input.symbol });
-    return { symbol: input.symbol, ...latest };
-  }),
+  latest: publicProcedure
+    .meta({ openapi: { method: 'GET', path: '/prices/latest' } })
+    .input(z.strictObject({ symbol: symbolSchema }))
+    .output(latestPriceOutput)
+    .query(async ({ ctx, input }) => {
+      const latest = await getLatestPrice(ctx.db, { symbol: input.symbol });
+      if (!latest) fail('NO_PRICES', { symbol: input.symbol });
+      return { symbol: input.symbol, ...latest };
+    }),
 });

@@ -8,31 +8,36 @@ import {
   updateUser,
 } from '../auth/accounts.ts';
 import { bootstrapAdmin } from '../auth/admin-token.ts';
-import { passwordSchema } from '../auth/password.ts';
 import { getUserById, getUserByUsername, listUsers } from '../db/queries/users.ts';
 import { actions } from '../domain/actions.ts';
 import { fail } from '../domain/errors.ts';
-import { adminProcedure, authedProcedure, publicProcedure, router } from '../trpc.ts';
 import {
-  idSchema,
-  pageSchema,
-  searchSchema,
-  textSchema,
-  usernameLookupSchema,
-  usernameSchema,
-} from '../validation.ts';
-
-const credentials = z.strictObject({ username: usernameSchema, password: passwordSchema });
+  credentialsInput as credentials,
+  loginInput,
+  loginOutput,
+  logoutOutput,
+  updateUserInput,
+  userOutput,
+  userPageOutput,
+} from '../schemas/users.ts';
+import { adminProcedure, authedProcedure, publicProcedure, router } from '../trpc.ts';
+import { idSchema, pageSchema, searchSchema, usernameLookupSchema } from '../validation.ts';
 
 export const usersRouter = router({
-  register: publicProcedure.input(credentials).mutation(async ({ ctx, input }) => {
-    await limitRegistration(ctx.db, ctx.clientIp);
-    return registerUser(ctx.db, input, ctx.passwords);
-  }),
+  register: publicProcedure
+    .meta({ openapi: { method: 'POST', path: '/users/register' } })
+    .input(credentials)
+    .output(userOutput)
+    .mutation(async ({ ctx, input }) => {
+      await limitRegistration(ctx.db, ctx.clientIp);
+      return registerUser(ctx.db, input, ctx.passwords);
+    }),
 
   /** Admins: create another admin (what `pnpm ethcast admin:create` calls while signed in as one). */
   createAdmin: adminProcedure
+    .meta({ openapi: { method: 'POST', path: '/users/createAdmin' } })
     .input(credentials)
+    .output(userOutput)
     .mutation(({ ctx, input }) =>
       registerUser(ctx.db, { ...input, role: 'admin', action: actions.adminCreated }, ctx.passwords),
     ),
@@ -42,17 +47,15 @@ export const usersRouter = router({
    * its OS user can read (auth/admin-token.ts). Refused once any admin exists.
    */
   bootstrapAdmin: publicProcedure
+    .meta({ openapi: { method: 'POST', path: '/users/bootstrapAdmin' } })
     .input(credentials.extend({ token: z.string().min(1, 'is required').max(200, 'is too long') }))
+    .output(userOutput)
     .mutation(({ ctx, input }) => bootstrapAdmin(ctx, input)),
 
   login: publicProcedure
-    .input(
-      // Login accepts any stored username shape (legacy rows) but stays bounded.
-      z.strictObject({
-        username: usernameLookupSchema,
-        password: textSchema({ min: 1, max: 1000, trim: false, maxMessage: 'is too long' }),
-      }),
-    )
+    .meta({ openapi: { method: 'POST', path: '/users/login' } })
+    .input(loginInput)
+    .output(loginOutput)
     .mutation(async ({ ctx, input }) => {
       const result = await loginUser(ctx.db, ctx.passwords, { ...input, clientIp: ctx.clientIp });
       if (result.kind === 'locked') {
@@ -69,31 +72,45 @@ export const usersRouter = router({
       return { token: result.token, expiresAt: result.expiresAt, user: result.user };
     }),
 
-  logout: authedProcedure.mutation(async ({ ctx }) => {
-    await logoutSession(ctx.db, ctx.session.id, ctx.user);
-    ctx.sessions.forgetSession(ctx.session.id);
-    ctx.cookies.clearSession();
-    return { ok: true as const };
-  }),
+  logout: authedProcedure
+    .meta({ openapi: { method: 'POST', path: '/users/logout' } })
+    .output(logoutOutput)
+    .mutation(async ({ ctx }) => {
+      await logoutSession(ctx.db, ctx.session.id, ctx.user);
+      ctx.sessions.forgetSession(ctx.session.id);
+      ctx.cookies.clearSession();
+      return { ok: true as const };
+    }),
 
-  me: authedProcedure.query(async ({ ctx }) => {
-    const user = await getUserById(ctx.db, ctx.user.id, ctx.user);
-    if (!user) fail('UNAUTHENTICATED');
-    return user;
-  }),
+  me: authedProcedure
+    .meta({ openapi: { method: 'GET', path: '/users/me' } })
+    .output(userOutput)
+    .query(async ({ ctx }) => {
+      const user = await getUserById(ctx.db, ctx.user.id, ctx.user);
+      if (!user) fail('UNAUTHENTICATED');
+      return user;
+    }),
 
   list: adminProcedure
+    .meta({ openapi: { method: 'GET', path: '/users/list' } })
     .input(z.strictObject({ ...pageSchema, search: searchSchema.optional() }).default({ limit: 50 }))
+    .output(userPageOutput)
     .query(({ ctx, input }) => listUsers(ctx.db, input)),
 
-  byId: authedProcedure.input(z.strictObject({ id: idSchema })).query(async ({ ctx, input }) => {
-    const user = await getUserById(ctx.db, input.id, ctx.user);
-    if (!user) fail('NOT_FOUND', { entity: 'user', id: input.id });
-    return user;
-  }),
+  byId: authedProcedure
+    .meta({ openapi: { method: 'GET', path: '/users/byId' } })
+    .input(z.strictObject({ id: idSchema }))
+    .output(userOutput)
+    .query(async ({ ctx, input }) => {
+      const user = await getUserById(ctx.db, input.id, ctx.user);
+      if (!user) fail('NOT_FOUND', { entity: 'user', id: input.id });
+      return user;
+    }),
 
   byUsername: authedProcedure
+    .meta({ openapi: { method: 'GET', path: '/users/byUsername' } })
     .input(z.strictObject({ username: usernameLookupSchema }))
+    .output(userOutput)
     .query(async ({ ctx, input }) => {
       const user = await getUserByUsername(ctx.db, input.username, ctx.user);
       if (!user) fail('NOT_FOUND', { entity: 'user', id: input.username });
@@ -101,15 +118,9 @@ export const usersRouter = router({
     }),
 
   update: authedProcedure
-    .input(
-      z.strictObject({
-        id: idSchema,
-        username: usernameSchema.optional(),
-        password: passwordSchema.optional(),
-        currentPassword: textSchema({ min: 1, max: 1000, trim: false }).optional(),
-        role: z.enum(['user', 'admin']).optional(),
-      }),
-    )
+    .meta({ openapi: { method: 'POST', path: '/users/update' } })
+    .input(updateUserInput)
+    .output(userOutput)
     .mutation(async ({ ctx, input }) => {
       const updated = await updateUser(
         ctx.db,
@@ -122,10 +133,14 @@ export const usersRouter = router({
       return updated;
     }),
 
-  delete: authedProcedure.input(z.strictObject({ id: idSchema })).mutation(async ({ ctx, input }) => {
-    const deleted = await deleteUser(ctx.db, ctx.user, input.id);
-    ctx.sessions.forgetUser(input.id);
-    if (deleted.id === ctx.user.id) ctx.cookies.clearSession();
-    return deleted;
-  }),
+  delete: authedProcedure
+    .meta({ openapi: { method: 'POST', path: '/users/delete' } })
+    .input(z.strictObject({ id: idSchema }))
+    .output(userOutput)
+    .mutation(async ({ ctx, input }) => {
+      const deleted = await deleteUser(ctx.db, ctx.user, input.id);
+      ctx.sessions.forgetUser(input.id);
+      if (deleted.id === ctx.user.id) ctx.cookies.clearSession();
+      return deleted;
+    }),
 });
