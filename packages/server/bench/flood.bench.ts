@@ -12,60 +12,43 @@
  * `--rate off` (the default) lifts A's rate limit and daily cap, the worst case: only the in-progress
  * limit and the fair queue stand between A and B. `--rate default` keeps the server's defaults.
  */
-import { cpus, loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
+import { loadavg } from 'node:os';
 import { createEthcastClient } from '@ethcast/client';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
-import { createDb } from '../src/db/client.ts';
-import { migrateDatabase } from '../src/db/migrate.ts';
 import { releaseForecast, reserveForecast } from '../src/db/queries/forecast-quotas.ts';
 import { FORECAST_LEASE_MS } from '../src/domain/forecast-policy.ts';
-import { loadConfig } from '../src/env.ts';
 import { startServer } from '../src/server.ts';
 import { createActor } from '../src/test/actors.ts';
 import { seedPrices } from '../src/test/index.ts';
+import {
+  benchArgs,
+  benchServerConfig,
+  machine,
+  quantile,
+  startTsWorker,
+  withMigratedBenchDb,
+} from './harness.ts';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '3' },
-    creates: { type: 'string', default: '40' },
-    connections: { type: 'string', default: '200' },
-    model: { type: 'string', default: 'naive' },
-    rate: { type: 'string', default: 'off' },
-    /** what A floods: predicts.create, or for comparison a read such as users.me */
-    flood: { type: 'string', default: 'predicts.create' },
-    base: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
-  },
+const values = benchArgs({
+  runs: '3',
+  creates: '40',
+  connections: '200',
+  model: 'naive',
+  rate: 'off',
+  /** what A floods: predicts.create, or for comparison a read such as users.me */
+  flood: 'predicts.create',
 });
 const runs = Number(values.runs);
 const creates = Number(values.creates);
 const connections = Number(values.connections);
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
-};
-const median = (xs: number[]) => quantile(xs, 0.5);
 const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
+const median = (xs: number[]) => quantile(xs, 0.5);
 
-const name = `ethcast_bench_flood_${process.pid}`;
-const admin = postgres(values.base, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database "${name}"`);
-const url = new URL(values.base);
-url.pathname = `/${name}`;
-const handle = await createDb({ url: url.toString(), max: 10 });
-
-try {
-  await migrateDatabase(handle, { url: url.toString() });
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: url.toString(),
-    ...(values.rate === 'off' ? { FORECAST_RATE_PER_MINUTE: 'off', FORECAST_DAILY_CAP: 'off' } : {}),
-  });
+await withMigratedBenchDb('flood', { base: values.base, max: 10 }, async ({ url, handle }) => {
+  const config = benchServerConfig(
+    url,
+    values.rate === 'off' ? { FORECAST_RATE_PER_MINUTE: 'off', FORECAST_DAILY_CAP: 'off' } : {},
+  );
   const server = await startServer(config, { dbHandle: handle, logger: false });
   await seedPrices(handle.db, 'ETH-USD', '2023-01-01', 1000, 42);
   await server.services.models();
@@ -75,7 +58,7 @@ try {
   const other = await createActor(server.services, 'bench_other', values.rate === 'off' ? 'user' : 'admin');
   const client = createEthcastClient({ url: server.url, getToken: () => other.token, batch: false });
   console.log(
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; node ${process.version}; load ${loadavg()
+    `${machine()}; load ${loadavg()
       .map((l) => l.toFixed(1))
       .join(
         ' ',
@@ -108,20 +91,13 @@ try {
     `per create: reserve + release p50 ${fmt(median(quota))} p95 ${fmt(quantile(quota, 0.95))}; one bare round trip (select 1) p50 ${fmt(median(bare))}`,
   );
 
-  const workerFile = new URL('./flood.worker.ts', import.meta.url).href;
-  const worker = new Worker(
-    `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerFile)}); })`,
-    {
-      eval: true,
-      workerData: {
-        url: server.url,
-        token: flooder.token,
-        connections,
-        model: values.model,
-        procedure: values.flood,
-      },
-    },
-  );
+  const worker = startTsWorker('./flood.worker.ts', {
+    url: server.url,
+    token: flooder.token,
+    connections,
+    model: values.model,
+    procedure: values.flood,
+  });
   const floodStopped = () =>
     new Promise<{ requests: number; statuses: Record<string, number>; ms: number }>((resolve) =>
       worker.once('message', resolve),
@@ -160,8 +136,4 @@ try {
     `median of ${runs} rounds: B's create p50 alone ${fmt(median(alone))}, during the flood ${fmt(median(flooded))}: ${(median(flooded) / median(alone)).toFixed(2)}× (target ≤ 2×)`,
   );
   await server.close();
-} finally {
-  await handle.close();
-  await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  await admin.end();
-}
+});
