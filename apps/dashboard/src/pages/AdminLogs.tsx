@@ -2,18 +2,10 @@ import type { RouterInputs, RouterOutputs } from '@ethcast/client';
 import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { client, errorCode, queryClient, trpc } from '../api.ts';
+import { ConfirmDelete, DeleteButton } from '../components/confirm.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { logActionText } from '../components/log-action.ts';
-import {
-  ConfirmDelete,
-  DeleteButton,
-  Field,
-  FormError,
-  ListStates,
-  LoadMore,
-  Notice,
-  PageHeader,
-} from '../components/ui.tsx';
+import { Field, FormError, ListStates, LoadMore, Notice, PageHeader } from '../components/ui.tsx';
 import { useI18n, zonedDayBoundary } from '../i18n.tsx';
 
 type LogRow = RouterOutputs['logs']['list']['items'][number];

@@ -2,16 +2,9 @@ import type { RouterOutputs } from '@ethcast/client';
 import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { client, queryClient, trpc } from '../api.ts';
+import { ConfirmDelete, DeleteButton } from '../components/confirm.tsx';
 import { DataTable } from '../components/DataTable.tsx';
-import {
-  ConfirmDelete,
-  DeleteButton,
-  ErrorState,
-  ListStates,
-  LoadMore,
-  Notice,
-  PageHeader,
-} from '../components/ui.tsx';
+import { ErrorState, ListStates, LoadMore, Notice, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n.tsx';
 import type { Me } from '../session.ts';
 
