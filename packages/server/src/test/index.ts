@@ -2,6 +2,7 @@
 
 export { scoreNewOutcomes as scoreForecasts } from '../db/queries/scores.ts';
 export { createActor, TEST_PASSWORD, testServices } from './actors.ts';
+export { chromiumArgs, chromiumPath } from './chromium.ts';
 export { createTestDb, type TestDb, testEngine } from './db.ts';
 export { recordFailedRun } from './jobs.ts';
 export { buildLegacyDatabase, createTakenOverTestDb, legacyPredicts, legacyUsers } from './legacy-db.ts';
