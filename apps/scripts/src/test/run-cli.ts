@@ -1,14 +1,14 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTestServer, type TestServer } from '@ethcast/server/test';
+import { type ProcessOutput, processOutput, startTestServer, type TestServer } from '@ethcast/server/test';
 import { afterAll, beforeAll } from 'vitest';
 
 const scriptsDir = fileURLToPath(new URL('../..', import.meta.url));
 
-export type CliRun = { code: number | null; stdout: string; stderr: string };
+export type CliRun = ProcessOutput;
 
 /** Runs `ethcast <args>` as a real process with only the given environment (plus PATH) and stdin. */
 export function runCli(
@@ -24,17 +24,7 @@ export function runCli(
 }
 
 /** A child's exit code with everything it wrote to stdout and stderr. */
-export function outcome(child: ChildProcessWithoutNullStreams): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+export const outcome = processOutput;
 
 /**
  * For a describe: a test server and a CLI home folder (`prefix…`, for the CLI's config.json), started
