@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startTestServer, type TestDb, type TestServer } from '@ethcast/server/test';
+import {
+  chromiumArgs,
+  chromiumPath,
+  startTestServer,
+  type TestDb,
+  type TestServer,
+} from '@ethcast/server/test';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { appDir } from './build.ts';
@@ -13,7 +19,6 @@ export const screenshotDir = resolve(
   appDir,
   process.env.UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots' : '../../.tmp/screenshots',
 );
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const desktop = { width: 1280, height: 860 };
 export const phone = { width: 390, height: 844 };
@@ -69,16 +74,7 @@ export async function startHarness(options: { testDb?: TestDb } = {}): Promise<H
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: chromiumArgs,
   });
 }
 

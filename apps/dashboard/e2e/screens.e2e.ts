@@ -126,6 +126,16 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
         let context: BrowserContext;
         let page: Page;
         let current = '';
+        /** Opens `path` as the screen `name` (named in a failure's screenshot). */
+        const open = async (name: string, path: string) => {
+          current = name;
+          await page.goto(path);
+        };
+        /** Every element of the screen laid out, then its screenshot as `shot`. */
+        const laidOutAndShot = async (where: string, shot: string) => {
+          await expectLaidOut(page, where);
+          await shoot(page, folder, shot);
+        };
 
         beforeAll(async () => {
           ({ context, page } = await h.newPage(screen.viewport, language.locale));
@@ -140,8 +150,7 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
         });
 
         it('shows every nav link whole: in one row on the desktop, in a menu on the phone', async () => {
-          current = 'nav';
-          await page.goto('/settings');
+          await open('nav', '/settings');
           await page.locator('main h1').waitFor();
           const menu = page.locator('header .menu-button');
           expect(await menu.isVisible()).toBe(screen.name === 'phone');
@@ -172,8 +181,7 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
         });
 
         it('forecast page, with a forecast made', async () => {
-          current = 'forecast';
-          await page.goto('/');
+          await open('forecast', '/');
           await page.locator('form.forecast-form select').nth(1).waitFor();
           await page.locator('input[type="number"]').fill('14');
           await page.locator('form.forecast-form button[type="submit"]').click();
@@ -183,29 +191,23 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
           expect(
             await page.locator('form.forecast-form select').first().locator('option').allTextContents(),
           ).toEqual(['ETH-USD', 'BTC-USD']);
-          await expectLaidOut(page, 'forecast');
-          await shoot(page, folder, 'forecast');
+          await laidOutAndShot('forecast', 'forecast');
         });
 
         it('history page', async () => {
-          current = 'history';
-          await page.goto('/forecasts');
+          await open('history', '/forecasts');
           await page.locator('tbody tr').first().waitFor();
-          await expectLaidOut(page, 'history');
-          await shoot(page, folder, 'history');
+          await laidOutAndShot('history', 'history');
         });
 
         it('forecast detail page', async () => {
-          current = 'detail';
-          await page.goto(`/forecasts/${forecastId}`);
+          await open('detail', `/forecasts/${forecastId}`);
           await page.locator('.forecast-table tbody tr').first().waitFor();
-          await expectLaidOut(page, 'detail');
-          await shoot(page, folder, 'forecast-detail');
+          await laidOutAndShot('detail', 'forecast-detail');
         });
 
         it('models page: ETH-USD first, kinds translated, the backtest source stated', async () => {
-          current = 'models';
-          await page.goto('/models');
+          await open('models', '/models');
           await page.locator('.model-card').first().waitFor();
           expect(await page.locator('h2.symbol-heading').allTextContents()).toEqual(['ETH-USD', 'BTC-USD']);
           const eth = page.getByRole('region', { name: 'ETH-USD' });
@@ -231,13 +233,11 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
             expect(naiveText).toContain('Este modelo é a persistência');
             expect(naiveText).not.toMatch(/que o da persistência|Quase tão preciso/);
           }
-          await expectLaidOut(page, 'models');
-          await shoot(page, folder, 'models');
+          await laidOutAndShot('models', 'models');
         });
 
         it('track record page: per model and days ahead, too few origins said plainly', async () => {
-          current = 'track-record';
-          await page.goto('/track-record');
+          await open('track-record', '/track-record');
           await page.locator('.track-card').nth(1).waitFor();
           const cards = page.locator('.track-card');
           expect(await cards.locator('h2').allTextContents()).toEqual(['drift', 'naive']);
@@ -253,13 +253,11 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
             expect(text).toContain('Quase tão preciso quanto a persistência nos mesmos dias.');
           }
           expect(await naive.locator('svg circle').count()).toBe(2);
-          await expectLaidOut(page, 'track-record');
-          await shoot(page, folder, 'track-record');
+          await laidOutAndShot('track-record', 'track-record');
         });
 
         it('jobs page: each job with its schedule and last run', async () => {
-          current = 'jobs';
-          await page.goto('/admin/jobs');
+          await open('jobs', '/admin/jobs');
           await page.locator('tbody tr').nth(2).waitFor();
           expect(await page.locator('tbody td.job-name code').allTextContents()).toEqual([
             'sync-prices',
@@ -283,23 +281,19 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
             Math.min(560, screen.viewport.width - 80),
           );
           expect(row?.height, 'sync-prices row height').toBeLessThan(screen.name === 'desktop' ? 220 : 700);
-          await expectLaidOut(page, 'jobs');
-          await shoot(page, folder, 'jobs');
+          await laidOutAndShot('jobs', 'jobs');
         });
 
         it('users page: every Delete button on screen', async () => {
-          current = 'users';
-          await page.goto('/admin/users');
+          await open('users', '/admin/users');
           await page.locator('tbody tr').nth(1).waitFor();
           expect(await outsideViewport(page, 'tbody td.actions button')).toEqual([]);
           expect(await page.locator('tbody td.actions button').count()).toBe(3);
-          await expectLaidOut(page, 'users');
-          await shoot(page, folder, 'users');
+          await laidOutAndShot('users', 'users');
         });
 
         it('audit log: actions translated, Edit and Delete on screen', async () => {
-          current = 'logs';
-          await page.goto('/admin/logs');
+          await open('logs', '/admin/logs');
           await page.locator('tbody tr').nth(3).waitFor();
           const actions = await page.locator('tbody tr td[data-label]:nth-child(5)').allTextContents();
           if (language.code === 'en') {
@@ -313,8 +307,7 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
           const buttons = page.locator('tbody td.actions button');
           expect(await buttons.count()).toBeGreaterThan(3);
           expect(await outsideViewport(page, 'tbody td.actions button')).toEqual([]);
-          await expectLaidOut(page, 'logs');
-          await shoot(page, folder, 'audit-log');
+          await laidOutAndShot('logs', 'audit-log');
           // the edit form of a row fits as well
           await buttons.first().click();
           const form = page.locator('tr.editing form');
@@ -330,8 +323,7 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
         });
 
         it('settings page: the language named as in the header', async () => {
-          current = 'settings';
-          await page.goto('/settings');
+          await open('settings', '/settings');
           await page.locator('main select').first().waitFor();
           const inSettings = await page.locator('main select').first().locator('option').allTextContents();
           await openNav(page);
@@ -339,8 +331,7 @@ describe('dashboard on a desktop and a phone, in English and Portuguese', () => 
           expect(inHeader).toEqual(inSettings);
           expect(inSettings).toEqual(['English', 'Português (Brasil)']);
           if (screen.name === 'phone') await page.keyboard.press('Escape');
-          await expectLaidOut(page, 'settings');
-          await shoot(page, folder, 'settings');
+          await laidOutAndShot('settings', 'settings');
         });
       });
     }

@@ -1,27 +1,15 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  createActor,
-  seedPrices,
-  startTestServer,
-  type TestServer,
-  testServices,
-} from '@ethcast/server/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './test/run-cli.ts';
+import { createActor, seedPrices, type TestServer, testServices } from '@ethcast/server/test';
+import { describe, expect, it } from 'vitest';
+import { runCli, useCliServer, writeCliConfig } from './test/run-cli.ts';
 
 // Each test runs several CLI processes (a few seconds each on a busy machine): generous timeouts.
 describe('ethcast CLI', { timeout: 300_000 }, () => {
   let server: TestServer;
   let home: string;
-  beforeAll(async () => {
-    server = await startTestServer();
-    home = await mkdtemp(join(tmpdir(), 'ethcast-cli-'));
-  });
-  afterAll(async () => {
-    await server?.stop();
-    if (home) await rm(home, { recursive: true, force: true });
+  useCliServer('ethcast-cli-', (cli) => {
+    ({ server, home } = cli);
   });
 
   const cli = (args: string[], stdin = '', env: Record<string, string> = {}) =>
@@ -68,9 +56,7 @@ describe('ethcast CLI', { timeout: 300_000 }, () => {
   it('lists users for an admin', async () => {
     const admin = await createActor(testServices(server.testDb), 'cli_admin', 'admin');
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(join(home, 'config.json'), JSON.stringify({ url: server.url, token: admin.token }), {
-      mode: 0o600,
-    });
+    await writeCliConfig(join(home, 'config.json'), { url: server.url, token: admin.token });
     const run = await cli(['users', 'list', '--search', 'cli_']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/cli_admin\s+admin\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC-3$/m);

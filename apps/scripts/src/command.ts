@@ -91,3 +91,24 @@ export function positiveIntOption(
     throw new UsageError(`--${name} must be a positive whole number (usage: ${usage})`);
   return n;
 }
+
+/** `{ name: { type: 'string' } }` for each name: the options of a command that take a value. */
+export function stringOptions<N extends string>(...names: N[]): Record<N, { type: 'string' }> {
+  return Object.fromEntries(names.map((name) => [name, { type: 'string' }])) as Record<N, { type: 'string' }>;
+}
+
+/** The one positional argument a command takes (`what` names it in the error). */
+export function onePositional(positionals: string[], what: string, usage: string): string {
+  const [value, ...extra] = positionals;
+  if (!value || extra.length > 0) throw new UsageError(`expected one ${what} (usage: ${usage})`);
+  return value;
+}
+
+/** The fields that were given (neither undefined nor empty), for a procedure's optional inputs. */
+export function givenFields<T extends Record<string, string | number | Date | undefined>>(
+  fields: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => Boolean(value))) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}

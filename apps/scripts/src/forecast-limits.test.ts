@@ -1,33 +1,24 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createActor,
-  seedPrices,
-  startTestServer,
-  type TestServer,
-  testServices,
-} from '@ethcast/server/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './test/run-cli.ts';
+import { createActor, seedPrices, type TestServer, testServices } from '@ethcast/server/test';
+import { describe, expect, it } from 'vitest';
+import { runCli, useCliServer, writeCliConfig } from './test/run-cli.ts';
 
 describe('ethcast forecast over a per-user limit', () => {
   let server: TestServer;
   let home: string;
-  beforeAll(async () => {
-    server = await startTestServer({ FORECAST_DAILY_CAP: '1' });
-    home = await mkdtemp(join(tmpdir(), 'ethcast-cli-limits-'));
-  });
-  afterAll(async () => {
-    await server?.stop();
-    if (home) await rm(home, { recursive: true, force: true });
-  });
+  useCliServer(
+    'ethcast-cli-limits-',
+    (cli) => {
+      ({ server, home } = cli);
+    },
+    { FORECAST_DAILY_CAP: '1' },
+  );
 
   it('prints the reason, its numbers and when to try again, and exits 1', async () => {
     await seedPrices(server.testDb.db, 'ETH-USD', '2024-01-01', 500, 9);
     const actor = await createActor(testServices(server.testDb), 'cli_capped');
     const config = join(home, 'config.json');
-    await writeFile(config, JSON.stringify({ url: server.url, token: actor.token }), { mode: 0o600 });
+    await writeCliConfig(config, { url: server.url, token: actor.token });
     const env = { ETHCAST_URL: server.url, ETHCAST_CONFIG: config };
     expect((await runCli(['forecast', '--model', 'naive', '--days', '2'], { env })).code).toBe(0);
     const capped = await runCli(['forecast', '--model', 'naive', '--days', '2'], { env });

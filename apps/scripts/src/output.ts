@@ -1,3 +1,21 @@
+import type { CommandContext } from './command.ts';
+
 export function printJson(value: unknown): void {
   console.log(JSON.stringify(value, null, 2));
+}
+
+/** A command's result: as JSON with --json, else as the text `describe` makes of it. */
+export function printResult<T>(ctx: CommandContext, result: T, describe: (result: T) => string): void {
+  if (ctx.json) return printJson(result);
+  console.log(describe(result));
+}
+
+/** A page of a list: as JSON, or as `table` and the option that reads the next page. */
+export function printPage(
+  ctx: CommandContext,
+  page: { nextCursor?: number | null },
+  table: () => string,
+): void {
+  printResult(ctx, page, table);
+  if (page.nextCursor && !ctx.json) console.log(`more: --cursor ${page.nextCursor}`);
 }

@@ -1,26 +1,18 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createActor, startTestServer, type TestServer, testServices } from '@ethcast/server/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './test/run-cli.ts';
+import { createActor, type TestServer, testServices } from '@ethcast/server/test';
+import { describe, expect, it } from 'vitest';
+import { runCli, useCliServer, writeCliConfig } from './test/run-cli.ts';
 
 // prices:import through a running server: every refusal comes back as one line, wherever the server
 // found it (also before it read the body).
 describe('ethcast prices:import through a server', { timeout: 120_000 }, () => {
   let server: TestServer;
   let home: string;
-  beforeAll(async () => {
-    server = await startTestServer();
-    home = await mkdtemp(join(tmpdir(), 'ethcast-upload-'));
+  useCliServer('ethcast-upload-', async (cli) => {
+    ({ server, home } = cli);
     const admin = await createActor(testServices(server.testDb), 'upload_admin', 'admin');
-    await writeFile(join(home, 'config.json'), JSON.stringify({ url: server.url, token: admin.token }), {
-      mode: 0o600,
-    });
-  });
-  afterAll(async () => {
-    await server?.stop();
-    if (home) await rm(home, { recursive: true, force: true });
+    await writeCliConfig(join(home, 'config.json'), { url: server.url, token: admin.token });
   });
 
   const cli = (args: string[]) =>

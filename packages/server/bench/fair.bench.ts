@@ -14,33 +14,37 @@
  *   pnpm bench fair [-- --runs 3 --duration 10 --nice 10 --peer-port 18765 --base postgres://…/postgres]
  * Needs PostgreSQL, wrk, and for 3. python3 with fastapi, uvicorn, psycopg2 and bcrypt (Debian packages).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { hash, verify } from '@node-rs/bcrypt';
 import postgres from 'postgres';
 import superjson from 'superjson';
-import { createDb } from '../src/db/client.ts';
-import { migrateDatabase } from '../src/db/migrate.ts';
 import { insertPredictionWithLog } from '../src/db/queries/predicts.ts';
 import { createSession } from '../src/db/queries/sessions.ts';
 import { insertUser } from '../src/db/queries/users.ts';
 import { findRepoRoot } from '../src/paths.ts';
 import { seedPrices } from '../src/test/index.ts';
+import { benchArgs, median, withMigratedBenchDb } from './harness.ts';
+import {
+  cpuSeconds,
+  lscpuModel,
+  sleep,
+  startProcess,
+  stop,
+  type WrkResult,
+  wrk as runWrk,
+} from './processes.ts';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '3' },
-    duration: { type: 'string', default: '10' },
-    users: { type: 'string', default: '30' },
-    concurrency: { type: 'string', default: '20' },
-    'peer-port': { type: 'string', default: '18765' },
-    'peer-dir': { type: 'string' },
-    nice: { type: 'string' },
-    base: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
-  },
+const values = benchArgs({
+  runs: '3',
+  duration: '10',
+  users: '30',
+  concurrency: '20',
+  'peer-port': '18765',
+  'peer-dir': undefined,
+  nice: undefined,
 });
 const runs = Number(values.runs);
 // undefined = the server's default
@@ -53,96 +57,8 @@ const PASSWORD = 'fair-bench-password';
 const root = findRepoRoot();
 const serverDir = join(root, 'packages', 'server');
 const peerDir = values['peer-dir'] ?? join(root, '..', 'shared', 'peer');
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] ?? Number.NaN) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const lscpuModel = () => {
-  try {
-    return /Model name:\s*(.+)/.exec(execFileSync('lscpu', { encoding: 'utf8' }))?.[1]?.trim();
-  } catch {
-    return undefined;
-  }
-};
-
-type WrkResult = { rps: number; p50ms: number; non2xx: number; errors: number };
-
-/** Runs wrk and reads its summary. */
-function wrk(url: string, connections: number, headers: Record<string, string> = {}): Promise<WrkResult> {
-  const args = [`-t${Math.min(2, connections)}`, `-c${connections}`, `-d${seconds}s`, '--latency'];
-  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
-  args.push(url);
-  return new Promise((resolve, reject) => {
-    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`wrk exited ${code}: ${out}`));
-      const unit = { us: 0.001, ms: 1, s: 1000 } as Record<string, number>;
-      const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(out);
-      const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-      resolve({
-        rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN),
-        p50ms: p50 ? Number(p50[1]) * (unit[p50[2] ?? 'ms'] ?? 1) : Number.NaN,
-        non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
-        errors: errors ? errors.slice(1).reduce((a, b) => a + Number(b), 0) : 0,
-      });
-    });
-  });
-}
-
-/** Starts a process and resolves with it once `ready` matches its output. */
-function startProcess(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: Record<string, string>; ready: RegExp },
-): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  const child = spawn(command, args, {
-    cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d;
-      const match = out.match(options.ready);
-      if (match) resolve({ child, match });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${command} exited ${code}: ${out.slice(-2000)}`)));
-  });
-}
-const stop = (child: ChildProcess | undefined) => {
-  if (child?.pid && child.exitCode === null) {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {}
-  }
-};
-
-/** CPU seconds (user + system) used so far by these processes, from /proc (Linux; 0 elsewhere). */
-function cpuSeconds(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // gone, or not Linux
-    }
-  }
-  return ticks / 100; // USER_HZ is 100 on Linux
-}
+const wrk = (url: string, connections: number, headers: Record<string, string> = {}) =>
+  runWrk(url, { connections, seconds, headers });
 
 /** verifies/s at cost 12 with one verify per core at once: what bcrypt allows on this machine. */
 async function bcryptLimit(): Promise<number> {
@@ -191,196 +107,188 @@ async function loginStorm(url: string, usernames: string[], concurrency: number)
   return { loginsPerSecond: (statuses.get(200) ?? 0) / elapsed, statuses };
 }
 
-const name = `ethcast_bench_fair_${process.pid}`;
 const peerName = `ethcast_bench_peer_${process.pid}`;
-const admin = postgres(values.base, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database "${name}"`);
-const url = new URL(values.base);
-url.pathname = `/${name}`;
 let server: ChildProcess | undefined;
 let peer: ChildProcess | undefined;
-const handle = await createDb({ url: url.toString(), max: 4 });
-try {
-  console.log(
-    `machine: ${cpus().length} × ${lscpuModel() ?? cpus()[0]?.model ?? '?'}; node ${process.version}; ${new Date().toISOString()}; load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
-  await migrateDatabase(handle, { url: url.toString() });
-  const db = handle.db;
-  const passwordHash = await hash(PASSWORD, COST);
-  const usernames = Array.from({ length: Number(values.users) }, (_, i) => `storm_${i}`);
-  for (const username of usernames) await insertUser(db, { username, passwordHash, role: 'user' });
-  const reader = await insertUser(db, { username: 'reader', passwordHash, role: 'user' });
-  const { token } = await createSession(db, reader.id);
-  await seedPrices(db, 'ETH-USD', '2024-01-01', 1000, 42);
-  // a 7-day forecast whose days have stored closes, so byId reads prices and scores it as in use
-  const points = Array.from({ length: 7 }, (_, i) => ({
-    day: `2026-01-1${i}`,
-    value: 2000 + i,
-    lower80: 1900,
-    upper80: 2100,
-    lower95: 1800,
-    upper95: 2200,
-  }));
-  const forecast = await insertPredictionWithLog(
-    db,
-    {
-      userId: reader.id,
-      username: 'reader',
-      symbol: 'ETH-USD',
-      model: 'naive',
-      modelVersion: 'bench',
-      days: 7,
-      dataThrough: '2026-01-09',
-      note: null,
-      summary: 'bench',
-      points,
-    },
-    { action: 'predict success with model naive' },
-  );
-
-  // the production bundle, as `pnpm start` runs it
-  execFileSync(process.execPath, ['build.mjs'], { cwd: serverDir, stdio: 'ignore' });
-  const startServer = async (nice: string | undefined) => {
-    const started = await startProcess(process.execPath, ['dist/main.js'], {
-      cwd: serverDir,
-      env: {
-        NODE_ENV: 'production',
-        DATABASE_URL: url.toString(),
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        BCRYPT_COST: String(COST),
-        PRICES_SYNC_URL: 'off',
-        ...(nice === undefined ? {} : { BCRYPT_NICE: nice }),
-      },
-      ready: /listening on (http:\/\/\S+)/,
-    });
-    server = started.child;
-    const api = started.match[1] ?? '';
-    const byIdUrl = `${api}/trpc/predicts.byId?input=${encodeURIComponent(JSON.stringify({ json: { id: forecast.id } }))}`;
-    const check = await fetch(byIdUrl, { headers: auth });
-    if (check.status !== 200)
-      throw new Error(`predicts.byId answered ${check.status}: ${await check.text()}`);
-    return { api, byIdUrl };
-  };
-  const auth = { authorization: `Bearer ${token}` };
-
-  // stand-in: its own database, as ../shared/peer/measure.sh builds it
-  const hasPeer = existsSync(join(peerDir, 'legacy_app.py'));
-  let peerUrl: string | null = null;
-  if (hasPeer) {
-    await admin.unsafe(`create database "${peerName}"`);
-    const peerDbUrl = new URL(values.base);
-    peerDbUrl.pathname = `/${peerName}`;
-    const peerDb = postgres(peerDbUrl.toString(), { max: 1, onnotice: () => {} });
-    await peerDb.unsafe(readFileSync(join(peerDir, 'schema.sql'), 'utf8'));
-    const aliceHash = execFileSync(
-      '/usr/bin/python3',
-      ['-c', `import bcrypt;print(bcrypt.hashpw(b"S3cure-passw0rd", bcrypt.gensalt(${COST})).decode())`],
-      { encoding: 'utf8' },
-    ).trim();
-    await peerDb`insert into users (username, password) values ('alice', ${aliceHash})`;
-    await peerDb.unsafe(`insert into predict (username_predict, date, user_id, forecast, forecast_result, model)
-      select 'alice', '28/11/2026_10h00', 1, true,
-        (select jsonb_agg(jsonb_build_object('date', d, 'predicted_value', 2000 + d)) from generate_series(1, 7) d), 'lstm'
-      from generate_series(1, 1000)`);
-    await peerDb.end();
-    const port = values['peer-port'];
-    const u = new URL(values.base);
-    const dsn = `dbname=${peerName} user=${decodeURIComponent(u.username) || 'postgres'} host=${u.hostname} port=${u.port || 5432}`;
-    peer = (
-      await startProcess(
-        '/usr/bin/python3',
-        ['-m', 'uvicorn', 'legacy_app:app', '--host', '127.0.0.1', '--port', port, '--log-level', 'info'],
-        { cwd: peerDir, env: { PEER_DSN: dsn }, ready: /Uvicorn running|Application startup complete/ },
-      )
-    ).child;
-    peerUrl = `http://127.0.0.1:${port}`;
-    const ok = await fetch(`${peerUrl}/predicts/get/1`);
-    if (ok.status !== 200) throw new Error(`stand-in answered ${ok.status}`);
-  } else {
-    console.log(`stand-in not found in ${peerDir}: the ≥ 10× comparison is skipped`);
-  }
-
-  for (const nice of niceValues) {
-    const { api, byIdUrl } = await startServer(nice);
-    console.log(`\n--- BCRYPT_NICE=${nice ?? 'default'}`);
-    // warm-up: JIT, prepared statements, connections
-    await wrk(byIdUrl, 10, auth);
-
-    const alone: number[] = [];
-    const during: number[] = [];
-    const logins: number[] = [];
-    const limits: number[] = [];
-    const ours50: number[] = [];
-    const readerCores: number[] = [];
-    const peer50: number[] = [];
-    let readerNon2xx = 0;
-    const loginStatuses = new Map<number, number>();
-    for (let round = 1; round <= runs; round++) {
-      limits.push(await bcryptLimit());
-      // the CPU the reader alone costs: the server process and its PostgreSQL backends
-      const backends = (
-        await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${name}`
-      ).map((r) => r.pid);
-      const serving = [server?.pid ?? 0, ...backends];
-      const cpu0 = cpuSeconds(serving);
-      const a = await wrk(byIdUrl, 1, auth);
-      readerCores.push((cpuSeconds(serving) - cpu0) / seconds);
-      alone.push(a.rps);
-      const [d, storm] = await Promise.all([
-        wrk(byIdUrl, 1, auth),
-        loginStorm(api, usernames, Number(values.concurrency)),
-      ]);
-      during.push(d.rps);
-      readerNon2xx += a.non2xx + d.non2xx + a.errors + d.errors;
-      logins.push(storm.loginsPerSecond);
-      for (const [s, n] of storm.statuses) loginStatuses.set(s, (loginStatuses.get(s) ?? 0) + n);
-      await sleep(500);
-      const o = await wrk(byIdUrl, 50, auth);
-      ours50.push(o.rps);
-      let p: WrkResult | null = null;
-      if (peerUrl) {
-        p = await wrk(`${peerUrl}/predicts/get/1`, 50);
-        peer50.push(p.rps);
-      }
-      console.log(
-        `round ${round}: bcrypt limit ${limits.at(-1)?.toFixed(1)}/s; reader alone ${a.rps.toFixed(0)} req/s (p50 ${a.p50ms.toFixed(2)} ms), during the storm ${d.rps.toFixed(0)} req/s (p50 ${d.p50ms.toFixed(2)} ms); logins ${storm.loginsPerSecond.toFixed(1)}/s; byId c=50 ${o.rps.toFixed(0)} req/s (p50 ${o.p50ms.toFixed(1)} ms, non-2xx ${o.non2xx})${p ? `, stand-in ${p.rps.toFixed(0)} req/s (p50 ${p.p50ms.toFixed(1)} ms, non-2xx ${p.non2xx})` : ''}; load ${loadavg()[0]?.toFixed(2)}`,
-      );
-    }
-    const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
-    const statusList = [...loginStatuses].map(([s, n]) => `${s}: ${n}`).join(', ');
-    console.log(`\nmedians of ${runs} rounds, ${seconds} s each:`);
+await withMigratedBenchDb('fair', { base: values.base, max: 4 }, async ({ name, url, admin, handle }) => {
+  try {
     console.log(
-      `CPU of the reader alone (server process + its PostgreSQL backends, not wrk): ${median(readerCores).toFixed(2)} cores of ${availableParallelism()}`,
-    );
-    console.log(
-      `reader (1 connection): alone ${median(alone).toFixed(0)} req/s, during the storm ${median(during).toFixed(0)} req/s = ${pct(median(during) / median(alone))} of alone (target ≥ 50 %); reader non-2xx or socket errors: ${readerNon2xx}`,
-    );
-    console.log(
-      `logins: ${median(logins).toFixed(1)}/s against a bcrypt limit of ${median(limits).toFixed(1)}/s = ${pct(median(logins) / median(limits))} (target ≥ 80 %); login statuses: ${statusList}`,
-    );
-    if (peer50.length) {
-      console.log(
-        `predicts.byId at 50 connections: ${median(ours50).toFixed(0)} req/s; stand-in GET /predicts/get/1: ${median(peer50).toFixed(0)} req/s; ratio ${(median(ours50) / median(peer50)).toFixed(1)}× (target ≥ 10×)`,
-      );
-    }
-    console.log(
-      `load average at the end: ${loadavg()
+      `machine: ${cpus().length} × ${lscpuModel() ?? cpus()[0]?.model ?? '?'}; node ${process.version}; ${new Date().toISOString()}; load average ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     );
+    const db = handle.db;
+    const passwordHash = await hash(PASSWORD, COST);
+    const usernames = Array.from({ length: Number(values.users) }, (_, i) => `storm_${i}`);
+    for (const username of usernames) await insertUser(db, { username, passwordHash, role: 'user' });
+    const reader = await insertUser(db, { username: 'reader', passwordHash, role: 'user' });
+    const { token } = await createSession(db, reader.id);
+    await seedPrices(db, 'ETH-USD', '2024-01-01', 1000, 42);
+    // a 7-day forecast whose days have stored closes, so byId reads prices and scores it as in use
+    const points = Array.from({ length: 7 }, (_, i) => ({
+      day: `2026-01-1${i}`,
+      value: 2000 + i,
+      lower80: 1900,
+      upper80: 2100,
+      lower95: 1800,
+      upper95: 2200,
+    }));
+    const forecast = await insertPredictionWithLog(
+      db,
+      {
+        userId: reader.id,
+        username: 'reader',
+        symbol: 'ETH-USD',
+        model: 'naive',
+        modelVersion: 'bench',
+        days: 7,
+        dataThrough: '2026-01-09',
+        note: null,
+        summary: 'bench',
+        points,
+      },
+      { action: 'predict success with model naive' },
+    );
 
+    // the production bundle, as `pnpm start` runs it
+    execFileSync(process.execPath, ['build.mjs'], { cwd: serverDir, stdio: 'ignore' });
+    const startServer = async (nice: string | undefined) => {
+      const started = await startProcess(process.execPath, ['dist/main.js'], {
+        cwd: serverDir,
+        env: {
+          NODE_ENV: 'production',
+          DATABASE_URL: url,
+          PORT: '0',
+          LOG_LEVEL: 'silent',
+          BCRYPT_COST: String(COST),
+          PRICES_SYNC_URL: 'off',
+          ...(nice === undefined ? {} : { BCRYPT_NICE: nice }),
+        },
+        ready: /listening on (http:\/\/\S+)/,
+      });
+      server = started.child;
+      const api = started.match[1] ?? '';
+      const byIdUrl = `${api}/trpc/predicts.byId?input=${encodeURIComponent(JSON.stringify({ json: { id: forecast.id } }))}`;
+      const check = await fetch(byIdUrl, { headers: auth });
+      if (check.status !== 200)
+        throw new Error(`predicts.byId answered ${check.status}: ${await check.text()}`);
+      return { api, byIdUrl };
+    };
+    const auth = { authorization: `Bearer ${token}` };
+
+    // stand-in: its own database, as ../shared/peer/measure.sh builds it
+    const hasPeer = existsSync(join(peerDir, 'legacy_app.py'));
+    let peerUrl: string | null = null;
+    if (hasPeer) {
+      await admin.unsafe(`create database "${peerName}"`);
+      const peerDbUrl = new URL(values.base);
+      peerDbUrl.pathname = `/${peerName}`;
+      const peerDb = postgres(peerDbUrl.toString(), { max: 1, onnotice: () => {} });
+      await peerDb.unsafe(readFileSync(join(peerDir, 'schema.sql'), 'utf8'));
+      const aliceHash = execFileSync(
+        '/usr/bin/python3',
+        ['-c', `import bcrypt;print(bcrypt.hashpw(b"S3cure-passw0rd", bcrypt.gensalt(${COST})).decode())`],
+        { encoding: 'utf8' },
+      ).trim();
+      await peerDb`insert into users (username, password) values ('alice', ${aliceHash})`;
+      await peerDb.unsafe(`insert into predict (username_predict, date, user_id, forecast, forecast_result, model)
+      select 'alice', '28/11/2026_10h00', 1, true,
+        (select jsonb_agg(jsonb_build_object('date', d, 'predicted_value', 2000 + d)) from generate_series(1, 7) d), 'lstm'
+      from generate_series(1, 1000)`);
+      await peerDb.end();
+      const port = values['peer-port'];
+      const u = new URL(values.base);
+      const dsn = `dbname=${peerName} user=${decodeURIComponent(u.username) || 'postgres'} host=${u.hostname} port=${u.port || 5432}`;
+      peer = (
+        await startProcess(
+          '/usr/bin/python3',
+          ['-m', 'uvicorn', 'legacy_app:app', '--host', '127.0.0.1', '--port', port, '--log-level', 'info'],
+          { cwd: peerDir, env: { PEER_DSN: dsn }, ready: /Uvicorn running|Application startup complete/ },
+        )
+      ).child;
+      peerUrl = `http://127.0.0.1:${port}`;
+      const ok = await fetch(`${peerUrl}/predicts/get/1`);
+      if (ok.status !== 200) throw new Error(`stand-in answered ${ok.status}`);
+    } else {
+      console.log(`stand-in not found in ${peerDir}: the ≥ 10× comparison is skipped`);
+    }
+
+    for (const nice of niceValues) {
+      const { api, byIdUrl } = await startServer(nice);
+      console.log(`\n--- BCRYPT_NICE=${nice ?? 'default'}`);
+      // warm-up: JIT, prepared statements, connections
+      await wrk(byIdUrl, 10, auth);
+
+      const alone: number[] = [];
+      const during: number[] = [];
+      const logins: number[] = [];
+      const limits: number[] = [];
+      const ours50: number[] = [];
+      const readerCores: number[] = [];
+      const peer50: number[] = [];
+      let readerNon2xx = 0;
+      const loginStatuses = new Map<number, number>();
+      for (let round = 1; round <= runs; round++) {
+        limits.push(await bcryptLimit());
+        // the CPU the reader alone costs: the server process and its PostgreSQL backends
+        const backends = (
+          await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${name}`
+        ).map((r) => r.pid);
+        const serving = [server?.pid ?? 0, ...backends];
+        const cpu0 = cpuSeconds(serving);
+        const a = await wrk(byIdUrl, 1, auth);
+        readerCores.push((cpuSeconds(serving) - cpu0) / seconds);
+        alone.push(a.rps);
+        const [d, storm] = await Promise.all([
+          wrk(byIdUrl, 1, auth),
+          loginStorm(api, usernames, Number(values.concurrency)),
+        ]);
+        during.push(d.rps);
+        readerNon2xx += a.non2xx + d.non2xx + a.errors + d.errors;
+        logins.push(storm.loginsPerSecond);
+        for (const [s, n] of storm.statuses) loginStatuses.set(s, (loginStatuses.get(s) ?? 0) + n);
+        await sleep(500);
+        const o = await wrk(byIdUrl, 50, auth);
+        ours50.push(o.rps);
+        let p: WrkResult | null = null;
+        if (peerUrl) {
+          p = await wrk(`${peerUrl}/predicts/get/1`, 50);
+          peer50.push(p.rps);
+        }
+        console.log(
+          `round ${round}: bcrypt limit ${limits.at(-1)?.toFixed(1)}/s; reader alone ${a.rps.toFixed(0)} req/s (p50 ${a.p50ms.toFixed(2)} ms), during the storm ${d.rps.toFixed(0)} req/s (p50 ${d.p50ms.toFixed(2)} ms); logins ${storm.loginsPerSecond.toFixed(1)}/s; byId c=50 ${o.rps.toFixed(0)} req/s (p50 ${o.p50ms.toFixed(1)} ms, non-2xx ${o.non2xx})${p ? `, stand-in ${p.rps.toFixed(0)} req/s (p50 ${p.p50ms.toFixed(1)} ms, non-2xx ${p.non2xx})` : ''}; load ${loadavg()[0]?.toFixed(2)}`,
+        );
+      }
+      const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
+      const statusList = [...loginStatuses].map(([s, n]) => `${s}: ${n}`).join(', ');
+      console.log(`\nmedians of ${runs} rounds, ${seconds} s each:`);
+      console.log(
+        `CPU of the reader alone (server process + its PostgreSQL backends, not wrk): ${median(readerCores).toFixed(2)} cores of ${availableParallelism()}`,
+      );
+      console.log(
+        `reader (1 connection): alone ${median(alone).toFixed(0)} req/s, during the storm ${median(during).toFixed(0)} req/s = ${pct(median(during) / median(alone))} of alone (target ≥ 50 %); reader non-2xx or socket errors: ${readerNon2xx}`,
+      );
+      console.log(
+        `logins: ${median(logins).toFixed(1)}/s against a bcrypt limit of ${median(limits).toFixed(1)}/s = ${pct(median(logins) / median(limits))} (target ≥ 80 %); login statuses: ${statusList}`,
+      );
+      if (peer50.length) {
+        console.log(
+          `predicts.byId at 50 connections: ${median(ours50).toFixed(0)} req/s; stand-in GET /predicts/get/1: ${median(peer50).toFixed(0)} req/s; ratio ${(median(ours50) / median(peer50)).toFixed(1)}× (target ≥ 10×)`,
+        );
+      }
+      console.log(
+        `load average at the end: ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
+      );
+
+      stop(server);
+      await sleep(1000);
+    }
+  } finally {
     stop(server);
-    await sleep(1000);
+    stop(peer);
+    await sleep(500);
+    await admin.unsafe(`drop database if exists "${peerName}" with (force)`);
   }
-} finally {
-  stop(server);
-  stop(peer);
-  await sleep(500);
-  await handle.close();
-  await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  await admin.unsafe(`drop database if exists "${peerName}" with (force)`);
-  await admin.end();
-}
+});

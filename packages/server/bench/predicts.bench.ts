@@ -9,56 +9,35 @@
  *   pnpm tsx packages/server/bench/predicts.bench.ts [--model lstm] [--requests 200] [--bursts 5]
  *     [--concurrency 2] [--rows 1000000] [--base postgres://…/postgres]
  */
-import { cpus } from 'node:os';
-import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import { createEthcastClient } from '@ethcast/client';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
-import { createDb, queryRows } from '../src/db/client.ts';
-import { migrateDatabase } from '../src/db/migrate.ts';
-import { loadConfig } from '../src/env.ts';
+import { queryRows } from '../src/db/client.ts';
 import { startServer } from '../src/server.ts';
 import { createActor } from '../src/test/actors.ts';
 import { seedPrices } from '../src/test/index.ts';
+import {
+  benchArgs,
+  benchServerConfig,
+  fmt,
+  machine,
+  p50p95,
+  quantile,
+  startTsWorker,
+  timed,
+  withMigratedBenchDb,
+} from './harness.ts';
 
-const { values } = parseArgs({
-  options: {
-    model: { type: 'string', default: 'lstm' },
-    requests: { type: 'string', default: '200' },
-    bursts: { type: 'string', default: '5' },
-    /** PREDICT_CONCURRENCY of the server under test */
-    concurrency: { type: 'string', default: '2' },
-    rows: { type: 'string', default: '1000000' },
-    base: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
-  },
+const values = benchArgs({
+  model: 'lstm',
+  requests: '200',
+  bursts: '5',
+  /** PREDICT_CONCURRENCY of the server under test */
+  concurrency: '2',
+  rows: '1000000',
 });
 
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
-};
-const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
-const timed = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
-  const t0 = performance.now();
-  const result = await f();
-  return [result, performance.now() - t0];
-};
-
-const name = `ethcast_bench_predicts_${process.pid}`;
-const admin = postgres(values.base, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database "${name}"`);
-const url = new URL(values.base);
-url.pathname = `/${name}`;
-const handle = await createDb({ url: url.toString(), max: 10 });
-
-try {
-  await migrateDatabase(handle, { url: url.toString() });
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: url.toString(),
+await withMigratedBenchDb('predicts', { base: values.base, max: 10 }, async ({ url, handle }) => {
+  const config = benchServerConfig(url, {
     PREDICT_CONCURRENCY: values.concurrency,
     // one user makes every create here (bursts of 50): the per-user limits are lifted, so this measures
     // what it measured before them (their cost, one statement per create, is included)
@@ -73,7 +52,7 @@ try {
   // Node) before sending: latency is measured one request per call, as a server sees it. The batching
   // client's list latency is printed too.
   const client = createEthcastClient({ url: server.url, getToken: () => actor.token, batch: false });
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; node ${process.version}`);
+  console.log(machine());
   await server.services.models(); // warm registry
 
   // 1. create latency, warm
@@ -83,18 +62,17 @@ try {
     latencies.push((await timed(() => client.predicts.create.mutate({ model: values.model, days: 30 })))[1]);
   }
   console.log(
-    `predicts.create (${values.model}, 30 days) over HTTP, ${latencies.length} sequential: p50 ${fmt(quantile(latencies, 0.5))}, p95 ${fmt(quantile(latencies, 0.95))}`,
+    `predicts.create (${values.model}, 30 days) over HTTP, ${latencies.length} sequential: ${p50p95(latencies)}`,
   );
 
   // 2. bursts of 50 concurrent creates, each its own HTTP request, while health is polled. The 50 calls
   // come from a worker thread: in production the clients are other machines, so their CPU work must not
   // sit on the server's event loop and inflate what the health poller (on that loop) measures.
-  // The worker is TypeScript too: a small bootstrap registers tsx's loader in the thread, then loads it.
-  const workerFile = new URL('./predicts-burst.worker.ts', import.meta.url).href;
-  const burster = new Worker(
-    `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerFile)}); })`,
-    { eval: true, workerData: { url: server.url, token: actor.token, model: values.model } },
-  );
+  const burster = startTsWorker('./predicts-burst.worker.ts', {
+    url: server.url,
+    token: actor.token,
+    model: values.model,
+  });
   const burst = (n: number) =>
     new Promise<number>((resolve, reject) => {
       burster.once('message', (m: { ms?: number; error?: string }) =>
@@ -128,7 +106,7 @@ try {
     sql`select (select count(*) from predict)::int as rows, (select count(*) from logs where action like 'predict success%')::int as logs`,
   );
   console.log(
-    `${values.bursts} bursts of 50 concurrent predicts.create (PREDICT_CONCURRENCY=${values.concurrency}): +${(after?.rows ?? 0) - (before?.rows ?? 0)} rows, +${(after?.logs ?? 0) - (before?.logs ?? 0)} log rows; a burst takes p50 ${fmt(quantile(burstTimes, 0.5))}; health during the bursts (${healthTimes.length} calls): p50 ${fmt(quantile(healthTimes, 0.5))}, p95 ${fmt(quantile(healthTimes, 0.95))}, max ${fmt(Math.max(...healthTimes))}`,
+    `${values.bursts} bursts of 50 concurrent predicts.create (PREDICT_CONCURRENCY=${values.concurrency}): +${(after?.rows ?? 0) - (before?.rows ?? 0)} rows, +${(after?.logs ?? 0) - (before?.logs ?? 0)} log rows; a burst takes p50 ${fmt(quantile(burstTimes, 0.5))}; health during the bursts (${healthTimes.length} calls): ${p50p95(healthTimes)}, max ${fmt(Math.max(...healthTimes))}`,
   );
 
   // 3. list with 1,000,000 rows: 1,000 users × 1,000 forecasts each
@@ -204,9 +182,7 @@ try {
   }
   for (const [k, [label]] of cases.entries()) {
     const times = listTimes[k] ?? [];
-    console.log(
-      `predicts.list page of 50 (${label}) over HTTP, ${times.length} calls: p50 ${fmt(quantile(times, 0.5))}, p95 ${fmt(quantile(times, 0.95))}`,
-    );
+    console.log(`predicts.list page of 50 (${label}) over HTTP, ${times.length} calls: ${p50p95(times)}`);
   }
   // the plans of the list's own query (the columns it reads included), with the rows it touched
   const listColumns =
@@ -225,8 +201,4 @@ try {
     console.log(`plan (${label}): ${plan.map((p) => p['QUERY PLAN'].trim()).join(' | ')}`);
   }
   await server.close();
-} finally {
-  await handle.close();
-  await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  await admin.end();
-}
+});

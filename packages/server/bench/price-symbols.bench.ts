@@ -6,40 +6,17 @@
  *   pnpm tsx packages/server/bench/price-symbols.bench.ts [--symbols 1018] [--days 989] [--calls 30]
  *     [--base postgres://…/postgres]
  */
-import { cpus } from 'node:os';
-import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
-import { createDb, queryRows } from '../src/db/client.ts';
-import { migrateDatabase } from '../src/db/migrate.ts';
+import { type Database, queryRows } from '../src/db/client.ts';
 import { listSymbols } from '../src/db/queries/prices.ts';
+import { benchArgs, machine, p50p95, withMigratedBenchDb } from './harness.ts';
 
-const { values } = parseArgs({
-  options: {
-    symbols: { type: 'string', default: '1018' },
-    days: { type: 'string', default: '989' },
-    calls: { type: 'string', default: '30' },
-    base: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
-  },
-});
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
-};
-const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
+const values = benchArgs({ symbols: '1018', days: '989', calls: '30' });
 
 /** The query `prices.symbols` ran before the summary: an aggregate of every stored row. */
 const AGGREGATE = sql`select symbol, min(day) as first_day, max(day) as last_day, count(*)::int as rows,
   (max(day) - min(day) + 1)::int as span from prices group by symbol`;
 
-const name = `ethcast_bench_symbols_${process.pid}`;
-const admin = postgres(values.base, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database "${name}"`);
-const url = new URL(values.base);
-url.pathname = `/${name}`;
-const handle = await createDb({ url: url.toString(), max: 4 });
-const db = handle.db;
 const calls = Number(values.calls);
 
 async function measure(label: string, run: () => Promise<unknown>) {
@@ -50,13 +27,11 @@ async function measure(label: string, run: () => Promise<unknown>) {
     await run();
     times.push(performance.now() - t0);
   }
-  console.log(
-    `  ${label}: p50 ${fmt(quantile(times, 0.5))}, p95 ${fmt(quantile(times, 0.95))} (${calls} calls)`,
-  );
+  console.log(`  ${label}: ${p50p95(times)} (${calls} calls)`);
 }
 
 /** `count` symbols AA0-USD… with `days` consecutive days each, in one insert statement. */
-async function seed(count: number, days: number) {
+async function seed(db: Database, count: number, days: number) {
   const t0 = performance.now();
   await db.execute(sql`insert into prices (symbol, day, open, high, low, close, volume, source)
     select 'S' || lpad(s::text, 4, '0') || '-USD', date '2020-01-01' + d, 1 + d, 2 + d, 0.5 + d, 1.5 + d, 10, 'bench'
@@ -67,20 +42,20 @@ async function seed(count: number, days: number) {
   return seconds;
 }
 
-try {
-  await migrateDatabase(handle, { url: url.toString() });
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; node ${process.version}`);
+await withMigratedBenchDb('symbols', { base: values.base, max: 4 }, async ({ handle }) => {
+  const db = handle.db;
+  console.log(machine());
   const pg = await queryRows<{ v: string }>(db, sql`select version() as v`);
   console.log(`database: ${pg[0]?.v.split(',')[0]}`);
 
-  const small = await seed(2, Number(values.days));
+  const small = await seed(db, 2, Number(values.days));
   console.log(`2 symbols × ${values.days} days (inserted in ${small.toFixed(1)} s):`);
   await measure('summary (listSymbols)', () => listSymbols(db));
   await measure('aggregate (before)', () => queryRows(db, AGGREGATE));
 
   await db.execute(sql`truncate prices`);
   const many = Number(values.symbols);
-  const withTriggers = await seed(many, Number(values.days));
+  const withTriggers = await seed(db, many, Number(values.days));
   const [{ n } = { n: 0 }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from prices`);
   console.log(
     `${many} symbols × ${values.days} days = ${n} rows (inserted in ${withTriggers.toFixed(1)} s):`,
@@ -96,11 +71,7 @@ try {
   // What the triggers cost a bulk write: the same insert with them disabled.
   await db.execute(sql`truncate prices`);
   await db.execute(sql`alter table prices disable trigger user`);
-  const without = await seed(many, Number(values.days));
+  const without = await seed(db, many, Number(values.days));
   await db.execute(sql`alter table prices enable trigger user`);
   console.log(`  the same insert without the triggers: ${without.toFixed(1)} s`);
-} finally {
-  await handle.close();
-  await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  await admin.end();
-}
+});

@@ -4,60 +4,21 @@
  *
  *   pnpm tsx packages/server/bench/prices-import.bench.ts [--runs 5] [--base postgres://postgres@127.0.0.1:5432]
  */
-import { once } from 'node:events';
-import {
-  createWriteStream,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
-import { createDb } from '../src/db/client.ts';
-import { migrateDatabase } from '../src/db/migrate.ts';
 import { findRepoRoot } from '../src/paths.ts';
 import { importPrices } from '../src/prices/import.ts';
-import { generateCandles } from '../src/test/price-csv.ts';
+import { benchArgs, median, withMigratedBenchDb, writeCandleFile } from './harness.ts';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '5' },
-    base: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
-    rows: { type: 'string', default: '1000000' },
-  },
-});
+const values = benchArgs({ runs: '5', rows: '1000000' });
 const runs = Number(values.runs);
 const totalRows = Number(values.rows);
 
 const SYMBOLS = 100;
 const dir = mkdtempSync(join(tmpdir(), 'ethcast-bench-'));
 
-/** Streams the generated file to disk so that the generator does not inflate the importer's RSS. */
-async function writeMultiSymbolFile(file: string) {
-  const out = createWriteStream(file);
-  out.write('symbol,date,open,high,low,close,volume\n');
-  const perSymbol = Math.ceil(totalRows / SYMBOLS);
-  for (let s = 0; s < SYMBOLS; s++) {
-    const symbol = `C${String(s).padStart(3, '0')}-USD`;
-    const rows = generateCandles(symbol, '1990-01-01', perSymbol, s + 1);
-    const text = rows.map((r) => `${symbol},${r.day},${r.open},${r.high},${r.low},${r.close},${r.volume}`);
-    if (!out.write(`${text.join('\n')}\n`)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
-
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 /**
  * CPU seconds used so far by the local PostgreSQL server (every `postgres` process this user can see,
  * plus the children they reaped), or null when the server is not on this host.
@@ -91,75 +52,70 @@ function postgresCpuSeconds(): number | null {
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
-const name = `ethcast_bench_${process.pid}`;
-const admin = postgres(values.base, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database "${name}"`);
-const url = new URL(values.base);
-url.pathname = `/${name}`;
-const handle = await createDb({ url: url.toString(), max: 2 });
 try {
-  await migrateDatabase(handle, { url: url.toString() });
-  const multi = join(dir, 'multi-symbol.csv');
-  await writeMultiSymbolFile(multi);
-  const ethFile = join(findRepoRoot(), '..', 'shared', 'data', 'eth-usd-daily.csv');
-  console.log(
-    `Price import into PostgreSQL · ${cpus().length} cores · ${cpus()[0]?.model ?? '?'} · ${new Date().toISOString().slice(0, 10)} · median of ${runs} runs`,
-  );
-
-  const cases: { label: string; file: string; symbol?: string }[] = [];
-  if (existsSync(ethFile)) cases.push({ label: 'ETH file', file: ethFile, symbol: 'ETH-USD' });
-  else console.log(`(ETH file not found at ${ethFile}: skipped)`);
-  cases.push({ label: `generated ${totalRows.toLocaleString('en')} rows × ${SYMBOLS} symbols`, file: multi });
-
-  for (const c of cases) {
-    const fresh: number[] = [];
-    const again: number[] = [];
-    const cpu = {
-      fresh: { node: [] as number[], pg: [] as number[] },
-      again: { node: [] as number[], pg: [] as number[] },
-    };
-    let peakRss = 0;
-    let rows = 0;
-    for (let run = 0; run < runs; run++) {
-      await handle.db.execute(sql`truncate prices`);
-      for (const [target, kind] of [
-        [fresh, 'fresh'],
-        [again, 'again'],
-      ] as const) {
-        const started = process.hrtime.bigint();
-        const nodeBefore = process.cpuUsage();
-        const pgBefore = postgresCpuSeconds();
-        const report = await importPrices(handle.db, c.file, {
-          ...(c.symbol ? { symbol: c.symbol } : {}),
-          onProgress: () => {
-            peakRss = Math.max(peakRss, process.memoryUsage.rss());
-          },
-        });
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        const nodeUsed = process.cpuUsage(nodeBefore);
-        const pgAfter = postgresCpuSeconds();
-        rows = report.rowsRead;
-        target.push(report.rowsRead / seconds);
-        cpu[kind].node.push((nodeUsed.user + nodeUsed.system) / 1e6);
-        if (pgBefore !== null && pgAfter !== null) cpu[kind].pg.push(pgAfter - pgBefore);
-        console.log(
-          `  run ${run + 1} ${kind === 'fresh' ? 'empty table' : 're-import  '}: ${seconds.toFixed(2)} s, ${Math.round(report.rowsRead / seconds).toLocaleString('en')} rows/s, ` +
-            `Node CPU ${((nodeUsed.user + nodeUsed.system) / 1e6).toFixed(1)} s, PostgreSQL CPU ${pgBefore !== null && pgAfter !== null ? `${(pgAfter - pgBefore).toFixed(1)} s` : '?'}`,
-        );
-      }
-    }
-    const cpuNote = (kind: 'fresh' | 'again') =>
-      `Node CPU ${median(cpu[kind].node).toFixed(1)} s, PostgreSQL CPU ${cpu[kind].pg.length ? `${median(cpu[kind].pg).toFixed(1)} s` : '?'}`;
+  await withMigratedBenchDb('prices', { base: values.base, max: 2 }, async ({ handle }) => {
+    const multi = join(dir, 'multi-symbol.csv');
+    await writeCandleFile(multi, { symbols: SYMBOLS, totalRows, prefix: 'C', start: '1990-01-01' });
+    const ethFile = join(findRepoRoot(), '..', 'shared', 'data', 'eth-usd-daily.csv');
     console.log(
-      `${c.label} (${mb(statSync(c.file).size)}): into an empty table ${Math.round(median(fresh)).toLocaleString('en')} rows/s; ` +
-        `re-import (all unchanged) ${Math.round(median(again)).toLocaleString('en')} rows/s; ` +
-        `${rows.toLocaleString('en')} rows; peak RSS during import ${mb(peakRss)}\n` +
-        `  median CPU: into an empty table ${cpuNote('fresh')}; re-import ${cpuNote('again')}`,
+      `Price import into PostgreSQL · ${cpus().length} cores · ${cpus()[0]?.model ?? '?'} · ${new Date().toISOString().slice(0, 10)} · median of ${runs} runs`,
     );
-  }
+
+    const cases: { label: string; file: string; symbol?: string }[] = [];
+    if (existsSync(ethFile)) cases.push({ label: 'ETH file', file: ethFile, symbol: 'ETH-USD' });
+    else console.log(`(ETH file not found at ${ethFile}: skipped)`);
+    cases.push({
+      label: `generated ${totalRows.toLocaleString('en')} rows × ${SYMBOLS} symbols`,
+      file: multi,
+    });
+
+    for (const c of cases) {
+      const fresh: number[] = [];
+      const again: number[] = [];
+      const cpu = {
+        fresh: { node: [] as number[], pg: [] as number[] },
+        again: { node: [] as number[], pg: [] as number[] },
+      };
+      let peakRss = 0;
+      let rows = 0;
+      for (let run = 0; run < runs; run++) {
+        await handle.db.execute(sql`truncate prices`);
+        for (const [target, kind] of [
+          [fresh, 'fresh'],
+          [again, 'again'],
+        ] as const) {
+          const started = process.hrtime.bigint();
+          const nodeBefore = process.cpuUsage();
+          const pgBefore = postgresCpuSeconds();
+          const report = await importPrices(handle.db, c.file, {
+            ...(c.symbol ? { symbol: c.symbol } : {}),
+            onProgress: () => {
+              peakRss = Math.max(peakRss, process.memoryUsage.rss());
+            },
+          });
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          const nodeUsed = process.cpuUsage(nodeBefore);
+          const pgAfter = postgresCpuSeconds();
+          rows = report.rowsRead;
+          target.push(report.rowsRead / seconds);
+          cpu[kind].node.push((nodeUsed.user + nodeUsed.system) / 1e6);
+          if (pgBefore !== null && pgAfter !== null) cpu[kind].pg.push(pgAfter - pgBefore);
+          console.log(
+            `  run ${run + 1} ${kind === 'fresh' ? 'empty table' : 're-import  '}: ${seconds.toFixed(2)} s, ${Math.round(report.rowsRead / seconds).toLocaleString('en')} rows/s, ` +
+              `Node CPU ${((nodeUsed.user + nodeUsed.system) / 1e6).toFixed(1)} s, PostgreSQL CPU ${pgBefore !== null && pgAfter !== null ? `${(pgAfter - pgBefore).toFixed(1)} s` : '?'}`,
+          );
+        }
+      }
+      const cpuNote = (kind: 'fresh' | 'again') =>
+        `Node CPU ${median(cpu[kind].node).toFixed(1)} s, PostgreSQL CPU ${cpu[kind].pg.length ? `${median(cpu[kind].pg).toFixed(1)} s` : '?'}`;
+      console.log(
+        `${c.label} (${mb(statSync(c.file).size)}): into an empty table ${Math.round(median(fresh)).toLocaleString('en')} rows/s; ` +
+          `re-import (all unchanged) ${Math.round(median(again)).toLocaleString('en')} rows/s; ` +
+          `${rows.toLocaleString('en')} rows; peak RSS during import ${mb(peakRss)}\n` +
+          `  median CPU: into an empty table ${cpuNote('fresh')}; re-import ${cpuNote('again')}`,
+      );
+    }
+  });
 } finally {
-  await handle.close();
-  await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  await admin.end();
   rmSync(dir, { recursive: true, force: true });
 }

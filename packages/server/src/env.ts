@@ -1,45 +1,14 @@
-import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { SYMBOL_PATTERN } from './domain/symbol.ts';
+import { booleanString, offOrNumber, parseTrustProxy, seconds, wholeNumber } from './env-values.ts';
 import { jobsConfigFrom, jobsEnvSchema } from './jobs/config.ts';
 import { metricsConfigFrom, metricsEnvSchema } from './metrics/config.ts';
 import { adminTokenFile, modelsDir } from './paths.ts';
 
-/**
- * The only module that reads the environment. Everything else receives a `ServerConfig`.
- */
-const booleanString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+export { parseTrustProxy, type TrustProxy } from './env-values.ts';
 
-function seconds(min: number, max: number) {
-  return z.coerce
-    .number({ message: 'must be a number of seconds' })
-    .min(min, `must be at least ${min} seconds`)
-    .max(max, `must be at most ${max} seconds`);
-}
-
-/** 'off' → null, else a number within bounds. */
-function offOrNumber(bounds: { min: number; max: number; integer: boolean }) {
-  const message = `must be ${bounds.integer ? 'a whole number' : 'a number'} from ${bounds.min} to ${bounds.max}, or off`;
-  return z
-    .string()
-    .trim()
-    .transform((v, ctx) => {
-      if (v === 'off') return null;
-      const n = Number(v);
-      const ok =
-        v !== '' &&
-        Number.isFinite(n) &&
-        n >= bounds.min &&
-        n <= bounds.max &&
-        (!bounds.integer || Number.isInteger(n));
-      if (!ok) {
-        ctx.addIssue({ code: 'custom', message });
-        return z.NEVER;
-      }
-      return n;
-    });
-}
+// The only module that reads the environment. Everything else receives a `ServerConfig`.
 
 /**
  * Per-user limits on forecast creation (README "Configuration"; forecasts/forecast-gate.ts). Under
@@ -64,12 +33,7 @@ const envSchema = z.object({
     })
     .optional(),
   DATABASE_PREPARE: booleanString.default(true),
-  PORT: z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be an integer')
-    .min(0)
-    .max(65535)
-    .default(3000),
+  PORT: wholeNumber(0, 65535).default(3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   CORS_ORIGINS: z
     .string()
@@ -88,18 +52,8 @@ const envSchema = z.object({
     }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).optional(),
-  BCRYPT_CONCURRENCY: z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be an integer')
-    .min(1)
-    .max(64)
-    .optional(),
-  BCRYPT_NICE: z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be an integer')
-    .min(0)
-    .max(19)
-    .optional(),
+  BCRYPT_CONCURRENCY: wholeNumber(1, 64).optional(),
+  BCRYPT_NICE: wholeNumber(0, 19).optional(),
   TRUST_PROXY: z
     .string()
     .trim()
@@ -134,34 +88,14 @@ const envSchema = z.object({
   COOKIE_SECURE: booleanString.optional(),
   MODELS_DIR: z.string().trim().min(1).optional(),
   ADMIN_TOKEN_FILE: z.string().trim().min(1).optional(),
-  PREDICT_CONCURRENCY: z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be an integer')
-    .min(1)
-    .max(64)
-    .default(2),
+  PREDICT_CONCURRENCY: wholeNumber(1, 64).default(2),
   BODY_IDLE_TIMEOUT_SECONDS: seconds(0.1, 3600).default(30),
   REQUEST_TIMEOUT_SECONDS: seconds(0.1, 86_400).default(60),
   UPLOAD_TIMEOUT_SECONDS: seconds(0.1, 86_400).default(3600),
-  CONNECTIONS_PER_ADDRESS: z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be an integer')
-    .min(0)
-    .max(1_000_000)
-    .default(256),
-  FORECAST_USER_CONCURRENCY: z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be an integer')
-    .min(1)
-    .max(1000)
-    .optional(),
+  CONNECTIONS_PER_ADDRESS: wholeNumber(0, 1_000_000).default(256),
+  FORECAST_USER_CONCURRENCY: wholeNumber(1, 1000).optional(),
   FORECAST_RATE_PER_MINUTE: offOrNumber({ min: 0.01, max: 100_000, integer: false }).optional(),
-  FORECAST_BURST: z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be an integer')
-    .min(1)
-    .max(10_000)
-    .default(DEFAULT_FORECAST_LIMITS.burst),
+  FORECAST_BURST: wholeNumber(1, 10_000).default(DEFAULT_FORECAST_LIMITS.burst),
   FORECAST_DAILY_CAP: offOrNumber({ min: 1, max: 10_000_000, integer: true }).optional(),
   ...jobsEnvSchema,
   ...metricsEnvSchema,
@@ -175,26 +109,6 @@ export const COINBASE_URL = 'https://api.exchange.coinbase.com';
 
 /** What the server runs with: derived from the env schema by `configFrom`, so it is written once. */
 export type ServerConfig = ReturnType<typeof configFrom>;
-
-export type TrustProxy = false | number | string[];
-
-/** 'false' / '0' → false; '2' → 2 hops; '10.0.0.1, 10.1.0.0/16' → those addresses; else null. */
-export function parseTrustProxy(value: string): TrustProxy | null {
-  if (value === '' || value === 'false' || value === '0') return false;
-  if (/^\d+$/.test(value)) return Number(value) <= 100 ? Number(value) : null;
-  const list = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const valid = list.every((entry) => {
-    const [address = '', prefix, extra] = entry.split('/');
-    if (extra !== undefined) return false;
-    const family = isIP(address);
-    if (family === 0) return false;
-    return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
-  });
-  return list.length > 0 && valid ? list : null;
-}
 
 export class EnvError extends Error {
   override name = 'EnvError';

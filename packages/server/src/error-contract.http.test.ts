@@ -1,11 +1,12 @@
 import { TRPCClientError } from '@ethcast/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fieldCodes } from './domain/input-errors.ts';
 import type { AppRouter } from './router.ts';
-import { createActors, testServices } from './test/actors.ts';
+import { createActors } from './test/actors.ts';
 import { testEngine } from './test/db.ts';
+import { useTestServer } from './test/fixtures.ts';
 import { seedPrices } from './test/price-csv.ts';
-import { startTestServer, type TestServer } from './test/server.ts';
+import type { TestServer } from './test/server.ts';
 
 type Data = NonNullable<TRPCClientError<AppRouter>['data']>;
 
@@ -25,16 +26,14 @@ describe(`the error contract over HTTP (${testEngine})`, () => {
   let other: string;
   let forecastId: number;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    const services = testServices(server.testDb);
+  useTestServer(async (started, services) => {
+    server = started;
     await seedPrices(services.db, 'ETH-USD', '2024-01-01', 120, 3);
     const actors = await createActors(services, { owner: 'contract_owner', other: 'contract_other' });
     owner = actors.owner.token;
     other = actors.other.token;
     forecastId = (await server.client(owner).predicts.create.mutate({ model: 'naive', days: 2 })).id;
   });
-  afterAll(() => server?.stop());
 
   it('predicts.create with days: 400 says "must be at most 365", with the field code TOO_BIG and its max', async () => {
     const data = await dataOf(server.client(owner).predicts.create.mutate({ model: 'naive', days: 400 }));

@@ -1,18 +1,18 @@
 import { createEthcastClient } from '@ethcast/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createActor, TEST_PASSWORD, testServices } from './test/actors.ts';
 import { testEngine } from './test/db.ts';
+import { useTestServer } from './test/fixtures.ts';
 import { getProcedure, postProcedure } from './test/http-calls.ts';
-import { startTestServer, type TestServer } from './test/server.ts';
+import type { TestServer } from './test/server.ts';
 
 describe(`request guards (${testEngine})`, () => {
   let server: TestServer;
   let token: string;
-  beforeAll(async () => {
-    server = await startTestServer();
-    token = (await createActor(testServices(server.testDb), 'guard_user')).token;
+  useTestServer(async (started, services) => {
+    server = started;
+    token = (await createActor(services, 'guard_user')).token;
   });
-  afterAll(() => server?.stop());
 
   const cookieLogin = async (username: string) => {
     await createActor(testServices(server.testDb), username);

@@ -1,8 +1,9 @@
 import superjson from 'superjson';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActor, TEST_PASSWORD, testServices } from './test/actors.ts';
+import { describe, expect, it } from 'vitest';
+import { createActor, TEST_PASSWORD } from './test/actors.ts';
 import { testEngine } from './test/db.ts';
-import { startTestServer, type TestServer } from './test/server.ts';
+import { useTestServer } from './test/fixtures.ts';
+import type { TestServer } from './test/server.ts';
 
 type Answer = { status: number; text: string };
 
@@ -31,11 +32,10 @@ const INTERNAL_TEXT =
 describe(`malformed superjson envelopes (${testEngine})`, () => {
   let server: TestServer;
   let token: string;
-  beforeAll(async () => {
-    server = await startTestServer();
-    token = (await createActor(testServices(server.testDb), 'envelope_user')).token;
+  useTestServer(async (started, services) => {
+    server = started;
+    token = (await createActor(services, 'envelope_user')).token;
   });
-  afterAll(() => server?.stop());
 
   const login = { username: 'envelope_user', password: TEST_PASSWORD };
   const bodies: [string, string][] = [

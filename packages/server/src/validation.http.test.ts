@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeLog } from './db/queries/logs.ts';
-import { createActor, storeForecast, testServices } from './test/actors.ts';
+import { createActor, storeForecast } from './test/actors.ts';
 import { testEngine } from './test/db.ts';
+import { useTestServer } from './test/fixtures.ts';
 import { getProcedure, postProcedure } from './test/http-calls.ts';
-import { startTestServer, type TestServer } from './test/server.ts';
+import type { TestServer } from './test/server.ts';
 
 // PostgreSQL refuses NUL in text (22021); every text input must refuse it (and other control
 // characters) with 400 before it reaches the database.
@@ -12,15 +13,13 @@ describe(`control characters in text inputs (${testEngine})`, () => {
   let admin: string;
   let forecastId: number;
   let logId: number;
-  beforeAll(async () => {
-    server = await startTestServer();
-    const services = testServices(server.testDb);
+  useTestServer(async (started, services) => {
+    server = started;
     const actor = await createActor(services, 'nul_admin', 'admin');
     admin = actor.token;
     forecastId = (await storeForecast(services.db, actor.user)).id;
     logId = (await writeLog(services.db, { userId: null, username: 'x', action: 'y' })).id;
   });
-  afterAll(() => server?.stop());
 
   const nul = 'a\u0000b';
   const cases = (): [string, 'get' | 'post', unknown][] => [

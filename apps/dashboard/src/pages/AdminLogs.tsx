@@ -1,19 +1,12 @@
 import type { RouterInputs, RouterOutputs } from '@ethcast/client';
-import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { client, errorCode, queryClient, trpc } from '../api.ts';
+import { ConfirmDelete, DeleteButton } from '../components/confirm.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { logActionText } from '../components/log-action.ts';
-import {
-  ConfirmDelete,
-  DeleteButton,
-  Field,
-  FormError,
-  ListStates,
-  LoadMore,
-  Notice,
-  PageHeader,
-} from '../components/ui.tsx';
+import { Field, FormError, ListStates, LoadMore, Notice, PageHeader } from '../components/ui.tsx';
+import { useCursorList } from '../components/use-cursor-list.ts';
 import { useI18n, zonedDayBoundary } from '../i18n.tsx';
 
 type LogRow = RouterOutputs['logs']['list']['items'][number];
@@ -32,17 +25,14 @@ export function AdminLogsPage() {
   const [toDelete, setToDelete] = useState<LogRow | null>(null);
 
   const input = { limit: 50, ...filters };
-  // Plain useInfiniteQuery over the typed client: tRPC's infiniteQueryOptions adds a `direction`
-  // field, which the server's strict inputs refuse.
-  const logs = useInfiniteQuery({
-    queryKey: trpc.logs.list.infiniteQueryKey(input),
-    queryFn: ({ pageParam }) =>
-      client.logs.list.query({ ...input, ...(pageParam ? { cursor: pageParam } : {}) }),
-    initialPageParam: 0,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  });
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.logs.list.pathKey() });
+  const {
+    query: logs,
+    rows,
+    invalidate,
+  } = useCursorList(
+    { list: trpc.logs.list.infiniteQueryKey(input), all: trpc.logs.list.pathKey() },
+    (cursor) => client.logs.list.query({ ...input, ...cursor }),
+  );
 
   const apply = async (event: FormEvent) => {
     event.preventDefault();
@@ -77,7 +67,6 @@ export function AdminLogsPage() {
     }),
   );
 
-  const rows = logs.data?.pages.flatMap((p) => p.items) ?? [];
   const set = (key: keyof Draft) => (e: { target: { value: string } }) =>
     setDraft((d) => ({ ...d, [key]: e.target.value }));
 

@@ -1,17 +1,11 @@
 import type { RouterOutputs } from '@ethcast/client';
-import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
-import { client, queryClient, trpc } from '../api.ts';
+import { client, trpc } from '../api.ts';
+import { ConfirmDelete, DeleteButton } from '../components/confirm.tsx';
 import { DataTable } from '../components/DataTable.tsx';
-import {
-  ConfirmDelete,
-  DeleteButton,
-  ErrorState,
-  ListStates,
-  LoadMore,
-  Notice,
-  PageHeader,
-} from '../components/ui.tsx';
+import { ErrorState, ListStates, LoadMore, Notice, PageHeader } from '../components/ui.tsx';
+import { useCursorList } from '../components/use-cursor-list.ts';
 import { useI18n } from '../i18n.tsx';
 import type { Me } from '../session.ts';
 
@@ -36,17 +30,14 @@ export function AdminUsersPage({ me }: { me: Me }) {
   const [toDelete, setToDelete] = useState<User | null>(null);
 
   const input = { limit: 50, ...(term ? { search: term } : {}) };
-  // Plain useInfiniteQuery over the typed client: tRPC's infiniteQueryOptions adds a `direction`
-  // field, which the server's strict inputs refuse.
-  const users = useInfiniteQuery({
-    queryKey: trpc.users.list.infiniteQueryKey(input),
-    queryFn: ({ pageParam }) =>
-      client.users.list.query({ ...input, ...(pageParam ? { cursor: pageParam } : {}) }),
-    initialPageParam: 0,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  });
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.pathKey() });
+  const {
+    query: users,
+    rows,
+    invalidate,
+  } = useCursorList(
+    { list: trpc.users.list.infiniteQueryKey(input), all: trpc.users.list.pathKey() },
+    (cursor) => client.users.list.query({ ...input, ...cursor }),
+  );
 
   const roleLabel = (role: Role) => (role === 'admin' ? t('admin.roleAdmin') : t('admin.roleUser'));
 
@@ -67,8 +58,6 @@ export function AdminUsersPage({ me }: { me: Me }) {
       },
     }),
   );
-
-  const rows = users.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
     <section>

@@ -2,10 +2,10 @@ import { addDays, dayNumber, isDay, todayNumber } from '@ethcast/days';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { errorCode, queryClient, trpc } from '../api.ts';
+import { ConfirmDialog } from '../components/confirm.tsx';
 import ForecastChart from '../components/ForecastChart.tsx';
 import { ForecastTable } from '../components/forecast-parts.tsx';
 import {
-  ConfirmDialog,
   ErrorState,
   errorMessage,
   Field,

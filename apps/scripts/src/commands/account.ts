@@ -1,14 +1,16 @@
 import { formatTable } from '@ethcast/forecast/terminal';
-import { type Command, parseCommandArgs, positiveIntOption, UsageError } from '../command.ts';
+import {
+  type Command,
+  givenFields,
+  onePositional,
+  parseCommandArgs,
+  positiveIntOption,
+  stringOptions,
+  UsageError,
+} from '../command.ts';
 import { removeCliConfig, writeCliConfig } from '../config.ts';
-import { printJson } from '../output.ts';
+import { printJson, printPage } from '../output.ts';
 import { readSecret } from '../prompt.ts';
-
-function usernameArg(positionals: string[], usage: string): string {
-  const [username, ...extra] = positionals;
-  if (!username || extra.length > 0) throw new UsageError(`expected one username (usage: ${usage})`);
-  return username;
-}
 
 export const registerCommand: Command = {
   name: 'register',
@@ -16,7 +18,7 @@ export const registerCommand: Command = {
   summary: 'Create an account (password prompted, or read from stdin)',
   async run(ctx) {
     const { positionals } = parseCommandArgs(ctx.args, {}, this.usage);
-    const username = usernameArg(positionals, this.usage);
+    const username = onePositional(positionals, 'username', this.usage);
     const password = await readSecret('Password (8-72 bytes): ', ctx.stdin);
     const user = await ctx.client.users.register.mutate({ username, password });
     if (ctx.json) return printJson(user);
@@ -30,7 +32,7 @@ export const loginCommand: Command = {
   summary: 'Sign in and keep the session token in the CLI config (mode 0600)',
   async run(ctx) {
     const { positionals } = parseCommandArgs(ctx.args, {}, this.usage);
-    const username = usernameArg(positionals, this.usage);
+    const username = onePositional(positionals, 'username', this.usage);
     const password = await readSecret('Password: ', ctx.stdin);
     const result = await ctx.client.users.login.mutate({ username, password });
     await writeCliConfig(ctx.env.configFile, {
@@ -75,24 +77,20 @@ export const usersListCommand: Command = {
   usage: 'ethcast users list [--search TEXT] [--limit N] [--cursor ID] [--json]',
   summary: 'List users (admins)',
   async run(ctx) {
-    const { values } = parseCommandArgs(
-      ctx.args,
-      { search: { type: 'string' }, limit: { type: 'string' }, cursor: { type: 'string' } },
-      this.usage,
-    );
+    const { values } = parseCommandArgs(ctx.args, stringOptions('search', 'limit', 'cursor'), this.usage);
     const page = await ctx.client.users.list.query({
       limit: positiveIntOption(values.limit, 'limit', this.usage) ?? 50,
-      ...(values.search ? { search: values.search } : {}),
-      ...(values.cursor ? { cursor: positiveIntOption(values.cursor, 'cursor', this.usage) } : {}),
+      ...givenFields({
+        search: values.search,
+        cursor: positiveIntOption(values.cursor, 'cursor', this.usage),
+      }),
     });
-    if (ctx.json) return printJson(page);
-    console.log(
+    printPage(ctx, page, () =>
       formatTable(
         page.items.map((u) => ({ ...u, createdAt: ctx.time.dateTime(u.createdAt) })),
         ['id', 'username', 'role', 'createdAt'],
       ),
     );
-    if (page.nextCursor) console.log(`more: --cursor ${page.nextCursor}`);
   },
 };
 
@@ -112,35 +110,24 @@ export const logsListCommand: Command = {
   async run(ctx) {
     const { values } = parseCommandArgs(
       ctx.args,
-      {
-        user: { type: 'string' },
-        action: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        limit: { type: 'string' },
-        cursor: { type: 'string' },
-      },
+      stringOptions('user', 'action', 'from', 'to', 'limit', 'cursor'),
       this.usage,
     );
-    const userId = positiveIntOption(values.user, 'user', this.usage);
-    const cursor = positiveIntOption(values.cursor, 'cursor', this.usage);
-    const from = dateOption(values.from, 'from', this.usage);
-    const to = dateOption(values.to, 'to', this.usage);
     const page = await ctx.client.logs.list.query({
       limit: positiveIntOption(values.limit, 'limit', this.usage) ?? 50,
-      ...(userId ? { userId } : {}),
-      ...(cursor ? { cursor } : {}),
-      ...(values.action ? { action: values.action } : {}),
-      ...(from ? { from } : {}),
-      ...(to ? { to } : {}),
+      ...givenFields({
+        userId: positiveIntOption(values.user, 'user', this.usage),
+        cursor: positiveIntOption(values.cursor, 'cursor', this.usage),
+        action: values.action,
+        from: dateOption(values.from, 'from', this.usage),
+        to: dateOption(values.to, 'to', this.usage),
+      }),
     });
-    if (ctx.json) return printJson(page);
-    console.log(
+    printPage(ctx, page, () =>
       formatTable(
         page.items.map((l) => ({ ...l, date: ctx.time.dateTime(l.date) })),
         ['id', 'date', 'usernameLog', 'action', 'userId'],
       ),
     );
-    if (page.nextCursor) console.log(`more: --cursor ${page.nextCursor}`);
   },
 };

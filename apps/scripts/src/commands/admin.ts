@@ -3,14 +3,19 @@ import {
   describeStartupError,
   grantAdmin,
   loadConfig,
-  openDatabase,
   passwordSchema,
   readAdminToken,
   registerUser,
   type ServerConfig,
   usernameSchema,
 } from '@ethcast/server';
-import { type Command, type CommandContext, parseCommandArgs, UsageError } from '../command.ts';
+import {
+  type Command,
+  type CommandContext,
+  onePositional,
+  parseCommandArgs,
+  UsageError,
+} from '../command.ts';
 import { printJson } from '../output.ts';
 import { readSecret } from '../prompt.ts';
 import { serverAnswers } from '../server-probe.ts';
@@ -33,9 +38,7 @@ export const adminCreateCommand: Command = {
   access: 'server-or-database',
   async run(ctx) {
     const { positionals } = parseCommandArgs(ctx.args, {}, usage);
-    const [rawName, ...extra] = positionals;
-    if (!rawName || extra.length) throw new UsageError(`expected one username (usage: ${usage})`);
-    const username = usernameSchema.safeParse(rawName);
+    const username = usernameSchema.safeParse(onePositional(positionals, 'username', usage));
     if (!username.success) throw new UsageError(`username ${username.error.issues[0]?.message}`);
     const password = await readSecret('Password for the new admin (8-72 bytes): ', ctx.stdin);
     const checked = passwordSchema.safeParse(password);
@@ -90,24 +93,13 @@ export const adminGrantCommand: Command = {
   summary: 'Make an existing user an admin, in the configured database (e.g. after the legacy takeover)',
   async run(ctx) {
     const { positionals } = parseCommandArgs(ctx.args, {}, this.usage);
-    const [username, ...extra] = positionals;
-    if (!username || extra.length) throw new UsageError(`expected one username (usage: ${this.usage})`);
-    let handle: Awaited<ReturnType<typeof openDatabase>>;
-    try {
-      handle = await openDatabase(loadConfig());
-    } catch (error) {
-      throw new Error(describeStartupError(error));
-    }
-    try {
-      const user = await grantAdmin(handle.db, username);
-      if (ctx.json) return printJson(user);
-      console.log(
-        user.changed
-          ? `${user.username} (id ${user.id}) is now an admin.`
-          : `${user.username} (id ${user.id}) was an admin already.`,
-      );
-    } finally {
-      await handle.close();
-    }
+    const username = onePositional(positionals, 'username', this.usage);
+    const user = await withDatabase((handle) => grantAdmin(handle.db, username));
+    if (ctx.json) return printJson(user);
+    console.log(
+      user.changed
+        ? `${user.username} (id ${user.id}) is now an admin.`
+        : `${user.username} (id ${user.id}) was an admin already.`,
+    );
   },
 };

@@ -1,7 +1,14 @@
 import { daysBehind, type RouterOutputs, STALE_AFTER_DAYS } from '@ethcast/client';
 import { formatTable } from '@ethcast/forecast/terminal';
-import { type Command, parseCommandArgs, positiveIntOption, UsageError } from '../command.ts';
-import { printJson } from '../output.ts';
+import {
+  type Command,
+  givenFields,
+  parseCommandArgs,
+  positiveIntOption,
+  stringOptions,
+  UsageError,
+} from '../command.ts';
+import { printJson, printPage } from '../output.ts';
 
 type Point = RouterOutputs['predicts']['byId']['points'][number];
 
@@ -41,21 +48,14 @@ export const forecastCommand: Command = {
   async run(ctx) {
     const { values } = parseCommandArgs(
       ctx.args,
-      {
-        days: { type: 'string' },
-        model: { type: 'string' },
-        symbol: { type: 'string' },
-        note: { type: 'string' },
-      },
+      stringOptions('days', 'model', 'symbol', 'note'),
       this.usage,
     );
     const days = positiveIntOption(values.days, 'days', this.usage);
     if (!days) throw new UsageError(`--days is required (usage: ${this.usage})`);
     const row = await ctx.client.predicts.create.mutate({
       days,
-      ...(values.model ? { model: values.model } : {}),
-      ...(values.symbol ? { symbol: values.symbol } : {}),
-      ...(values.note ? { note: values.note } : {}),
+      ...givenFields({ model: values.model, symbol: values.symbol, note: values.note }),
     });
     if (ctx.json) return printJson(row);
     console.log(
@@ -78,26 +78,19 @@ export const historyCommand: Command = {
   async run(ctx) {
     const { values } = parseCommandArgs(
       ctx.args,
-      {
-        symbol: { type: 'string' },
-        model: { type: 'string' },
-        user: { type: 'string' },
-        limit: { type: 'string' },
-        cursor: { type: 'string' },
-      },
+      stringOptions('symbol', 'model', 'user', 'limit', 'cursor'),
       this.usage,
     );
-    const userId = positiveIntOption(values.user, 'user', this.usage);
-    const cursor = positiveIntOption(values.cursor, 'cursor', this.usage);
     const page = await ctx.client.predicts.list.query({
       limit: positiveIntOption(values.limit, 'limit', this.usage) ?? 20,
-      ...(values.symbol ? { symbol: values.symbol } : {}),
-      ...(values.model ? { model: values.model } : {}),
-      ...(userId ? { userId } : {}),
-      ...(cursor ? { cursor } : {}),
+      ...givenFields({
+        symbol: values.symbol,
+        model: values.model,
+        userId: positiveIntOption(values.user, 'user', this.usage),
+        cursor: positiveIntOption(values.cursor, 'cursor', this.usage),
+      }),
     });
-    if (ctx.json) return printJson(page);
-    console.log(
+    printPage(ctx, page, () =>
       formatTable(
         page.items.map((r) => {
           const last = r.lastPoint;
@@ -115,7 +108,6 @@ export const historyCommand: Command = {
         }),
       ),
     );
-    if (page.nextCursor) console.log(`more: --cursor ${page.nextCursor}`);
   },
 };
 

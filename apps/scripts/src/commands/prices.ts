@@ -14,8 +14,14 @@ import {
   type SyncReport,
   syncPrices,
 } from '@ethcast/server';
-import { type Command, type CommandContext, parseCommandArgs, UsageError } from '../command.ts';
-import { printJson } from '../output.ts';
+import {
+  type Command,
+  type CommandContext,
+  parseCommandArgs,
+  stringOptions,
+  UsageError,
+} from '../command.ts';
+import { printResult } from '../output.ts';
 import { ServerRefusal, uploadPriceFile } from '../price-upload.ts';
 import { serverAnswers } from '../server-probe.ts';
 
@@ -89,8 +95,7 @@ export const pricesImportCommand: Command = {
       } finally {
         bar.done();
       }
-      if (ctx.json) return printJson(report);
-      return console.log(formatImportReport(report));
+      return printResult(ctx, report, formatImportReport);
     }
     const report = await withDatabase(async (handle) => {
       try {
@@ -104,8 +109,7 @@ export const pricesImportCommand: Command = {
         bar.done();
       }
     });
-    if (ctx.json) return printJson(report);
-    console.log(formatImportReport(report));
+    printResult(ctx, report, formatImportReport);
   },
 };
 
@@ -157,7 +161,7 @@ export const pricesSyncCommand: Command = {
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(
       ctx.args,
-      { symbol: { type: 'string' }, url: { type: 'string' }, since: { type: 'string' } },
+      stringOptions('symbol', 'url', 'since'),
       syncUsage,
     );
     if (positionals.length > 0) throw new UsageError(`unexpected "${positionals[0]}" (usage: ${syncUsage})`);
@@ -178,8 +182,7 @@ export const pricesSyncCommand: Command = {
         ...(values.symbol ? { symbol: values.symbol.trim().toUpperCase() } : {}),
         ...(values.since ? { since: values.since } : {}),
       });
-      if (ctx.json) return printJson(report);
-      return console.log(formatSyncReport(report));
+      return printResult(ctx, report, formatSyncReport);
     }
     const report = await withDatabase(async (handle, config) => {
       const baseUrl = values.url ?? config.pricesSyncUrl;
@@ -214,8 +217,7 @@ export const pricesSyncCommand: Command = {
         );
       }
     });
-    if (ctx.json) return printJson(report);
-    console.log(formatSyncReport(report));
+    printResult(ctx, report, formatSyncReport);
   },
 };
 
@@ -239,8 +241,7 @@ export const pricesListCommand: Command = {
     const symbols = (await serverAnswers(ctx.url))
       ? await ctx.client.prices.symbols.query()
       : await withDatabase((handle) => listSymbols(handle.db));
-    if (ctx.json) return printJson(symbols);
-    console.log(
+    printResult(ctx, symbols, () =>
       symbols.length === 0
         ? 'No prices stored: run "pnpm ethcast prices:import <file> --symbol ETH-USD"'
         : formatTable(

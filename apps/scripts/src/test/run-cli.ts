@@ -1,9 +1,14 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type ProcessOutput, processOutput, startTestServer, type TestServer } from '@ethcast/server/test';
+import { afterAll, beforeAll } from 'vitest';
 
 const scriptsDir = fileURLToPath(new URL('../..', import.meta.url));
 
-export type CliRun = { code: number | null; stdout: string; stderr: string };
+export type CliRun = ProcessOutput;
 
 /** Runs `ethcast <args>` as a real process with only the given environment (plus PATH) and stdin. */
 export function runCli(
@@ -19,14 +24,30 @@ export function runCli(
 }
 
 /** A child's exit code with everything it wrote to stdout and stderr. */
-export function outcome(child: ChildProcessWithoutNullStreams): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
+export const outcome = processOutput;
+
+/**
+ * For a describe: a test server and a CLI home folder (`prefix…`, for the CLI's config.json), started
+ * before its tests and removed after them; `setup` gets both.
+ */
+export function useCliServer(
+  prefix: string,
+  setup: (cli: { server: TestServer; home: string }) => Promise<void> | void,
+  env: Record<string, string> = {},
+) {
+  let server: TestServer | undefined;
+  let home: string | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(env);
+    home = await mkdtemp(join(tmpdir(), prefix));
+    await setup({ server, home });
   });
-  child.stderr.on('data', (d) => {
-    stderr += d;
+  afterAll(async () => {
+    await server?.stop();
+    if (home) await rm(home, { recursive: true, force: true });
   });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
 }
+
+/** A signed-in CLI config at `file`, mode 0600 as `ethcast login` writes it. */
+export const writeCliConfig = (file: string, config: { url: string; token: string }) =>
+  writeFile(file, JSON.stringify(config), { mode: 0o600 });

@@ -8,6 +8,20 @@ const bars = randomWalkBars({ days: 600, seed: 4 });
 const from = bars[500]?.day as string;
 const to = bars[599]?.day as string;
 
+/** A drift model that records the length of the history of each refit. */
+const driftRecordingRefits = (seen: number[]) => ({
+  name: 'drift',
+  id: 't-drift',
+  version: 'x',
+  trainedThrough: to,
+  learnsFromTraining: true,
+  model: createDriftModel(),
+  refit: async (closes: Float64Array) => {
+    seen.push(closes.length);
+    return createDriftModel();
+  },
+});
+
 describe('backtest', () => {
   it('scores every origin whose target is inside the range, persistence ratio 1 and hit rate 0.5', async () => {
     const report = await backtest({
@@ -34,20 +48,7 @@ describe('backtest', () => {
       to,
       horizons: [1],
       retrainEvery: 25,
-      models: [
-        {
-          name: 'drift',
-          id: 't-drift',
-          version: 'x',
-          trainedThrough: to,
-          learnsFromTraining: true,
-          model: createDriftModel(),
-          refit: async (closes) => {
-            seen.push(closes.length);
-            return createDriftModel();
-          },
-        },
-      ],
+      models: [driftRecordingRefits(seen)],
     });
     expect(seen).toEqual([501, 526, 551, 576]);
     expect(report.models[0]?.inSample).toBe(false);
@@ -63,20 +64,7 @@ describe('backtest', () => {
       to,
       horizons: [1],
       retrainEvery: 'yearly',
-      models: [
-        {
-          name: 'drift',
-          id: 't-drift',
-          version: 'x',
-          trainedThrough: to,
-          learnsFromTraining: true,
-          model: createDriftModel(),
-          refit: async (closes) => {
-            seen.push(closes.length);
-            return createDriftModel();
-          },
-        },
-      ],
+      models: [driftRecordingRefits(seen)],
     });
     // first scored origin (index 300): data through index 299; 1 January 2021 (index 366): through 365
     expect(bars[366]?.day).toBe('2021-01-01');

@@ -1,12 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import superjson from 'superjson';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Services } from '../context.ts';
 import { listLogs } from '../db/queries/logs.ts';
 import { findSessionByToken } from '../db/queries/sessions.ts';
 import { logs, users } from '../db/schema.ts';
-import { anonymousCaller, codeOf, createActor, TEST_PASSWORD, testServices } from '../test/actors.ts';
-import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
+import { anonymousCaller, codeOf, createActor, TEST_PASSWORD } from '../test/actors.ts';
+import { testEngine } from '../test/db.ts';
+import { useTestDb } from '../test/fixtures.ts';
 import { loginUser } from './accounts.ts';
 import { verifyPassword } from './password.ts';
 import { PasswordWork } from './password-work.ts';
@@ -20,16 +21,13 @@ const PYTHON_VECTORS = [
 ];
 
 describe(`accounts (${testEngine})`, () => {
-  let testDb: TestDb;
   let services: Services;
-  beforeAll(async () => {
-    testDb = await createTestDb();
-  });
-  beforeEach(async () => {
-    await testDb.reset();
-    services = testServices(testDb);
-  });
-  afterAll(() => testDb?.close());
+  useTestDb(
+    (fresh) => {
+      services = fresh;
+    },
+    { per: 'test' },
+  );
 
   it.each(PYTHON_VECTORS)(
     'verifies a hash made by the legacy Python backend ($hash)',

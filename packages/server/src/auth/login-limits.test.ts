@@ -1,12 +1,13 @@
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Services } from '../context.ts';
 import { createDb, type DbHandle } from '../db/client.ts';
 import { loginAttempts } from '../db/schema.ts';
 import { loginPolicy } from '../domain/login-policy.ts';
-import { createActor, TEST_PASSWORD, testServices } from '../test/actors.ts';
-import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
+import { createActor, TEST_PASSWORD } from '../test/actors.ts';
+import { type TestDb, testEngine } from '../test/db.ts';
+import { useTestDb } from '../test/fixtures.ts';
 import { loginUser } from './accounts.ts';
 import { PasswordWork } from './password-work.ts';
 
@@ -49,14 +50,13 @@ class GatedPasswordWork extends PasswordWork {
 describe(`login limits (${testEngine})`, () => {
   let testDb: TestDb;
   let services: Services;
-  beforeAll(async () => {
-    testDb = await createTestDb();
-  });
-  beforeEach(async () => {
-    await testDb.reset();
-    services = testServices(testDb);
-  });
-  afterAll(() => testDb?.close());
+  useTestDb(
+    (fresh, db) => {
+      services = fresh;
+      testDb = db;
+    },
+    { per: 'test' },
+  );
 
   const login = (
     username: string,

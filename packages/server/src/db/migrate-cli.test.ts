@@ -6,25 +6,18 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
+import { type ProcessOutput, processOutput } from '../test/process-output.ts';
 import { createDb } from './client.ts';
 
 const serverDir = fileURLToPath(new URL('../..', import.meta.url));
 
 /** `pnpm db:migrate`'s script as a real process, with only DATABASE_URL (and PATH) set. */
-function migrate(databaseUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function migrate(databaseUrl: string): Promise<ProcessOutput> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/db/migrate-cli.ts'], {
     cwd: serverDir,
     env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+  return processOutput(child);
 }
 
 describe('pnpm db:migrate failures', { timeout: 180_000 }, () => {

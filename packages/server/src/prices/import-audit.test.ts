@@ -4,7 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { logs, prices } from '../db/schema.ts';
 import { createActor } from '../test/actors.ts';
-import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
+import { testEngine } from '../test/db.ts';
+import { useTestDb } from '../test/fixtures.ts';
 import { generateCandles, storedPrices, tempDir, toCsv } from '../test/price-csv.ts';
 import { startReplayServer } from '../test/replay-server.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
@@ -19,18 +20,13 @@ const auditRows = (db: Database) =>
     .orderBy(asc(logs.id));
 
 describe(`audited price imports (${testEngine})`, () => {
-  let testDb: TestDb;
   let db: Database;
   const files = tempDir();
   const rows = generateCandles('ETH-USD', '2024-01-01', 30, 3);
-  beforeAll(async () => {
-    testDb = await createTestDb();
+  useTestDb((_, testDb) => {
     db = testDb.db;
   });
-  afterAll(async () => {
-    await testDb?.close();
-    files.cleanup();
-  });
+  afterAll(() => files.cleanup());
   beforeEach(async () => {
     await db.delete(prices);
     await db.delete(logs);

@@ -1,24 +1,20 @@
 import { Readable } from 'node:stream';
 import { asc } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { prices } from '../db/schema.ts';
-import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
+import { testEngine } from '../test/db.ts';
+import { useTestDb } from '../test/fixtures.ts';
 import { type CsvLayout, generateCandles, storedPrices, tempDir, toCsv } from '../test/price-csv.ts';
 import { importPrices, PriceImportError } from './import.ts';
 
 describe(`importPrices (${testEngine})`, () => {
-  let testDb: TestDb;
   let db: Database;
   const files = tempDir();
-  beforeAll(async () => {
-    testDb = await createTestDb();
+  useTestDb((_, testDb) => {
     db = testDb.db;
   });
-  afterAll(async () => {
-    await testDb?.close();
-    files.cleanup();
-  });
+  afterAll(() => files.cleanup());
   beforeEach(async () => {
     await db.delete(prices);
   });

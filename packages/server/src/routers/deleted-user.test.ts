@@ -1,33 +1,31 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Services } from '../context.ts';
 import { queryRows } from '../db/client.ts';
 import { logs, predict } from '../db/schema.ts';
-import { type Actor, codeOf, createActors, testServices } from '../test/actors.ts';
-import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
+import { type Actor, codeOf, createActors } from '../test/actors.ts';
+import { testEngine } from '../test/db.ts';
+import { useTestDb } from '../test/fixtures.ts';
 import { seedPrices } from '../test/price-csv.ts';
 
 // The window between the session lookup (in the context) and the procedure's write: the user is
 // deleted in it. The write then meets the foreign key to users (23503); the caller must get 401.
 describe(`a user deleted while their request runs (${testEngine})`, () => {
-  let testDb: TestDb;
   let services: Services;
   let victim: Actor;
   let admin: Actor;
-  beforeAll(async () => {
-    testDb = await createTestDb();
-  });
-  beforeEach(async () => {
-    await testDb.reset();
-    services = testServices(testDb);
-    await seedPrices(services.db, 'ETH-USD', '2024-01-01', 500, 3);
-    ({ victim, admin } = await createActors(services, {
-      victim: 'doomed',
-      admin: ['deleter', 'admin'],
-      secondAdmin: ['deleter2', 'admin'],
-    }));
-  });
-  afterAll(() => testDb?.close());
+  useTestDb(
+    async (fresh) => {
+      services = fresh;
+      await seedPrices(services.db, 'ETH-USD', '2024-01-01', 500, 3);
+      ({ victim, admin } = await createActors(services, {
+        victim: 'doomed',
+        admin: ['deleter', 'admin'],
+        secondAdmin: ['deleter2', 'admin'],
+      }));
+    },
+    { per: 'test' },
+  );
 
   const orphans = async (userId: number) => {
     const [row] = await queryRows<{ predicts: number; logs: number }>(

@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActor, storeForecast, testServices } from '../test/actors.ts';
+import { describe, expect, it } from 'vitest';
+import { createActor, storeForecast } from '../test/actors.ts';
 import { testEngine } from '../test/db.ts';
+import { useTestServer } from '../test/fixtures.ts';
 import { getProcedure, postProcedure } from '../test/http-calls.ts';
-import { startTestServer, type TestServer } from '../test/server.ts';
+import type { TestServer } from '../test/server.ts';
 
 describe(`another user's forecast over HTTP (${testEngine})`, () => {
   let server: TestServer;
   let intruder: string;
   let othersId: number;
-  beforeAll(async () => {
-    server = await startTestServer();
-    const services = testServices(server.testDb);
+  useTestServer(async (started, services) => {
+    server = started;
     const owner = await createActor(services, 'forecast_owner');
     intruder = (await createActor(services, 'forecast_intruder')).token;
     othersId = (
@@ -20,7 +20,6 @@ describe(`another user's forecast over HTTP (${testEngine})`, () => {
       })
     ).id;
   });
-  afterAll(() => server?.stop());
 
   it('answers 404 with the same message as a missing id, for every procedure', async () => {
     const missingId = othersId + 1000;

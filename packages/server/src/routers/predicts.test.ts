@@ -1,7 +1,7 @@
 import { dayFromNumber, dayNumber } from '@ethcast/days';
 import { TRPCError } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Services } from '../context.ts';
 import { upsertPrices } from '../db/queries/price-upsert.ts';
 import { logs, predict } from '../db/schema.ts';
@@ -14,7 +14,8 @@ import {
   createActors,
   testServices,
 } from '../test/actors.ts';
-import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
+import { type TestDb, testEngine } from '../test/db.ts';
+import { useTestDb } from '../test/fixtures.ts';
 import { generateCandles, seedPrices } from '../test/price-csv.ts';
 
 const START = '2024-01-01';
@@ -27,21 +28,19 @@ describe(`predicts.* and models.* (${testEngine})`, () => {
   let owner: Actor;
   let other: Actor;
   let admin: Actor;
-
-  beforeAll(async () => {
-    testDb = await createTestDb();
-  });
-  beforeEach(async () => {
-    await testDb.reset();
-    services = testServices(testDb);
-    await seedPrices(services.db, 'ETH-USD', START, HISTORY_DAYS, 7);
-    ({ owner, other, admin } = await createActors(services, {
-      owner: 'owner',
-      other: 'other',
-      admin: ['boss', 'admin'],
-    }));
-  });
-  afterAll(() => testDb?.close());
+  useTestDb(
+    async (fresh, db) => {
+      testDb = db;
+      services = fresh;
+      await seedPrices(services.db, 'ETH-USD', START, HISTORY_DAYS, 7);
+      ({ owner, other, admin } = await createActors(services, {
+        owner: 'owner',
+        other: 'other',
+        admin: ['boss', 'admin'],
+      }));
+    },
+    { per: 'test' },
+  );
 
   it('models.list shows the registry with exactly one default per symbol', async () => {
     const models = await (await anonymousCaller(services)).models.list({ symbol: 'ETH-USD' });

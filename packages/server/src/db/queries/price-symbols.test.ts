@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importPrices } from '../../prices/import.ts';
-import { createTestDb, type TestDb, testEngine } from '../../test/db.ts';
+import { testEngine } from '../../test/db.ts';
+import { useTestDb } from '../../test/fixtures.ts';
 import { generateCandles, toCsv } from '../../test/price-csv.ts';
 import { type Database, queryRows } from '../client.ts';
 import { prices } from '../schema.ts';
@@ -36,18 +37,13 @@ async function aggregated(db: Database): Promise<SymbolSummary[]> {
 }
 
 describe(`prices.symbols summary (${testEngine})`, () => {
-  let testDb: TestDb;
   let db: Database;
-  beforeAll(async () => {
-    testDb = await createTestDb();
-    db = testDb.db;
-  });
-  afterAll(async () => {
-    await testDb?.close();
-  });
-  beforeEach(async () => {
-    await testDb.reset();
-  });
+  useTestDb(
+    (_, testDb) => {
+      db = testDb.db;
+    },
+    { per: 'test' },
+  );
 
   it('is answered without reading the prices table', async () => {
     await upsertPrices(db, generateCandles('ETH-USD', '2024-01-01', 10), 'test');

@@ -1,8 +1,9 @@
 import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Services } from '../../context.ts';
-import { type Actor, createActors, testServices } from '../../test/actors.ts';
-import { createTestDb, type TestDb, testEngine } from '../../test/db.ts';
+import { type Actor, createActors } from '../../test/actors.ts';
+import { testEngine } from '../../test/db.ts';
+import { useTestDb } from '../../test/fixtures.ts';
 import { seedPrices } from '../../test/price-csv.ts';
 import { listLogs } from './logs.ts';
 import {
@@ -20,16 +21,14 @@ const messageOf = (promise: Promise<unknown>) =>
   );
 
 describe(`the owner-or-admin scope in the queries (${testEngine})`, () => {
-  let testDb: TestDb;
   let services: Services;
   let owner: Actor;
   let other: Actor;
   let admin: Actor;
   let forecastId: number;
 
-  beforeAll(async () => {
-    testDb = await createTestDb();
-    services = testServices(testDb);
+  useTestDb(async (fresh) => {
+    services = fresh;
     await seedPrices(services.db, 'ETH-USD', '2024-01-01', 120, 5);
     ({ owner, other, admin } = await createActors(services, {
       owner: 'scope_owner',
@@ -38,7 +37,6 @@ describe(`the owner-or-admin scope in the queries (${testEngine})`, () => {
     }));
     forecastId = (await owner.caller.predicts.create({ model: 'naive', days: 2, note: 'mine' })).id;
   });
-  afterAll(() => testDb?.close());
 
   it("reads, updates and deletes of another user's forecast find nothing and change nothing", async () => {
     const db = services.db;

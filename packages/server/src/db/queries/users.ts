@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, ilike, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, ilike, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client.ts';
 import { type Role, users } from '../schema.ts';
 import { escapeLike } from './logs.ts';
@@ -54,29 +54,25 @@ export async function getPasswordHash(db: Executor, id: number): Promise<string 
  * The user `id` if `viewer` may see them: themself, or anyone for an admin (scope.ts). `viewer: null`
  * is the server acting for itself (sign-in, session checks), never a request's caller.
  */
-export async function getUserById(
-  db: Executor,
-  id: number,
-  viewer: Viewer | null,
-): Promise<PublicUser | null> {
-  const [row] = await db
-    .select(publicUserColumns)
-    .from(users)
-    .where(and(eq(users.id, id), viewer ? visibleTo(users.id, viewer) : undefined))
-    .limit(1);
-  return row ?? null;
+export function getUserById(db: Executor, id: number, viewer: Viewer | null): Promise<PublicUser | null> {
+  return visibleUser(db, eq(users.id, id), viewer);
 }
 
 /** The user with this username (any case) if `viewer` may see them, as getUserById. */
-export async function getUserByUsername(
+export function getUserByUsername(
   db: Executor,
   username: string,
   viewer: Viewer | null,
 ): Promise<PublicUser | null> {
+  return visibleUser(db, byUsernameCi(username), viewer);
+}
+
+/** The one user `where` picks, if `viewer` may see them (`null`: the server itself). */
+async function visibleUser(db: Executor, where: SQL, viewer: Viewer | null): Promise<PublicUser | null> {
   const [row] = await db
     .select(publicUserColumns)
     .from(users)
-    .where(and(byUsernameCi(username), viewer ? visibleTo(users.id, viewer) : undefined))
+    .where(and(where, viewer ? visibleTo(users.id, viewer) : undefined))
     .limit(1);
   return row ?? null;
 }

@@ -33,6 +33,9 @@ export async function scanLegacyRows(
     const shown = hidden ? '(value withheld)' : showValue(row[column] ?? null);
     problems.push({ table, id: row.id ?? null, column, shown, problem: result.problem });
   };
+  /** A text column of at most 100 characters, as the legacy schema's varchar(100). */
+  const reportText = (table: string, row: Row, column: string, required: boolean) =>
+    report(table, row, column, checkText(row[column] ?? null, { required, maxLength: 100 }));
 
   if (tables.has('users')) {
     const rows = await textRows(db, 'users', ['id', 'username', 'password']);
@@ -71,13 +74,8 @@ export async function scanLegacyRows(
     checkIds('logs', rows, problems);
     for (const row of rows) {
       checkDate('logs', row, dateTypes.logs, report);
-      report(
-        'logs',
-        row,
-        'username_log',
-        checkText(row.username_log ?? null, { required: false, maxLength: 100 }),
-      );
-      report('logs', row, 'action', checkText(row.action ?? null, { required: true, maxLength: 100 }));
+      reportText('logs', row, 'username_log', false);
+      reportText('logs', row, 'action', true);
     }
   }
 
@@ -92,13 +90,8 @@ export async function scanLegacyRows(
     checkIds('predict', rows, problems);
     for (const row of rows) {
       checkDate('predict', row, dateTypes.predict, report);
-      report(
-        'predict',
-        row,
-        'username_predict',
-        checkText(row.username_predict ?? null, { required: false, maxLength: 100 }),
-      );
-      report('predict', row, 'model', checkText(row.model ?? null, { required: false, maxLength: 100 }));
+      reportText('predict', row, 'username_predict', false);
+      reportText('predict', row, 'model', false);
       const converted = convertLegacyPoints(row.forecast_result ?? null);
       report('predict', row, 'forecast_result', converted);
       if (converted.ok && row.id) points.set(row.id, converted.value);
