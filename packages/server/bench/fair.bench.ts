@@ -24,11 +24,11 @@ import postgres from 'postgres';
 import superjson from 'superjson';
 import { createDb } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
-import { insertPredictionWithLog } from '../src/db/queries/predicts.ts';
 import { createSession } from '../src/db/queries/sessions.ts';
 import { insertUser } from '../src/db/queries/users.ts';
 import { findRepoRoot } from '../src/paths.ts';
 import { seedPrices } from '../src/test/index.ts';
+import { insertPredictionWithAuditRow } from '../src/usecases/predictions.ts';
 
 const { values } = parseArgs({
   options: {
@@ -223,7 +223,7 @@ try {
     lower95: 1800,
     upper95: 2200,
   }));
-  const forecast = await insertPredictionWithLog(
+  const forecast = await insertPredictionWithAuditRow(
     db,
     {
       userId: reader.id,
@@ -237,7 +237,7 @@ try {
       summary: 'bench',
       points,
     },
-    { action: 'predict success with model naive' },
+    'predict success with model naive',
   );
 
   // the production bundle, as `pnpm start` runs it

@@ -1,20 +1,18 @@
 import { TRPCClientError } from '@ethcast/client';
 import {
+  createAdmin,
   describeStartupError,
   grantAdmin,
   loadConfig,
-  openDatabase,
   passwordSchema,
   readAdminToken,
-  registerUser,
-  type ServerConfig,
   usernameSchema,
 } from '@ethcast/server';
 import { type Command, type CommandContext, parseCommandArgs, UsageError } from '../command.ts';
 import { printJson } from '../output.ts';
 import { readSecret } from '../prompt.ts';
 import { serverAnswers } from '../server-probe.ts';
-import { withDatabase } from './prices.ts';
+import { cliViewer, withDatabase, withServices } from './prices.ts';
 
 type Created = { id: number; username: string; role: string; createdAt: Date };
 
@@ -43,13 +41,7 @@ export const adminCreateCommand: Command = {
     const input = { username: username.data, password };
     const user: Created = (await serverAnswers(ctx.url))
       ? await createThroughServer(ctx, input)
-      : await withDatabase((handle, config: ServerConfig) =>
-          registerUser(
-            handle.db,
-            { ...input, role: 'admin', action: 'admin created from cli' },
-            config.bcryptCost,
-          ),
-        );
+      : await withServices((services) => createAdmin(services, cliViewer, input));
     if (ctx.json) return printJson(user);
     console.log(`Admin ${user.username} created (id ${user.id}).`);
   },
@@ -92,22 +84,12 @@ export const adminGrantCommand: Command = {
     const { positionals } = parseCommandArgs(ctx.args, {}, this.usage);
     const [username, ...extra] = positionals;
     if (!username || extra.length) throw new UsageError(`expected one username (usage: ${this.usage})`);
-    let handle: Awaited<ReturnType<typeof openDatabase>>;
-    try {
-      handle = await openDatabase(loadConfig());
-    } catch (error) {
-      throw new Error(describeStartupError(error));
-    }
-    try {
-      const user = await grantAdmin(handle.db, username);
-      if (ctx.json) return printJson(user);
-      console.log(
-        user.changed
-          ? `${user.username} (id ${user.id}) is now an admin.`
-          : `${user.username} (id ${user.id}) was an admin already.`,
-      );
-    } finally {
-      await handle.close();
-    }
+    const user = await withDatabase((handle) => grantAdmin(handle, cliViewer, { username }));
+    if (ctx.json) return printJson(user);
+    console.log(
+      user.changed
+        ? `${user.username} (id ${user.id}) is now an admin.`
+        : `${user.username} (id ${user.id}) was an admin already.`,
+    );
   },
 };

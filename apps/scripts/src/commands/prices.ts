@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { createProgressBar, formatTable } from '@ethcast/forecast/terminal';
 import {
   COINBASE_URL,
+  createServices,
   type DbHandle,
   describeStartupError,
   type ImportReport,
@@ -10,9 +11,11 @@ import {
   loadConfig,
   openDatabase,
   type ServerConfig,
+  type Services,
   SyncError,
   type SyncReport,
   syncPrices,
+  systemViewer,
 } from '@ethcast/server';
 import { type Command, type CommandContext, parseCommandArgs, UsageError } from '../command.ts';
 import { printJson } from '../output.ts';
@@ -42,6 +45,26 @@ export async function withDatabase<T>(
     await handle.close();
   }
 }
+
+/**
+ * The direct mode's services over the configured database: the CLI acts through the same use cases as
+ * the server's faces, as `systemViewer('CLI on the database')` (its operator controls the database).
+ */
+export async function withServices<T>(
+  run: (services: Services, config: ServerConfig) => Promise<T>,
+): Promise<T> {
+  return withDatabase(async (handle, config) => {
+    const services = createServices(config, handle);
+    try {
+      return await run(services, config);
+    } finally {
+      await services.passwords.close();
+    }
+  });
+}
+
+/** Whom the audit log names for what the CLI does on the database itself. */
+export const cliViewer = systemViewer('CLI on the database');
 
 /** A refusal of the server's import route as the CLI's one line, with a hint for a missing sign-in. */
 function describeRefusal(error: ServerRefusal, ctx: CommandContext): Error {

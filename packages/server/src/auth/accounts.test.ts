@@ -7,7 +7,7 @@ import { findSessionByToken } from '../db/queries/sessions.ts';
 import { logs, users } from '../db/schema.ts';
 import { anonymousCaller, codeOf, createActor, TEST_PASSWORD, testServices } from '../test/actors.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
-import { loginUser } from './accounts.ts';
+import { loginUser } from '../usecases/login.ts';
 import { verifyPassword } from './password.ts';
 import { PasswordWork } from './password-work.ts';
 

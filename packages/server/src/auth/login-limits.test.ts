@@ -7,7 +7,7 @@ import { loginAttempts } from '../db/schema.ts';
 import { loginPolicy } from '../domain/login-policy.ts';
 import { createActor, TEST_PASSWORD, testServices } from '../test/actors.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
-import { loginUser } from './accounts.ts';
+import { loginUser } from '../usecases/login.ts';
 import { PasswordWork } from './password-work.ts';
 
 const outcome = (promise: Promise<{ kind: string }>) =>

@@ -4,6 +4,7 @@ import { findSessionByToken } from '../db/queries/sessions.ts';
 import { bearerCredential } from '../http-context.ts';
 import { createCaller } from '../router.ts';
 import { domainErrorOf } from '../trpc.ts';
+import type { Viewer } from '../usecases/viewer.ts';
 import type { Caller } from './route.ts';
 
 /**
@@ -18,7 +19,7 @@ export function bearerToken(req: FastifyRequest): string | null {
 export async function callerForRequest(
   services: Services,
   req: FastifyRequest,
-): Promise<{ call: Caller; session: Session | null }> {
+): Promise<{ call: Caller; session: Session | null; viewer: Viewer }> {
   const token = bearerToken(req);
   let session: Session | null = null;
   if (token) {
@@ -35,5 +36,5 @@ export async function callerForRequest(
     token: session ? token : null,
     clientIp: req.ip ?? null,
   });
-  return { call: createCaller(ctx), session };
+  return { call: createCaller(ctx), session, viewer: ctx.viewer };
 }

@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import {
-  deleteUser,
-  limitRegistration,
-  loginUser,
-  logoutSession,
-  registerUser,
-  updateUser,
-} from '../auth/accounts.ts';
-import { bootstrapAdmin } from '../auth/admin-token.ts';
 import { passwordSchema } from '../auth/password.ts';
-import { getUserById, getUserByUsername, listUsers } from '../db/queries/users.ts';
-import { actions } from '../domain/actions.ts';
-import { fail } from '../domain/errors.ts';
 import { adminProcedure, authedProcedure, publicProcedure, router } from '../trpc.ts';
+import {
+  bootstrapFirstAdmin,
+  createAdmin,
+  deleteAccount,
+  getAccount,
+  getAccountByUsername,
+  getMe,
+  listAccounts,
+  register,
+  updateAccount,
+} from '../usecases/accounts.ts';
+import { login, logout } from '../usecases/login.ts';
 import {
   idSchema,
   pageSchema,
@@ -25,17 +25,12 @@ import {
 const credentials = z.strictObject({ username: usernameSchema, password: passwordSchema });
 
 export const usersRouter = router({
-  register: publicProcedure.input(credentials).mutation(async ({ ctx, input }) => {
-    await limitRegistration(ctx.db, ctx.clientIp);
-    return registerUser(ctx.db, input, ctx.passwords);
-  }),
+  register: publicProcedure.input(credentials).mutation(({ ctx, input }) => register(ctx, ctx.viewer, input)),
 
   /** Admins: create another admin (what `pnpm ethcast admin:create` calls while signed in as one). */
   createAdmin: adminProcedure
     .input(credentials)
-    .mutation(({ ctx, input }) =>
-      registerUser(ctx.db, { ...input, role: 'admin', action: actions.adminCreated }, ctx.passwords),
-    ),
+    .mutation(({ ctx, input }) => createAdmin(ctx, ctx.viewer, input)),
 
   /**
    * The first admin of a fresh install, proven by the one-time token the server wrote to a file only
@@ -43,7 +38,7 @@ export const usersRouter = router({
    */
   bootstrapAdmin: publicProcedure
     .input(credentials.extend({ token: z.string().min(1, 'is required').max(200, 'is too long') }))
-    .mutation(({ ctx, input }) => bootstrapAdmin(ctx, input)),
+    .mutation(({ ctx, input }) => bootstrapFirstAdmin(ctx, ctx.viewer, input)),
 
   login: publicProcedure
     .input(
@@ -54,51 +49,30 @@ export const usersRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const result = await loginUser(ctx.db, ctx.passwords, { ...input, clientIp: ctx.clientIp });
-      if (result.kind === 'locked') {
-        const minutes = Math.ceil(result.retryAfterSeconds / 60);
-        fail('LOGIN_LOCKED', {
-          minutes,
-          retryAfterSeconds: result.retryAfterSeconds,
-          scope: result.scope,
-        });
-      }
-      if (result.kind === 'busy') fail('LOGIN_BUSY', { retryAfterSeconds: result.retryAfterSeconds });
-      if (result.kind === 'invalid') fail('WRONG_CREDENTIALS');
-      ctx.cookies.setSession(result.token, result.expiresAt);
-      return { token: result.token, expiresAt: result.expiresAt, user: result.user };
+      const session = await login(ctx, ctx.viewer, input);
+      ctx.cookies.setSession(session.token, session.expiresAt);
+      return session;
     }),
 
   logout: authedProcedure.mutation(async ({ ctx }) => {
-    await logoutSession(ctx.db, ctx.session.id, ctx.user);
-    ctx.sessions.forgetSession(ctx.session.id);
+    const done = await logout(ctx, ctx.viewer);
     ctx.cookies.clearSession();
-    return { ok: true as const };
+    return done;
   }),
 
-  me: authedProcedure.query(async ({ ctx }) => {
-    const user = await getUserById(ctx.db, ctx.user.id, ctx.user);
-    if (!user) fail('UNAUTHENTICATED');
-    return user;
-  }),
+  me: authedProcedure.query(({ ctx }) => getMe(ctx, ctx.viewer)),
 
   list: adminProcedure
     .input(z.strictObject({ ...pageSchema, search: searchSchema.optional() }).default({ limit: 50 }))
-    .query(({ ctx, input }) => listUsers(ctx.db, input)),
+    .query(({ ctx, input }) => listAccounts(ctx, ctx.viewer, input)),
 
-  byId: authedProcedure.input(z.strictObject({ id: idSchema })).query(async ({ ctx, input }) => {
-    const user = await getUserById(ctx.db, input.id, ctx.user);
-    if (!user) fail('NOT_FOUND', { entity: 'user', id: input.id });
-    return user;
-  }),
+  byId: authedProcedure
+    .input(z.strictObject({ id: idSchema }))
+    .query(({ ctx, input }) => getAccount(ctx, ctx.viewer, input)),
 
   byUsername: authedProcedure
     .input(z.strictObject({ username: usernameLookupSchema }))
-    .query(async ({ ctx, input }) => {
-      const user = await getUserByUsername(ctx.db, input.username, ctx.user);
-      if (!user) fail('NOT_FOUND', { entity: 'user', id: input.username });
-      return user;
-    }),
+    .query(({ ctx, input }) => getAccountByUsername(ctx, ctx.viewer, input)),
 
   update: authedProcedure
     .input(
@@ -110,21 +84,10 @@ export const usersRouter = router({
         role: z.enum(['user', 'admin']).optional(),
       }),
     )
-    .mutation(async ({ ctx, input }) => {
-      const updated = await updateUser(
-        ctx.db,
-        { user: ctx.user, sessionId: ctx.session.id },
-        input,
-        ctx.passwords,
-      );
-      // name, role or password changed: cached sessions of this user must be looked up again
-      ctx.sessions.forgetUser(input.id);
-      return updated;
-    }),
+    .mutation(({ ctx, input }) => updateAccount(ctx, ctx.viewer, input)),
 
   delete: authedProcedure.input(z.strictObject({ id: idSchema })).mutation(async ({ ctx, input }) => {
-    const deleted = await deleteUser(ctx.db, ctx.user, input.id);
-    ctx.sessions.forgetUser(input.id);
+    const deleted = await deleteAccount(ctx, ctx.viewer, input);
     if (deleted.id === ctx.user.id) ctx.cookies.clearSession();
     return deleted;
   }),
