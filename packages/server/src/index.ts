@@ -31,5 +31,6 @@ export type { AppRouter, RouterInputs, RouterOutputs } from './router.ts';
 export { appRouter, createCaller } from './router.ts';
 export { createServices, startServer } from './server.ts';
 export { createAdmin, grantAdmin } from './usecases/accounts.ts';
+export { importPriceFile, syncPriceHistory } from './usecases/prices.ts';
 export { systemViewer, type Viewer } from './usecases/viewer.ts';
 export { usernameSchema } from './validation.ts';

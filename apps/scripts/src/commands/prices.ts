@@ -6,7 +6,7 @@ import {
   type DbHandle,
   describeStartupError,
   type ImportReport,
-  importPrices,
+  importPriceFile,
   listSymbols,
   loadConfig,
   openDatabase,
@@ -14,7 +14,7 @@ import {
   type Services,
   SyncError,
   type SyncReport,
-  syncPrices,
+  syncPriceHistory,
   systemViewer,
 } from '@ethcast/server';
 import { type Command, type CommandContext, parseCommandArgs, UsageError } from '../command.ts';
@@ -117,9 +117,9 @@ export const pricesImportCommand: Command = {
     }
     const report = await withDatabase(async (handle) => {
       try {
-        return await importPrices(handle.db, file, {
+        return await importPriceFile(handle, cliViewer, {
+          file,
           ...options,
-          by: { userId: null, username: null, via: 'CLI on the database' },
           onProgress: (p) =>
             ctx.json || bar.update(p.totalBytes ? p.bytesRead / p.totalBytes : null, `${n(p.rowsRead)} rows`),
         });
@@ -214,11 +214,10 @@ export const pricesSyncCommand: Command = {
       const symbol = values.symbol ?? config.pricesSymbol;
       if (!ctx.json) console.error(`ethcast: syncing ${symbol} from ${host}…`);
       try {
-        return await syncPrices(handle.db, {
+        return await syncPriceHistory(handle, cliViewer, {
           symbol,
           baseUrl,
           retries: SYNC_RETRIES,
-          by: { userId: null, username: null, via: 'CLI on the database' },
           ...(values.since ? { since: values.since } : {}),
           onRetry: (r) =>
             console.error(

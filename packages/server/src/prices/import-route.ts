@@ -7,7 +7,9 @@ import { findSessionByToken } from '../db/queries/sessions.ts';
 import { DomainError, fail } from '../domain/errors.ts';
 import { tokenFromRequest } from '../http-context.ts';
 import { toTRPCError } from '../trpc.ts';
-import { importPrices, PriceImportError } from './import.ts';
+import { importPriceFile } from '../usecases/prices.ts';
+import { userViewer } from '../usecases/viewer.ts';
+import { PriceImportError } from './import.ts';
 
 /** The route `pnpm ethcast prices:import` streams a file to while a server runs. */
 export const PRICE_IMPORT_PATH = '/api/prices/import';
@@ -70,12 +72,16 @@ export async function registerPriceImportRoute(app: FastifyInstance, services: S
           fail('PRICE_FILE_INVALID', { detail: 'send the file as text/csv' });
         }
         const { symbol, skipBad, name } = query.data;
-        const report = await importPrices(services.db, body as Readable, {
-          ...(symbol ? { symbol } : {}),
-          skipBad: skipBad === 'true',
-          source: `file:${name ?? 'upload'}`,
-          by: { userId: session.user.id, username: session.user.username },
-        });
+        const report = await importPriceFile(
+          services,
+          userViewer(session, credential?.token ?? null, req.ip ?? null),
+          {
+            file: body as Readable,
+            ...(symbol ? { symbol } : {}),
+            skipBad: skipBad === 'true',
+            source: `file:${name ?? 'upload'}`,
+          },
+        );
         return reply.send(report);
       } catch (error) {
         // A connection cut meanwhile (a body timeout, the client gone) has nobody to answer.

@@ -5,8 +5,8 @@ import { type PriceChange, UPSERT_BATCH_SIZE, upsertPrices } from '../db/queries
 import { getLastDay, type PriceRow } from '../db/queries/prices.ts';
 import { isValidSymbol } from '../domain/symbol.ts';
 import { COINBASE_URL } from '../env.ts';
-import { auditPriceChange, type PriceAuditor } from './audit.ts';
 import { CANDLES_PER_PAGE, fetchDailyCandles } from './coinbase.ts';
+import type { PriceChangeHook } from './import.ts';
 import type { RetryOptions } from './retry.ts';
 
 /** Where a sync of an empty symbol starts: before any exchange listed ETH or BTC against USD. */
@@ -21,8 +21,8 @@ export type SyncOptions = RetryOptions & {
   /** the clock, for "today" (whose candle is never stored) */
   now?: Date;
   onPage?: (page: { from: string; to: string; candles: number }) => void;
-  /** who syncs (default: nobody named); the audit-log row is written whatever the caller */
-  by?: PriceAuditor;
+  /** runs in the rows' transaction when days were stored: the use case writes its audit row there */
+  audit?: PriceChangeHook;
 };
 
 export type SyncReport = {
@@ -135,7 +135,7 @@ export async function syncPrices(db: Database, options: SyncOptions): Promise<Sy
       report.changes.push(...result.changes.slice(0, 10 - report.changes.length));
     }
     if (ordered.length > 0) {
-      await auditPriceChange(tx, 'synced', options.by, {
+      await options.audit?.(tx, {
         symbols: [symbol],
         inserted: report.inserted,
         updated: report.updated,

@@ -1,14 +1,17 @@
 import { z } from 'zod';
-import { getLatestPrice, getPriceRange, listSymbols } from '../db/queries/prices.ts';
-import { fail } from '../domain/errors.ts';
 import { withCode } from '../domain/input-errors.ts';
 import { daySchema, symbolSchema } from '../prices/symbol.ts';
-import { SyncError, syncPrices } from '../prices/sync.ts';
 import { adminProcedure, publicProcedure, router } from '../trpc.ts';
+import {
+  latestPrice,
+  listPriceSymbols,
+  priceRange,
+  RANGE_LIMIT,
+  syncFromConfiguredExchange,
+} from '../usecases/prices.ts';
 import { fromNotAfterTo } from '../validation.ts';
 
-/** Enough for every daily candle since 2009 in one chart request, small enough to stay cheap. */
-export const RANGE_LIMIT = 10_000;
+export { RANGE_LIMIT };
 
 const rangeInput = z
   .strictObject({
@@ -21,18 +24,10 @@ const rangeInput = z
 
 export const pricesRouter = router({
   /** Stored symbols with their first and last day, row count and gaps. */
-  symbols: publicProcedure.query(({ ctx }) => listSymbols(ctx.db)),
+  symbols: publicProcedure.query(({ ctx }) => listPriceSymbols(ctx, ctx.viewer)),
 
   /** Daily candles for charts, ascending; at most `limit` (default and cap 10,000), the most recent. */
-  range: publicProcedure.input(rangeInput).query(async ({ ctx, input }) => {
-    const { candles, truncated } = await getPriceRange(ctx.db, {
-      symbol: input.symbol,
-      ...(input.from ? { from: input.from } : {}),
-      ...(input.to ? { to: input.to } : {}),
-      limit: input.limit ?? RANGE_LIMIT,
-    });
-    return { symbol: input.symbol, candles, truncated };
-  }),
+  range: publicProcedure.input(rangeInput).query(({ ctx, input }) => priceRange(ctx, ctx.viewer, input)),
 
   /**
    * Admins: fetch the closed days since the last stored one from the server's PRICES_SYNC_URL (what
@@ -40,25 +35,9 @@ export const pricesRouter = router({
    */
   sync: adminProcedure
     .input(z.strictObject({ symbol: symbolSchema.optional(), since: daySchema.optional() }).default({}))
-    .mutation(async ({ ctx, input }) => {
-      const baseUrl = ctx.config.pricesSyncUrl;
-      if (!baseUrl) fail('PRICE_SYNC_OFF');
-      try {
-        return await syncPrices(ctx.db, {
-          symbol: input.symbol ?? ctx.config.pricesSymbol,
-          baseUrl,
-          ...(input.since ? { since: input.since } : {}),
-          by: { userId: ctx.user.id, username: ctx.user.username },
-        });
-      } catch (error) {
-        if (error instanceof SyncError) fail('PRICE_SYNC_FAILED', { detail: error.message });
-        throw error;
-      }
-    }),
+    .mutation(({ ctx, input }) => syncFromConfiguredExchange(ctx, ctx.viewer, input)),
 
-  latest: publicProcedure.input(z.strictObject({ symbol: symbolSchema })).query(async ({ ctx, input }) => {
-    const latest = await getLatestPrice(ctx.db, { symbol: input.symbol });
-    if (!latest) fail('NO_PRICES', { symbol: input.symbol });
-    return { symbol: input.symbol, ...latest };
-  }),
+  latest: publicProcedure
+    .input(z.strictObject({ symbol: symbolSchema }))
+    .query(({ ctx, input }) => latestPrice(ctx, ctx.viewer, input)),
 });
