@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import { listRuns } from '../db/queries/job-runs.ts';
-import { writeLog } from '../db/queries/logs.ts';
-import { actions } from '../domain/actions.ts';
-import { fail } from '../domain/errors.ts';
-import { isJobName } from '../jobs/config.ts';
-import { jobsOverview } from '../jobs/overview.ts';
-import { jobDefinitions } from '../jobs/registry.ts';
 import { adminProcedure, router } from '../trpc.ts';
+import { listJobRuns, listJobs, runJobNow } from '../usecases/jobs.ts';
 
 const jobNameSchema = z
   .string()
@@ -18,29 +12,15 @@ const jobNameSchema = z
 /** The scheduled jobs, for operators (admins only). */
 export const jobsRouter = router({
   /** Every job: schedule (off = null), next occurrence, latest run with its outcome and error. */
-  list: adminProcedure.query(async ({ ctx }) => ({
-    enabled: ctx.jobs !== null,
-    jobs: await jobsOverview(ctx, jobDefinitions, ctx.clock()),
-  })),
+  list: adminProcedure.query(({ ctx }) => listJobs(ctx, ctx.viewer)),
 
   /** A job's recent runs, newest first. */
   runs: adminProcedure
     .input(z.strictObject({ name: jobNameSchema, limit: z.number().int().min(1).max(100).default(20) }))
-    .query(async ({ ctx, input }) => {
-      if (!isJobName(input.name)) fail('UNKNOWN_JOB', { job: input.name });
-      return listRuns(ctx.db, input.name, input.limit);
-    }),
+    .query(({ ctx, input }) => listJobRuns(ctx, ctx.viewer, input)),
 
   /** Runs a job now (also one whose schedule is off) and answers when it has finished. */
-  run: adminProcedure.input(z.strictObject({ name: jobNameSchema })).mutation(async ({ ctx, input }) => {
-    if (!isJobName(input.name)) fail('UNKNOWN_JOB', { job: input.name });
-    if (!ctx.jobs) fail('JOBS_DISABLED');
-    const run = await ctx.jobs.runNow(input.name, ctx.user.username);
-    await writeLog(ctx.db, {
-      userId: ctx.user.id,
-      username: ctx.user.username,
-      action: actions.jobRun(input.name, run.state),
-    });
-    return run;
-  }),
+  run: adminProcedure
+    .input(z.strictObject({ name: jobNameSchema }))
+    .mutation(({ ctx, input }) => runJobNow(ctx, ctx.viewer, input)),
 });

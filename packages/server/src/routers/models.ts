@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { trackRecord } from '../forecasts/track-record.ts';
 import { symbolSchema } from '../prices/symbol.ts';
 import { publicProcedure, router } from '../trpc.ts';
+import { listModels, modelTrackRecord } from '../usecases/models.ts';
 
 export const modelsRouter = router({
   /** The registry: every model per symbol with its backtest against persistence; `isDefault` marks the best. */
   list: publicProcedure
     .input(z.strictObject({ symbol: symbolSchema.optional() }).default({}))
-    .query(async ({ ctx, input }) => (await ctx.models()).list(input.symbol)),
+    .query(({ ctx, input }) => listModels(ctx, ctx.viewer, input)),
 
   /**
    * How each model's served forecasts turned out (from the scores the score-forecasts job stores): per
@@ -31,5 +31,5 @@ export const modelsRouter = router({
           .optional(),
       }),
     )
-    .query(({ ctx, input }) => trackRecord(ctx, input)),
+    .query(({ ctx, input }) => modelTrackRecord(ctx, ctx.viewer, input)),
 });
