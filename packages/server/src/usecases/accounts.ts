@@ -74,7 +74,11 @@ export async function register(services: Services, viewer: Viewer, input: Creden
 }
 
 /** An admin (or the CLI on the database) creates another admin. */
-export function createAdmin(services: Services, viewer: Viewer, input: Credentials): Promise<PublicUser> {
+export async function createAdmin(
+  services: Services,
+  viewer: Viewer,
+  input: Credentials,
+): Promise<PublicUser> {
   requireAdmin(viewer);
   return insertAccount(
     services.db,
@@ -84,7 +88,11 @@ export function createAdmin(services: Services, viewer: Viewer, input: Credentia
 }
 
 /** The first start on the embedded development database creates an admin with a random password. */
-export function createDemoAdmin(services: Services, viewer: Viewer, input: Credentials): Promise<PublicUser> {
+export async function createDemoAdmin(
+  services: Services,
+  viewer: Viewer,
+  input: Credentials,
+): Promise<PublicUser> {
   if (viewer.kind !== 'system') fail('ADMIN_ONLY');
   return insertAccount(
     services.db,
@@ -129,7 +137,7 @@ export async function bootstrapFirstAdmin(
  * Makes an existing user an admin (the first admin among users taken over from the legacy backend, who
  * all arrive as `user`): the CLI on the database, which needs no admin yet, or an admin.
  */
-export function grantAdmin(
+export async function grantAdmin(
   services: Pick<Services, 'db'>,
   viewer: Viewer,
   input: { username: string },
@@ -155,7 +163,7 @@ export async function getMe(services: Services, viewer: Viewer): Promise<PublicU
 }
 
 /** Admins: every account, optionally searched by name. */
-export function listAccounts(
+export async function listAccounts(
   services: Services,
   viewer: Viewer,
   input: Parameters<typeof listUsers>[1],

@@ -18,7 +18,7 @@ export async function listJobs(services: Services, viewer: Viewer) {
 }
 
 /** Admins: a job's recent runs, newest first. */
-export function listJobRuns(
+export async function listJobRuns(
   services: Services,
   viewer: Viewer,
   input: { name: string; limit: number },

@@ -32,7 +32,7 @@ export async function getLogEntry(
 }
 
 /** Admins correct a row; the correction is itself logged. */
-export function editLogEntry(
+export async function editLogEntry(
   services: Services,
   viewer: Viewer,
   input: { id: number; usernameLog: string | null; action: string },
@@ -47,7 +47,11 @@ export function editLogEntry(
 }
 
 /** Admins delete a row; the deletion is itself logged. */
-export function deleteLogEntry(services: Services, viewer: Viewer, input: { id: number }): Promise<LogRow> {
+export async function deleteLogEntry(
+  services: Services,
+  viewer: Viewer,
+  input: { id: number },
+): Promise<LogRow> {
   requireAdmin(viewer);
   return services.db.transaction(async (tx) => {
     const row = await deleteLog(tx, input.id);

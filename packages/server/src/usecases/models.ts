@@ -12,7 +12,7 @@ export async function listModels(
 }
 
 /** How each model's served forecasts turned out (scored by the score-forecasts job); anyone may read it. */
-export function modelTrackRecord(
+export async function modelTrackRecord(
   services: Services,
   _viewer: Viewer,
   input: Parameters<typeof trackRecord>[1],

@@ -182,7 +182,7 @@ export async function insertPredictionWithAuditRow(
 }
 
 /** Own forecasts, newest first; admins see everyone's or, with userId, one user's. */
-export function listForecasts(services: Services, viewer: Viewer, input: ListPredictionsArgs) {
+export async function listForecasts(services: Services, viewer: Viewer, input: ListPredictionsArgs) {
   return listPredictions(services.db, requireUser(viewer), input);
 }
 
@@ -201,7 +201,7 @@ export async function getForecast(services: Services, viewer: Viewer, input: { i
  * itself a face was asked to change (the legacy PUT body): refused with FORECAST_IMMUTABLE, after a
  * forecast that is missing or not the viewer's answers NOT_FOUND.
  */
-export function updateForecastNote(
+export async function updateForecastNote(
   services: Services,
   viewer: Viewer,
   input: { id: number; note: string | null; changing?: string[] },
@@ -221,7 +221,7 @@ export function updateForecastNote(
 }
 
 /** Deletes an own forecast (admins: anyone's). */
-export function deleteForecast(
+export async function deleteForecast(
   services: Services,
   viewer: Viewer,
   input: { id: number },

@@ -42,7 +42,7 @@ export type ImportPriceFileInput = Omit<ImportOptions, 'audit'> & { file: string
  * Admins (or the system: the first start's PRICES_CSV, the CLI on the database) import a price file,
  * from a path or a stream: all or nothing (or skip-bad), with one audit row in the rows' transaction.
  */
-export function importPriceFile(
+export async function importPriceFile(
   services: Pick<Services, 'db'>,
   viewer: Viewer,
   input: ImportPriceFileInput,
@@ -53,7 +53,7 @@ export function importPriceFile(
 }
 
 /** Admins (or the system: a job, the first start, the CLI) fetch the closed days since the last stored one. */
-export function syncPriceHistory(
+export async function syncPriceHistory(
   services: Pick<Services, 'db'>,
   viewer: Viewer,
   input: Omit<SyncOptions, 'audit'>,
@@ -87,7 +87,7 @@ export async function syncFromConfiguredExchange(
 }
 
 /** Stored symbols with their first and last day, row count and gaps. */
-export const listPriceSymbols = (services: Services, _viewer: Viewer) => listSymbols(services.db);
+export const listPriceSymbols = async (services: Services, _viewer: Viewer) => listSymbols(services.db);
 
 /** Daily candles for charts, ascending; at most `limit` (default and cap 10,000), the most recent. */
 export async function priceRange(
