@@ -54,3 +54,14 @@ describe('layers point one way (docs/architecture.md)', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+describe('audit-log rows are written by the use cases only (docs/architecture.md)', () => {
+  it('no source outside usecases/ calls writeLog or logInsert', () => {
+    const writers = ['db', 'auth', 'routers', 'prices', 'forecasts', 'jobs', 'legacy', 'openapi', 'usecases']
+      .flatMap(sources)
+      .concat(readdirSync(src).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts')))
+      .filter((file) => /\b(writeLog|logInsert)\(/.test(readFileSync(join(src, file), 'utf8')))
+      .filter((file) => !file.startsWith('usecases/') && file !== 'db/queries/logs.ts');
+    expect(writers).toEqual([]);
+  });
+});
