@@ -59,7 +59,7 @@ const withForecast = async (s: TestServer): Promise<Target> => {
 const withLogRow = async (s: TestServer): Promise<Target> => {
   const [row] = await queryRows<{ id: number }>(
     s.services.db,
-    sql`insert into logs (username_log, action) values ('x', 'a row to edit') returning id`,
+    sql`insert into logs (username_log, action) values ('x', 'a row to edit') returning id::int as id`,
   );
   return { actor: admin, id: row?.id ?? 0 };
 };
