@@ -21,11 +21,11 @@ import { join } from 'node:path';
 import { hash, verify } from '@node-rs/bcrypt';
 import postgres from 'postgres';
 import superjson from 'superjson';
-import { insertPredictionWithLog } from '../src/db/queries/predicts.ts';
 import { createSession } from '../src/db/queries/sessions.ts';
 import { insertUser } from '../src/db/queries/users.ts';
 import { findRepoRoot } from '../src/paths.ts';
 import { seedPrices } from '../src/test/index.ts';
+import { insertPredictionWithAuditRow } from '../src/usecases/predictions.ts';
 import { benchArgs, median, withMigratedBenchDb } from './harness.ts';
 import {
   cpuSeconds,
@@ -133,7 +133,7 @@ await withMigratedBenchDb('fair', { base: values.base, max: 4 }, async ({ name, 
       lower95: 1800,
       upper95: 2200,
     }));
-    const forecast = await insertPredictionWithLog(
+    const forecast = await insertPredictionWithAuditRow(
       db,
       {
         userId: reader.id,
@@ -147,7 +147,7 @@ await withMigratedBenchDb('fair', { base: values.base, max: 4 }, async ({ name, 
         summary: 'bench',
         points,
       },
-      { action: 'predict success with model naive' },
+      'predict success with model naive',
     );
 
     // the production bundle, as `pnpm start` runs it

@@ -1,8 +1,6 @@
 // Public surface of @ethcast/server for scripts, tests and the client's types.
 
-export { registerUser } from './auth/accounts.ts';
 export { readAdminToken } from './auth/admin-token.ts';
-export { grantAdmin } from './auth/grant-admin.ts';
 export { passwordSchema } from './auth/password.ts';
 export type { Context, Services, Session, SessionUser } from './context.ts';
 export { createContextInner } from './context.ts';
@@ -32,4 +30,7 @@ export { SyncError, type SyncOptions, type SyncReport, syncPrices } from './pric
 export type { AppRouter, RouterInputs, RouterOutputs } from './router.ts';
 export { appRouter, createCaller } from './router.ts';
 export { createServices, startServer } from './server.ts';
+export { createAdmin, grantAdmin } from './usecases/accounts.ts';
+export { importPriceFile, syncPriceHistory } from './usecases/prices.ts';
+export { systemViewer, type Viewer } from './usecases/viewer.ts';
 export { usernameSchema } from './validation.ts';

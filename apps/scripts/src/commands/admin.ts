@@ -1,12 +1,11 @@
 import { TRPCClientError } from '@ethcast/client';
 import {
+  createAdmin,
   describeStartupError,
   grantAdmin,
   loadConfig,
   passwordSchema,
   readAdminToken,
-  registerUser,
-  type ServerConfig,
   usernameSchema,
 } from '@ethcast/server';
 import {
@@ -19,7 +18,7 @@ import {
 import { printJson } from '../output.ts';
 import { readSecret } from '../prompt.ts';
 import { serverAnswers } from '../server-probe.ts';
-import { withDatabase } from './prices.ts';
+import { cliViewer, withDatabase, withServices } from './prices.ts';
 
 type Created = { id: number; username: string; role: string; createdAt: Date };
 
@@ -46,13 +45,7 @@ export const adminCreateCommand: Command = {
     const input = { username: username.data, password };
     const user: Created = (await serverAnswers(ctx.url))
       ? await createThroughServer(ctx, input)
-      : await withDatabase((handle, config: ServerConfig) =>
-          registerUser(
-            handle.db,
-            { ...input, role: 'admin', action: 'admin created from cli' },
-            config.bcryptCost,
-          ),
-        );
+      : await withServices((services) => createAdmin(services, cliViewer, input));
     if (ctx.json) return printJson(user);
     console.log(`Admin ${user.username} created (id ${user.id}).`);
   },
@@ -94,7 +87,7 @@ export const adminGrantCommand: Command = {
   async run(ctx) {
     const { positionals } = parseCommandArgs(ctx.args, {}, this.usage);
     const username = onePositional(positionals, 'username', this.usage);
-    const user = await withDatabase((handle) => grantAdmin(handle.db, username));
+    const user = await withDatabase((handle) => grantAdmin(handle, cliViewer, { username }));
     if (ctx.json) return printJson(user);
     console.log(
       user.changed

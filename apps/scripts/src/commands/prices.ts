@@ -2,17 +2,20 @@ import { resolve } from 'node:path';
 import { createProgressBar, formatTable } from '@ethcast/forecast/terminal';
 import {
   COINBASE_URL,
+  createServices,
   type DbHandle,
   describeStartupError,
   type ImportReport,
-  importPrices,
+  importPriceFile,
   listSymbols,
   loadConfig,
   openDatabase,
   type ServerConfig,
+  type Services,
   SyncError,
   type SyncReport,
-  syncPrices,
+  syncPriceHistory,
+  systemViewer,
 } from '@ethcast/server';
 import {
   type Command,
@@ -48,6 +51,26 @@ export async function withDatabase<T>(
     await handle.close();
   }
 }
+
+/**
+ * The direct mode's services over the configured database: the CLI acts through the same use cases as
+ * the server's faces, as `systemViewer('CLI on the database')` (its operator controls the database).
+ */
+export async function withServices<T>(
+  run: (services: Services, config: ServerConfig) => Promise<T>,
+): Promise<T> {
+  return withDatabase(async (handle, config) => {
+    const services = createServices(config, handle);
+    try {
+      return await run(services, config);
+    } finally {
+      await services.passwords.close();
+    }
+  });
+}
+
+/** Whom the audit log names for what the CLI does on the database itself. */
+export const cliViewer = systemViewer('CLI on the database');
 
 /** A refusal of the server's import route as the CLI's one line, with a hint for a missing sign-in. */
 function describeRefusal(error: ServerRefusal, ctx: CommandContext): Error {
@@ -99,9 +122,9 @@ export const pricesImportCommand: Command = {
     }
     const report = await withDatabase(async (handle) => {
       try {
-        return await importPrices(handle.db, file, {
+        return await importPriceFile(handle, cliViewer, {
+          file,
           ...options,
-          by: { userId: null, username: null, via: 'CLI on the database' },
           onProgress: (p) =>
             ctx.json || bar.update(p.totalBytes ? p.bytesRead / p.totalBytes : null, `${n(p.rowsRead)} rows`),
         });
@@ -194,11 +217,10 @@ export const pricesSyncCommand: Command = {
       const symbol = values.symbol ?? config.pricesSymbol;
       if (!ctx.json) console.error(`ethcast: syncing ${symbol} from ${host}…`);
       try {
-        return await syncPrices(handle.db, {
+        return await syncPriceHistory(handle, cliViewer, {
           symbol,
           baseUrl,
           retries: SYNC_RETRIES,
-          by: { userId: null, username: null, via: 'CLI on the database' },
           ...(values.since ? { since: values.since } : {}),
           onRetry: (r) =>
             console.error(

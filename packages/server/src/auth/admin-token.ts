@@ -1,14 +1,9 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { type Database, queryRows } from '../db/client.ts';
-import { writeLog } from '../db/queries/logs.ts';
-import { insertUser, type PublicUser } from '../db/queries/users.ts';
-import { actions } from '../domain/actions.ts';
-import { fail, isDomainError } from '../domain/errors.ts';
 import type { Services } from '../services.ts';
-import { conflictIfTaken } from './accounts.ts';
+import { randomBytes } from 'node:crypto';
+import { type Executor, queryRows } from '../db/client.ts';
 
 /**
  * Creating the first admin through a running server. With no admin in the database, the server writes
@@ -51,34 +46,7 @@ export function removeAdminToken(file: string) {
   } catch {}
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
-
-/** Creates the first admin if `token` matches the server's token file and no admin exists. */
-export async function bootstrapAdmin(
-  services: Services,
-  input: { username: string; password: string; token: string },
-): Promise<PublicUser> {
-  const file = services.config.adminTokenFile;
-  const expected = readAdminToken(file);
-  if (!expected || !timingSafeEqual(digest(expected), digest(input.token))) fail('ADMIN_TOKEN_INVALID');
-  const passwordHash = await services.passwords.hash(input.password);
-  try {
-    const user = await services.db.transaction(async (tx) => {
-      // Two concurrent bootstraps: the second waits here, then sees the first one's admin.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('ethcast:first-admin'))`);
-      if (await adminExists(tx)) fail('ADMIN_EXISTS');
-      const created = await insertUser(tx, { username: input.username, passwordHash, role: 'admin' });
-      await writeLog(tx, { userId: created.id, username: created.username, action: actions.adminCreated });
-      return created;
-    });
-    removeAdminToken(file);
-    return user;
-  } catch (error) {
-    if (isDomainError(error)) throw error;
-    conflictIfTaken(error);
-  }
-}
-
-async function adminExists(db: Database): Promise<boolean> {
+/** Whether any admin exists (the token is offered only while none does). */
+export async function adminExists(db: Executor): Promise<boolean> {
   return (await queryRows(db, sql`select 1 from users where role = 'admin' limit 1`)).length > 0;
 }

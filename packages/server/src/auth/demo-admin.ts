@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { countUsers } from '../db/queries/users.ts';
-import { actions } from '../domain/actions.ts';
 import type { Services } from '../services.ts';
-import { registerUser } from './accounts.ts';
+import { createDemoAdmin } from '../usecases/accounts.ts';
+import { systemViewer } from '../usecases/viewer.ts';
 
 /**
  * On the embedded development database only: the first start creates an admin with a random password
@@ -15,10 +15,6 @@ export async function ensureDemoAdmin(
   if ((await countUsers(services.db)) > 0) return null;
   const username = 'admin';
   const password = randomBytes(12).toString('base64url');
-  await registerUser(
-    services.db,
-    { username, password, role: 'admin', action: actions.demoAdminCreated },
-    services.config.bcryptCost,
-  );
+  await createDemoAdmin(services, systemViewer('first start'), { username, password });
   return { username, password };
 }

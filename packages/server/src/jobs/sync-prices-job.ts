@@ -1,5 +1,6 @@
 import { listSymbols } from '../db/queries/prices.ts';
-import { syncPrices } from '../prices/sync.ts';
+import { syncPriceHistory } from '../usecases/prices.ts';
+import { systemViewer } from '../usecases/viewer.ts';
 import type { JobDefinition } from './definition.ts';
 import { JobFailure, syncFailure } from './failure.ts';
 
@@ -28,12 +29,11 @@ export const syncPricesJob: JobDefinition = {
     const failures: { message: string; failure: ReturnType<typeof syncFailure> }[] = [];
     for (const symbol of symbols) {
       try {
-        const report = await syncPrices(services.db, {
+        const report = await syncPriceHistory(services, systemViewer('job sync-prices'), {
           symbol,
           baseUrl,
           now: clock(),
           retries: 3,
-          by: { userId: null, username: null, via: 'job sync-prices' },
         });
         synced.push({
           symbol,

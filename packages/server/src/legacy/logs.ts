@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { updateLogInput } from '../schemas/logs.ts';
 import { idSchema } from '../validation.ts';
+import { inputField } from '../openapi/procedures.ts';
+import { deleteLogEntry, editLogEntry, getLogEntry, listLogEntries } from '../usecases/logs.ts';
 import {
   deleteRoute,
   idParam,
@@ -11,6 +13,7 @@ import {
   say,
 } from './route.ts';
 import { logRow, logRowSchema } from './rows.ts';
+import { perform } from './use-case.ts';
 
 const text = {
   list: { pt: 'Lista de logs na base', en: 'Log entries' },
@@ -34,7 +37,7 @@ export const logRoutes: LegacyRoute[] = [
     row: logRowSchema,
     toRow: logRow,
     text: text.list,
-    page: (call, args) => call.logs.list(args),
+    page: (input, args) => perform(input, 'logs.list', listLogEntries, args),
   }),
   {
     method: 'GET',
@@ -48,8 +51,9 @@ export const logRoutes: LegacyRoute[] = [
     answer: z.object({ message, log: oneRow }),
     errors: 'error',
     entity: 'log',
-    async handle({ call, params, language }) {
-      const row = await call.logs.byId({ id: idParam(params.id) as number });
+    async handle(input) {
+      const row = await perform(input, 'logs.byId', getLogEntry, { id: idParam(input.params.id) });
+      const { language } = input;
       return { message: say(language, text.got), log: [logRow(row)] };
     },
   },
@@ -69,11 +73,12 @@ export const logRoutes: LegacyRoute[] = [
     answer: z.object({ message, log: oneRow }),
     errors: 'error',
     entity: 'log',
-    async handle({ call, params, body, language }) {
-      const row = await call.logs.update({
-        id: idParam(params.id) as number,
-        usernameLog: body.username_log as string | null,
-        action: body.action as string,
+    async handle(input) {
+      const { params, body, language } = input;
+      const row = await perform(input, 'logs.update', editLogEntry, {
+        id: idParam(params.id),
+        usernameLog: body.username_log,
+        action: body.action,
       });
       return { message: say(language, text.updated), log: [logRow(row)] };
     },
@@ -87,6 +92,6 @@ export const logRoutes: LegacyRoute[] = [
     entity: 'log',
     params: idPath,
     text: text.deleted,
-    remove: (call, id) => call.logs.delete({ id }),
+    remove: (input, id) => perform(input, 'logs.delete', deleteLogEntry, { id }),
   }),
 ];

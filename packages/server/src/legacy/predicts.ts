@@ -2,6 +2,16 @@ import { z } from 'zod';
 import { fail } from '../domain/errors.ts';
 import { createPredictionInput, modelNameSchema, updateNoteInput } from '../schemas/predicts.ts';
 import { idSchema } from '../validation.ts';
+import { inputField } from '../openapi/procedures.ts';
+import type { Services } from '../services.ts';
+import {
+  createPrediction,
+  deleteForecast,
+  getForecast,
+  listForecasts,
+  updateForecastNote,
+} from '../usecases/predictions.ts';
+import type { Viewer } from '../usecases/viewer.ts';
 import {
   deleteRoute,
   idParam,
@@ -19,6 +29,7 @@ import {
   predictRow,
   predictRowSchema,
 } from './rows.ts';
+import { perform } from './use-case.ts';
 
 const text = {
   list: { pt: 'Lista de predicts na base', en: 'Forecasts' },
@@ -36,6 +47,11 @@ const legacyPredictBody = z.object({
 
 /** Fields of the legacy PUT body that would change the forecast itself. */
 const FORECAST_FIELDS = ['forecast', 'forecast_result', 'model', 'days', 'symbol'] as const;
+
+const refuseChange =
+  (changing: string[]) =>
+  (services: Services, viewer: Viewer, input: { id: number }): Promise<unknown> =>
+    updateForecastNote(services, viewer, { id: input.id, note: null, changing });
 
 export const predictRoutes: LegacyRoute[] = [
   {
@@ -62,13 +78,14 @@ export const predictRoutes: LegacyRoute[] = [
     errors: 'status',
     entity: 'predict',
     fieldNames: { model: 'modelo' },
-    async handle({ call, params, body }) {
+    async handle(input) {
+      const { params, body } = input;
       legacyPredictBody.parse({ forecast: body.forecast });
-      const row = await call.predicts.create({
+      const row = await perform(input, 'predicts.create', createPrediction, {
         model: params.modelo ?? '',
-        days: body.days as number,
-        ...(body.symbol !== undefined ? { symbol: body.symbol as string } : {}),
-        ...(body.note !== undefined ? { note: body.note as string } : {}),
+        days: body.days,
+        ...(body.symbol !== undefined ? { symbol: body.symbol } : {}),
+        ...(body.note !== undefined ? { note: body.note } : {}),
       });
       return { status: 'success', data: [predictRow(row)] };
     },
@@ -86,7 +103,7 @@ export const predictRoutes: LegacyRoute[] = [
     row: listedPredictRowSchema,
     toRow: listedPredictRow,
     text: text.list,
-    page: (call, args) => call.predicts.list({ ...args, points: true }),
+    page: (input, args) => perform(input, 'predicts.list', listForecasts, { ...args, points: true }),
   }),
   {
     method: 'GET',
@@ -106,8 +123,9 @@ export const predictRoutes: LegacyRoute[] = [
     }),
     errors: 'error',
     entity: 'predict',
-    async handle({ call, params, language }) {
-      const row = await call.predicts.byId({ id: idParam(params.id) as number });
+    async handle(input) {
+      const { params, language } = input;
+      const row = await perform(input, 'predicts.byId', getForecast, { id: idParam(params.id) });
       const rows = [predictDetailRow(row)];
       return { message: say(language, text.got), user: rows, predict: rows };
     },
@@ -128,16 +146,16 @@ export const predictRoutes: LegacyRoute[] = [
     answer: z.object({ message, predict: oneRow(predictRowSchema) }),
     errors: 'error',
     entity: 'predict',
-    async handle({ call, params, body, language }) {
+    async handle(input) {
+      const { params, body, language } = input;
       const changing = FORECAST_FIELDS.filter((field) => body[field] !== undefined);
       if (changing.length > 0) {
-        // the refusal comes last: a forecast that is missing or not yours is 404 first
-        await call.predicts.byId({ id: idParam(params.id) as number });
-        fail('FORECAST_IMMUTABLE', { fields: changing.join(', ') });
+        // refused by the use case, after a forecast that is missing or not yours answers 404
+        await perform(input, 'predicts.byId', refuseChange(changing), { id: idParam(params.id) });
       }
-      const row = await call.predicts.update({
-        id: idParam(params.id) as number,
-        note: body.note as string | null,
+      const row = await perform(input, 'predicts.update', updateForecastNote, {
+        id: idParam(params.id),
+        note: body.note,
       });
       return { message: say(language, text.updated), predict: [predictRow(row)] };
     },
@@ -151,6 +169,6 @@ export const predictRoutes: LegacyRoute[] = [
     entity: 'predict',
     params: idPath,
     text: text.deleted,
-    remove: (call, id) => call.predicts.delete({ id }),
+    remove: (input, id) => perform(input, 'predicts.delete', deleteForecast, { id }),
   }),
 ];

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { fail, type Reason } from '../domain/errors.ts';
 import type { createCaller } from '../router.ts';
+import type { Services } from '../services.ts';
+import type { Viewer } from '../usecases/viewer.ts';
 import { idSchema } from '../validation.ts';
 import type { Entity } from './failures.ts';
 import type { Language } from './language.ts';
@@ -20,8 +22,11 @@ export type ErrorStyle =
   | 'api';
 
 export type RouteInput = {
-  /** the tRPC router, acting as the bearer token's user (or anonymous) */
+  /** the tRPC router, acting as the bearer token's user (or anonymous): the /api face calls through it */
   call: Caller;
+  /** what the use cases run on, and whom they act for (the bearer token's user, or anonymous) */
+  services: Services;
+  viewer: Viewer;
   params: Record<string, string>;
   query: Record<string, string | undefined>;
   /** the JSON body (an object; `{}` when there is none) */
@@ -175,7 +180,7 @@ export function listRoute<T>(
     row: z.ZodType;
     toRow: (item: T) => unknown;
     text: Text;
-    page: (call: Caller, args: { limit: number; cursor?: number }) => Promise<Page<T>>;
+    page: (input: RouteInput, args: { limit: number; cursor?: number }) => Promise<Page<T>>;
   },
 ): LegacyRoute {
   const { procedure, key, row, toRow, text, page, ...docs } = route;
@@ -190,7 +195,7 @@ export function listRoute<T>(
     answer: z.object({ message: messageSchema, [key]: z.array(row) }),
     errors: 'error',
     async handle(input) {
-      const rows = await collectPages(input, (args) => page(input.call, args));
+      const rows = await collectPages(input, (args) => page(input, args));
       // the legacy lists answered 404 when there was nothing to list, and clients test for it
       if (rows.length === 0) fail('NOT_FOUND', { entity: key, id: '*' });
       return { message: say(input.language, text), [key]: rows.map(toRow) };
@@ -204,7 +209,7 @@ export function deleteRoute(
     procedure: string;
     params: z.ZodObject;
     text: Text;
-    remove: (call: Caller, id: number) => Promise<unknown>;
+    remove: (input: RouteInput, id: number) => Promise<unknown>;
   },
 ): LegacyRoute {
   const { procedure, text, remove, ...docs } = route;
@@ -215,9 +220,9 @@ export function deleteRoute(
     status: 200,
     answer: z.object({ error: z.literal(false), message: messageSchema }),
     errors: 'flag',
-    async handle({ call, params, language }) {
-      await remove(call, idParam(params.id) as number);
-      return { error: false, message: say(language, text) };
+    async handle(input) {
+      await remove(input, idParam(input.params.id) as number);
+      return { error: false, message: say(input.language, text) };
     },
   };
 }

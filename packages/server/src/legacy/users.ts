@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { credentialsInput, loginInput, updateUserInput } from '../schemas/users.ts';
 import { idSchema, usernameLookupSchema } from '../validation.ts';
+import { inputField } from '../openapi/procedures.ts';
+import {
+  deleteAccount,
+  getAccount,
+  getAccountByUsername,
+  listAccounts,
+  register,
+  updateAccount,
+} from '../usecases/accounts.ts';
+import { login } from '../usecases/login.ts';
 import { legacyMessages } from './failures.ts';
 import {
   deleteRoute,
@@ -12,6 +22,7 @@ import {
   say,
 } from './route.ts';
 import { userRow, userRowSchema } from './rows.ts';
+import { perform } from './use-case.ts';
 
 const text = {
   created: { pt: 'Usuário criado com sucesso', en: 'User created' },
@@ -48,10 +59,11 @@ export const userRoutes: LegacyRoute[] = [
     byKind: taken,
     // the legacy backend answered 400 for a taken name (its insert failed)
     statusByReason: { USERNAME_TAKEN: 400, CONFLICT: 400 },
-    async handle({ call, body, language }) {
-      const user = await call.users.register({
-        username: body.username as string,
-        password: body.password as string,
+    async handle(input) {
+      const { body, language } = input;
+      const user = await perform(input, 'users.register', register, {
+        username: body.username,
+        password: body.password,
       });
       return { message: say(language, text.created), user_id: user.id };
     },
@@ -71,10 +83,11 @@ export const userRoutes: LegacyRoute[] = [
     errors: 'error',
     entity: 'user',
     byKind: { UNAUTHORIZED: legacyMessages.WRONG_CREDENTIALS },
-    async handle({ call, body, language }) {
-      const result = await call.users.login({
-        username: body.username as string,
-        password: body.password as string,
+    async handle(input) {
+      const { body, language } = input;
+      const result = await perform(input, 'users.login', login, {
+        username: body.username,
+        password: body.password,
       });
       return { message: say(language, text.login), user: userRow(result.user), token: result.token };
     },
@@ -90,7 +103,7 @@ export const userRoutes: LegacyRoute[] = [
     row: userRowSchema,
     toRow: userRow,
     text: text.list,
-    page: (call, args) => call.users.list(args),
+    page: (input, args) => perform(input, 'users.list', listAccounts, args),
   }),
   {
     method: 'GET',
@@ -104,8 +117,9 @@ export const userRoutes: LegacyRoute[] = [
     answer: z.object({ message, user: oneRow(userRowSchema) }),
     errors: 'error',
     entity: 'user',
-    async handle({ call, params, language }) {
-      const user = await call.users.byId({ id: idParam(params.id) as number });
+    async handle(input) {
+      const { params, language } = input;
+      const user = await perform(input, 'users.byId', getAccount, { id: idParam(params.id) });
       return { message: say(language, text.got), user: [userRow(user)] };
     },
   },
@@ -121,8 +135,11 @@ export const userRoutes: LegacyRoute[] = [
     answer: z.object({ message, user: oneRow(userRowSchema) }),
     errors: 'error',
     entity: 'user',
-    async handle({ call, params, language }) {
-      const user = await call.users.byUsername({ username: params.username ?? '' });
+    async handle(input) {
+      const { params, language } = input;
+      const user = await perform(input, 'users.byUsername', getAccountByUsername, {
+        username: params.username ?? '',
+      });
       return { message: say(language, text.got), user: [userRow(user)] };
     },
   },
@@ -146,12 +163,13 @@ export const userRoutes: LegacyRoute[] = [
     errors: 'error',
     entity: 'user',
     byKind: taken,
-    async handle({ call, params, body, language }) {
-      const user = await call.users.update({
-        id: idParam(params.id) as number,
-        ...(body.username !== undefined ? { username: body.username as string } : {}),
-        ...(body.password !== undefined ? { password: body.password as string } : {}),
-        ...(body.current_password !== undefined ? { currentPassword: body.current_password as string } : {}),
+    async handle(input) {
+      const { params, body, language } = input;
+      const user = await perform(input, 'users.update', updateAccount, {
+        id: idParam(params.id),
+        ...(body.username !== undefined ? { username: body.username } : {}),
+        ...(body.password !== undefined ? { password: body.password } : {}),
+        ...(body.current_password !== undefined ? { currentPassword: body.current_password } : {}),
       });
       return { message: say(language, text.updated), user: [userRow(user)] };
     },
@@ -165,6 +183,6 @@ export const userRoutes: LegacyRoute[] = [
     entity: 'user',
     params: idPath,
     text: text.deleted,
-    remove: (call, id) => call.users.delete({ id }),
+    remove: (input, id) => perform(input, 'users.delete', deleteAccount, { id }),
   }),
 ];

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { hasAnyPrices } from '../db/queries/prices.ts';
 import type { ServerConfig } from '../env.ts';
 import type { Services } from '../services.ts';
-import { importPrices } from './import.ts';
-import { type SyncOptions, syncPrices } from './sync.ts';
+import { importPriceFile, syncPriceHistory } from '../usecases/prices.ts';
+import { systemViewer } from '../usecases/viewer.ts';
+import type { SyncOptions } from './sync.ts';
 
 export type BootstrapLog = { info(message: string): void; warn(message: string): void };
 
@@ -27,9 +28,9 @@ export async function bootstrapPrices(
     if (config.pricesCsv) {
       if (existsSync(config.pricesCsv)) {
         try {
-          const r = await importPrices(services.db, config.pricesCsv, {
+          const r = await importPriceFile(services, systemViewer('PRICES_CSV at start'), {
+            file: config.pricesCsv,
             symbol,
-            by: { userId: null, username: null, via: 'PRICES_CSV at start' },
           });
           log.info(
             `prices: imported ${r.inserted} ${symbol} days from ${config.pricesCsv} (${r.firstDay} → ${r.lastDay})`,
@@ -44,12 +45,11 @@ export async function bootstrapPrices(
     }
     if (config.pricesSyncUrl) {
       try {
-        const r = await syncPrices(services.db, {
+        const r = await syncPriceHistory(services, systemViewer('first start'), {
           symbol,
           baseUrl: config.pricesSyncUrl,
           retries: 2,
           ...syncOptions,
-          by: { userId: null, username: null, via: 'first start' },
         });
         if (r.inserted > 0) {
           log.info(

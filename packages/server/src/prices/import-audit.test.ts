@@ -3,7 +3,7 @@ import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { logs, prices } from '../db/schema.ts';
-import { createActor } from '../test/actors.ts';
+import { createActor, testServices } from '../test/actors.ts';
 import { testEngine } from '../test/db.ts';
 import { useTestDb } from '../test/fixtures.ts';
 import { generateCandles, storedPrices, tempDir, toCsv } from '../test/price-csv.ts';
@@ -11,7 +11,13 @@ import { startReplayServer } from '../test/replay-server.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
 import { bootstrapPrices } from './bootstrap.ts';
 import { importPrices } from './import.ts';
-import { syncPrices } from './sync.ts';
+import { importPriceFile, syncPriceHistory } from '../usecases/prices.ts';
+import { systemViewer, userViewer } from '../usecases/viewer.ts';
+
+/** An admin's viewer, as a face builds it from a live session. */
+const adminViewer = (id: number, username: string) =>
+  userViewer({ id: 1, user: { id, username, role: 'admin' }, expiresAt: new Date(Date.now() + 60_000) });
+const cli = systemViewer('CLI on the database');
 
 const auditRows = (db: Database) =>
   db
@@ -33,40 +39,55 @@ describe(`audited price imports (${testEngine})`, () => {
   });
 
   it('names who imported, the symbol and the rows inserted and updated', async () => {
+    const admin = await createActor(testServices(testDb), 'ops', 'admin');
+    await db.delete(logs);
     const file = files.write('eth.csv', toCsv(rows, 'plain'));
-    await importPrices(db, file, { symbol: 'ETH-USD', by: { userId: null, username: 'ops' } });
+    await importPriceFile({ db }, adminViewer(admin.user.id, 'ops'), { file, symbol: 'ETH-USD' });
     const fixed = rows.map((r, i) => (i < 2 ? { ...r, close: r.close + 1 } : r));
     const more = [...fixed, ...generateCandles('ETH-USD', '2024-01-31', 1, 4)];
-    await importPrices(db, files.write('eth-fixed.csv', toCsv(more, 'plain')), { symbol: 'ETH-USD' });
+    await importPriceFile({ db }, cli, {
+      file: files.write('eth-fixed.csv', toCsv(more, 'plain')),
+      symbol: 'ETH-USD',
+    });
     expect(await auditRows(db)).toEqual([
       {
-        userId: null,
+        userId: admin.user.id,
         username: 'ops',
         action: 'prices imported for ETH-USD: 30 inserted, 0 updated (file:eth.csv)',
       },
       {
         userId: null,
         username: null,
-        action: 'prices imported for ETH-USD: 1 inserted, 2 updated (file:eth-fixed.csv)',
+        action:
+          'prices imported for ETH-USD: 1 inserted, 2 updated (file:eth-fixed.csv, CLI on the database)',
       },
     ]);
   });
 
+  it('the import itself writes no audit row: the use case does, and refuses a non-admin', async () => {
+    await importPrices(db, files.write('plain.csv', toCsv(rows, 'plain')), { symbol: 'ETH-USD' });
+    expect(await auditRows(db)).toEqual([]);
+    const user = userViewer({ id: 1, user: { id: 1, username: 'u', role: 'user' }, expiresAt: new Date() });
+    await expect(
+      importPriceFile({ db }, user, { file: files.write('u.csv', toCsv(rows, 'plain')), symbol: 'ETH-USD' }),
+    ).rejects.toMatchObject({ reason: 'ADMIN_ONLY' });
+  });
+
   it('a file of several symbols is one row naming them', async () => {
     const both = [...rows, ...generateCandles('BTC-USD', '2024-01-01', 5, 9)];
-    await importPrices(db, files.write('both.csv', toCsv(both, 'plain-with-symbol')));
+    await importPriceFile({ db }, cli, { file: files.write('both.csv', toCsv(both, 'plain-with-symbol')) });
     const audit = await auditRows(db);
     expect(audit).toHaveLength(1);
     expect(audit[0]?.action).toMatch(
-      /^prices imported for ETH-USD, BTC-USD: 35 inserted, 0 updated \(file:both.csv\)$/,
+      /^prices imported for ETH-USD, BTC-USD: 35 inserted, 0 updated \(file:both.csv, CLI on the database\)$/,
     );
   });
 
   it('a refused import writes neither rows nor a log row', async () => {
     const bad = `${toCsv(rows, 'plain')}2024-02-15,abc,1,1,1,1\n`;
-    await expect(importPrices(db, files.write('bad.csv', bad), { symbol: 'ETH-USD' })).rejects.toThrow(
-      /nothing was imported/,
-    );
+    await expect(
+      importPriceFile({ db }, cli, { file: files.write('bad.csv', bad), symbol: 'ETH-USD' }),
+    ).rejects.toThrow(/nothing was imported/);
     expect(await storedPrices(db)).toEqual([]);
     expect(await auditRows(db)).toEqual([]);
   });
@@ -75,7 +96,7 @@ describe(`audited price imports (${testEngine})`, () => {
     const file = files.write('eth.csv', toCsv(rows, 'plain'));
     // a user id that does not exist: the log insert fails its foreign key, after the rows were written
     await expect(
-      importPrices(db, file, { symbol: 'ETH-USD', by: { userId: 987_654_321, username: 'ghost' } }),
+      importPriceFile({ db }, adminViewer(987_654_321, 'ghost'), { file, symbol: 'ETH-USD' }),
     ).rejects.toThrow();
     expect(await storedPrices(db)).toEqual([]);
     expect(await auditRows(db)).toEqual([]);
@@ -92,13 +113,12 @@ describe(`audited price imports (${testEngine})`, () => {
       },
     ]);
     try {
-      await syncPrices(db, {
+      await syncPriceHistory({ db }, systemViewer('job sync-prices'), {
         symbol: 'ETH-USD',
         baseUrl: exchange.url,
         since: '2024-03-01',
         now: new Date('2024-03-11T12:00:00Z'),
         sleep: async () => {},
-        by: { userId: null, username: 'sync-prices job' },
       });
     } finally {
       await exchange.close();
@@ -107,8 +127,8 @@ describe(`audited price imports (${testEngine})`, () => {
     expect(await auditRows(db)).toEqual([
       {
         userId: null,
-        username: 'sync-prices job',
-        action: `prices synced for ETH-USD: 10 inserted, 0 updated (sync:${host})`,
+        username: null,
+        action: `prices synced for ETH-USD: 10 inserted, 0 updated (sync:${host}, job sync-prices)`,
       },
     ]);
   });

@@ -6,8 +6,9 @@ import type { Services } from '../context.ts';
 import { DomainError, fail } from '../domain/errors.ts';
 import { resolveViewer } from '../http-viewer.ts';
 import { toTRPCError } from '../trpc.ts';
+import { importPriceFile } from '../usecases/prices.ts';
 import { requireAdmin } from '../usecases/viewer.ts';
-import { importPrices, PriceImportError } from './import.ts';
+import { PriceImportError } from './import.ts';
 
 /** The route `pnpm ethcast prices:import` streams a file to while a server runs. */
 export const PRICE_IMPORT_PATH = '/api/prices/import';
@@ -57,7 +58,7 @@ export async function registerPriceImportRoute(app: FastifyInstance, services: S
         // Bearer only: a browser never sends one by itself, so a foreign page cannot post a file here
         // (the session cookie is ignored: UNAUTHENTICATED).
         const viewer = await resolveViewer(services, req, { credentials: 'bearer' });
-        const admin = requireAdmin(viewer);
+        requireAdmin(viewer);
         const query = queryShape.safeParse(req.query);
         if (!query.success) {
           const issue = query.error.issues[0];
@@ -68,11 +69,11 @@ export async function registerPriceImportRoute(app: FastifyInstance, services: S
           fail('PRICE_FILE_INVALID', { detail: 'send the file as text/csv' });
         }
         const { symbol, skipBad, name } = query.data;
-        const report = await importPrices(services.db, body as Readable, {
+        const report = await importPriceFile(services, viewer, {
+          file: body as Readable,
           ...(symbol ? { symbol } : {}),
           skipBad: skipBad === 'true',
           source: `file:${name ?? 'upload'}`,
-          by: { userId: admin?.id ?? null, username: admin?.username ?? null },
         });
         return reply.send(report);
       } catch (error) {

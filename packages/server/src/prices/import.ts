@@ -10,20 +10,22 @@ import { COPY_CHUNK_BYTES } from '../db/queries/price-copy.ts';
 import { lockPriceImports } from '../db/queries/price-locks.ts';
 import { type PriceChange, UPSERT_BATCH_SIZE } from '../db/queries/price-upsert.ts';
 import { isValidSymbol } from '../domain/symbol.ts';
-import { auditPriceChange, type PriceAuditor } from './audit.ts';
 import { type BadRow, RowReader } from './import-rows.ts';
 import { CopyingWriter, type RowWriter, type Totals, UpsertWriter } from './import-writers.ts';
 
 // The import: open the input, detect its format, read and validate its rows (import-rows.ts) and write
 // the good ones in one transaction (import-writers.ts: COPY and upsert on PostgreSQL, upsert on PGlite).
 
-export type { PriceAuditor } from './audit.ts';
 export type { BadRow } from './import-rows.ts';
 
 /** The formats an import takes: all but date-close (see openFile). */
 export type ImportFormat = Exclude<FormatName, 'date-close'>;
 
 export type ImportProgress = { rowsRead: number; bytesRead: number; totalBytes: number | null };
+
+/** What an import or a sync changed, handed to its audit hook inside the rows' transaction. */
+export type PriceChangeSummary = { symbols: string[]; inserted: number; updated: number; source: string };
+export type PriceChangeHook = (tx: Executor, change: PriceChangeSummary) => Promise<void>;
 
 export type ImportOptions = {
   /** symbol for files without a symbol column; with one, rows of other symbols are rejected */
@@ -37,8 +39,11 @@ export type ImportOptions = {
   /** PostgreSQL: characters of COPY text sent at a time */
   copyChunkBytes?: number;
   onProgress?: (progress: ImportProgress) => void;
-  /** who imports (default: nobody named); the audit-log row is written whatever the caller */
-  by?: PriceAuditor;
+  /**
+   * Runs in the rows' transaction once they are written, with what changed: the price use case
+   * (usecases/prices.ts) writes its audit-log row here, so the rows and the row commit together.
+   */
+  audit?: PriceChangeHook;
 };
 
 export type SymbolImport = {
@@ -123,7 +128,7 @@ export async function importPrices(
         throw error;
       }
       // in the rows' transaction: the import and its log row are committed together or not at all
-      await auditPriceChange(tx, 'imported', options.by, {
+      await options.audit?.(tx, {
         symbols: importedSymbols(reader, fixedSymbol),
         inserted: totals.inserted,
         updated: totals.updated,

@@ -4,9 +4,9 @@ import { lockSymbolsWithPrices } from '../db/queries/price-locks.ts';
 import { type PriceChange, UPSERT_BATCH_SIZE, upsertPrices } from '../db/queries/price-upsert.ts';
 import { getLastDay, type PriceRow } from '../db/queries/prices.ts';
 import { isValidSymbol } from '../domain/symbol.ts';
-import { auditPriceChange, type PriceAuditor } from './audit.ts';
 import { CANDLES_PER_PAGE, fetchDailyCandles } from './coinbase.ts';
 import type { RetryOptions } from './retry.ts';
+import type { PriceChangeHook } from './import.ts';
 
 /** Where a sync of an empty symbol starts: before any exchange listed ETH or BTC against USD. */
 export const DEFAULT_SYNC_SINCE = '2015-01-01';
@@ -20,8 +20,8 @@ export type SyncOptions = RetryOptions & {
   /** the clock, for "today" (whose candle is never stored) */
   now?: Date;
   onPage?: (page: { from: string; to: string; candles: number }) => void;
-  /** who syncs (default: nobody named); the audit-log row is written whatever the caller */
-  by?: PriceAuditor;
+  /** runs in the rows' transaction when days were stored: the use case writes its audit row there */
+  audit?: PriceChangeHook;
 };
 
 export type SyncReport = {
@@ -134,7 +134,7 @@ export async function syncPrices(db: Database, options: SyncOptions): Promise<Sy
       report.changes.push(...result.changes.slice(0, 10 - report.changes.length));
     }
     if (ordered.length > 0) {
-      await auditPriceChange(tx, 'synced', options.by, {
+      await options.audit?.(tx, {
         symbols: [symbol],
         inserted: report.inserted,
         updated: report.updated,

@@ -1,13 +1,7 @@
 import { z } from 'zod';
-import { listRuns } from '../db/queries/job-runs.ts';
-import { writeLog } from '../db/queries/logs.ts';
-import { actions } from '../domain/actions.ts';
-import { fail } from '../domain/errors.ts';
-import { isJobName } from '../jobs/config.ts';
-import { jobsOverview } from '../jobs/overview.ts';
-import { jobDefinitions } from '../jobs/registry.ts';
 import { jobRunOutput, jobRunsOutput, jobsOverviewOutput } from '../schemas/jobs.ts';
 import { adminProcedure, router } from '../trpc.ts';
+import { listJobRuns, listJobs, runJobNow } from '../usecases/jobs.ts';
 
 const jobNameSchema = z
   .string()
@@ -22,35 +16,19 @@ export const jobsRouter = router({
   list: adminProcedure
     .meta({ openapi: { method: 'GET', path: '/jobs/list' } })
     .output(jobsOverviewOutput)
-    .query(async ({ ctx }) => ({
-      enabled: ctx.jobs !== null,
-      jobs: await jobsOverview(ctx, jobDefinitions, ctx.clock()),
-    })),
+    .query(({ ctx }) => listJobs(ctx, ctx.viewer)),
 
   /** A job's recent runs, newest first. */
   runs: adminProcedure
     .meta({ openapi: { method: 'GET', path: '/jobs/runs' } })
     .input(z.strictObject({ name: jobNameSchema, limit: z.number().int().min(1).max(100).default(20) }))
     .output(jobRunsOutput)
-    .query(async ({ ctx, input }) => {
-      if (!isJobName(input.name)) fail('UNKNOWN_JOB', { job: input.name });
-      return listRuns(ctx.db, input.name, input.limit);
-    }),
+    .query(({ ctx, input }) => listJobRuns(ctx, ctx.viewer, input)),
 
   /** Runs a job now (also one whose schedule is off) and answers when it has finished. */
   run: adminProcedure
     .meta({ openapi: { method: 'POST', path: '/jobs/run' } })
     .input(z.strictObject({ name: jobNameSchema }))
     .output(jobRunOutput)
-    .mutation(async ({ ctx, input }) => {
-      if (!isJobName(input.name)) fail('UNKNOWN_JOB', { job: input.name });
-      if (!ctx.jobs) fail('JOBS_DISABLED');
-      const run = await ctx.jobs.runNow(input.name, ctx.user.username);
-      await writeLog(ctx.db, {
-        userId: ctx.user.id,
-        username: ctx.user.username,
-        action: actions.jobRun(input.name, run.state),
-      });
-      return run;
-    }),
+    .mutation(({ ctx, input }) => runJobNow(ctx, ctx.viewer, input)),
 });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { trackRecord } from '../forecasts/track-record.ts';
 import { symbolSchema } from '../prices/symbol.ts';
 import { modelListOutput, trackRecordOutput } from '../schemas/models.ts';
 import { publicProcedure, router } from '../trpc.ts';
+import { listModels, modelTrackRecord } from '../usecases/models.ts';
 
 export const modelsRouter = router({
   /** The registry: every model per symbol with its backtest against persistence; `isDefault` marks the best. */
@@ -10,7 +10,7 @@ export const modelsRouter = router({
     .meta({ openapi: { method: 'GET', path: '/models/list' } })
     .input(z.strictObject({ symbol: symbolSchema.optional() }).default({}))
     .output(modelListOutput)
-    .query(async ({ ctx, input }) => (await ctx.models()).list(input.symbol)),
+    .query(({ ctx, input }) => listModels(ctx, ctx.viewer, input)),
 
   /**
    * How each model's served forecasts turned out (from the scores the score-forecasts job stores): per
@@ -36,5 +36,5 @@ export const modelsRouter = router({
       }),
     )
     .output(trackRecordOutput)
-    .query(({ ctx, input }) => trackRecord(ctx, input)),
+    .query(({ ctx, input }) => modelTrackRecord(ctx, ctx.viewer, input)),
 });

@@ -1,17 +1,5 @@
 import { z } from 'zod';
 import {
-  deleteUser,
-  limitRegistration,
-  loginUser,
-  logoutSession,
-  registerUser,
-  updateUser,
-} from '../auth/accounts.ts';
-import { bootstrapAdmin } from '../auth/admin-token.ts';
-import { getUserById, getUserByUsername, listUsers } from '../db/queries/users.ts';
-import { actions } from '../domain/actions.ts';
-import { fail } from '../domain/errors.ts';
-import {
   credentialsInput as credentials,
   loginInput,
   loginOutput,
@@ -21,6 +9,18 @@ import {
   userPageOutput,
 } from '../schemas/users.ts';
 import { adminProcedure, authedProcedure, publicProcedure, router } from '../trpc.ts';
+import {
+  bootstrapFirstAdmin,
+  createAdmin,
+  deleteAccount,
+  getAccount,
+  getAccountByUsername,
+  getMe,
+  listAccounts,
+  register,
+  updateAccount,
+} from '../usecases/accounts.ts';
+import { login, logout } from '../usecases/login.ts';
 import { idSchema, pageSchema, searchSchema, usernameLookupSchema } from '../validation.ts';
 
 export const usersRouter = router({
@@ -28,19 +28,14 @@ export const usersRouter = router({
     .meta({ openapi: { method: 'POST', path: '/users/register' } })
     .input(credentials)
     .output(userOutput)
-    .mutation(async ({ ctx, input }) => {
-      await limitRegistration(ctx.db, ctx.clientIp);
-      return registerUser(ctx.db, input, ctx.passwords);
-    }),
+    .mutation(({ ctx, input }) => register(ctx, ctx.viewer, input)),
 
   /** Admins: create another admin (what `pnpm ethcast admin:create` calls while signed in as one). */
   createAdmin: adminProcedure
     .meta({ openapi: { method: 'POST', path: '/users/createAdmin' } })
     .input(credentials)
     .output(userOutput)
-    .mutation(({ ctx, input }) =>
-      registerUser(ctx.db, { ...input, role: 'admin', action: actions.adminCreated }, ctx.passwords),
-    ),
+    .mutation(({ ctx, input }) => createAdmin(ctx, ctx.viewer, input)),
 
   /**
    * The first admin of a fresh install, proven by the one-time token the server wrote to a file only
@@ -50,96 +45,62 @@ export const usersRouter = router({
     .meta({ openapi: { method: 'POST', path: '/users/bootstrapAdmin' } })
     .input(credentials.extend({ token: z.string().min(1, 'is required').max(200, 'is too long') }))
     .output(userOutput)
-    .mutation(({ ctx, input }) => bootstrapAdmin(ctx, input)),
+    .mutation(({ ctx, input }) => bootstrapFirstAdmin(ctx, ctx.viewer, input)),
 
   login: publicProcedure
     .meta({ openapi: { method: 'POST', path: '/users/login' } })
     .input(loginInput)
     .output(loginOutput)
     .mutation(async ({ ctx, input }) => {
-      const result = await loginUser(ctx.db, ctx.passwords, { ...input, clientIp: ctx.clientIp });
-      if (result.kind === 'locked') {
-        const minutes = Math.ceil(result.retryAfterSeconds / 60);
-        fail('LOGIN_LOCKED', {
-          minutes,
-          retryAfterSeconds: result.retryAfterSeconds,
-          scope: result.scope,
-        });
-      }
-      if (result.kind === 'busy') fail('LOGIN_BUSY', { retryAfterSeconds: result.retryAfterSeconds });
-      if (result.kind === 'invalid') fail('WRONG_CREDENTIALS');
-      ctx.cookies.setSession(result.token, result.expiresAt);
-      return { token: result.token, expiresAt: result.expiresAt, user: result.user };
+      const session = await login(ctx, ctx.viewer, input);
+      ctx.cookies.setSession(session.token, session.expiresAt);
+      return session;
     }),
 
   logout: authedProcedure
     .meta({ openapi: { method: 'POST', path: '/users/logout' } })
     .output(logoutOutput)
     .mutation(async ({ ctx }) => {
-      await logoutSession(ctx.db, ctx.session.id, ctx.user);
-      ctx.sessions.forgetSession(ctx.session.id);
+      const done = await logout(ctx, ctx.viewer);
       ctx.cookies.clearSession();
-      return { ok: true as const };
+      return done;
     }),
 
   me: authedProcedure
     .meta({ openapi: { method: 'GET', path: '/users/me' } })
     .output(userOutput)
-    .query(async ({ ctx }) => {
-      const user = await getUserById(ctx.db, ctx.user.id, ctx.user);
-      if (!user) fail('UNAUTHENTICATED');
-      return user;
-    }),
+    .query(({ ctx }) => getMe(ctx, ctx.viewer)),
 
   list: adminProcedure
     .meta({ openapi: { method: 'GET', path: '/users/list' } })
     .input(z.strictObject({ ...pageSchema, search: searchSchema.optional() }).default({ limit: 50 }))
     .output(userPageOutput)
-    .query(({ ctx, input }) => listUsers(ctx.db, input)),
+    .query(({ ctx, input }) => listAccounts(ctx, ctx.viewer, input)),
 
   byId: authedProcedure
     .meta({ openapi: { method: 'GET', path: '/users/byId' } })
     .input(z.strictObject({ id: idSchema }))
     .output(userOutput)
-    .query(async ({ ctx, input }) => {
-      const user = await getUserById(ctx.db, input.id, ctx.user);
-      if (!user) fail('NOT_FOUND', { entity: 'user', id: input.id });
-      return user;
-    }),
+    .query(({ ctx, input }) => getAccount(ctx, ctx.viewer, input)),
 
   byUsername: authedProcedure
     .meta({ openapi: { method: 'GET', path: '/users/byUsername' } })
     .input(z.strictObject({ username: usernameLookupSchema }))
     .output(userOutput)
-    .query(async ({ ctx, input }) => {
-      const user = await getUserByUsername(ctx.db, input.username, ctx.user);
-      if (!user) fail('NOT_FOUND', { entity: 'user', id: input.username });
-      return user;
-    }),
+    .query(({ ctx, input }) => getAccountByUsername(ctx, ctx.viewer, input)),
 
   update: authedProcedure
     .meta({ openapi: { method: 'POST', path: '/users/update' } })
     .input(updateUserInput)
     .output(userOutput)
-    .mutation(async ({ ctx, input }) => {
-      const updated = await updateUser(
-        ctx.db,
-        { user: ctx.user, sessionId: ctx.session.id },
-        input,
-        ctx.passwords,
-      );
-      // name, role or password changed: cached sessions of this user must be looked up again
-      ctx.sessions.forgetUser(input.id);
-      return updated;
-    }),
+    .mutation(({ ctx, input }) => updateAccount(ctx, ctx.viewer, input)),
 
   delete: authedProcedure
     .meta({ openapi: { method: 'POST', path: '/users/delete' } })
     .input(z.strictObject({ id: idSchema }))
     .output(userOutput)
     .mutation(async ({ ctx, input }) => {
-      const deleted = await deleteUser(ctx.db, ctx.user, input.id);
-      ctx.sessions.forgetUser(input.id);
+      const deleted = await deleteAccount(ctx, ctx.viewer, input);
       if (deleted.id === ctx.user.id) ctx.cookies.clearSession();
       return deleted;
     }),

@@ -1,14 +1,16 @@
 import { TRPCError } from '@trpc/server';
-import { registerUser } from '../auth/accounts.ts';
 import type { Context, Role, Services } from '../context.ts';
 import { createContextInner } from '../context.ts';
 import type { Database } from '../db/client.ts';
-import { insertPredictionWithLog, type PredictionRow } from '../db/queries/predicts.ts';
+import type { PredictionRow } from '../db/queries/predicts.ts';
 import { createSession, findSessionByToken } from '../db/queries/sessions.ts';
 import { updateUserRow } from '../db/queries/users.ts';
+import { actions } from '../domain/actions.ts';
 import { loadConfig } from '../env.ts';
 import { createCaller } from '../router.ts';
 import { createServices } from '../server.ts';
+import { insertAccount } from '../usecases/accounts.ts';
+import { insertPredictionWithAuditRow } from '../usecases/predictions.ts';
 import type { TestDb } from './db.ts';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
@@ -26,9 +28,9 @@ export type Actor = {
 
 /** Registers a user (optionally an admin) with a live session and a caller acting as them. */
 export async function createActor(services: Services, username: string, role: Role = 'user'): Promise<Actor> {
-  const user = await registerUser(
+  const user = await insertAccount(
     services.db,
-    { username, password: TEST_PASSWORD },
+    { username, password: TEST_PASSWORD, role: 'user', action: actions.register },
     services.config.bcryptCost,
   );
   if (role === 'admin') await updateUserRow(services.db, user.id, { role: 'admin' });
@@ -61,7 +63,7 @@ export async function storeForecast(
   owner: Actor['user'],
   values: { note?: string | null; action?: string } = {},
 ): Promise<PredictionRow> {
-  return insertPredictionWithLog(
+  return insertPredictionWithAuditRow(
     db,
     {
       userId: owner.id,
@@ -75,7 +77,7 @@ export async function storeForecast(
       summary: 'x',
       points: [],
     },
-    { action: values.action ?? 'predict success' },
+    values.action ?? 'predict success',
   );
 }
 

@@ -14,11 +14,18 @@ export const logColumns = {
 
 export type LogRow = typeof logs.$inferSelect;
 
-export async function writeLog(
-  db: Executor,
-  entry: { userId: number | null; username: string | null; action: string },
-): Promise<LogRow> {
-  const [row] = await db
+export type LogEntry = { userId: number | null; username: string | null; action: string };
+
+/** Writes an audit-log row. Only the use cases call it (usecases/audit.ts), once per change they make. */
+export async function writeLog(db: Executor, entry: LogEntry): Promise<LogRow> {
+  const [row] = await logInsert(db, entry);
+  if (!row) throw new Error('log insert returned no row');
+  return row;
+}
+
+/** The insert of an audit-log row, not yet run (a use case may run it as a CTE beside its change). */
+export function logInsert(db: Executor, entry: LogEntry) {
+  return db
     .insert(logs)
     .values({
       userId: entry.userId,
@@ -26,8 +33,6 @@ export async function writeLog(
       action: clip(entry.action),
     })
     .returning(logColumns);
-  if (!row) throw new Error('log insert returned no row');
-  return row;
 }
 
 export type ListLogsArgs = {

@@ -1,14 +1,6 @@
 import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
-import { clip } from '../../domain/text.ts';
 import { type Database, type Executor, preparedQuery } from '../client.ts';
-import {
-  forecastScores,
-  logs,
-  modelCalibrations,
-  predict,
-  prices,
-  type StoredForecastPoint,
-} from '../schema.ts';
+import { forecastScores, modelCalibrations, predict, prices, type StoredForecastPoint } from '../schema.ts';
 import { type Viewer, visibleTo, visibleToPrepared } from './scope.ts';
 import type { StoredScore } from './scores.ts';
 
@@ -55,43 +47,24 @@ export type NewPrediction = {
   points: StoredForecastPoint[];
 };
 
-/**
- * Stores a forecast and its log row in one statement (the log insert is a data-modifying CTE): atomic
- * without an explicit transaction, and one round trip instead of four (begin, two inserts, commit).
- * If the log insert fails, so does the statement, and no forecast is stored.
- */
-export async function insertPredictionWithLog(
-  db: Database,
-  values: NewPrediction,
-  log: { action: string },
-): Promise<PredictionRow> {
-  const inserted = db.$with('inserted').as(
-    db
-      .insert(predict)
-      .values({
-        userId: values.userId,
-        usernamePredict: values.username,
-        symbol: values.symbol,
-        model: values.model,
-        modelVersion: values.modelVersion,
-        days: values.days,
-        dataThrough: values.dataThrough,
-        note: values.note,
-        calibrationId: values.calibrationId ?? null,
-        forecast: values.summary,
-        forecastResult: values.points,
-      })
-      .returning(predictionColumns),
-  );
-  const logged = db.$with('logged').as(
-    db
-      .insert(logs)
-      .values({ userId: values.userId, usernameLog: clip(values.username), action: clip(log.action) })
-      .returning({ id: logs.id }),
-  );
-  const [row] = await db.with(inserted, logged).select().from(inserted);
-  if (!row) throw new Error('predict insert returned no row');
-  return row;
+/** The insert of a forecast, not yet run: the use case runs it with its audit-log row in one statement. */
+export function predictionInsert(db: Database, values: NewPrediction) {
+  return db
+    .insert(predict)
+    .values({
+      userId: values.userId,
+      usernamePredict: values.username,
+      symbol: values.symbol,
+      model: values.model,
+      modelVersion: values.modelVersion,
+      days: values.days,
+      dataThrough: values.dataThrough,
+      note: values.note,
+      calibrationId: values.calibrationId ?? null,
+      forecast: values.summary,
+      forecastResult: values.points,
+    })
+    .returning(predictionColumns);
 }
 
 export type ListPredictionsArgs = {

@@ -1,14 +1,29 @@
 import { ForecastError, type ModelInfo, type ModelRegistry } from '@ethcast/forecast';
-import type { Services, SessionUser } from '../context.ts';
+import type { Database } from '../db/client.ts';
 import { summariseForecast } from '../db/forecast-summary.ts';
 import { getLatestCalibration } from '../db/queries/calibrations.ts';
-import { writeLog } from '../db/queries/logs.ts';
-import { insertPredictionWithLog, type PredictionRow } from '../db/queries/predicts.ts';
+import { logInsert } from '../db/queries/logs.ts';
+import {
+  deletePrediction,
+  getPrediction,
+  getPredictionWithCloses,
+  type ListPredictionsArgs,
+  listPredictions,
+  type NewPrediction,
+  type PredictionRow,
+  predictionInsert,
+  updatePredictionNote,
+} from '../db/queries/predicts.ts';
 import { getRecentCloses } from '../db/queries/prices.ts';
+import type { SessionUser } from '../db/queries/sessions.ts';
 import type { StoredForecastPoint } from '../db/schema.ts';
 import { actions } from '../domain/actions.ts';
-import { DomainError } from '../domain/errors.ts';
-import { latestContiguous } from './history.ts';
+import { DomainError, fail } from '../domain/errors.ts';
+import { actualsOf } from '../forecasts/accuracy.ts';
+import { latestContiguous } from '../forecasts/history.ts';
+import type { Services } from '../services.ts';
+import { actorOf, audit } from './audit.ts';
+import { requireUser, type Viewer } from './viewer.ts';
 
 /** Closes every model looks at, at most: drift and the long-run volatility use a year of returns. */
 const LOOKBACK_DAYS = 400;
@@ -31,9 +46,10 @@ export type CreatePredictionInput = {
  */
 export async function createPrediction(
   services: Services,
-  user: SessionUser,
+  viewer: Viewer,
   input: CreatePredictionInput,
 ): Promise<PredictionRow> {
+  const user = requireUser(viewer);
   const failLogged = failLoggedFor(services, user, input);
   return services.forecastGate.run(services.db, user, services.clock(), () =>
     create(services, user, input, failLogged),
@@ -44,11 +60,11 @@ export async function createPrediction(
 const failLoggedFor =
   (services: Services, user: SessionUser, input: CreatePredictionInput) =>
   async (error: DomainError): Promise<never> => {
-    await writeLog(services.db, {
-      userId: user.id,
-      username: user.username,
-      action: actions.predictFailed(input.model ?? 'default'),
-    });
+    await audit(
+      services.db,
+      { userId: user.id, username: user.username },
+      actions.predictFailed(input.model ?? 'default'),
+    );
     throw error;
   };
 
@@ -113,7 +129,7 @@ async function create(
   }
 
   const points: StoredForecastPoint[] = result.points.map((p) => ({ ...p }));
-  return insertPredictionWithLog(
+  return insertPredictionWithAuditRow(
     services.db,
     {
       userId: user.id,
@@ -128,7 +144,7 @@ async function create(
       summary: summariseForecast(input.symbol, result.model.name, points),
       points,
     },
-    { action: actions.predictSuccess(result.model.name) },
+    actions.predictSuccess(result.model.name),
   );
 }
 
@@ -144,4 +160,77 @@ function unknownModel(error: ForecastError, input: CreatePredictionInput): Domai
     { model, symbol: input.symbol, available: available.join(', ') },
     { cause: error },
   );
+}
+
+/**
+ * Stores a forecast and its audit-log row in one statement (the log insert is a data-modifying CTE):
+ * atomic without an explicit transaction, and one round trip instead of four (begin, two inserts,
+ * commit). If the log insert fails, so does the statement, and no forecast is stored.
+ */
+export async function insertPredictionWithAuditRow(
+  db: Database,
+  values: NewPrediction,
+  action: string,
+): Promise<PredictionRow> {
+  const inserted = db.$with('inserted').as(predictionInsert(db, values));
+  const logged = db
+    .$with('logged')
+    .as(logInsert(db, { userId: values.userId, username: values.username, action }));
+  const [row] = await db.with(inserted, logged).select().from(inserted);
+  if (!row) throw new Error('predict insert returned no row');
+  return row;
+}
+
+/** Own forecasts, newest first; admins see everyone's or, with userId, one user's. */
+export async function listForecasts(services: Services, viewer: Viewer, input: ListPredictionsArgs) {
+  return listPredictions(services.db, requireUser(viewer), input);
+}
+
+/** A forecast with the actual closes stored so far for its days, and how accurate it was. */
+export async function getForecast(services: Services, viewer: Viewer, input: { id: number }) {
+  const found = await getPredictionWithCloses(services.db, requireUser(viewer), input.id);
+  if (!found) fail('NOT_FOUND', { entity: 'forecast', id: input.id });
+  const { closes, scores, ...row } = found;
+  const points = row.points ?? [];
+  // row.calibrationVersion: the live calibration the bands were made with; null = the shipped one
+  return { ...row, points, ...actualsOf(points, scores, closes) };
+}
+
+/**
+ * Only the note changes: a stored forecast is immutable. `changing` names fields of the forecast
+ * itself a face was asked to change (the legacy PUT body): refused with FORECAST_IMMUTABLE, after a
+ * forecast that is missing or not the viewer's answers NOT_FOUND.
+ */
+export async function updateForecastNote(
+  services: Services,
+  viewer: Viewer,
+  input: { id: number; note: string | null; changing?: string[] },
+): Promise<PredictionRow> {
+  const user = requireUser(viewer);
+  return services.db.transaction(async (tx) => {
+    const changing = input.changing ?? [];
+    if (changing.length > 0) {
+      if (!(await getPrediction(tx, user, input.id))) fail('NOT_FOUND', { entity: 'forecast', id: input.id });
+      fail('FORECAST_IMMUTABLE', { fields: changing.join(', ') });
+    }
+    const row = await updatePredictionNote(tx, user, input.id, input.note || null);
+    if (!row) fail('NOT_FOUND', { entity: 'forecast', id: input.id });
+    await audit(tx, actorOf(viewer), actions.predictUpdated(input.id));
+    return row;
+  });
+}
+
+/** Deletes an own forecast (admins: anyone's). */
+export async function deleteForecast(
+  services: Services,
+  viewer: Viewer,
+  input: { id: number },
+): Promise<{ id: number }> {
+  const user = requireUser(viewer);
+  return services.db.transaction(async (tx) => {
+    const row = await deletePrediction(tx, user, input.id);
+    if (!row) fail('NOT_FOUND', { entity: 'forecast', id: input.id });
+    await audit(tx, actorOf(viewer), actions.predictDeleted(input.id));
+    return row;
+  });
 }

@@ -1,0 +1,62 @@
+import { withEvent } from '../auth/action-events.ts';
+import {
+  deleteLog,
+  getLog,
+  type ListLogsArgs,
+  type LogRow,
+  listLogs,
+  updateLog,
+} from '../db/queries/logs.ts';
+import { actions } from '../domain/actions.ts';
+import { fail } from '../domain/errors.ts';
+import type { Services } from '../services.ts';
+import { actorOf, audit } from './audit.ts';
+import { requireAdmin, requireUser, type Viewer } from './viewer.ts';
+
+/** Admins see every row (optionally one user's); a user sees only their own. Each row with its event. */
+export async function listLogEntries(services: Services, viewer: Viewer, input: ListLogsArgs) {
+  const page = await listLogs(services.db, requireUser(viewer), input);
+  return { ...page, items: page.items.map(withEvent) };
+}
+
+/** One row, for admins. */
+export async function getLogEntry(
+  services: Services,
+  viewer: Viewer,
+  input: { id: number },
+): Promise<LogRow> {
+  requireAdmin(viewer);
+  const row = await getLog(services.db, input.id);
+  if (!row) fail('NOT_FOUND', { entity: 'log', id: input.id });
+  return row;
+}
+
+/** Admins correct a row; the correction is itself logged. */
+export async function editLogEntry(
+  services: Services,
+  viewer: Viewer,
+  input: { id: number; usernameLog: string | null; action: string },
+): Promise<LogRow> {
+  requireAdmin(viewer);
+  return services.db.transaction(async (tx) => {
+    const row = await updateLog(tx, input.id, { usernameLog: input.usernameLog, action: input.action });
+    if (!row) fail('NOT_FOUND', { entity: 'log', id: input.id });
+    await audit(tx, actorOf(viewer), actions.logEdited(input.id));
+    return row;
+  });
+}
+
+/** Admins delete a row; the deletion is itself logged. */
+export async function deleteLogEntry(
+  services: Services,
+  viewer: Viewer,
+  input: { id: number },
+): Promise<LogRow> {
+  requireAdmin(viewer);
+  return services.db.transaction(async (tx) => {
+    const row = await deleteLog(tx, input.id);
+    if (!row) fail('NOT_FOUND', { entity: 'log', id: input.id });
+    await audit(tx, actorOf(viewer), actions.logDeleted(input.id));
+    return row;
+  });
+}
