@@ -8,9 +8,9 @@ import { logs, users } from '../db/schema.ts';
 import { anonymousCaller, codeOf, createActor, TEST_PASSWORD } from '../test/actors.ts';
 import { testEngine } from '../test/db.ts';
 import { useTestDb } from '../test/fixtures.ts';
+import { loginUser } from '../usecases/login.ts';
 import { verifyPassword } from './password.ts';
 import { PasswordWork } from './password-work.ts';
-import { loginUser } from '../usecases/login.ts';
 
 // Made with Python: bcrypt 5.0 `hashpw(pw, gensalt(12))` ($2b$, $2a$) and passlib's bcrypt ($2y$).
 // The passwords are test vectors, not anybody's real password.

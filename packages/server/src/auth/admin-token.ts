@@ -1,9 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { Services } from '../services.ts';
-import { randomBytes } from 'node:crypto';
 import { type Executor, queryRows } from '../db/client.ts';
+import type { Services } from '../services.ts';
 
 /**
  * Creating the first admin through a running server. With no admin in the database, the server writes

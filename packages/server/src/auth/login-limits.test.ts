@@ -8,8 +8,8 @@ import { loginPolicy } from '../domain/login-policy.ts';
 import { createActor, TEST_PASSWORD } from '../test/actors.ts';
 import { type TestDb, testEngine } from '../test/db.ts';
 import { useTestDb } from '../test/fixtures.ts';
-import { PasswordWork } from './password-work.ts';
 import { loginUser } from '../usecases/login.ts';
+import { PasswordWork } from './password-work.ts';
 
 const outcome = (promise: Promise<{ kind: string }>) =>
   promise.then(

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { updateLogInput } from '../schemas/logs.ts';
-import { idSchema } from '../validation.ts';
-import { inputField } from '../openapi/procedures.ts';
 import { deleteLogEntry, editLogEntry, getLogEntry, listLogEntries } from '../usecases/logs.ts';
+import { idSchema } from '../validation.ts';
 import {
   deleteRoute,
   idParam,

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { fail } from '../domain/errors.ts';
 import { createPredictionInput, modelNameSchema, updateNoteInput } from '../schemas/predicts.ts';
-import { idSchema } from '../validation.ts';
-import { inputField } from '../openapi/procedures.ts';
 import type { Services } from '../services.ts';
 import {
   createPrediction,
@@ -12,6 +9,7 @@ import {
   updateForecastNote,
 } from '../usecases/predictions.ts';
 import type { Viewer } from '../usecases/viewer.ts';
+import { idSchema } from '../validation.ts';
 import {
   deleteRoute,
   idParam,

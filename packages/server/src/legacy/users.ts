@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import { credentialsInput, loginInput, updateUserInput } from '../schemas/users.ts';
-import { idSchema, usernameLookupSchema } from '../validation.ts';
-import { inputField } from '../openapi/procedures.ts';
 import {
   deleteAccount,
   getAccount,
@@ -11,6 +9,7 @@ import {
   updateAccount,
 } from '../usecases/accounts.ts';
 import { login } from '../usecases/login.ts';
+import { idSchema, usernameLookupSchema } from '../validation.ts';
 import { legacyMessages } from './failures.ts';
 import {
   deleteRoute,

@@ -3,16 +3,17 @@ import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { logs, prices } from '../db/schema.ts';
-import { createActor, testServices } from '../test/actors.ts';
+import type { Services } from '../services.ts';
+import { createActor } from '../test/actors.ts';
 import { testEngine } from '../test/db.ts';
 import { useTestDb } from '../test/fixtures.ts';
 import { generateCandles, storedPrices, tempDir, toCsv } from '../test/price-csv.ts';
 import { startReplayServer } from '../test/replay-server.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
-import { bootstrapPrices } from './bootstrap.ts';
-import { importPrices } from './import.ts';
 import { importPriceFile, syncPriceHistory } from '../usecases/prices.ts';
 import { systemViewer, userViewer } from '../usecases/viewer.ts';
+import { bootstrapPrices } from './bootstrap.ts';
+import { importPrices } from './import.ts';
 
 /** An admin's viewer, as a face builds it from a live session. */
 const adminViewer = (id: number, username: string) =>
@@ -27,10 +28,12 @@ const auditRows = (db: Database) =>
 
 describe(`audited price imports (${testEngine})`, () => {
   let db: Database;
+  let services: Services;
   const files = tempDir();
   const rows = generateCandles('ETH-USD', '2024-01-01', 30, 3);
-  useTestDb((_, testDb) => {
+  useTestDb((testServices, testDb) => {
     db = testDb.db;
+    services = testServices;
   });
   afterAll(() => files.cleanup());
   beforeEach(async () => {
@@ -39,7 +42,7 @@ describe(`audited price imports (${testEngine})`, () => {
   });
 
   it('names who imported, the symbol and the rows inserted and updated', async () => {
-    const admin = await createActor(testServices(testDb), 'ops', 'admin');
+    const admin = await createActor(services, 'ops', 'admin');
     await db.delete(logs);
     const file = files.write('eth.csv', toCsv(rows, 'plain'));
     await importPriceFile({ db }, adminViewer(admin.user.id, 'ops'), { file, symbol: 'ETH-USD' });

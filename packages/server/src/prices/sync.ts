@@ -5,8 +5,8 @@ import { type PriceChange, UPSERT_BATCH_SIZE, upsertPrices } from '../db/queries
 import { getLastDay, type PriceRow } from '../db/queries/prices.ts';
 import { isValidSymbol } from '../domain/symbol.ts';
 import { CANDLES_PER_PAGE, fetchDailyCandles } from './coinbase.ts';
-import type { RetryOptions } from './retry.ts';
 import type { PriceChangeHook } from './import.ts';
+import type { RetryOptions } from './retry.ts';
 
 /** Where a sync of an empty symbol starts: before any exchange listed ETH or BTC against USD. */
 export const DEFAULT_SYNC_SINCE = '2015-01-01';

@@ -186,6 +186,16 @@ export async function getPredictionWithCloses(
 const visiblePrediction = (viewer: Viewer, id: number) =>
   and(eq(predict.id, id), visibleTo(predict.userId, viewer));
 
+/** One forecast the viewer may see (own, or any for an admin), without its closes. */
+export async function getPrediction(db: Executor, viewer: Viewer, id: number): Promise<PredictionRow | null> {
+  const [row] = await db
+    .select(predictionColumns)
+    .from(predict)
+    .where(visiblePrediction(viewer, id))
+    .limit(1);
+  return row ?? null;
+}
+
 /** Only the note can change: a stored forecast is immutable. */
 export async function updatePredictionNote(
   db: Executor,
