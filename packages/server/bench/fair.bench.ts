@@ -30,11 +30,11 @@ import { benchArgs, median, withMigratedBenchDb } from './harness.ts';
 import {
   cpuSeconds,
   lscpuModel,
+  wrk as runWrk,
   sleep,
   startProcess,
   stop,
   type WrkResult,
-  wrk as runWrk,
 } from './processes.ts';
 
 const values = benchArgs({
