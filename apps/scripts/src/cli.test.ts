@@ -55,7 +55,6 @@ describe('ethcast CLI', { timeout: 300_000 }, () => {
 
   it('lists users for an admin', async () => {
     const admin = await createActor(testServices(server.testDb), 'cli_admin', 'admin');
-    const { writeFile } = await import('node:fs/promises');
     await writeCliConfig(join(home, 'config.json'), { url: server.url, token: admin.token });
     const run = await cli(['users', 'list', '--search', 'cli_']);
     expect(run.code).toBe(0);

@@ -6,8 +6,8 @@ export function printJson(value: unknown): void {
 
 /** A command's result: as JSON with --json, else as the text `describe` makes of it. */
 export function printResult<T>(ctx: CommandContext, result: T, describe: (result: T) => string): void {
-  if (ctx.json) return printJson(result);
-  console.log(describe(result));
+  if (ctx.json) printJson(result);
+  else console.log(describe(result));
 }
 
 /** A page of a list: as JSON, or as `table` and the option that reads the next page. */

@@ -12,7 +12,7 @@ import {
   type SeriesAttachedParameter,
   type Time,
 } from 'lightweight-charts';
-import { useEffect, useRef } from 'react';
+import { type CSSProperties, useEffect, useRef } from 'react';
 import { useI18n } from '../i18n.tsx';
 
 export type ChartBandPoint = RouterOutputs['predicts']['byId']['points'][number];
@@ -214,28 +214,31 @@ export default function ForecastChart({ closes, points, actuals = [], label, hei
     <figure className="chart">
       <div ref={ref} className="chart-canvas" role="img" aria-label={label} style={{ height }} />
       <figcaption className="legend">
-        <span>
-          <i className="swatch line" style={{ background: colors.close }} /> {t('chart.close')}
-        </span>
-        <span>
-          <i className="swatch line dashed" style={{ borderColor: colors.forecast }} /> {t('chart.forecast')}
-        </span>
+        <LegendItem swatch="line" style={{ background: colors.close }} label={t('chart.close')} />
+        <LegendItem
+          swatch="line dashed"
+          style={{ borderColor: colors.forecast }}
+          label={t('chart.forecast')}
+        />
         {points.some(hasBands) && (
           <>
-            <span>
-              <i className="swatch box" style={{ background: colors.band80 }} /> {t('chart.band80')}
-            </span>
-            <span>
-              <i className="swatch box" style={{ background: colors.band95 }} /> {t('chart.band95')}
-            </span>
+            <LegendItem swatch="box" style={{ background: colors.band80 }} label={t('chart.band80')} />
+            <LegendItem swatch="box" style={{ background: colors.band95 }} label={t('chart.band95')} />
           </>
         )}
         {actuals.length > 0 && (
-          <span>
-            <i className="swatch line" style={{ background: colors.actual }} /> {t('chart.actual')}
-          </span>
+          <LegendItem swatch="line" style={{ background: colors.actual }} label={t('chart.actual')} />
         )}
       </figcaption>
     </figure>
+  );
+}
+
+/** One entry of the chart's legend: a swatch drawn like its series, and the series' name. */
+function LegendItem({ swatch, style, label }: { swatch: string; style: CSSProperties; label: string }) {
+  return (
+    <span>
+      <i className={`swatch ${swatch}`} style={style} /> {label}
+    </span>
   );
 }

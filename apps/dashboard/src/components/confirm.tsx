@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useI18n } from '../i18n.tsx';
 import { errorMessage } from './ui.tsx';
 
@@ -60,6 +60,22 @@ export function ConfirmDialog({
       </div>
     </dialog>
   );
+}
+
+/**
+ * The row a list's confirmation is open for: `ask` opens it for a row (clearing the last attempt's
+ * error), `close` closes it.
+ */
+export function useDeletion<Row>() {
+  const [row, setRow] = useState<Row | null>(null);
+  return {
+    row,
+    ask(next: Row, mutation: { reset(): void }) {
+      mutation.reset();
+      setRow(next);
+    },
+    close: () => setRow(null),
+  };
 }
 
 /** A row's Delete button, which asks first (see ConfirmDelete). */

@@ -2,7 +2,7 @@ import type { RouterInputs, RouterOutputs } from '@ethcast/client';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { client, errorCode, queryClient, trpc } from '../api.ts';
-import { ConfirmDelete, DeleteButton } from '../components/confirm.tsx';
+import { ConfirmDelete, DeleteButton, useDeletion } from '../components/confirm.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { logActionText } from '../components/log-action.ts';
 import { Field, FormError, ListStates, LoadMore, Notice, PageHeader } from '../components/ui.tsx';
@@ -22,7 +22,7 @@ export function AdminLogsPage() {
   const [filterError, setFilterError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [editing, setEditing] = useState<number | null>(null);
-  const [toDelete, setToDelete] = useState<LogRow | null>(null);
+  const deletion = useDeletion<LogRow>();
 
   const input = { limit: 50, ...filters };
   const {
@@ -60,7 +60,7 @@ export function AdminLogsPage() {
   const remove = useMutation(
     trpc.logs.delete.mutationOptions({
       onSuccess(row) {
-        setToDelete(null);
+        deletion.close();
         setNotice(t('logs.deleted', { id: row.id }));
         void invalidate();
       },
@@ -174,10 +174,7 @@ export function AdminLogsPage() {
                 </button>
                 <DeleteButton
                   label={t('logs.deleteRow', { id: row.id })}
-                  onClick={() => {
-                    remove.reset();
-                    setToDelete(row);
-                  }}
+                  onClick={() => deletion.ask(row, remove)}
                 />
               </>
             ),
@@ -186,13 +183,13 @@ export function AdminLogsPage() {
       </ListStates>
       <LoadMore query={logs} />
       <ConfirmDelete
-        row={toDelete}
+        row={deletion.row}
         texts={(row) => ({
           title: t('logs.deleteRow', { id: row.id }),
           message: t('logs.deleteConfirm', { id: row.id }),
         })}
         mutation={remove}
-        onCancel={() => setToDelete(null)}
+        onCancel={deletion.close}
       />
     </section>
   );

@@ -2,7 +2,7 @@ import type { RouterOutputs } from '@ethcast/client';
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { client, trpc } from '../api.ts';
-import { ConfirmDelete, DeleteButton } from '../components/confirm.tsx';
+import { ConfirmDelete, DeleteButton, useDeletion } from '../components/confirm.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { ErrorState, ListStates, LoadMore, Notice, PageHeader } from '../components/ui.tsx';
 import { useCursorList } from '../components/use-cursor-list.ts';
@@ -27,7 +27,7 @@ export function AdminUsersPage({ me }: { me: Me }) {
   const [search, setSearch] = useState('');
   const term = useDebounced(search.trim(), 250);
   const [notice, setNotice] = useState<string | null>(null);
-  const [toDelete, setToDelete] = useState<User | null>(null);
+  const deletion = useDeletion<User>();
 
   const input = { limit: 50, ...(term ? { search: term } : {}) };
   const {
@@ -52,7 +52,7 @@ export function AdminUsersPage({ me }: { me: Me }) {
   const remove = useMutation(
     trpc.users.delete.mutationOptions({
       onSuccess(user) {
-        setToDelete(null);
+        deletion.close();
         setNotice(t('admin.userDeleted', { name: user.username }));
         void invalidate();
       },
@@ -110,10 +110,7 @@ export function AdminUsersPage({ me }: { me: Me }) {
             cell: (user) => (
               <DeleteButton
                 label={t('admin.deleteUser', { name: user.username })}
-                onClick={() => {
-                  remove.reset();
-                  setToDelete(user);
-                }}
+                onClick={() => deletion.ask(user, remove)}
               />
             ),
           }}
@@ -121,13 +118,13 @@ export function AdminUsersPage({ me }: { me: Me }) {
       </ListStates>
       <LoadMore query={users} />
       <ConfirmDelete
-        row={toDelete}
+        row={deletion.row}
         texts={(user) => ({
           title: t('admin.deleteUser', { name: user.username }),
           message: t('admin.deleteUserConfirm', { name: user.username }),
         })}
         mutation={remove}
-        onCancel={() => setToDelete(null)}
+        onCancel={deletion.close}
       />
     </section>
   );

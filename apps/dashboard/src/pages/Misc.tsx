@@ -1,30 +1,34 @@
-import { useId } from 'react';
+import { type ReactNode, useId } from 'react';
 import { PageHeader } from '../components/ui.tsx';
 import { DEFAULT_TIME_ZONE, useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
 import { LocaleSelect } from './SignIn.tsx';
 
+/** A page that only says something: a title, a paragraph, and what else `children` adds. */
+function MessagePage({ title, body, children }: { title: string; body: string; children?: ReactNode }) {
+  return (
+    <section>
+      <PageHeader title={title} />
+      <p>{body}</p>
+      {children}
+    </section>
+  );
+}
+
 export function NotFoundPage() {
   const { t } = useI18n();
   return (
-    <section>
-      <PageHeader title={t('notFound.title')} />
-      <p>{t('notFound.body')}</p>
+    <MessagePage title={t('notFound.title')} body={t('notFound.body')}>
       <p>
         <Link to="/">{t('nav.forecast')}</Link>
       </p>
-    </section>
+    </MessagePage>
   );
 }
 
 export function ForbiddenPage() {
   const { t } = useI18n();
-  return (
-    <section>
-      <PageHeader title={t('forbidden.title')} />
-      <p>{t('forbidden.body')}</p>
-    </section>
-  );
+  return <MessagePage title={t('forbidden.title')} body={t('forbidden.body')} />;
 }
 
 const commonZones = [

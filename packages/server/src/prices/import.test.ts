@@ -1,20 +1,24 @@
 import { Readable } from 'node:stream';
 import { asc } from 'drizzle-orm';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { prices } from '../db/schema.ts';
-import { testEngine } from '../test/db.ts';
-import { useTestDb } from '../test/fixtures.ts';
+import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 import { type CsvLayout, generateCandles, storedPrices, tempDir, toCsv } from '../test/price-csv.ts';
 import { importPrices, PriceImportError } from './import.ts';
 
 describe(`importPrices (${testEngine})`, () => {
+  let testDb: TestDb;
   let db: Database;
   const files = tempDir();
-  useTestDb((_, testDb) => {
+  beforeAll(async () => {
+    testDb = await createTestDb();
     db = testDb.db;
   });
-  afterAll(() => files.cleanup());
+  afterAll(async () => {
+    await testDb?.close();
+    files.cleanup();
+  });
   beforeEach(async () => {
     await db.delete(prices);
   });
