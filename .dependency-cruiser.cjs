@@ -16,9 +16,14 @@ const faces = [
   `${server}prices/import-route\\.ts$`,
   `${server}metrics/route\\.ts$`,
   `${server}(router|trpc|context|server|main|rest)\\.ts$`,
+  // the callers without HTTP: what a process does at its start, and the scheduled jobs' bodies
+  `${server}startup/`,
+  `${server}jobs/([^/]+-job|registry)\\.ts$`,
 ];
 /** The services: the work the faces ask for. */
 const services = [`${server}auth/`, `${server}forecasts/`, `${server}prices/`, `${server}jobs/`];
+/** Files under the services' folders that are faces. */
+const facesAmongServices = [`${server}prices/import-route\\.ts$`, `${server}jobs/([^/]+-job|registry)\\.ts$`];
 /** Frameworks of the faces: no use case or service imports them. */
 const faceFrameworks = ['node_modules/@trpc/server/', 'node_modules/fastify/', 'node_modules/@fastify/'];
 
@@ -143,14 +148,14 @@ module.exports = {
     {
       name: 'usecases-import-services-db-domain',
       comment:
-        'A use case may import db/, domain/, the services (auth, forecasts, prices, jobs), services.ts and env.ts (ServerConfig); never a face.',
+        'A use case may import db/, domain/, the services (auth, forecasts, prices, jobs), services.ts, env.ts (ServerConfig) and errors.ts (database error codes); never a face.',
       severity: 'error',
       from: { path: `${server}usecases/`, pathNot: notProduct },
       to: {
         path: server,
         pathNot: [
           `${server}(usecases|db|domain|auth|forecasts|prices|jobs)/`,
-          `${server}(services|env)\\.ts$`,
+          `${server}(services|env|errors)\\.ts$`,
         ],
       },
     },
@@ -160,7 +165,7 @@ module.exports = {
       severity: 'error',
       from: {
         path: [`${server}usecases/`, ...services],
-        pathNot: [notProduct, `${server}prices/import-route\\.ts$`],
+        pathNot: [notProduct, ...facesAmongServices],
       },
       to: { path: faces },
     },
@@ -178,7 +183,7 @@ module.exports = {
       name: 'services-import-no-usecase',
       comment: 'Use cases sit above the services: a service does not call a use case.',
       severity: 'error',
-      from: { path: services, pathNot: [notProduct, `${server}prices/import-route\\.ts$`] },
+      from: { path: services, pathNot: [notProduct, ...facesAmongServices] },
       to: { path: `${server}usecases/` },
     },
   ],

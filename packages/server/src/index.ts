@@ -16,7 +16,6 @@ export { SYMBOL_PATTERN } from './domain/symbol.ts';
 export type { ServerConfig } from './env.ts';
 export { COINBASE_URL, EnvError, loadConfig } from './env.ts';
 export { describeStartupError } from './fatal.ts';
-export { type BootstrapResult, bootstrapPrices } from './prices/bootstrap.ts';
 export {
   type BadRow,
   type ImportOptions,
@@ -30,6 +29,7 @@ export { SyncError, type SyncOptions, type SyncReport, syncPrices } from './pric
 export type { AppRouter, RouterInputs, RouterOutputs } from './router.ts';
 export { appRouter, createCaller } from './router.ts';
 export { createServices, startServer } from './server.ts';
+export { type BootstrapResult, bootstrapPrices } from './startup/bootstrap-prices.ts';
 export { createAdmin, grantAdmin } from './usecases/accounts.ts';
 export { importPriceFile, syncPriceHistory } from './usecases/prices.ts';
 export { systemViewer, type Viewer } from './usecases/viewer.ts';

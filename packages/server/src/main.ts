@@ -1,10 +1,10 @@
 import { prepareAdminToken } from './auth/admin-token.ts';
-import { ensureDemoAdmin } from './auth/demo-admin.ts';
 import { loadConfig } from './env.ts';
 import { fatal } from './fatal.ts';
 import { dashboardDistDir } from './paths.ts';
-import { bootstrapPrices } from './prices/bootstrap.ts';
 import { type RunningServer, startServer } from './server.ts';
+import { bootstrapPrices } from './startup/bootstrap-prices.ts';
+import { ensureDemoAdmin } from './startup/demo-admin.ts';
 
 // Entry point of `pnpm start` / `pnpm dev`: the only place that handles signals and exits. The
 // environment is read by env.ts (loadConfig), nowhere else.

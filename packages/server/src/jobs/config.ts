@@ -7,6 +7,13 @@ export type JobName = (typeof JOB_NAMES)[number];
 
 export const isJobName = (name: string): name is JobName => (JOB_NAMES as readonly string[]).includes(name);
 
+/** One line per job for `ethcast jobs list` and the admin page. */
+export const JOB_DESCRIPTIONS: Record<JobName, string> = {
+  'sync-prices': 'fetch the closed days of every tracked symbol from the exchange',
+  'score-forecasts': 'score the stored forecasts whose days have actual closes now',
+  recalibrate: "move each model's interval calibration forward with the newest outcomes (online ACI)",
+};
+
 /**
  * Default schedules (cron, UTC). A UTC day closes at 00:00; exchanges publish its candle within a minute
  * or two, so prices sync at 00:05, the forecasts whose days just got a close are scored at 00:15, and

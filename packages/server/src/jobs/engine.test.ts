@@ -99,7 +99,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
       requestedBy: 'ana',
     });
     expect(run.result).toEqual({ points: 0, forecasts: 0 });
-    const overview = await jobsOverview(server.services, jobDefinitions, clock());
+    const overview = await jobsOverview(server.services, clock());
     expect(overview.map((j) => [j.name, j.schedule, j.nextRunAt, j.lastRun?.state ?? null])).toEqual([
       ['sync-prices', null, null, null],
       ['score-forecasts', null, null, 'succeeded'],
@@ -168,7 +168,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
     ]);
     // the stored text stays, for old clients and logs
     expect(run.error).toMatch(/ETH-USD.*BTC-USD/);
-    const [sync] = await jobsOverview(server.services, jobDefinitions, clock());
+    const [sync] = await jobsOverview(server.services, clock());
     expect(sync?.lastRun?.errorReasons).toEqual(run.errorReasons);
     await exchange.close();
   });

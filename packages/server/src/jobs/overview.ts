@@ -1,7 +1,6 @@
 import type { Database } from '../db/client.ts';
 import { type JobRun, listRuns } from '../db/queries/job-runs.ts';
-import type { JobName, JobsConfig } from './config.ts';
-import type { JobDefinition } from './definition.ts';
+import { JOB_DESCRIPTIONS, JOB_NAMES, type JobName, type JobsConfig } from './config.ts';
 import { nextOccurrence } from './occurrence.ts';
 
 export type JobOverview = {
@@ -19,16 +18,15 @@ export type JobOverview = {
  */
 export async function jobsOverview(
   services: { db: Database; config: { jobs: JobsConfig } },
-  definitions: readonly JobDefinition[],
   now: Date,
 ): Promise<JobOverview[]> {
   const out: JobOverview[] = [];
-  for (const definition of definitions) {
-    const schedule = services.config.jobs.enabled ? services.config.jobs.schedules[definition.name] : null;
-    const [lastRun] = await listRuns(services.db, definition.name, 1);
+  for (const name of JOB_NAMES) {
+    const schedule = services.config.jobs.enabled ? services.config.jobs.schedules[name] : null;
+    const [lastRun] = await listRuns(services.db, name, 1);
     out.push({
-      name: definition.name,
-      description: definition.description,
+      name,
+      description: JOB_DESCRIPTIONS[name],
       schedule,
       nextRunAt: schedule ? nextOccurrence(schedule, now) : null,
       lastRun: lastRun ?? null,

@@ -6,6 +6,7 @@ import {
   markOutcomesFolded,
   pendingOutcomes,
 } from '../db/queries/calibrations.ts';
+import { JOB_DESCRIPTIONS } from './config.ts';
 import type { JobDefinition } from './definition.ts';
 
 /**
@@ -16,7 +17,7 @@ import type { JobDefinition } from './definition.ts';
  */
 export const recalibrateJob: JobDefinition = {
   name: 'recalibrate',
-  description: "move each model's interval calibration forward with the newest outcomes (online ACI)",
+  description: JOB_DESCRIPTIONS.recalibrate,
   async run({ services }) {
     const registry = await services.models();
     const versions: { symbol: string; model: string; version: number; outcomes: number }[] = [];

@@ -1,6 +1,7 @@
 import { listSymbols } from '../db/queries/prices.ts';
 import { syncPriceHistory } from '../usecases/prices.ts';
 import { systemViewer } from '../usecases/viewer.ts';
+import { JOB_DESCRIPTIONS } from './config.ts';
 import type { JobDefinition } from './definition.ts';
 import { JobFailure, syncFailure } from './failure.ts';
 
@@ -13,7 +14,7 @@ import { JobFailure, syncFailure } from './failure.ts';
  */
 export const syncPricesJob: JobDefinition = {
   name: 'sync-prices',
-  description: 'fetch the closed days of every tracked symbol from the exchange',
+  description: JOB_DESCRIPTIONS['sync-prices'],
   async run({ services, clock }) {
     const baseUrl = services.config.pricesSyncUrl;
     if (!baseUrl) return { skipped: 'PRICES_SYNC_URL is off' };

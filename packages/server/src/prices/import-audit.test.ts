@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { logs, prices } from '../db/schema.ts';
 import type { Services } from '../services.ts';
+import { bootstrapPrices } from '../startup/bootstrap-prices.ts';
 import { createActor } from '../test/actors.ts';
 import { testEngine } from '../test/db.ts';
 import { useTestDb } from '../test/fixtures.ts';
@@ -12,7 +13,6 @@ import { startReplayServer } from '../test/replay-server.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
 import { importPriceFile, syncPriceHistory } from '../usecases/prices.ts';
 import { systemViewer, userViewer } from '../usecases/viewer.ts';
-import { bootstrapPrices } from './bootstrap.ts';
 import { importPrices } from './import.ts';
 
 /** An admin's viewer, as a face builds it from a live session. */

@@ -3,7 +3,6 @@ import { actions } from '../domain/actions.ts';
 import { fail } from '../domain/errors.ts';
 import { isJobName } from '../jobs/config.ts';
 import { jobsOverview } from '../jobs/overview.ts';
-import { jobDefinitions } from '../jobs/registry.ts';
 import type { Services } from '../services.ts';
 import { actorOf, audit } from './audit.ts';
 import { requireAdmin, type Viewer } from './viewer.ts';
@@ -13,7 +12,7 @@ export async function listJobs(services: Services, viewer: Viewer) {
   requireAdmin(viewer);
   return {
     enabled: services.jobs !== null,
-    jobs: await jobsOverview(services, jobDefinitions, services.clock()),
+    jobs: await jobsOverview(services, services.clock()),
   };
 }
 

@@ -5,7 +5,7 @@ import { prices } from '../db/schema.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 import { generateCandles, tempDir, toCsv } from '../test/price-csv.ts';
 import { startReplayServer } from '../test/replay-server.ts';
-import { bootstrapPrices } from './bootstrap.ts';
+import { bootstrapPrices } from './bootstrap-prices.ts';
 
 describe(`bootstrapPrices (${testEngine})`, () => {
   let testDb: TestDb;

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { hasAnyPrices } from '../db/queries/prices.ts';
 import type { ServerConfig } from '../env.ts';
+import type { SyncOptions } from '../prices/sync.ts';
 import type { Services } from '../services.ts';
 import { importPriceFile, syncPriceHistory } from '../usecases/prices.ts';
 import { systemViewer } from '../usecases/viewer.ts';
-import type { SyncOptions } from './sync.ts';
 
 export type BootstrapLog = { info(message: string): void; warn(message: string): void };
 
