@@ -4,7 +4,6 @@ import { anonymousViewer, userViewer, type Viewer } from './usecases/viewer.ts';
 
 export type { Session, SessionUser } from './db/queries/sessions.ts';
 export type { Role } from './db/schema.ts';
-export type { Services } from './services.ts';
 
 /** How a procedure sets or clears the session cookie without knowing about HTTP. */
 export type CookieJar = {

@@ -2,7 +2,7 @@
 
 export { readAdminToken } from './auth/admin-token.ts';
 export { passwordSchema } from './auth/password.ts';
-export type { Context, Services, Session, SessionUser } from './context.ts';
+export type { Context, Session, SessionUser } from './context.ts';
 export { createContextInner } from './context.ts';
 export type { Database, DbHandle } from './db/client.ts';
 export { createDb } from './db/client.ts';
@@ -28,7 +28,9 @@ export { FetchError } from './prices/retry.ts';
 export { SyncError, type SyncOptions, type SyncReport, syncPrices } from './prices/sync.ts';
 export type { AppRouter, RouterInputs, RouterOutputs } from './router.ts';
 export { appRouter, createCaller } from './router.ts';
-export { createServices, startServer } from './server.ts';
+export { startServer } from './server.ts';
+export type { Services } from './services.ts';
+export { createServices } from './services.ts';
 export { type BootstrapResult, bootstrapPrices } from './startup/bootstrap-prices.ts';
 export { createAdmin, grantAdmin } from './usecases/accounts.ts';
 export { importPriceFile, syncPriceHistory } from './usecases/prices.ts';

@@ -11,7 +11,6 @@ import { jobDefinitions } from './jobs/registry.ts';
 import { createServices, type Services, type ServicesOptions } from './services.ts';
 
 // Built in services.ts (the composition root); named here too for the callers that import them from here.
-export { createServices, SERVER_VERSION } from './services.ts';
 
 export type JobsOptions = {
   clock?: Clock;

@@ -1,10 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import type { Services } from '../context.ts';
 import { listLogs } from '../db/queries/logs.ts';
 import { findSessionByToken } from '../db/queries/sessions.ts';
 import { logs, users } from '../db/schema.ts';
+import type { Services } from '../services.ts';
 import { anonymousCaller, codeOf, createActor, TEST_PASSWORD } from '../test/actors.ts';
 import { testEngine } from '../test/db.ts';
 import { useTestDb } from '../test/fixtures.ts';

@@ -1,10 +1,10 @@
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import type { Services } from '../context.ts';
 import { createDb, type DbHandle } from '../db/client.ts';
 import { loginAttempts } from '../db/schema.ts';
 import { loginPolicy } from '../domain/login-policy.ts';
+import type { Services } from '../services.ts';
 import { createActor, TEST_PASSWORD } from '../test/actors.ts';
 import { type TestDb, testEngine } from '../test/db.ts';
 import { useTestDb } from '../test/fixtures.ts';

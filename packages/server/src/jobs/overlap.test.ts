@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle, queryRows } from '../db/client.ts';
 import { loadConfig } from '../env.ts';
-import { createServices } from '../server.ts';
+import { createServices } from '../services.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 import { allRuns, manualClock, waitFor } from '../test/jobs.ts';
 import type { JobDefinition } from './definition.ts';

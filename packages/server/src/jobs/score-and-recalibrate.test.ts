@@ -1,10 +1,10 @@
 import { dayFromNumber, dayNumber } from '@ethcast/days';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Services } from '../context.ts';
 import { upsertPrices } from '../db/queries/price-upsert.ts';
 import type { PriceRow } from '../db/queries/prices.ts';
 import { forecastScores, modelCalibrations, prices } from '../db/schema.ts';
+import type { Services } from '../services.ts';
 import { type Actor, anonymousCaller, createActor, testServices } from '../test/actors.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 import { generateCandles } from '../test/price-csv.ts';

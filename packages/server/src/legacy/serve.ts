@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError, type z } from 'zod';
-import type { Services, Session } from '../context.ts';
 import { DomainError } from '../domain/errors.ts';
+import type { Services } from '../services.ts';
 import { domainErrorOf } from '../trpc.ts';
+import { requireAdmin, requireUser, type Viewer } from '../usecases/viewer.ts';
 import { callerForRequest } from './caller.ts';
 import {
   failureOf,
@@ -61,12 +62,20 @@ const outcomeOf = (error: unknown) =>
       ? 'BAD_REQUEST'
       : 'INTERNAL_SERVER_ERROR';
 
-/** 401 without a live session, 403 for a user on an admin route: before input is even looked at. */
-function accessFailure(route: LegacyRoute, session: Session | null): Failure | null {
+/**
+ * 401 without a live session, 403 for a user on an admin route: before input is even looked at, by the
+ * same checks every face and use case makes (usecases/viewer.ts).
+ */
+function accessFailure(route: LegacyRoute, viewer: Viewer): Failure | null {
   if (route.access === 'anyone') return null;
-  if (!session) return failureOf(401, 'UNAUTHENTICATED');
-  if (route.access === 'admin' && session.user.role !== 'admin') return failureOf(403, 'ADMIN_ONLY');
-  return null;
+  try {
+    if (route.access === 'admin') requireAdmin(viewer);
+    else requireUser(viewer);
+    return null;
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return failureOf(error.kind === 'FORBIDDEN' ? 403 : 401, error.reason);
+  }
 }
 
 /** `/users/get/` matches `/users/get/:username` with an empty name; FastAPI's paths did not match it. */
@@ -140,7 +149,7 @@ export async function serveRoutes(app: FastifyInstance, services: Services, rout
         try {
           const { call, session, viewer } = await callerForRequest(services, req);
           signedIn = session !== null;
-          const denied = legacy ? accessFailure(route, session) : null;
+          const denied = legacy ? accessFailure(route, viewer) : null;
           if (denied) return sendFailure(req, reply, denied, wording, language);
           const params = legacy
             ? readParams(route, req.params as Record<string, string>)

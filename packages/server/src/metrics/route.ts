@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../context.ts';
 import { bearerCredential } from '../http-context.ts';
+import type { Services } from '../services.ts';
 
 const sameToken = (given: string, expected: string) => {
   const a = Buffer.from(given);

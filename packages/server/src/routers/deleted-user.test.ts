@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import type { Services } from '../context.ts';
 import { queryRows } from '../db/client.ts';
 import { logs, predict } from '../db/schema.ts';
+import type { Services } from '../services.ts';
 import { type Actor, codeOf, createActors } from '../test/actors.ts';
 import { testEngine } from '../test/db.ts';
 import { useTestDb } from '../test/fixtures.ts';

@@ -1,7 +1,7 @@
-import type { Services } from '../context.ts';
 import { checkReadiness } from '../db/readiness.ts';
 import { fail } from '../domain/errors.ts';
 import { healthOutput } from '../schemas/health.ts';
+import type { Services } from '../services.ts';
 import { publicProcedure } from '../trpc.ts';
 
 /** How long a load balancer or client should wait before asking again when not ready. */

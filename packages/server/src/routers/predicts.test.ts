@@ -2,10 +2,10 @@ import { dayFromNumber, dayNumber } from '@ethcast/days';
 import { TRPCError } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import type { Services } from '../context.ts';
 import { upsertPrices } from '../db/queries/price-upsert.ts';
 import { logs, predict } from '../db/schema.ts';
 import { ForecastGate } from '../forecasts/forecast-gate.ts';
+import type { Services } from '../services.ts';
 import {
   type Actor,
   anonymousCaller,

@@ -7,7 +7,7 @@ import { upsertPrices } from '../db/queries/price-upsert.ts';
 import { getRecentCloses } from '../db/queries/prices.ts';
 import { loadConfig } from '../env.ts';
 import { type AppRouter, createCaller } from '../router.ts';
-import { createServices } from '../server.ts';
+import { createServices } from '../services.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 import { generateCandles } from '../test/price-csv.ts';
 import { startTestServer } from '../test/server.ts';

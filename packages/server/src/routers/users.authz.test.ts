@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Services } from '../context.ts';
 import { writeLog } from '../db/queries/logs.ts';
+import type { Services } from '../services.ts';
 import { type Actor, anonymousCaller, createActor, TEST_PASSWORD, testServices } from '../test/actors.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
 

@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import type { Context, Role, Services } from '../context.ts';
+import type { Context, Role } from '../context.ts';
 import { createContextInner } from '../context.ts';
 import type { Database } from '../db/client.ts';
 import type { PredictionRow } from '../db/queries/predicts.ts';
@@ -8,7 +8,8 @@ import { updateUserRow } from '../db/queries/users.ts';
 import { actions } from '../domain/actions.ts';
 import { loadConfig } from '../env.ts';
 import { createCaller } from '../router.ts';
-import { createServices } from '../server.ts';
+import type { Services } from '../services.ts';
+import { createServices } from '../services.ts';
 import { insertAccount } from '../usecases/accounts.ts';
 import { insertPredictionWithAuditRow } from '../usecases/predictions.ts';
 import type { TestDb } from './db.ts';

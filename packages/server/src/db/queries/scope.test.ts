@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import type { Services } from '../../context.ts';
+import type { Services } from '../../services.ts';
 import { type Actor, createActors } from '../../test/actors.ts';
 import { testEngine } from '../../test/db.ts';
 import { useTestDb } from '../../test/fixtures.ts';
