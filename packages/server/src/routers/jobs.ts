@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { jobRunOutput, jobRunsOutput, jobsOverviewOutput } from '../schemas/jobs.ts';
 import { adminProcedure, router } from '../trpc.ts';
-import { useCase } from './use-case.ts';
 import { listJobRuns, listJobs, runJobNow } from '../usecases/jobs.ts';
+import { useCase } from './use-case.ts';
 
 const jobNameSchema = z
   .string()

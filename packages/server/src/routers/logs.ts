@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { withCode } from '../domain/input-errors.ts';
 import { logOutput, logPageOutput, updateLogInput } from '../schemas/logs.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
-import { useCase } from './use-case.ts';
 import { deleteLogEntry, editLogEntry, getLogEntry, listLogEntries } from '../usecases/logs.ts';
 import { fromNotAfterTo, idSchema, pageSchema, textSchema } from '../validation.ts';
+import { useCase } from './use-case.ts';
 
 export const logsRouter = router({
   /** Admins see every row (optionally one user's); a user sees only their own. */

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { symbolSchema } from '../prices/symbol.ts';
 import { modelListOutput, trackRecordOutput } from '../schemas/models.ts';
 import { publicProcedure, router } from '../trpc.ts';
-import { useCase } from './use-case.ts';
 import { listModels, modelTrackRecord } from '../usecases/models.ts';
+import { useCase } from './use-case.ts';
 
 export const modelsRouter = router({
   /** The registry: every model per symbol with its backtest against persistence; `isDefault` marks the best. */

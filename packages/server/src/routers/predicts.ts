@@ -10,7 +10,6 @@ import {
   updateNoteInput,
 } from '../schemas/predicts.ts';
 import { authedProcedure, router } from '../trpc.ts';
-import { useCase } from './use-case.ts';
 import {
   createPrediction,
   deleteForecast,
@@ -19,6 +18,7 @@ import {
   updateForecastNote,
 } from '../usecases/predictions.ts';
 import { idSchema, pageSchema } from '../validation.ts';
+import { useCase } from './use-case.ts';
 
 export const predictsRouter = router({
   create: authedProcedure

@@ -3,7 +3,6 @@ import { withCode } from '../domain/input-errors.ts';
 import { daySchema, symbolSchema } from '../prices/symbol.ts';
 import { latestPriceOutput, priceRangeOutput, symbolsOutput, syncReportOutput } from '../schemas/prices.ts';
 import { adminProcedure, publicProcedure, router } from '../trpc.ts';
-import { useCase } from './use-case.ts';
 import {
   latestPrice,
   listPriceSymbols,
@@ -12,6 +11,7 @@ import {
   syncFromConfiguredExchange,
 } from '../usecases/prices.ts';
 import { fromNotAfterTo } from '../validation.ts';
+import { useCase } from './use-case.ts';
 
 export { RANGE_LIMIT };
 

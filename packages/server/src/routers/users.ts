@@ -9,7 +9,6 @@ import {
   userPageOutput,
 } from '../schemas/users.ts';
 import { adminProcedure, authedProcedure, publicProcedure, router } from '../trpc.ts';
-import { useCase } from './use-case.ts';
 import {
   bootstrapFirstAdmin,
   createAdmin,
@@ -23,6 +22,7 @@ import {
 } from '../usecases/accounts.ts';
 import { login, logout } from '../usecases/login.ts';
 import { idSchema, pageSchema, searchSchema, usernameLookupSchema } from '../validation.ts';
+import { useCase } from './use-case.ts';
 
 export const usersRouter = router({
   register: publicProcedure.input(credentials).output(userOutput).mutation(useCase(register)),
