@@ -8,7 +8,7 @@ import {
   updateLog,
 } from '../db/queries/logs.ts';
 import { actions } from '../domain/actions.ts';
-import { fail } from '../domain/errors.ts';
+import { fail, found } from '../domain/errors.ts';
 import type { Services } from '../services.ts';
 import { actorOf, audit } from './audit.ts';
 import { requireAdmin, requireUser, type Viewer } from './viewer.ts';
@@ -26,9 +26,7 @@ export async function getLogEntry(
   input: { id: number },
 ): Promise<LogRow> {
   requireAdmin(viewer);
-  const row = await getLog(services.db, input.id);
-  if (!row) fail('NOT_FOUND', { entity: 'log', id: input.id });
-  return row;
+  return found(await getLog(services.db, input.id), 'log', input.id);
 }
 
 /** Admins correct a row; the correction is itself logged. */
@@ -39,8 +37,11 @@ export async function editLogEntry(
 ): Promise<LogRow> {
   requireAdmin(viewer);
   return services.db.transaction(async (tx) => {
-    const row = await updateLog(tx, input.id, { usernameLog: input.usernameLog, action: input.action });
-    if (!row) fail('NOT_FOUND', { entity: 'log', id: input.id });
+    const row = found(
+      await updateLog(tx, input.id, { usernameLog: input.usernameLog, action: input.action }),
+      'log',
+      input.id,
+    );
     await audit(tx, actorOf(viewer), actions.logEdited(input.id));
     return row;
   });
@@ -54,8 +55,7 @@ export async function deleteLogEntry(
 ): Promise<LogRow> {
   requireAdmin(viewer);
   return services.db.transaction(async (tx) => {
-    const row = await deleteLog(tx, input.id);
-    if (!row) fail('NOT_FOUND', { entity: 'log', id: input.id });
+    const row = found(await deleteLog(tx, input.id), 'log', input.id);
     await audit(tx, actorOf(viewer), actions.logDeleted(input.id));
     return row;
   });
