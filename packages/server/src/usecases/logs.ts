@@ -8,9 +8,9 @@ import {
   updateLog,
 } from '../db/queries/logs.ts';
 import { actions } from '../domain/actions.ts';
-import { fail, found } from '../domain/errors.ts';
+import { found } from '../domain/errors.ts';
 import type { Services } from '../services.ts';
-import { actorOf, audit } from './audit.ts';
+import { changeAudited } from './audit.ts';
 import { requireAdmin, requireUser, type Viewer } from './viewer.ts';
 
 /** Admins see every row (optionally one user's); a user sees only their own. Each row with its event. */
@@ -36,15 +36,11 @@ export async function editLogEntry(
   input: { id: number; usernameLog: string | null; action: string },
 ): Promise<LogRow> {
   requireAdmin(viewer);
-  return services.db.transaction(async (tx) => {
-    const row = found(
-      await updateLog(tx, input.id, { usernameLog: input.usernameLog, action: input.action }),
-      'log',
-      input.id,
-    );
-    await audit(tx, actorOf(viewer), actions.logEdited(input.id));
-    return row;
-  });
+  const target = { entity: 'log', id: input.id };
+  const change = { usernameLog: input.usernameLog, action: input.action };
+  return changeAudited(services, viewer, target, actions.logEdited(input.id), (tx) =>
+    updateLog(tx, input.id, change),
+  );
 }
 
 /** Admins delete a row; the deletion is itself logged. */
@@ -54,9 +50,8 @@ export async function deleteLogEntry(
   input: { id: number },
 ): Promise<LogRow> {
   requireAdmin(viewer);
-  return services.db.transaction(async (tx) => {
-    const row = found(await deleteLog(tx, input.id), 'log', input.id);
-    await audit(tx, actorOf(viewer), actions.logDeleted(input.id));
-    return row;
-  });
+  const target = { entity: 'log', id: input.id };
+  return changeAudited(services, viewer, target, actions.logDeleted(input.id), (tx) =>
+    deleteLog(tx, input.id),
+  );
 }

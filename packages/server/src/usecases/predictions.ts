@@ -22,7 +22,7 @@ import { DomainError, fail, found } from '../domain/errors.ts';
 import { actualsOf } from '../forecasts/accuracy.ts';
 import { latestContiguous } from '../forecasts/history.ts';
 import type { Services } from '../services.ts';
-import { actorOf, audit } from './audit.ts';
+import { audit, changeAudited } from './audit.ts';
 import { requireUser, type Viewer } from './viewer.ts';
 
 /** Closes every model looks at, at most: drift and the long-run volatility use a year of returns. */
@@ -209,19 +209,14 @@ export async function updateForecastNote(
   input: { id: number; note: string | null; changing?: string[] },
 ): Promise<PredictionRow> {
   const user = requireUser(viewer);
-  return services.db.transaction(async (tx) => {
+  const target = { entity: 'forecast', id: input.id };
+  return changeAudited(services, viewer, target, actions.predictUpdated(input.id), async (tx) => {
     const changing = input.changing ?? [];
     if (changing.length > 0) {
-      if (!(await getPrediction(tx, user, input.id))) fail('NOT_FOUND', { entity: 'forecast', id: input.id });
+      if (!(await getPrediction(tx, user, input.id))) fail('NOT_FOUND', target);
       fail('FORECAST_IMMUTABLE', { fields: changing.join(', ') });
     }
-    const row = found(
-      await updatePredictionNote(tx, user, input.id, input.note || null),
-      'forecast',
-      input.id,
-    );
-    await audit(tx, actorOf(viewer), actions.predictUpdated(input.id));
-    return row;
+    return updatePredictionNote(tx, user, input.id, input.note || null);
   });
 }
 
@@ -232,9 +227,8 @@ export async function deleteForecast(
   input: { id: number },
 ): Promise<{ id: number }> {
   const user = requireUser(viewer);
-  return services.db.transaction(async (tx) => {
-    const row = found(await deletePrediction(tx, user, input.id), 'forecast', input.id);
-    await audit(tx, actorOf(viewer), actions.predictDeleted(input.id));
-    return row;
-  });
+  const target = { entity: 'forecast', id: input.id };
+  return changeAudited(services, viewer, target, actions.predictDeleted(input.id), (tx) =>
+    deletePrediction(tx, user, input.id),
+  );
 }
