@@ -3,14 +3,8 @@ import type { FastifyInstance } from 'fastify';
 /** Hashes of the inline code Swagger UI's bundle uses (@fastify/swagger-ui's static/csp.json). */
 type SwaggerCsp = { script: string[]; style: string[] };
 
-/**
- * The dashboard's policy: everything from this server, nothing inline or remote (the built app is
- * files only), never framed. `data:` images are the favicon and chart exports.
- */
-const APP_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
+/** What the app's and /docs' policies share after their script and style sources. */
+const SHARED_DIRECTIVES = [
   "img-src 'self' data:",
   "font-src 'self' data:",
   "connect-src 'self'",
@@ -19,6 +13,12 @@ const APP_POLICY = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ];
+
+/**
+ * The dashboard's policy: everything from this server, nothing inline or remote (the built app is
+ * files only), never framed. `data:` images are the favicon and chart exports.
+ */
+const APP_POLICY = ["default-src 'self'", "script-src 'self'", "style-src 'self'", ...SHARED_DIRECTIVES];
 
 /**
  * The one <style> element Swagger UI's bundle (@fastify/swagger-ui 6.1.3) injects. A new version may
@@ -35,13 +35,7 @@ function docsPolicy(csp: SwaggerCsp | undefined): string {
     "default-src 'self'",
     `script-src 'self' ${(csp?.script ?? []).join(' ')}`.trim(),
     `style-src 'self' ${[SWAGGER_UI_STYLE_HASH, ...(csp?.style ?? [])].join(' ')}`,
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
+    ...SHARED_DIRECTIVES,
   ].join('; ');
 }
 

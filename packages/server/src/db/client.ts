@@ -112,33 +112,42 @@ export function reconnectDelaySeconds(retries: number): number {
   return (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 1);
 }
 
+/** A postgres.js client with what every connection of the server shares; `name` is its application_name. */
+function postgresClient(
+  config: DbConfig,
+  options: { max: number; connectTimeout: number; idleTimeout: number; name: string },
+) {
+  return postgres(config.url, {
+    max: options.max,
+    prepare: config.prepare ?? true,
+    connect_timeout: options.connectTimeout,
+    idle_timeout: options.idleTimeout,
+    backoff: reconnectDelaySeconds,
+    onnotice: () => {},
+    connection: { application_name: options.name },
+    // `socket` is a postgres.js option its 3.4 type definitions do not declare
+    ...({ socket: noDelaySocketFactory() } as object),
+  });
+}
+
 export async function createDb(config: DbConfig): Promise<DbHandle> {
   if (isPostgresUrl(config.url)) {
-    const client = postgres(config.url, {
+    const client = postgresClient(config, {
       max: config.max ?? 10,
-      prepare: config.prepare ?? true,
-      connect_timeout: 5,
-      idle_timeout: 30,
-      backoff: reconnectDelaySeconds,
-      onnotice: () => {},
-      connection: { application_name: 'ethcast' },
-      // `socket` is a postgres.js option its 3.4 type definitions do not declare
-      ...({ socket: noDelaySocketFactory() } as object),
+      connectTimeout: 5,
+      idleTimeout: 30,
+      name: 'ethcast',
     });
     const pool = new PoolGauge(config.max ?? 10);
     pool.instrumentPostgres(client);
     const db = drizzlePostgres({ client, schema });
     postgresClients.set(db, client);
     // Health checks get a connection of their own, so they answer quickly while the pool is saturated.
-    const pinger = postgres(config.url, {
+    const pinger = postgresClient(config, {
       max: 1,
-      prepare: config.prepare ?? true,
-      connect_timeout: 2,
-      idle_timeout: 60,
-      backoff: reconnectDelaySeconds,
-      onnotice: () => {},
-      connection: { application_name: 'ethcast-health' },
-      ...({ socket: noDelaySocketFactory() } as object),
+      connectTimeout: 2,
+      idleTimeout: 60,
+      name: 'ethcast-health',
     });
     return {
       db,

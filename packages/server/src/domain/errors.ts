@@ -174,6 +174,12 @@ export function fail<R extends Reason>(reason: R, ...rest: ErrorArgs<R>): never 
   throw new DomainError(reason, ...rest);
 }
 
+/** What a lookup found, or NOT_FOUND: `const row = found(await getLog(db, id), 'log', id)`. */
+export function found<T>(row: T | null | undefined, entity: string, id: number | string): T {
+  if (!row) fail('NOT_FOUND', { entity, id });
+  return row;
+}
+
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }

@@ -200,35 +200,34 @@ export async function serveRoutes(app: FastifyInstance, services: Services, rout
       );
       // @fastify/cors answers preflights itself only for its own OPTIONS route: these answer them here
       // with this path's methods, and any other OPTIONS like FastAPI (405).
-      const noPreflight = { cors: { preflight: false } };
-      scope.route({
-        method: [...notAllowed, 'OPTIONS'],
-        url: canonical,
-        config: { wording, ...noPreflight },
-        exposeHeadRoute: false,
-        handler: async (req, reply) => {
-          if (hasEmptyParam(req)) return notFound(reply);
-          if (req.method === 'OPTIONS' && answerPreflight(req, reply, methods, origins)) return reply;
-          reply.header('Allow', methods.join(', '));
-          return sendDetail(reply, 405, 'Method Not Allowed', 'METHOD_NOT_SUPPORTED');
-        },
+      const answerOthers = (
+        others: readonly (typeof OTHER_METHODS)[number][],
+        url: string,
+        answer: (req: FastifyRequest, reply: FastifyReply) => unknown,
+      ) =>
+        scope.route({
+          method: [...others, 'OPTIONS'],
+          url,
+          config: { wording, cors: { preflight: false } },
+          exposeHeadRoute: false,
+          handler: async (req, reply) => {
+            if (hasEmptyParam(req)) return notFound(reply);
+            if (req.method === 'OPTIONS' && answerPreflight(req, reply, methods, origins)) return reply;
+            return answer(req, reply);
+          },
+        });
+      answerOthers(notAllowed, canonical, (_req, reply) => {
+        reply.header('Allow', methods.join(', '));
+        return sendDetail(reply, 405, 'Method Not Allowed', 'METHOD_NOT_SUPPORTED');
       });
-      scope.route({
-        method: [...OTHER_METHODS, 'OPTIONS'],
-        url: twin,
-        config: { wording, ...noPreflight },
-        exposeHeadRoute: false,
-        handler: async (req, reply) => {
-          if (hasEmptyParam(req)) return notFound(reply);
-          if (req.method === 'OPTIONS' && answerPreflight(req, reply, methods, origins)) return reply;
-          const [path = '', query] = req.url.split(/\?(.*)/s, 2);
-          const target = path.endsWith('/') ? path.slice(0, -1) : `${path}/`;
-          return reply
-            .code(307)
-            .header('Location', query ? `${target}?${query}` : target)
-            .header('Content-Length', '0')
-            .send();
-        },
+      answerOthers(OTHER_METHODS, twin, (req, reply) => {
+        const [path = '', query] = req.url.split(/\?(.*)/s, 2);
+        const target = path.endsWith('/') ? path.slice(0, -1) : `${path}/`;
+        return reply
+          .code(307)
+          .header('Location', query ? `${target}?${query}` : target)
+          .header('Content-Length', '0')
+          .send();
       });
     }
   });

@@ -1,4 +1,4 @@
-import { forEachOpenApiProcedure, getInputOutputParsers, type OpenApiProcedureRecord } from 'trpc-to-openapi';
+import { getInputOutputParsers, type OpenApiProcedure, type OpenApiProcedureRecord } from 'trpc-to-openapi';
 import { z } from 'zod';
 import { appRouter } from '../router.ts';
 import type { Access, ProcedureMeta } from '../trpc.ts';
@@ -9,7 +9,10 @@ export type ProcedureInfo = {
   /** dotted path, e.g. `predicts.create` */
   path: string;
   type: 'query' | 'mutation';
-  /** its plain-JSON REST route under /api, from its `openapi` meta: `GET /users/me` */
+  /**
+   * its plain-JSON REST route under /api: `GET /users/me` for the query `users.me` (a query is a GET, a
+   * mutation a POST, the path its dotted path with slashes), or what its `openapi` meta declares
+   */
   rest: { method: 'GET' | 'POST'; path: string };
   /** the procedure's own input schema, if it takes input */
   input: z.ZodType | undefined;
@@ -36,37 +39,44 @@ function proceduresOf(record: object, prefix = ''): OpenApiProcedureRecord {
 
 let cache: ProcedureInfo[] | null = null;
 
+/** The REST route a procedure's kind and dotted path give it: `GET /users/me` for the query `users.me`. */
+function derivedRoute(path: string, type: 'query' | 'mutation'): ProcedureInfo['rest'] {
+  return { method: type === 'query' ? 'GET' : 'POST', path: `/${path.replaceAll('.', '/')}` };
+}
+
 /**
- * Every query and mutation of the app router with what it declares: its REST route and access level
- * (meta), its input and output schemas. A procedure that declares no REST route, no access level or no
- * output schema is a bug, refused here (at server start) rather than documented as "anything".
+ * Every query and mutation of the app router with what it declares: its REST route (derived from its
+ * kind and path unless its meta declares one) and access level (meta), its input and output schemas. A
+ * procedure that declares a route of the other method, no access level or no output schema is a bug,
+ * refused here (at server start) rather than documented as "anything".
  */
 export function listProcedures(): ProcedureInfo[] {
   if (cache) return cache;
-  const record = proceduresOf(appRouter);
   const found: ProcedureInfo[] = [];
-  forEachOpenApiProcedure<ProcedureMeta>(record, ({ path, type, procedure, meta }) => {
-    const { inputParser, outputParser, hasInputsDefined } = getInputOutputParsers(procedure);
-    const { method } = meta.openapi;
+  for (const [path, entry] of Object.entries(proceduresOf(appRouter))) {
+    const procedure = entry as OpenApiProcedure;
+    const { type, meta = {} } = procedure._def as {
+      type: 'query' | 'mutation' | 'subscription';
+      meta?: ProcedureMeta;
+    };
     if (type === 'subscription') throw new Error(`${path}: a subscription has no REST route`);
-    if (method !== (type === 'query' ? 'GET' : 'POST')) {
-      throw new Error(
-        `${path}: a ${type} is answered on ${type === 'query' ? 'GET' : 'POST'}, not ${method}`,
-      );
+    const rest = derivedRoute(path, type);
+    const declared = meta.openapi;
+    if (declared && declared.method !== rest.method) {
+      throw new Error(`${path}: a ${type} is answered on ${rest.method}, not ${declared.method}`);
     }
+    const { inputParser, outputParser, hasInputsDefined } = getInputOutputParsers(procedure);
     if (!meta.access) throw new Error(`${path}: no access level (start from a procedure of trpc.ts)`);
     if (!(outputParser instanceof z.ZodType)) throw new Error(`${path}: no .output() schema`);
     found.push({
       path,
       type,
-      rest: { method: method as 'GET' | 'POST', path: meta.openapi.path },
+      rest: declared ? { method: rest.method, path: declared.path } : rest,
       input: hasInputsDefined ? (inputParser as z.ZodType) : undefined,
       output: outputParser,
       access: meta.access,
     });
-  });
-  const missing = Object.keys(record).filter((path) => !found.some((p) => p.path === path));
-  if (missing.length) throw new Error(`no REST route declared (meta.openapi) for ${missing.join(', ')}`);
+  }
   cache = found.sort((a, b) => a.path.localeCompare(b.path));
   return cache;
 }

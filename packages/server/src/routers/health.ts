@@ -23,17 +23,14 @@ export async function readinessReport(services: Services) {
 }
 
 /** Status, database and migrations, server version; 503 NOT_READY when not ready, like `GET /ready`. */
-export const health = publicProcedure
-  .meta({ openapi: { method: 'GET', path: '/health' } })
-  .output(healthOutput)
-  .query(async ({ ctx }) => {
-    const report = await readinessReport(ctx);
-    if (!report.ready) {
-      fail('NOT_READY', {
-        database: report.database,
-        migrations: report.migrations,
-        retryAfterSeconds: NOT_READY_RETRY_AFTER_SECONDS,
-      });
-    }
-    return { ...report, status: 'ok' as const, database: 'up' as const, time: new Date() };
-  });
+export const health = publicProcedure.output(healthOutput).query(async ({ ctx }) => {
+  const report = await readinessReport(ctx);
+  if (!report.ready) {
+    fail('NOT_READY', {
+      database: report.database,
+      migrations: report.migrations,
+      retryAfterSeconds: NOT_READY_RETRY_AFTER_SECONDS,
+    });
+  }
+  return { ...report, status: 'ok' as const, database: 'up' as const, time: new Date() };
+});

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { jobRunOutput, jobRunsOutput, jobsOverviewOutput } from '../schemas/jobs.ts';
 import { adminProcedure, router } from '../trpc.ts';
 import { listJobRuns, listJobs, runJobNow } from '../usecases/jobs.ts';
+import { useCase } from './use-case.ts';
 
 const jobNameSchema = z
   .string()
@@ -13,22 +14,17 @@ const jobNameSchema = z
 /** The scheduled jobs, for operators (admins only). */
 export const jobsRouter = router({
   /** Every job: schedule (off = null), next occurrence, latest run with its outcome and error. */
-  list: adminProcedure
-    .meta({ openapi: { method: 'GET', path: '/jobs/list' } })
-    .output(jobsOverviewOutput)
-    .query(({ ctx }) => listJobs(ctx, ctx.viewer)),
+  list: adminProcedure.output(jobsOverviewOutput).query(useCase(listJobs)),
 
   /** A job's recent runs, newest first. */
   runs: adminProcedure
-    .meta({ openapi: { method: 'GET', path: '/jobs/runs' } })
     .input(z.strictObject({ name: jobNameSchema, limit: z.number().int().min(1).max(100).default(20) }))
     .output(jobRunsOutput)
-    .query(({ ctx, input }) => listJobRuns(ctx, ctx.viewer, input)),
+    .query(useCase(listJobRuns)),
 
   /** Runs a job now (also one whose schedule is off) and answers when it has finished. */
   run: adminProcedure
-    .meta({ openapi: { method: 'POST', path: '/jobs/run' } })
     .input(z.strictObject({ name: jobNameSchema }))
     .output(jobRunOutput)
-    .mutation(({ ctx, input }) => runJobNow(ctx, ctx.viewer, input)),
+    .mutation(useCase(runJobNow)),
 });

@@ -4,11 +4,11 @@ import { logOutput, logPageOutput, updateLogInput } from '../schemas/logs.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
 import { deleteLogEntry, editLogEntry, getLogEntry, listLogEntries } from '../usecases/logs.ts';
 import { fromNotAfterTo, idSchema, pageSchema, textSchema } from '../validation.ts';
+import { useCase } from './use-case.ts';
 
 export const logsRouter = router({
   /** Admins see every row (optionally one user's); a user sees only their own. */
   list: authedProcedure
-    .meta({ openapi: { method: 'GET', path: '/logs/list' } })
     .input(
       z
         .strictObject({
@@ -22,23 +22,17 @@ export const logsRouter = router({
         .default({ limit: 50 }),
     )
     .output(logPageOutput)
-    .query(({ ctx, input }) => listLogEntries(ctx, ctx.viewer, input)),
+    .query(useCase(listLogEntries)),
 
   byId: adminProcedure
-    .meta({ openapi: { method: 'GET', path: '/logs/byId' } })
     .input(z.strictObject({ id: idSchema }))
     .output(logOutput)
-    .query(({ ctx, input }) => getLogEntry(ctx, ctx.viewer, input)),
+    .query(useCase(getLogEntry)),
 
-  update: adminProcedure
-    .meta({ openapi: { method: 'POST', path: '/logs/update' } })
-    .input(updateLogInput)
-    .output(logOutput)
-    .mutation(({ ctx, input }) => editLogEntry(ctx, ctx.viewer, input)),
+  update: adminProcedure.input(updateLogInput).output(logOutput).mutation(useCase(editLogEntry)),
 
   delete: adminProcedure
-    .meta({ openapi: { method: 'POST', path: '/logs/delete' } })
     .input(z.strictObject({ id: idSchema }))
     .output(logOutput)
-    .mutation(({ ctx, input }) => deleteLogEntry(ctx, ctx.viewer, input)),
+    .mutation(useCase(deleteLogEntry)),
 });

@@ -3,14 +3,14 @@ import { symbolSchema } from '../prices/symbol.ts';
 import { modelListOutput, trackRecordOutput } from '../schemas/models.ts';
 import { publicProcedure, router } from '../trpc.ts';
 import { listModels, modelTrackRecord } from '../usecases/models.ts';
+import { useCase } from './use-case.ts';
 
 export const modelsRouter = router({
   /** The registry: every model per symbol with its backtest against persistence; `isDefault` marks the best. */
   list: publicProcedure
-    .meta({ openapi: { method: 'GET', path: '/models/list' } })
     .input(z.strictObject({ symbol: symbolSchema.optional() }).default({}))
     .output(modelListOutput)
-    .query(({ ctx, input }) => listModels(ctx, ctx.viewer, input)),
+    .query(useCase(listModels)),
 
   /**
    * How each model's served forecasts turned out (from the scores the score-forecasts job stores): per
@@ -18,7 +18,6 @@ export const modelsRouter = router({
    * interval, band width and calibration; `enough: false` where too few are scored to say anything.
    */
   trackRecord: publicProcedure
-    .meta({ openapi: { method: 'GET', path: '/models/trackRecord' } })
     .input(
       z.strictObject({
         symbol: symbolSchema,
@@ -36,5 +35,5 @@ export const modelsRouter = router({
       }),
     )
     .output(trackRecordOutput)
-    .query(({ ctx, input }) => modelTrackRecord(ctx, ctx.viewer, input)),
+    .query(useCase(modelTrackRecord)),
 });

@@ -18,17 +18,16 @@ import {
   updateForecastNote,
 } from '../usecases/predictions.ts';
 import { idSchema, pageSchema } from '../validation.ts';
+import { useCase } from './use-case.ts';
 
 export const predictsRouter = router({
   create: authedProcedure
-    .meta({ openapi: { method: 'POST', path: '/predicts/create' } })
     .input(createPredictionInput)
     .output(predictionOutput)
-    .mutation(({ ctx, input }) => createPrediction(ctx, ctx.viewer, input)),
+    .mutation(useCase(createPrediction)),
 
   /** Own forecasts, newest first; admins see everyone's or, with userId, one user's. */
   list: authedProcedure
-    .meta({ openapi: { method: 'GET', path: '/predicts/list' } })
     .input(
       z
         .strictObject({
@@ -42,25 +41,22 @@ export const predictsRouter = router({
         .default({ limit: 50 }),
     )
     .output(predictionPageOutput)
-    .query(({ ctx, input }) => listForecasts(ctx, ctx.viewer, input)),
+    .query(useCase(listForecasts)),
 
   /** A forecast with the actual closes stored so far for its days, and how accurate it was. */
   byId: authedProcedure
-    .meta({ openapi: { method: 'GET', path: '/predicts/byId' } })
     .input(z.strictObject({ id: idSchema }))
     .output(predictionDetailOutput)
-    .query(({ ctx, input }) => getForecast(ctx, ctx.viewer, input)),
+    .query(useCase(getForecast)),
 
   /** Only the note changes: a stored forecast is immutable. */
   update: authedProcedure
-    .meta({ openapi: { method: 'POST', path: '/predicts/update' } })
     .input(updateNoteInput)
     .output(predictionOutput)
-    .mutation(({ ctx, input }) => updateForecastNote(ctx, ctx.viewer, input)),
+    .mutation(useCase(updateForecastNote)),
 
   delete: authedProcedure
-    .meta({ openapi: { method: 'POST', path: '/predicts/delete' } })
     .input(z.strictObject({ id: idSchema }))
     .output(deletedPredictionOutput)
-    .mutation(({ ctx, input }) => deleteForecast(ctx, ctx.viewer, input)),
+    .mutation(useCase(deleteForecast)),
 });

@@ -11,6 +11,7 @@ import {
   syncFromConfiguredExchange,
 } from '../usecases/prices.ts';
 import { fromNotAfterTo } from '../validation.ts';
+import { useCase } from './use-case.ts';
 
 export { RANGE_LIMIT };
 
@@ -25,31 +26,22 @@ const rangeInput = z
 
 export const pricesRouter = router({
   /** Stored symbols with their first and last day, row count and gaps. */
-  symbols: publicProcedure
-    .meta({ openapi: { method: 'GET', path: '/prices/symbols' } })
-    .output(symbolsOutput)
-    .query(({ ctx }) => listPriceSymbols(ctx, ctx.viewer)),
+  symbols: publicProcedure.output(symbolsOutput).query(useCase(listPriceSymbols)),
 
   /** Daily candles for charts, ascending; at most `limit` (default and cap 10,000), the most recent. */
-  range: publicProcedure
-    .meta({ openapi: { method: 'GET', path: '/prices/range' } })
-    .input(rangeInput)
-    .output(priceRangeOutput)
-    .query(({ ctx, input }) => priceRange(ctx, ctx.viewer, input)),
+  range: publicProcedure.input(rangeInput).output(priceRangeOutput).query(useCase(priceRange)),
 
   /**
    * Admins: fetch the closed days since the last stored one from the server's PRICES_SYNC_URL (what
    * `pnpm ethcast prices:sync` calls while a server runs). All or nothing, like the CLI's direct sync.
    */
   sync: adminProcedure
-    .meta({ openapi: { method: 'POST', path: '/prices/sync' } })
     .input(z.strictObject({ symbol: symbolSchema.optional(), since: daySchema.optional() }).default({}))
     .output(syncReportOutput)
-    .mutation(({ ctx, input }) => syncFromConfiguredExchange(ctx, ctx.viewer, input)),
+    .mutation(useCase(syncFromConfiguredExchange)),
 
   latest: publicProcedure
-    .meta({ openapi: { method: 'GET', path: '/prices/latest' } })
     .input(z.strictObject({ symbol: symbolSchema }))
     .output(latestPriceOutput)
-    .query(({ ctx, input }) => latestPrice(ctx, ctx.viewer, input)),
+    .query(useCase(latestPrice)),
 });

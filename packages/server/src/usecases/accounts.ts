@@ -19,7 +19,7 @@ import {
 } from '../db/queries/users.ts';
 import type { Role } from '../db/schema.ts';
 import { actions } from '../domain/actions.ts';
-import { fail, isDomainError } from '../domain/errors.ts';
+import { fail, found, isDomainError } from '../domain/errors.ts';
 import { pgErrorCode } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { actorOf, audit } from './audit.ts';
@@ -178,9 +178,7 @@ export async function getAccount(
   viewer: Viewer,
   input: { id: number },
 ): Promise<PublicUser> {
-  const user = await getUserById(services.db, input.id, requireUser(viewer));
-  if (!user) fail('NOT_FOUND', { entity: 'user', id: input.id });
-  return user;
+  return found(await getUserById(services.db, input.id, requireUser(viewer)), 'user', input.id);
 }
 
 /** An account by username, scoped as getAccount. */
@@ -189,9 +187,11 @@ export async function getAccountByUsername(
   viewer: Viewer,
   input: { username: string },
 ): Promise<PublicUser> {
-  const user = await getUserByUsername(services.db, input.username, requireUser(viewer));
-  if (!user) fail('NOT_FOUND', { entity: 'user', id: input.username });
-  return user;
+  return found(
+    await getUserByUsername(services.db, input.username, requireUser(viewer)),
+    'user',
+    input.username,
+  );
 }
 
 export type UpdateUserInput = {
@@ -231,18 +231,20 @@ export async function updateAccount(
   const passwordHash = input.password !== undefined ? await hashWith(passwords, input.password) : undefined;
   try {
     const updated = await db.transaction(async (tx) => {
-      const target = await getUserById(tx, input.id, actor);
-      if (!target) fail('NOT_FOUND', { entity: 'user', id: input.id });
+      const target = found(await getUserById(tx, input.id, actor), 'user', input.id);
       if (input.role === 'user' && target.role === 'admin') {
         const admins = await lockAdmins(tx);
         if (admins.length <= 1) fail('LAST_ADMIN_DEMOTION');
       }
-      const row = await updateUserRow(tx, input.id, {
-        ...(input.username !== undefined ? { username: input.username } : {}),
-        ...(passwordHash !== undefined ? { passwordHash } : {}),
-        ...(input.role !== undefined ? { role: input.role } : {}),
-      });
-      if (!row) fail('NOT_FOUND', { entity: 'user', id: input.id });
+      const row = found(
+        await updateUserRow(tx, input.id, {
+          ...(input.username !== undefined ? { username: input.username } : {}),
+          ...(passwordHash !== undefined ? { passwordHash } : {}),
+          ...(input.role !== undefined ? { role: input.role } : {}),
+        }),
+        'user',
+        input.id,
+      );
       if (passwordHash !== undefined) await revokeOtherSessions(tx, input.id, isSelf ? sessionId : null);
       const fields = [
         input.username !== undefined ? 'username' : null,
@@ -271,14 +273,12 @@ export async function deleteAccount(
   const isSelf = actor.id === id;
   const deleted = await services.db.transaction(async (tx) => {
     // Read under the owner-or-admin scope: another user's account is not found, like a missing id.
-    const target = await getUserById(tx, id, actor);
-    if (!target) fail('NOT_FOUND', { entity: 'user', id });
+    const target = found(await getUserById(tx, id, actor), 'user', id);
     if (target.role === 'admin') {
       const admins = await lockAdmins(tx);
       if (admins.length <= 1) fail('LAST_ADMIN_DELETION');
     }
-    const row = await deleteUserRow(tx, id);
-    if (!row) fail('NOT_FOUND', { entity: 'user', id });
+    const row = found(await deleteUserRow(tx, id), 'user', id);
     await audit(
       tx,
       { userId: isSelf ? null : actor.id, username: actor.username },

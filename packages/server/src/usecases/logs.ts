@@ -8,9 +8,9 @@ import {
   updateLog,
 } from '../db/queries/logs.ts';
 import { actions } from '../domain/actions.ts';
-import { fail } from '../domain/errors.ts';
+import { found } from '../domain/errors.ts';
 import type { Services } from '../services.ts';
-import { actorOf, audit } from './audit.ts';
+import { changeAudited } from './audit.ts';
 import { requireAdmin, requireUser, type Viewer } from './viewer.ts';
 
 /** Admins see every row (optionally one user's); a user sees only their own. Each row with its event. */
@@ -26,9 +26,7 @@ export async function getLogEntry(
   input: { id: number },
 ): Promise<LogRow> {
   requireAdmin(viewer);
-  const row = await getLog(services.db, input.id);
-  if (!row) fail('NOT_FOUND', { entity: 'log', id: input.id });
-  return row;
+  return found(await getLog(services.db, input.id), 'log', input.id);
 }
 
 /** Admins correct a row; the correction is itself logged. */
@@ -38,12 +36,11 @@ export async function editLogEntry(
   input: { id: number; usernameLog: string | null; action: string },
 ): Promise<LogRow> {
   requireAdmin(viewer);
-  return services.db.transaction(async (tx) => {
-    const row = await updateLog(tx, input.id, { usernameLog: input.usernameLog, action: input.action });
-    if (!row) fail('NOT_FOUND', { entity: 'log', id: input.id });
-    await audit(tx, actorOf(viewer), actions.logEdited(input.id));
-    return row;
-  });
+  const target = { entity: 'log', id: input.id };
+  const change = { usernameLog: input.usernameLog, action: input.action };
+  return changeAudited(services, viewer, target, actions.logEdited(input.id), (tx) =>
+    updateLog(tx, input.id, change),
+  );
 }
 
 /** Admins delete a row; the deletion is itself logged. */
@@ -53,10 +50,8 @@ export async function deleteLogEntry(
   input: { id: number },
 ): Promise<LogRow> {
   requireAdmin(viewer);
-  return services.db.transaction(async (tx) => {
-    const row = await deleteLog(tx, input.id);
-    if (!row) fail('NOT_FOUND', { entity: 'log', id: input.id });
-    await audit(tx, actorOf(viewer), actions.logDeleted(input.id));
-    return row;
-  });
+  const target = { entity: 'log', id: input.id };
+  return changeAudited(services, viewer, target, actions.logDeleted(input.id), (tx) =>
+    deleteLog(tx, input.id),
+  );
 }

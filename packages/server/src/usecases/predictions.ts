@@ -18,11 +18,11 @@ import { getRecentCloses } from '../db/queries/prices.ts';
 import type { SessionUser } from '../db/queries/sessions.ts';
 import type { StoredForecastPoint } from '../db/schema.ts';
 import { actions } from '../domain/actions.ts';
-import { DomainError, fail } from '../domain/errors.ts';
+import { DomainError, fail, found } from '../domain/errors.ts';
 import { actualsOf } from '../forecasts/accuracy.ts';
 import { latestContiguous } from '../forecasts/history.ts';
 import type { Services } from '../services.ts';
-import { actorOf, audit } from './audit.ts';
+import { audit, changeAudited } from './audit.ts';
 import { requireUser, type Viewer } from './viewer.ts';
 
 /** Closes every model looks at, at most: drift and the long-run volatility use a year of returns. */
@@ -188,9 +188,11 @@ export async function listForecasts(services: Services, viewer: Viewer, input: L
 
 /** A forecast with the actual closes stored so far for its days, and how accurate it was. */
 export async function getForecast(services: Services, viewer: Viewer, input: { id: number }) {
-  const found = await getPredictionWithCloses(services.db, requireUser(viewer), input.id);
-  if (!found) fail('NOT_FOUND', { entity: 'forecast', id: input.id });
-  const { closes, scores, ...row } = found;
+  const { closes, scores, ...row } = found(
+    await getPredictionWithCloses(services.db, requireUser(viewer), input.id),
+    'forecast',
+    input.id,
+  );
   const points = row.points ?? [];
   // row.calibrationVersion: the live calibration the bands were made with; null = the shipped one
   return { ...row, points, ...actualsOf(points, scores, closes) };
@@ -207,16 +209,14 @@ export async function updateForecastNote(
   input: { id: number; note: string | null; changing?: string[] },
 ): Promise<PredictionRow> {
   const user = requireUser(viewer);
-  return services.db.transaction(async (tx) => {
+  const target = { entity: 'forecast', id: input.id };
+  return changeAudited(services, viewer, target, actions.predictUpdated(input.id), async (tx) => {
     const changing = input.changing ?? [];
     if (changing.length > 0) {
-      if (!(await getPrediction(tx, user, input.id))) fail('NOT_FOUND', { entity: 'forecast', id: input.id });
+      if (!(await getPrediction(tx, user, input.id))) fail('NOT_FOUND', target);
       fail('FORECAST_IMMUTABLE', { fields: changing.join(', ') });
     }
-    const row = await updatePredictionNote(tx, user, input.id, input.note || null);
-    if (!row) fail('NOT_FOUND', { entity: 'forecast', id: input.id });
-    await audit(tx, actorOf(viewer), actions.predictUpdated(input.id));
-    return row;
+    return updatePredictionNote(tx, user, input.id, input.note || null);
   });
 }
 
@@ -227,10 +227,8 @@ export async function deleteForecast(
   input: { id: number },
 ): Promise<{ id: number }> {
   const user = requireUser(viewer);
-  return services.db.transaction(async (tx) => {
-    const row = await deletePrediction(tx, user, input.id);
-    if (!row) fail('NOT_FOUND', { entity: 'forecast', id: input.id });
-    await audit(tx, actorOf(viewer), actions.predictDeleted(input.id));
-    return row;
-  });
+  const target = { entity: 'forecast', id: input.id };
+  return changeAudited(services, viewer, target, actions.predictDeleted(input.id), (tx) =>
+    deletePrediction(tx, user, input.id),
+  );
 }
