@@ -26,6 +26,20 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
   });
   afterAll(() => testDb?.close());
 
+  /**
+   * Starts the server on `clock` with its jobs on (polled every half second), scoring and
+   * recalibration switched off, `env` on top; returns its job engine.
+   */
+  const startJobs = async (env: Record<string, string>, clock: ReturnType<typeof manualClock>) => {
+    server = await startTestServer(
+      { JOBS: 'on', JOBS_POLL_SECONDS: '0.5', JOB_SCORE_FORECASTS: 'off', JOB_RECALIBRATE: 'off', ...env },
+      { testDb, clock },
+    );
+    const engine = server.jobs;
+    if (!engine) throw new Error('jobs did not start');
+    return engine;
+  };
+
   it('runs each daily occurrence once, and sync-prices fetches only the days that have closed', async () => {
     await upsertPrices(testDb.db, upTo('2026-03-31'), 'test');
     const exchange = await startReplayServer([
@@ -35,18 +49,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
       coinbasePage(only('2026-04-02')),
     ]);
     const clock = manualClock('2026-04-02T00:20:00Z');
-    server = await startTestServer(
-      {
-        JOBS: 'on',
-        JOBS_POLL_SECONDS: '0.5',
-        PRICES_SYNC_URL: exchange.url,
-        JOB_SCORE_FORECASTS: 'off',
-        JOB_RECALIBRATE: 'off',
-      },
-      { testDb, clock },
-    );
-    const engine = server.jobs;
-    if (!engine) throw new Error('jobs did not start');
+    const engine = await startJobs({ PRICES_SYNC_URL: exchange.url }, clock);
     const succeeded = (count: number) =>
       waitFor(`${count} succeeded sync-prices runs`, async () => {
         const runs = (await allRuns(testDb.db)).filter((r) => r.job === 'sync-prices');
@@ -77,18 +80,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
 
   it('a switched-off job is never scheduled, but runs by hand', async () => {
     const clock = manualClock('2026-04-02T00:20:00Z');
-    server = await startTestServer(
-      {
-        JOBS: 'on',
-        JOBS_POLL_SECONDS: '0.5',
-        JOB_SYNC_PRICES: 'off',
-        JOB_SCORE_FORECASTS: 'off',
-        JOB_RECALIBRATE: 'off',
-      },
-      { testDb, clock },
-    );
-    const engine = server.jobs;
-    if (!engine) throw new Error('jobs did not start');
+    const engine = await startJobs({ JOB_SYNC_PRICES: 'off' }, clock);
     await engine.tick();
     expect(await allRuns(testDb.db)).toEqual([]);
     const run = await engine.runNow('score-forecasts', 'ana');
@@ -114,17 +106,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
       coinbasePage(only('2026-04-01')),
     ]);
     const clock = manualClock('2026-04-02T00:20:00Z');
-    server = await startTestServer(
-      {
-        JOBS: 'on',
-        JOBS_POLL_SECONDS: '0.5',
-        JOBS_RETRY_DELAY_SECONDS: '1',
-        PRICES_SYNC_URL: exchange.url,
-        JOB_SCORE_FORECASTS: 'off',
-        JOB_RECALIBRATE: 'off',
-      },
-      { testDb, clock },
-    );
+    await startJobs({ JOBS_RETRY_DELAY_SECONDS: '1', PRICES_SYNC_URL: exchange.url }, clock);
     const [run] = await waitFor('the sync to succeed on a retry', async () => {
       const runs = await allRuns(testDb.db);
       return runs[0]?.state === 'succeeded' && runs;
@@ -146,20 +128,10 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
       { status: 200, body: { not: 'a list' } }, // BTC-USD: not candles
     ]);
     const clock = manualClock('2026-04-02T00:20:00Z');
-    server = await startTestServer(
-      {
-        JOBS: 'on',
-        JOBS_POLL_SECONDS: '0.5',
-        JOBS_RETRY_LIMIT: '0',
-        PRICES_SYNC_URL: exchange.url,
-        JOB_SYNC_PRICES: 'off',
-        JOB_SCORE_FORECASTS: 'off',
-        JOB_RECALIBRATE: 'off',
-      },
-      { testDb, clock },
+    const engine = await startJobs(
+      { JOBS_RETRY_LIMIT: '0', PRICES_SYNC_URL: exchange.url, JOB_SYNC_PRICES: 'off' },
+      clock,
     );
-    const engine = server.jobs;
-    if (!engine) throw new Error('jobs did not start');
     const run = await engine.runNow('sync-prices', 'ana');
     expect(run.state).toBe('failed');
     expect(run.errorReasons).toEqual([
