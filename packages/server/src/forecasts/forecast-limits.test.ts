@@ -179,6 +179,19 @@ describe(`per-user forecast limits (${testEngine})`, () => {
     return createCaller(await createContextInner(other, { session, token: actor.token }));
   };
 
+  /**
+   * Two servers on one database with `env`, and users ana (signed in on both) and bob, named
+   * `ana_<suffix>` and `bob_<suffix>`.
+   */
+  const twoServers = async (env: Record<string, string>, clock: () => Date, suffix: string) => {
+    const one = services(env, clock);
+    const two = await replica(env, clock);
+    const ana = await createActor(one, `ana_${suffix}`);
+    const anaOnTwo = await sameUserOn(two, ana);
+    const bob = await createActor(one, `bob_${suffix}`);
+    return { one, two, ana, anaOnTwo, bob };
+  };
+
   const create = (caller: Actor['caller'], model = 'naive') =>
     outcomeOf(caller.predicts.create({ model, days: 3 }));
 
@@ -307,11 +320,7 @@ describe(`per-user forecast limits (${testEngine})`, () => {
   it('rate-limits a user across two servers on one database (a token bucket in the database)', async () => {
     const time = manualClock('2026-12-08T10:00:00Z');
     const env = { FORECAST_RATE_PER_MINUTE: '6', FORECAST_BURST: '3' };
-    const one = services(env, time.clock);
-    const two = await replica(env, time.clock);
-    const ana = await createActor(one, 'ana_rate');
-    const anaOnTwo = await sameUserOn(two, ana);
-    const bob = await createActor(one, 'bob_rate');
+    const { one, ana, anaOnTwo, bob } = await twoServers(env, time.clock, 'rate');
 
     // a burst of 3, taken alternately on both servers
     expect(await create(ana.caller)).toEqual({ code: 'ok' });
@@ -352,11 +361,7 @@ describe(`per-user forecast limits (${testEngine})`, () => {
     const time = manualClock('2026-12-08T10:00:00Z');
     // eight slots per process: the held creates never make the others wait for a slot
     const env = { FORECAST_USER_CONCURRENCY: '2', PREDICT_CONCURRENCY: '8' };
-    const one = services(env, time.clock);
-    const two = await replica(env, time.clock);
-    const ana = await createActor(one, 'ana_conc');
-    const anaOnTwo = await sameUserOn(two, ana);
-    const bob = await createActor(one, 'bob_conc');
+    const { one, two, ana, anaOnTwo, bob } = await twoServers(env, time.clock, 'conc');
     const boss = await createActor(one, 'boss_conc', 'admin');
 
     const gate = gateOf(one);

@@ -7,7 +7,6 @@ import { generateCandles } from '../test/price-csv.ts';
 import { startReplayServer } from '../test/replay-server.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
 import { jobsOverview } from './overview.ts';
-import { jobDefinitions } from './registry.ts';
 
 const history = generateCandles('ETH-USD', '2026-01-01', 95, 7); // 2026-01-01 .. 2026-04-05
 const upTo = (day: string) => history.filter((r) => r.day <= day);
