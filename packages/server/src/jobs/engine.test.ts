@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { upsertPrices } from '../db/queries/price-upsert.ts';
 import { getLastDay } from '../db/queries/prices.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
-import { allRuns, coinbasePage, manualClock, waitFor } from '../test/jobs.ts';
+import { allRuns, coinbasePage, jobsEnv, manualClock, waitFor } from '../test/jobs.ts';
 import { generateCandles } from '../test/price-csv.ts';
 import { startReplayServer } from '../test/replay-server.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
@@ -26,14 +26,11 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
   afterAll(() => testDb?.close());
 
   /**
-   * Starts the server on `clock` with its jobs on (polled every half second), scoring and
-   * recalibration switched off, `env` on top; returns its job engine.
+   * Starts the server on `clock` with its jobs on (polled every half second), only sync-prices
+   * scheduled, `env` on top; returns its job engine.
    */
   const startJobs = async (env: Record<string, string>, clock: ReturnType<typeof manualClock>) => {
-    server = await startTestServer(
-      { JOBS: 'on', JOBS_POLL_SECONDS: '0.5', JOB_SCORE_FORECASTS: 'off', JOB_RECALIBRATE: 'off', ...env },
-      { testDb, clock },
-    );
+    server = await startTestServer(jobsEnv(['sync-prices'], env), { testDb, clock });
     const engine = server.jobs;
     if (!engine) throw new Error('jobs did not start');
     return engine;

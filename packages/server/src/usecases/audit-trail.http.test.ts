@@ -4,6 +4,7 @@ import { queryRows } from '../db/client.ts';
 import { logs } from '../db/schema.ts';
 import { type Actor, createActor, TEST_PASSWORD } from '../test/actors.ts';
 import { testEngine } from '../test/db.ts';
+import { jobsEnv } from '../test/jobs.ts';
 import { generateCandles, seedPrices, toCsv } from '../test/price-csv.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
 
@@ -198,13 +199,7 @@ const cases: Case[] = [
 describe(`every state change through every face leaves exactly one audit row (${testEngine})`, () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({
-      JOBS: 'on',
-      JOBS_POLL_SECONDS: '0.5',
-      JOB_SYNC_PRICES: 'off',
-      JOB_SCORE_FORECASTS: 'off',
-      JOB_RECALIBRATE: 'off',
-    });
+    server = await startTestServer(jobsEnv());
     await seedPrices(server.services.db, 'ETH-USD', '2024-01-01', 500, 3);
     admin = await createActor(server.services, 'trail_admin', 'admin');
   });
