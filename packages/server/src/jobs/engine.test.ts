@@ -27,13 +27,13 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
 
   /**
    * Starts the server on `clock` with its jobs on (polled every half second), only sync-prices
-   * scheduled, `env` on top; returns its job engine.
+   * scheduled, `env` on top; returns its job engine and services.
    */
   const startJobs = async (env: Record<string, string>, clock: ReturnType<typeof manualClock>) => {
-    server = await startTestServer(jobsEnv(['sync-prices'], env), { testDb, clock });
-    const engine = server.jobs;
-    if (!engine) throw new Error('jobs did not start');
-    return engine;
+    const started = await startTestServer(jobsEnv(['sync-prices'], env), { testDb, clock });
+    server = started;
+    if (!started.jobs) throw new Error('jobs did not start');
+    return { engine: started.jobs, services: started.services };
   };
 
   it('runs each daily occurrence once, and sync-prices fetches only the days that have closed', async () => {
@@ -45,7 +45,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
       coinbasePage(only('2026-04-02')),
     ]);
     const clock = manualClock('2026-04-02T00:20:00Z');
-    const engine = await startJobs({ PRICES_SYNC_URL: exchange.url }, clock);
+    const { engine } = await startJobs({ PRICES_SYNC_URL: exchange.url }, clock);
     const succeeded = (count: number) =>
       waitFor(`${count} succeeded sync-prices runs`, async () => {
         const runs = (await allRuns(testDb.db)).filter((r) => r.job === 'sync-prices');
@@ -76,7 +76,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
 
   it('a switched-off job is never scheduled, but runs by hand', async () => {
     const clock = manualClock('2026-04-02T00:20:00Z');
-    const engine = await startJobs({ JOB_SYNC_PRICES: 'off' }, clock);
+    const { engine, services } = await startJobs({ JOB_SYNC_PRICES: 'off' }, clock);
     await engine.tick();
     expect(await allRuns(testDb.db)).toEqual([]);
     const run = await engine.runNow('score-forecasts', 'ana');
@@ -87,7 +87,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
       requestedBy: 'ana',
     });
     expect(run.result).toEqual({ points: 0, forecasts: 0 });
-    const overview = await jobsOverview(server.services, clock());
+    const overview = await jobsOverview(services, clock());
     expect(overview.map((j) => [j.name, j.schedule, j.nextRunAt, j.lastRun?.state ?? null])).toEqual([
       ['sync-prices', null, null, null],
       ['score-forecasts', null, null, 'succeeded'],
@@ -124,7 +124,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
       { status: 200, body: { not: 'a list' } }, // BTC-USD: not candles
     ]);
     const clock = manualClock('2026-04-02T00:20:00Z');
-    const engine = await startJobs(
+    const { engine, services } = await startJobs(
       { JOBS_RETRY_LIMIT: '0', PRICES_SYNC_URL: exchange.url, JOB_SYNC_PRICES: 'off' },
       clock,
     );
@@ -136,7 +136,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
     ]);
     // the stored text stays, for old clients and logs
     expect(run.error).toMatch(/ETH-USD.*BTC-USD/);
-    const [sync] = await jobsOverview(server.services, clock());
+    const [sync] = await jobsOverview(services, clock());
     expect(sync?.lastRun?.errorReasons).toEqual(run.errorReasons);
     await exchange.close();
   });
