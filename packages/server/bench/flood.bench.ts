@@ -18,37 +18,38 @@
  * limit and the fair queue stand between A and B. `--rate default` keeps the server's defaults.
  */
 import { fork } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import { createEthcastClient } from '@ethcast/client';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
-import { createDb } from '../src/db/client.ts';
-import { migrateDatabase } from '../src/db/migrate.ts';
 import { releaseForecast, reserveForecast } from '../src/db/queries/forecast-quotas.ts';
 import { FORECAST_LEASE_MS } from '../src/domain/forecast-policy.ts';
-import { loadConfig } from '../src/env.ts';
 import { startServer } from '../src/server.ts';
 import { createActor } from '../src/test/actors.ts';
 import { seedPrices } from '../src/test/index.ts';
+import {
+  benchArgs,
+  benchServerConfig,
+  fmt,
+  machine,
+  median,
+  quantile,
+  startTsWorker,
+  withMigratedBenchDb,
+} from './harness.ts';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '3' },
-    creates: { type: 'string', default: '40' },
-    connections: { type: 'string', default: '200' },
-    model: { type: 'string', default: 'naive' },
-    rate: { type: 'string', default: 'off' },
-    /** what A floods: predicts.create, or for comparison a read such as users.me */
-    flood: { type: 'string', default: 'predicts.create' },
-    /** where A's client runs: its own process (a real flooder is another machine) or a worker thread */
-    flooder: { type: 'string', default: 'process' },
-    /** where B's client runs: its own process, or in the server's process (the method before) */
-    victim: { type: 'string', default: 'process' },
-    base: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
-  },
+const values = benchArgs({
+  runs: '3',
+  creates: '40',
+  connections: '200',
+  model: 'naive',
+  rate: 'off',
+  /** what A floods: predicts.create, or for comparison a read such as users.me */
+  flood: 'predicts.create',
+  /** where A's client runs: its own process (a real flooder is another machine) or a worker thread */
+  flooder: 'process',
+  /** where B's client runs: its own process, or in the server's process (the method before) */
+  victim: 'process',
 });
 const runs = Number(values.runs);
 const creates = Number(values.creates);
@@ -59,29 +60,18 @@ if (values.flooder !== 'process' && values.flooder !== 'thread') {
 if (values.victim !== 'process' && values.victim !== 'inline')
   throw new Error('--victim is process or inline');
 
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
-};
-const median = (xs: number[]) => quantile(xs, 0.5);
-const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
-
-const name = `ethcast_bench_flood_${process.pid}`;
-const admin = postgres(values.base, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database "${name}"`);
-const url = new URL(values.base);
-url.pathname = `/${name}`;
-const handle = await createDb({ url: url.toString(), max: 10 });
-
-try {
-  await migrateDatabase(handle, { url: url.toString() });
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: url.toString(),
-    ...(values.rate === 'off' ? { FORECAST_RATE_PER_MINUTE: 'off', FORECAST_DAILY_CAP: 'off' } : {}),
+/** A child process running the TypeScript file `file` (relative to this folder), `data` in `env[key]`. */
+const forkTs = (file: string, key: string, data: unknown) =>
+  fork(new URL(file, import.meta.url).pathname, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, [key]: JSON.stringify(data) },
   });
+
+await withMigratedBenchDb('flood', { base: values.base, max: 10 }, async ({ url, handle }) => {
+  const config = benchServerConfig(
+    url,
+    values.rate === 'off' ? { FORECAST_RATE_PER_MINUTE: 'off', FORECAST_DAILY_CAP: 'off' } : {},
+  );
   const server = await startServer(config, { dbHandle: handle, logger: false });
   await seedPrices(handle.db, 'ETH-USD', '2023-01-01', 1000, 42);
   await server.services.models();
@@ -91,7 +81,7 @@ try {
   const other = await createActor(server.services, 'bench_other', values.rate === 'off' ? 'user' : 'admin');
   const client = createEthcastClient({ url: server.url, getToken: () => other.token, batch: false });
   console.log(
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; node ${process.version}; load ${loadavg()
+    `${machine()}; load ${loadavg()
       .map((l) => l.toFixed(1))
       .join(
         ' ',
@@ -131,14 +121,10 @@ try {
     model: values.model,
     procedure: values.flood,
   };
-  const flooderFile = new URL('./flood.worker.ts', import.meta.url);
   type FloodResult = { requests: number; statuses: Record<string, number>; ms: number };
   const flooderChannel = (() => {
     if (values.flooder === 'process') {
-      const child = fork(flooderFile.pathname, [], {
-        execArgv: ['--import', 'tsx'],
-        env: { ...process.env, FLOOD_DATA: JSON.stringify(flooderData) },
-      });
+      const child = forkTs('./flood.worker.ts', 'FLOOD_DATA', flooderData);
       return {
         send: (message: object) => child.send(message),
         next: () =>
@@ -149,10 +135,7 @@ try {
         },
       };
     }
-    const worker = new Worker(
-      `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(flooderFile.href)}); })`,
-      { eval: true, workerData: flooderData },
-    );
+    const worker = startTsWorker('./flood.worker.ts', flooderData);
     return {
       send: (message: object) => worker.postMessage(message),
       next: () => new Promise<FloodResult>((resolve) => worker.once('message', resolve)),
@@ -245,17 +228,11 @@ try {
 
   const victim =
     values.victim === 'process'
-      ? fork(new URL('./flood.victim.ts', import.meta.url).pathname, [], {
-          execArgv: ['--import', 'tsx'],
-          env: {
-            ...process.env,
-            VICTIM_DATA: JSON.stringify({
-              url: server.url,
-              token: other.token,
-              creates,
-              model: values.model,
-            }),
-          },
+      ? forkTs('./flood.victim.ts', 'VICTIM_DATA', {
+          url: server.url,
+          token: other.token,
+          creates,
+          model: values.model,
         })
       : null;
   const measure = async () => {
@@ -306,8 +283,4 @@ try {
     `median of ${runs} rounds: B's create p50 alone ${fmt(median(alone))}, during the flood ${fmt(median(flooded))}: ${(median(flooded) / median(alone)).toFixed(2)}× (target ≤ 2×)`,
   );
   await server.close();
-} finally {
-  await handle.close();
-  await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  await admin.end();
-}
+});

@@ -1,33 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, type DbHandle } from './db/client.ts';
 import { createActor, testServices } from './test/actors.ts';
 import { createTestDb, type TestDb, testEngine } from './test/db.ts';
 import { getProcedure } from './test/http-calls.ts';
-import { startTestServer, type TestServer } from './test/server.ts';
-import { startTcpProxy, type TcpProxy } from './test/tcp-proxy.ts';
+import type { TestServer } from './test/server.ts';
+import { startServerBehindProxy } from './test/server-behind-proxy.ts';
+import type { TcpProxy } from './test/tcp-proxy.ts';
 
 // An outage needs a database on the other side of a network connection: PostgreSQL only (the embedded
 // PGlite runs inside the server process and cannot become unreachable).
 describe.skipIf(testEngine !== 'postgres')('the database unreachable, then back (PostgreSQL)', () => {
   let testDb: TestDb;
   let proxy: TcpProxy;
-  let handle: DbHandle;
   let server: TestServer;
+  let stop: () => Promise<void>;
   let token: string;
   beforeAll(async () => {
     testDb = await createTestDb();
     token = (await createActor(testServices(testDb), 'outage_reader')).token;
-    const direct = new URL(testDb.url ?? '');
-    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const viaProxy = new URL(direct);
-    viaProxy.port = String(proxy.port);
-    handle = await createDb({ url: viaProxy.toString(), max: 4 });
-    server = await startTestServer({}, { testDb: { ...testDb, handle, db: handle.db } });
+    ({ server, proxy, close: stop } = await startServerBehindProxy(testDb));
   });
   afterAll(async () => {
-    await server?.stop();
-    await handle?.close();
-    await proxy?.close();
+    await stop?.();
     await testDb?.close();
   });
 

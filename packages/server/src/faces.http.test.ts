@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, type DbHandle } from './db/client.ts';
 import { listSymbols } from './db/queries/prices.ts';
 import { createSession } from './db/queries/sessions.ts';
 import { SESSION_COOKIE } from './http-context.ts';
@@ -9,7 +8,8 @@ import { createActor, TEST_PASSWORD, testServices } from './test/actors.ts';
 import { createTestDb, type TestDb, testEngine } from './test/db.ts';
 import { postProcedure } from './test/http-calls.ts';
 import { startTestServer, type TestServer } from './test/server.ts';
-import { startTcpProxy, type TcpProxy } from './test/tcp-proxy.ts';
+import { startServerBehindProxy } from './test/server-behind-proxy.ts';
+import type { TcpProxy } from './test/tcp-proxy.ts';
 
 /**
  * Every face finds its caller through the one session resolver (http-viewer.ts): tRPC, the /api face,
@@ -71,7 +71,12 @@ describe(`a revoked session is refused by every face at once (${testEngine})`, (
   afterAll(() => server?.stop());
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-  const asBoss = () => bearer(boss.token);
+
+  /** The boss calls `procedure` with `input` over HTTP, and it succeeds. */
+  async function byBoss(procedure: string, input: unknown) {
+    const response = await postProcedure(server.url, procedure, input, bearer(boss.token));
+    expect(response.status).toBe(200);
+  }
 
   /** An admin whose session every face has just looked up (and so cached). */
   async function cachedAdmin(username: string) {
@@ -89,13 +94,7 @@ describe(`a revoked session is refused by every face at once (${testEngine})`, (
 
   it('an admin sets the password: every session of the account ends', async () => {
     const victim = await cachedAdmin('faces_reset');
-    const reset = await postProcedure(
-      server.url,
-      'users.update',
-      { id: victim.user.id, password: 'a-new-password-42' },
-      asBoss(),
-    );
-    expect(reset.status).toBe(200);
+    await byBoss('users.update', { id: victim.user.id, password: 'a-new-password-42' });
     expect(await adminCallOnEveryFace(server.url, bearer(victim.token))).toEqual(unauthenticated);
   });
 
@@ -116,20 +115,13 @@ describe(`a revoked session is refused by every face at once (${testEngine})`, (
 
   it('the account is deleted', async () => {
     const victim = await cachedAdmin('faces_deleted');
-    const removal = await postProcedure(server.url, 'users.delete', { id: victim.user.id }, asBoss());
-    expect(removal.status).toBe(200);
+    await byBoss('users.delete', { id: victim.user.id });
     expect(await adminCallOnEveryFace(server.url, bearer(victim.token))).toEqual(unauthenticated);
   });
 
   it('a demoted admin loses the admin requests on every face, and keeps the session', async () => {
     const victim = await cachedAdmin('faces_demoted');
-    const demotion = await postProcedure(
-      server.url,
-      'users.update',
-      { id: victim.user.id, role: 'user' },
-      asBoss(),
-    );
-    expect(demotion.status).toBe(200);
+    await byBoss('users.update', { id: victim.user.id, role: 'user' });
     expect(await adminCallOnEveryFace(server.url, bearer(victim.token))).toEqual(
       everyFace({ status: 403, reason: 'ADMIN_ONLY' }),
     );
@@ -239,23 +231,16 @@ describe.skipIf(testEngine !== 'postgres')(
   () => {
     let testDb: TestDb;
     let proxy: TcpProxy;
-    let handle: DbHandle;
     let server: TestServer;
+    let stop: () => Promise<void>;
     let token: string;
     beforeAll(async () => {
       testDb = await createTestDb();
       token = (await createActor(testServices(testDb), 'faces_outage', 'admin')).token;
-      const direct = new URL(testDb.url ?? '');
-      proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-      const viaProxy = new URL(direct);
-      viaProxy.port = String(proxy.port);
-      handle = await createDb({ url: viaProxy.toString(), max: 4 });
-      server = await startTestServer({}, { testDb: { ...testDb, handle, db: handle.db } });
+      ({ server, proxy, close: stop } = await startServerBehindProxy(testDb));
     });
     afterAll(async () => {
-      await server?.stop();
-      await handle?.close();
-      await proxy?.close();
+      await stop?.();
       await testDb?.close();
     });
 

@@ -10,6 +10,27 @@ const deferred = () => {
 };
 const tick = () => new Promise((r) => setImmediate(r));
 
+/**
+ * Tasks that record their start in `started` and then hold their slot until `finish(name)` lets
+ * them return their name.
+ */
+const gatedTasks = () => {
+  const started: string[] = [];
+  const gates = new Map<string, ReturnType<typeof deferred>>();
+  const task = (name: string) => async () => {
+    started.push(name);
+    const gate = deferred();
+    gates.set(name, gate);
+    await gate.promise;
+    return name;
+  };
+  const finish = async (name: string) => {
+    gates.get(name)?.resolve();
+    await tick();
+  };
+  return { started, task, finish };
+};
+
 describe('FairQueue', () => {
   afterEach(() => {
     vi.useRealTimers();
@@ -17,19 +38,7 @@ describe('FairQueue', () => {
 
   it('never runs more than `slots` tasks, and a free slot goes to the next user in turn, not the next arrival', async () => {
     const queue = new FairQueue({ slots: 1, maxQueued: 100, perKey: 100 });
-    const started: string[] = [];
-    const gates = new Map<string, ReturnType<typeof deferred>>();
-    const task = (name: string) => async () => {
-      started.push(name);
-      const gate = deferred();
-      gates.set(name, gate);
-      await gate.promise;
-      return name;
-    };
-    const finish = async (name: string) => {
-      gates.get(name)?.resolve();
-      await tick();
-    };
+    const { started, task, finish } = gatedTasks();
     // a floods first, then b and c ask once each
     const runs = [
       queue.run('a', task('a1')),
@@ -106,19 +115,7 @@ describe('FairQueue', () => {
 
   it("a user with creates queued behind each other takes only the slots single users leave over: its next task does not start while a single user's task runs", async () => {
     const queue = new FairQueue({ slots: 2, maxQueued: 100, perKey: 4 });
-    const started: string[] = [];
-    const gates = new Map<string, ReturnType<typeof deferred>>();
-    const task = (name: string) => async () => {
-      started.push(name);
-      const gate = deferred();
-      gates.set(name, gate);
-      await gate.promise;
-      return name;
-    };
-    const finish = async (name: string) => {
-      gates.get(name)?.resolve();
-      await tick();
-    };
+    const { started, task, finish } = gatedTasks();
     const runs = ['a1', 'a2', 'a3', 'a4'].map((name) => queue.run('a', task(name)));
     await tick();
     expect(started).toEqual(['a1']);
@@ -150,19 +147,7 @@ describe('FairQueue', () => {
 
   it('bulk work is not starved by single users in turn: after `maxPassedOver` of them went ahead, it takes a free slot beside them', async () => {
     const queue = new FairQueue({ slots: 2, maxQueued: 100, perKey: 4, maxPassedOver: 2 });
-    const started: string[] = [];
-    const gates = new Map<string, ReturnType<typeof deferred>>();
-    const task = (name: string) => async () => {
-      started.push(name);
-      const gate = deferred();
-      gates.set(name, gate);
-      await gate.promise;
-      return name;
-    };
-    const finish = async (name: string) => {
-      gates.get(name)?.resolve();
-      await tick();
-    };
+    const { started, task, finish } = gatedTasks();
     const runs = ['a1', 'a2', 'a3'].map((name) => queue.run('a', task(name)));
     runs.push(queue.run('b', task('b1')));
     await tick();
@@ -184,19 +169,7 @@ describe('FairQueue', () => {
   it("with a grace, bulk work does not start in the gap after a single user's task either, but a timer starts it once the gap ends", async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const queue = new FairQueue({ slots: 2, maxQueued: 100, perKey: 4, singleGraceMs: 100 });
-    const started: string[] = [];
-    const gates = new Map<string, ReturnType<typeof deferred>>();
-    const task = (name: string) => async () => {
-      started.push(name);
-      const gate = deferred();
-      gates.set(name, gate);
-      await gate.promise;
-      return name;
-    };
-    const finish = async (name: string) => {
-      gates.get(name)?.resolve();
-      await tick();
-    };
+    const { started, task, finish } = gatedTasks();
     const runs = ['a1', 'a2', 'a3'].map((name) => queue.run('a', task(name)));
     runs.push(queue.run('b', task('b1')));
     await tick();

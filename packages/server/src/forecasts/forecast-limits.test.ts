@@ -56,24 +56,14 @@ const manualClock = (iso: string) => {
  * `open()`. Open at first.
  */
 function installGate(services: Services) {
-  const load = services.models;
   let gate = { promise: Promise.resolve(), resolve: () => {} };
   let entered = 0;
-  const waiters: (() => void)[] = [];
-  let gated: Promise<ModelRegistry> | null = null;
-  services.models = () => {
-    gated ??= load().then((real) => {
-      const view = Object.create(real) as ModelRegistry;
-      view.forecast = async (args) => {
-        entered++;
-        for (const waiter of waiters.splice(0)) waiter();
-        await gate.promise;
-        return real.forecast(args);
-      };
-      return view;
-    });
-    return gated;
-  };
+  const arrivals = waitingRoom();
+  beforeEachForecast(services, async () => {
+    entered++;
+    arrivals.notify();
+    await gate.promise;
+  });
   return {
     hold() {
       gate = deferred();
@@ -81,11 +71,7 @@ function installGate(services: Services) {
     },
     open: () => gate.resolve(),
     /** resolves once `n` creates wait at the gate since it was held */
-    reached: (n: number) =>
-      new Promise<void>((resolve) => {
-        const check = () => (entered >= n ? resolve() : waiters.push(check));
-        check();
-      }),
+    reached: (n: number) => arrivals.until(() => entered >= n),
   };
 }
 /**
@@ -94,35 +80,57 @@ function installGate(services: Services) {
  * and lease held, until `open(h)`.
  */
 function installHorizonGates(services: Services) {
-  const load = services.models;
   const held = new Map<number, ReturnType<typeof deferred>>();
   const entered = new Map<number, number>();
-  const waiters: (() => void)[] = [];
+  const arrivals = waitingRoom();
+  beforeEachForecast(services, async ({ horizon }) => {
+    entered.set(horizon, (entered.get(horizon) ?? 0) + 1);
+    arrivals.notify();
+    await held.get(horizon)?.promise;
+  });
+  return {
+    hold: (horizon: number) => held.set(horizon, deferred()),
+    open: (horizon: number) => held.get(horizon)?.resolve(),
+    /** resolves once `n` creates of this horizon reached their gate */
+    reached: (horizon: number, n: number) => arrivals.until(() => (entered.get(horizon) ?? 0) >= n),
+  };
+}
+
+/** Runs `before` ahead of every forecast of `services`' models (one registry, loaded once). */
+function beforeEachForecast(
+  services: Services,
+  before: (args: Parameters<ModelRegistry['forecast']>[0]) => Promise<void>,
+) {
+  const load = services.models;
   let gated: Promise<ModelRegistry> | null = null;
   services.models = () => {
     gated ??= load().then((real) => {
       const view = Object.create(real) as ModelRegistry;
       view.forecast = async (args) => {
-        entered.set(args.horizon, (entered.get(args.horizon) ?? 0) + 1);
-        for (const waiter of waiters.splice(0)) waiter();
-        await held.get(args.horizon)?.promise;
+        await before(args);
         return real.forecast(args);
       };
       return view;
     });
     return gated;
   };
+}
+
+/** Promises that resolve once their condition holds, checked again on each `notify()`. */
+function waitingRoom() {
+  const waiters: (() => void)[] = [];
   return {
-    hold: (horizon: number) => held.set(horizon, deferred()),
-    open: (horizon: number) => held.get(horizon)?.resolve(),
-    /** resolves once `n` creates of this horizon reached their gate */
-    reached: (horizon: number, n: number) =>
+    notify: () => {
+      for (const waiter of waiters.splice(0)) waiter();
+    },
+    until: (condition: () => boolean) =>
       new Promise<void>((resolve) => {
-        const check = () => ((entered.get(horizon) ?? 0) >= n ? resolve() : waiters.push(check));
+        const check = () => (condition() ? resolve() : waiters.push(check));
         check();
       }),
   };
 }
+
 const gates = new WeakMap<Services, ReturnType<typeof installGate>>();
 const withGate = (services: Services) => {
   gates.set(services, installGate(services));
@@ -177,6 +185,19 @@ describe(`per-user forecast limits (${testEngine})`, () => {
   const sameUserOn = async (other: Services, actor: Actor) => {
     const session = await findSessionByToken(other.db, actor.token);
     return createCaller(await createContextInner(other, { session, token: actor.token }));
+  };
+
+  /**
+   * Two servers on one database with `env`, and users ana (signed in on both) and bob, named
+   * `ana_<suffix>` and `bob_<suffix>`.
+   */
+  const twoServers = async (env: Record<string, string>, clock: () => Date, suffix: string) => {
+    const one = services(env, clock);
+    const two = await replica(env, clock);
+    const ana = await createActor(one, `ana_${suffix}`);
+    const anaOnTwo = await sameUserOn(two, ana);
+    const bob = await createActor(one, `bob_${suffix}`);
+    return { one, two, ana, anaOnTwo, bob };
   };
 
   const create = (caller: Actor['caller'], model = 'naive') =>
@@ -307,11 +328,7 @@ describe(`per-user forecast limits (${testEngine})`, () => {
   it('rate-limits a user across two servers on one database (a token bucket in the database)', async () => {
     const time = manualClock('2026-12-08T10:00:00Z');
     const env = { FORECAST_RATE_PER_MINUTE: '6', FORECAST_BURST: '3' };
-    const one = services(env, time.clock);
-    const two = await replica(env, time.clock);
-    const ana = await createActor(one, 'ana_rate');
-    const anaOnTwo = await sameUserOn(two, ana);
-    const bob = await createActor(one, 'bob_rate');
+    const { one, ana, anaOnTwo, bob } = await twoServers(env, time.clock, 'rate');
 
     // a burst of 3, taken alternately on both servers
     expect(await create(ana.caller)).toEqual({ code: 'ok' });
@@ -352,11 +369,7 @@ describe(`per-user forecast limits (${testEngine})`, () => {
     const time = manualClock('2026-12-08T10:00:00Z');
     // eight slots per process: the held creates never make the others wait for a slot
     const env = { FORECAST_USER_CONCURRENCY: '2', PREDICT_CONCURRENCY: '8' };
-    const one = services(env, time.clock);
-    const two = await replica(env, time.clock);
-    const ana = await createActor(one, 'ana_conc');
-    const anaOnTwo = await sameUserOn(two, ana);
-    const bob = await createActor(one, 'bob_conc');
+    const { one, two, ana, anaOnTwo, bob } = await twoServers(env, time.clock, 'conc');
     const boss = await createActor(one, 'boss_conc', 'admin');
 
     const gate = gateOf(one);

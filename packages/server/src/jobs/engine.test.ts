@@ -2,12 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { upsertPrices } from '../db/queries/price-upsert.ts';
 import { getLastDay } from '../db/queries/prices.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
-import { allRuns, coinbasePage, manualClock, waitFor } from '../test/jobs.ts';
+import { allRuns, coinbasePage, jobsEnv, manualClock, waitFor } from '../test/jobs.ts';
 import { generateCandles } from '../test/price-csv.ts';
 import { startReplayServer } from '../test/replay-server.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
 import { jobsOverview } from './overview.ts';
-import { jobDefinitions } from './registry.ts';
 
 const history = generateCandles('ETH-USD', '2026-01-01', 95, 7); // 2026-01-01 .. 2026-04-05
 const upTo = (day: string) => history.filter((r) => r.day <= day);
@@ -26,6 +25,17 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
   });
   afterAll(() => testDb?.close());
 
+  /**
+   * Starts the server on `clock` with its jobs on (polled every half second), only sync-prices
+   * scheduled, `env` on top; returns its job engine and services.
+   */
+  const startJobs = async (env: Record<string, string>, clock: ReturnType<typeof manualClock>) => {
+    const started = await startTestServer(jobsEnv(['sync-prices'], env), { testDb, clock });
+    server = started;
+    if (!started.jobs) throw new Error('jobs did not start');
+    return { engine: started.jobs, services: started.services };
+  };
+
   it('runs each daily occurrence once, and sync-prices fetches only the days that have closed', async () => {
     await upsertPrices(testDb.db, upTo('2026-03-31'), 'test');
     const exchange = await startReplayServer([
@@ -35,18 +45,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
       coinbasePage(only('2026-04-02')),
     ]);
     const clock = manualClock('2026-04-02T00:20:00Z');
-    server = await startTestServer(
-      {
-        JOBS: 'on',
-        JOBS_POLL_SECONDS: '0.5',
-        PRICES_SYNC_URL: exchange.url,
-        JOB_SCORE_FORECASTS: 'off',
-        JOB_RECALIBRATE: 'off',
-      },
-      { testDb, clock },
-    );
-    const engine = server.jobs;
-    if (!engine) throw new Error('jobs did not start');
+    const { engine } = await startJobs({ PRICES_SYNC_URL: exchange.url }, clock);
     const succeeded = (count: number) =>
       waitFor(`${count} succeeded sync-prices runs`, async () => {
         const runs = (await allRuns(testDb.db)).filter((r) => r.job === 'sync-prices');
@@ -77,18 +76,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
 
   it('a switched-off job is never scheduled, but runs by hand', async () => {
     const clock = manualClock('2026-04-02T00:20:00Z');
-    server = await startTestServer(
-      {
-        JOBS: 'on',
-        JOBS_POLL_SECONDS: '0.5',
-        JOB_SYNC_PRICES: 'off',
-        JOB_SCORE_FORECASTS: 'off',
-        JOB_RECALIBRATE: 'off',
-      },
-      { testDb, clock },
-    );
-    const engine = server.jobs;
-    if (!engine) throw new Error('jobs did not start');
+    const { engine, services } = await startJobs({ JOB_SYNC_PRICES: 'off' }, clock);
     await engine.tick();
     expect(await allRuns(testDb.db)).toEqual([]);
     const run = await engine.runNow('score-forecasts', 'ana');
@@ -99,7 +87,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
       requestedBy: 'ana',
     });
     expect(run.result).toEqual({ points: 0, forecasts: 0 });
-    const overview = await jobsOverview(server.services, clock());
+    const overview = await jobsOverview(services, clock());
     expect(overview.map((j) => [j.name, j.schedule, j.nextRunAt, j.lastRun?.state ?? null])).toEqual([
       ['sync-prices', null, null, null],
       ['score-forecasts', null, null, 'succeeded'],
@@ -114,17 +102,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
       coinbasePage(only('2026-04-01')),
     ]);
     const clock = manualClock('2026-04-02T00:20:00Z');
-    server = await startTestServer(
-      {
-        JOBS: 'on',
-        JOBS_POLL_SECONDS: '0.5',
-        JOBS_RETRY_DELAY_SECONDS: '1',
-        PRICES_SYNC_URL: exchange.url,
-        JOB_SCORE_FORECASTS: 'off',
-        JOB_RECALIBRATE: 'off',
-      },
-      { testDb, clock },
-    );
+    await startJobs({ JOBS_RETRY_DELAY_SECONDS: '1', PRICES_SYNC_URL: exchange.url }, clock);
     const [run] = await waitFor('the sync to succeed on a retry', async () => {
       const runs = await allRuns(testDb.db);
       return runs[0]?.state === 'succeeded' && runs;
@@ -146,20 +124,10 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
       { status: 200, body: { not: 'a list' } }, // BTC-USD: not candles
     ]);
     const clock = manualClock('2026-04-02T00:20:00Z');
-    server = await startTestServer(
-      {
-        JOBS: 'on',
-        JOBS_POLL_SECONDS: '0.5',
-        JOBS_RETRY_LIMIT: '0',
-        PRICES_SYNC_URL: exchange.url,
-        JOB_SYNC_PRICES: 'off',
-        JOB_SCORE_FORECASTS: 'off',
-        JOB_RECALIBRATE: 'off',
-      },
-      { testDb, clock },
+    const { engine, services } = await startJobs(
+      { JOBS_RETRY_LIMIT: '0', PRICES_SYNC_URL: exchange.url, JOB_SYNC_PRICES: 'off' },
+      clock,
     );
-    const engine = server.jobs;
-    if (!engine) throw new Error('jobs did not start');
     const run = await engine.runNow('sync-prices', 'ana');
     expect(run.state).toBe('failed');
     expect(run.errorReasons).toEqual([
@@ -168,7 +136,7 @@ describe(`scheduled jobs with a controlled clock (${testEngine})`, () => {
     ]);
     // the stored text stays, for old clients and logs
     expect(run.error).toMatch(/ETH-USD.*BTC-USD/);
-    const [sync] = await jobsOverview(server.services, clock());
+    const [sync] = await jobsOverview(services, clock());
     expect(sync?.lastRun?.errorReasons).toEqual(run.errorReasons);
     await exchange.close();
   });

@@ -29,6 +29,14 @@ describe.runIf(onPostgres)('job replicas: real server processes on one PostgreSQ
     await testDb?.close();
   });
 
+  /** A replica's environment: the test database, jobs on (polled every half second), `env` on top. */
+  const jobsEnv = (env: Record<string, string>) => ({
+    DATABASE_URL: testDb.url as string,
+    JOBS: 'on',
+    JOBS_POLL_SECONDS: '0.5',
+    ...env,
+  });
+
   it('three replicas run each daily job exactly once per day', async () => {
     await upsertPrices(testDb.db, between('2025-01-01', '2026-03-31'), 'test');
     // exactly one recorded answer per closed day: a second fetch of a day would get a 500 and fail
@@ -36,12 +44,7 @@ describe.runIf(onPostgres)('job replicas: real server processes on one PostgreSQ
       coinbasePage(between('2026-04-01', '2026-04-01')),
       coinbasePage(between('2026-04-02', '2026-04-02')),
     ]);
-    const env = {
-      DATABASE_URL: testDb.url as string,
-      JOBS: 'on',
-      JOBS_POLL_SECONDS: '0.5',
-      PRICES_SYNC_URL: exchange.url,
-    };
+    const env = jobsEnv({ PRICES_SYNC_URL: exchange.url });
     const day1 = '2026-04-02T00:40:00Z'; // after all three of the day's occurrences (00:05, 00:15, 00:30)
     replicas.push(...(await Promise.all([1, 2, 3].map(() => startReplica(env, day1)))));
     const finished = (count: number) =>
@@ -92,16 +95,13 @@ describe.runIf(onPostgres)('job replicas: real server processes on one PostgreSQ
       coinbasePage(between('2025-03-02', '2025-12-26')),
       coinbasePage(between('2025-12-27', '2026-04-01')),
     ]);
-    const env = {
-      DATABASE_URL: testDb.url as string,
-      JOBS: 'on',
-      JOBS_POLL_SECONDS: '0.5',
+    const env = jobsEnv({
       JOBS_TIMEOUT_SECONDS: '2',
       JOBS_RETRY_DELAY_SECONDS: '1',
       PRICES_SYNC_URL: exchange.url,
       JOB_SCORE_FORECASTS: 'off',
       JOB_RECALIBRATE: 'off',
-    };
+    });
     const clock = '2026-04-02T00:20:00Z';
     const first = await startReplica(env, clock);
     replicas.push(first);

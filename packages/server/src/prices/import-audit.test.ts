@@ -1,4 +1,3 @@
-import { dayNumber } from '@ethcast/days';
 import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
@@ -8,6 +7,7 @@ import { bootstrapPrices } from '../startup/bootstrap-prices.ts';
 import { createActor } from '../test/actors.ts';
 import { testEngine } from '../test/db.ts';
 import { useTestDb } from '../test/fixtures.ts';
+import { coinbasePage } from '../test/jobs.ts';
 import { generateCandles, storedPrices, tempDir, toCsv } from '../test/price-csv.ts';
 import { startReplayServer } from '../test/replay-server.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
@@ -107,14 +107,7 @@ describe(`audited price imports (${testEngine})`, () => {
 
   it('a sync is audited the same way, with its source', async () => {
     const history = generateCandles('ETH-USD', '2024-03-01', 10, 5);
-    const exchange = await startReplayServer([
-      {
-        status: 200,
-        body: history
-          .map((r) => [(dayNumber(r.day) ?? 0) * 86_400, r.low, r.high, r.open, r.close, r.volume])
-          .reverse(),
-      },
-    ]);
+    const exchange = await startReplayServer([coinbasePage(history)]);
     try {
       await syncPriceHistory({ db }, systemViewer('job sync-prices'), {
         symbol: 'ETH-USD',

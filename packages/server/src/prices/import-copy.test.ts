@@ -1,5 +1,4 @@
 import { PassThrough } from 'node:stream';
-import { dayNumber } from '@ethcast/days';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,6 +7,7 @@ import { PriceCopy } from '../db/queries/price-copy.ts';
 import * as schema from '../db/schema.ts';
 import { prices } from '../db/schema.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
+import { coinbasePage } from '../test/jobs.ts';
 import { generateCandles, storedPrices, storedPricesWithSource, tempDir, toCsv } from '../test/price-csv.ts';
 import { startReplayServer } from '../test/replay-server.ts';
 import { type ImportReport, importPrices } from './import.ts';
@@ -312,14 +312,7 @@ describe.runIf(testEngine === 'postgres')('importPrices: the PostgreSQL COPY pat
       i === 9 ? { ...r, close: r.close * 1.01, high: r.high * 1.01 } : r,
     );
     const lastDay = recent[9]?.day ?? '';
-    const server = await startReplayServer([
-      {
-        status: 200,
-        body: exchange
-          .map((r) => [(dayNumber(r.day) ?? 0) * 86_400, r.low, r.high, r.open, r.close, r.volume])
-          .reverse(),
-      },
-    ]);
+    const server = await startReplayServer([coinbasePage(exchange)]);
     try {
       let synced = false;
       const syncing = syncPrices(copying, {

@@ -1,19 +1,11 @@
-import { dayNumber } from '@ethcast/days';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PriceRow } from '../db/queries/prices.ts';
 import { prices } from '../db/schema.ts';
 import { createTestDb, type TestDb, testEngine } from '../test/db.ts';
+import { coinbasePage } from '../test/jobs.ts';
 import { generateCandles, storedPrices } from '../test/price-csv.ts';
-import { type ReplayResponse, startReplayServer } from '../test/replay-server.ts';
+import { startReplayServer } from '../test/replay-server.ts';
 import { SyncError, syncPrices } from './sync.ts';
-
-/** Candles as Coinbase Exchange returns them: [time s, low, high, open, close, volume], newest first. */
-const coinbasePage = (rows: PriceRow[]): ReplayResponse => ({
-  status: 200,
-  body: rows
-    .map((r) => [(dayNumber(r.day) ?? 0) * 86_400, r.low, r.high, r.open, r.close, r.volume])
-    .reverse(),
-});
 
 const noSleep = { sleep: async () => {}, baseDelayMs: 1 };
 

@@ -50,28 +50,21 @@ describe(`authorization of users.* and logs.* (${testEngine})`, () => {
   });
   afterAll(() => testDb?.close());
 
+  // The usual outcomes: anyone signed in; A and the admin (B is not told that A's rows exist); the admin.
+  const signedIn: Record<Who, Outcome> = { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'ok', admin: 'ok' };
+  const ownerOrAdmin: Record<Who, Outcome> = { ...signedIn, userB: 'NOT_FOUND' };
+  const adminOnly: Record<Who, Outcome> = { ...signedIn, userA: 'FORBIDDEN', userB: 'FORBIDDEN' };
+
   // Each case acts on user A's account or data; expected outcome per caller.
   const cases: [string, (c: Actor['caller']) => Promise<unknown>, Record<Who, Outcome>][] = [
-    ['users.me', (c) => c.users.me(), { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'ok', admin: 'ok' }],
-    [
-      'users.list',
-      (c) => c.users.list({}),
-      { anonymous: 'UNAUTHORIZED', userA: 'FORBIDDEN', userB: 'FORBIDDEN', admin: 'ok' },
-    ],
-    [
-      'users.byId(A)',
-      (c) => c.users.byId({ id: actors.userA.user.id }),
-      { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'NOT_FOUND', admin: 'ok' },
-    ],
-    [
-      'users.byUsername(A)',
-      (c) => c.users.byUsername({ username: 'ALICE' }),
-      { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'NOT_FOUND', admin: 'ok' },
-    ],
+    ['users.me', (c) => c.users.me(), signedIn],
+    ['users.list', (c) => c.users.list({}), adminOnly],
+    ['users.byId(A)', (c) => c.users.byId({ id: actors.userA.user.id }), ownerOrAdmin],
+    ['users.byUsername(A)', (c) => c.users.byUsername({ username: 'ALICE' }), ownerOrAdmin],
     [
       'users.update(A, username)',
       (c) => c.users.update({ id: actors.userA.user.id, username: 'alice2' }),
-      { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'NOT_FOUND', admin: 'ok' },
+      ownerOrAdmin,
     ],
     [
       'users.update(A, role)',
@@ -86,43 +79,19 @@ describe(`authorization of users.* and logs.* (${testEngine})`, () => {
           password: 'new-password-1',
           currentPassword: TEST_PASSWORD,
         }),
-      { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'NOT_FOUND', admin: 'ok' },
+      ownerOrAdmin,
     ],
-    [
-      'users.delete(A)',
-      (c) => c.users.delete({ id: actors.userA.user.id }),
-      { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'NOT_FOUND', admin: 'ok' },
-    ],
-    [
-      'users.logout',
-      (c) => c.users.logout(),
-      { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'ok', admin: 'ok' },
-    ],
-    [
-      'logs.list',
-      (c) => c.logs.list({}),
-      { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'ok', admin: 'ok' },
-    ],
-    [
-      'logs.list(userId A)',
-      (c) => c.logs.list({ userId: actors.userA.user.id }),
-      { anonymous: 'UNAUTHORIZED', userA: 'ok', userB: 'ok', admin: 'ok' },
-    ],
-    [
-      'logs.byId',
-      (c) => c.logs.byId({ id: logOfA }),
-      { anonymous: 'UNAUTHORIZED', userA: 'FORBIDDEN', userB: 'FORBIDDEN', admin: 'ok' },
-    ],
+    ['users.delete(A)', (c) => c.users.delete({ id: actors.userA.user.id }), ownerOrAdmin],
+    ['users.logout', (c) => c.users.logout(), signedIn],
+    ['logs.list', (c) => c.logs.list({}), signedIn],
+    ['logs.list(userId A)', (c) => c.logs.list({ userId: actors.userA.user.id }), signedIn],
+    ['logs.byId', (c) => c.logs.byId({ id: logOfA }), adminOnly],
     [
       'logs.update',
       (c) => c.logs.update({ id: logOfA, usernameLog: 'alice', action: 'edited entry' }),
-      { anonymous: 'UNAUTHORIZED', userA: 'FORBIDDEN', userB: 'FORBIDDEN', admin: 'ok' },
+      adminOnly,
     ],
-    [
-      'logs.delete',
-      (c) => c.logs.delete({ id: logOfA }),
-      { anonymous: 'UNAUTHORIZED', userA: 'FORBIDDEN', userB: 'FORBIDDEN', admin: 'ok' },
-    ],
+    ['logs.delete', (c) => c.logs.delete({ id: logOfA }), adminOnly],
   ];
 
   for (const [name, run, expected] of cases) {

@@ -5,7 +5,23 @@ import type { Database } from '../db/client.ts';
 import { claimRun, finishRun, type JobRunFailure, startAttempt } from '../db/queries/job-runs.ts';
 import type { PriceRow } from '../db/queries/prices.ts';
 import { jobRuns } from '../db/schema.ts';
+import { type JobName, SCHEDULE_VARIABLES } from '../jobs/config.ts';
 import type { ReplayResponse } from './replay-server.ts';
+
+/**
+ * A server's environment with the job engine on, polled every half second, and only the jobs in
+ * `scheduled` on their schedules (the others run by hand only); `env` on top.
+ */
+export const jobsEnv = (scheduled: JobName[] = [], env: Record<string, string> = {}) => ({
+  JOBS: 'on',
+  JOBS_POLL_SECONDS: '0.5',
+  ...Object.fromEntries(
+    Object.entries(SCHEDULE_VARIABLES)
+      .filter(([job]) => !scheduled.includes(job as JobName))
+      .map(([, variable]) => [variable, 'off']),
+  ),
+  ...env,
+});
 
 /** Candles as Coinbase Exchange returns them: [time s, low, high, open, close, volume], newest first. */
 export const coinbasePage = (rows: PriceRow[]): ReplayResponse => ({

@@ -4,6 +4,7 @@ import { queryRows } from '../db/client.ts';
 import { logs } from '../db/schema.ts';
 import { type Actor, createActor, TEST_PASSWORD } from '../test/actors.ts';
 import { testEngine } from '../test/db.ts';
+import { jobsEnv } from '../test/jobs.ts';
 import { generateCandles, seedPrices, toCsv } from '../test/price-csv.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
 
@@ -70,251 +71,135 @@ const withUser = async (s: TestServer): Promise<Target> => {
   return { actor, id: actor.user.id };
 };
 
+/**
+ * One change with a case for each face that offers it (in the order given): the same preparation and
+ * the same audit action on every face.
+ */
+const change = (
+  name: string,
+  action: RegExp,
+  prepare: Case['prepare'],
+  faces: Partial<Record<Case['face'], Case['act']>>,
+): Case[] =>
+  Object.entries(faces).map(([face, act]) => ({
+    face: face as Case['face'],
+    change: name,
+    ...(prepare ? { prepare } : {}),
+    act,
+    action,
+  }));
+
 const cases: Case[] = [
   // accounts
-  {
-    face: 'tRPC',
-    change: 'register',
-    act: (s) => s.client().users.register.mutate({ username: fresh('r'), password: TEST_PASSWORD }),
-    action: /^user registered$/,
-  },
-  {
-    face: 'legacy REST',
-    change: 'register',
-    act: (s) =>
+  ...change('register', /^user registered$/, undefined, {
+    tRPC: (s) => s.client().users.register.mutate({ username: fresh('r'), password: TEST_PASSWORD }),
+    'legacy REST': (s) =>
       ok(rest(s, 'POST', '/users/register/', null, { username: fresh('r'), password: TEST_PASSWORD })),
-    action: /^user registered$/,
-  },
-  {
-    face: '/api',
-    change: 'register',
-    act: (s) =>
+    '/api': (s) =>
       ok(rest(s, 'POST', '/api/users/register', null, { username: fresh('r'), password: TEST_PASSWORD })),
-    action: /^user registered$/,
-  },
-  {
-    face: 'tRPC',
-    change: 'create an admin',
-    act: (s) =>
+  }),
+  ...change('create an admin', /^admin created from cli$/, undefined, {
+    tRPC: (s) =>
       s.client(admin.token).users.createAdmin.mutate({ username: fresh('a'), password: TEST_PASSWORD }),
-    action: /^admin created from cli$/,
-  },
-  {
-    face: 'tRPC',
-    change: 'login success',
-    prepare: withUser,
-    act: (s, u, _id) => s.client().users.login.mutate({ username: u.user.username, password: TEST_PASSWORD }),
-    action: /^login success$/,
-  },
-  {
-    face: 'legacy REST',
-    change: 'login success',
-    prepare: withUser,
-    act: (s, u, _id) =>
+  }),
+  ...change('login success', /^login success$/, withUser, {
+    tRPC: (s, u) => s.client().users.login.mutate({ username: u.user.username, password: TEST_PASSWORD }),
+    'legacy REST': (s, u) =>
       ok(rest(s, 'POST', '/users/login/', null, { username: u.user.username, password: TEST_PASSWORD })),
-    action: /^login success$/,
-  },
-  {
-    face: 'tRPC',
-    change: 'login failure',
-    prepare: withUser,
-    act: (s, u, _id) =>
+  }),
+  ...change('login failure', /^login failed$/, withUser, {
+    tRPC: (s, u) =>
       expect(
         s.client().users.login.mutate({ username: u.user.username, password: 'wrong-password' }),
       ).rejects.toThrow(),
-    action: /^login failed$/,
-  },
-  {
-    face: 'legacy REST',
-    change: 'login failure',
-    prepare: withUser,
-    act: (s, u, _id) =>
+    'legacy REST': (s, u) =>
       refused(
         rest(s, 'POST', '/users/login/', null, { username: u.user.username, password: 'nope-nope' }),
         401,
       ),
-    action: /^login failed$/,
-  },
-  {
-    face: 'tRPC',
-    change: 'logout',
-    prepare: withUser,
-    act: (s, u, _id) => s.client(u.token).users.logout.mutate(),
-    action: /^logout$/,
-  },
-  {
-    face: 'tRPC',
-    change: 'user update',
-    prepare: withUser,
-    act: (s, u, _id) => s.client(u.token).users.update.mutate({ id: u.user.id, username: fresh('n') }),
-    action: /^user \d+ updated: username$/,
-  },
-  {
-    face: 'legacy REST',
-    change: 'user update',
-    prepare: withUser,
-    act: (s, u, _id) => ok(rest(s, 'PUT', `/users/update/${u.user.id}`, u.token, { username: fresh('n') })),
-    action: /^user \d+ updated: username$/,
-  },
-  {
-    face: 'tRPC',
-    change: 'role change',
-    prepare: withUser,
-    act: (s, u, _id) => s.client(admin.token).users.update.mutate({ id: u.user.id, role: 'admin' }),
-    action: /^user \d+ updated: role=admin$/,
-  },
-  {
-    face: 'tRPC',
-    change: 'password change',
-    prepare: withUser,
-    act: (s, u, _id) =>
+  }),
+  ...change('logout', /^logout$/, withUser, {
+    tRPC: (s, u) => s.client(u.token).users.logout.mutate(),
+  }),
+  ...change('user update', /^user \d+ updated: username$/, withUser, {
+    tRPC: (s, u) => s.client(u.token).users.update.mutate({ id: u.user.id, username: fresh('n') }),
+    'legacy REST': (s, u) =>
+      ok(rest(s, 'PUT', `/users/update/${u.user.id}`, u.token, { username: fresh('n') })),
+  }),
+  ...change('role change', /^user \d+ updated: role=admin$/, withUser, {
+    tRPC: (s, u) => s.client(admin.token).users.update.mutate({ id: u.user.id, role: 'admin' }),
+  }),
+  ...change('password change', /^user \d+ updated: password$/, withUser, {
+    tRPC: (s, u) =>
       s
         .client(u.token)
         .users.update.mutate({ id: u.user.id, password: 'another-password', currentPassword: TEST_PASSWORD }),
-    action: /^user \d+ updated: password$/,
-  },
-  {
-    face: 'legacy REST',
-    change: 'password change',
-    prepare: withUser,
-    act: (s, u, _id) =>
+    'legacy REST': (s, u) =>
       ok(
         rest(s, 'PUT', `/users/update/${u.user.id}`, u.token, {
           password: 'another-password',
           current_password: TEST_PASSWORD,
         }),
       ),
-    action: /^user \d+ updated: password$/,
-  },
-  {
-    face: 'tRPC',
-    change: 'user delete',
-    prepare: withUser,
-    act: (s, u, _id) => s.client(admin.token).users.delete.mutate({ id: u.user.id }),
-    action: /^user \d+ deleted \(u_\d+\)$/,
-  },
-  {
-    face: 'legacy REST',
-    change: 'user delete',
-    prepare: withUser,
-    act: (s, u, _id) => ok(rest(s, 'DELETE', `/users/delete/${u.user.id}`, u.token)),
-    action: /^user \d+ deleted \(u_\d+\)$/,
-  },
+  }),
+  ...change('user delete', /^user \d+ deleted \(u_\d+\)$/, withUser, {
+    tRPC: (s, u) => s.client(admin.token).users.delete.mutate({ id: u.user.id }),
+    'legacy REST': (s, u) => ok(rest(s, 'DELETE', `/users/delete/${u.user.id}`, u.token)),
+  }),
   // forecasts
-  {
-    face: 'tRPC',
-    change: 'forecast create',
-    prepare: withUser,
-    act: (s, u, _id) => s.client(u.token).predicts.create.mutate({ model: 'naive', days: 3 }),
-    action: /^predict success with model naive$/,
-  },
-  {
-    face: 'legacy REST',
-    change: 'forecast create',
-    prepare: withUser,
-    act: (s, u, _id) => ok(rest(s, 'POST', '/predicts/predict/naive', u.token, { days: 3 })),
-    action: /^predict success with model naive$/,
-  },
-  {
-    face: 'tRPC',
-    change: 'failed forecast create',
-    prepare: withUser,
-    act: (s, u, _id) =>
+  ...change('forecast create', /^predict success with model naive$/, withUser, {
+    tRPC: (s, u) => s.client(u.token).predicts.create.mutate({ model: 'naive', days: 3 }),
+    'legacy REST': (s, u) => ok(rest(s, 'POST', '/predicts/predict/naive', u.token, { days: 3 })),
+  }),
+  ...change('failed forecast create', /^predict failed with model no-such-model$/, withUser, {
+    tRPC: (s, u) =>
       expect(s.client(u.token).predicts.create.mutate({ model: 'no-such-model', days: 3 })).rejects.toThrow(),
-    action: /^predict failed with model no-such-model$/,
-  },
-  {
-    face: 'tRPC',
-    change: 'forecast note',
-    prepare: withForecast,
-    act: (s, u, id) => s.client(u.token).predicts.update.mutate({ id: id, note: 'later' }),
-    action: /^predict \d+ note updated$/,
-  },
-  {
-    face: 'legacy REST',
-    change: 'forecast note',
-    prepare: withForecast,
-    act: (s, u, id) => ok(rest(s, 'PUT', `/predicts/update/${id}`, u.token, { note: 'later' })),
-    action: /^predict \d+ note updated$/,
-  },
-  {
-    face: 'tRPC',
-    change: 'forecast delete',
-    prepare: withForecast,
-    act: (s, u, id) => s.client(u.token).predicts.delete.mutate({ id: id }),
-    action: /^predict \d+ deleted$/,
-  },
-  {
-    face: 'legacy REST',
-    change: 'forecast delete',
-    prepare: withForecast,
-    act: (s, u, id) => ok(rest(s, 'DELETE', `/predicts/delete/${id}`, u.token)),
-    action: /^predict \d+ deleted$/,
-  },
+  }),
+  ...change('forecast note', /^predict \d+ note updated$/, withForecast, {
+    tRPC: (s, u, id) => s.client(u.token).predicts.update.mutate({ id: id, note: 'later' }),
+    'legacy REST': (s, u, id) => ok(rest(s, 'PUT', `/predicts/update/${id}`, u.token, { note: 'later' })),
+  }),
+  ...change('forecast delete', /^predict \d+ deleted$/, withForecast, {
+    tRPC: (s, u, id) => s.client(u.token).predicts.delete.mutate({ id: id }),
+    'legacy REST': (s, u, id) => ok(rest(s, 'DELETE', `/predicts/delete/${id}`, u.token)),
+  }),
   // the audit log itself (the actor carries the row's id)
-  {
-    face: 'tRPC',
-    change: 'log edit',
-    prepare: withLogRow,
-    act: (s, _a, id) =>
+  ...change('log edit', /^log \d+ edited$/, withLogRow, {
+    tRPC: (s, _a, id) =>
       s.client(admin.token).logs.update.mutate({ id: id, usernameLog: null, action: 'fixed' }),
-    action: /^log \d+ edited$/,
-  },
-  {
-    face: 'legacy REST',
-    change: 'log edit',
-    prepare: withLogRow,
-    act: (s, _a, id) =>
+    'legacy REST': (s, _a, id) =>
       ok(rest(s, 'PUT', `/logs/update/${id}`, admin.token, { username_log: null, action: 'fixed' })),
-    action: /^log \d+ edited$/,
-  },
-  {
-    face: 'tRPC',
-    change: 'log delete',
-    prepare: withLogRow,
-    act: (s, _a, id) => s.client(admin.token).logs.delete.mutate({ id: id }),
-    action: /^log \d+ deleted$/,
-  },
-  {
-    face: 'legacy REST',
-    change: 'log delete',
-    prepare: withLogRow,
-    act: (s, _a, id) => ok(rest(s, 'DELETE', `/logs/delete/${id}`, admin.token)),
-    action: /^log \d+ deleted$/,
-  },
+  }),
+  ...change('log delete', /^log \d+ deleted$/, withLogRow, {
+    tRPC: (s, _a, id) => s.client(admin.token).logs.delete.mutate({ id: id }),
+    'legacy REST': (s, _a, id) => ok(rest(s, 'DELETE', `/logs/delete/${id}`, admin.token)),
+  }),
   // prices and jobs
-  {
-    face: 'upload route',
-    change: 'price import',
-    act: async (s) => {
-      const csv = toCsv(generateCandles('BTC-USD', '2024-01-01', 5 + seq++, 4), 'plain');
-      const response = await fetch(`${s.url}/api/prices/import?symbol=BTC-USD&name=btc.csv`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'text/csv' },
-        body: csv,
-      });
-      expect(response.status).toBe(200);
+  ...change(
+    'price import',
+    /^prices imported for BTC-USD: \d+ inserted, \d+ updated \(file:btc.csv\)$/,
+    undefined,
+    {
+      'upload route': async (s) => {
+        const csv = toCsv(generateCandles('BTC-USD', '2024-01-01', 5 + seq++, 4), 'plain');
+        const response = await fetch(`${s.url}/api/prices/import?symbol=BTC-USD&name=btc.csv`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'text/csv' },
+          body: csv,
+        });
+        expect(response.status).toBe(200);
+      },
     },
-    action: /^prices imported for BTC-USD: \d+ inserted, \d+ updated \(file:btc.csv\)$/,
-  },
-  {
-    face: 'tRPC',
-    change: 'job run',
-    act: (s) => s.client(admin.token).jobs.run.mutate({ name: 'score-forecasts' }),
-    action: /^job score-forecasts run by hand: succeeded$/,
-  },
+  ),
+  ...change('job run', /^job score-forecasts run by hand: succeeded$/, undefined, {
+    tRPC: (s) => s.client(admin.token).jobs.run.mutate({ name: 'score-forecasts' }),
+  }),
 ];
 
 describe(`every state change through every face leaves exactly one audit row (${testEngine})`, () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({
-      JOBS: 'on',
-      JOBS_POLL_SECONDS: '0.5',
-      JOB_SYNC_PRICES: 'off',
-      JOB_SCORE_FORECASTS: 'off',
-      JOB_RECALIBRATE: 'off',
-    });
+    server = await startTestServer(jobsEnv());
     await seedPrices(server.services.db, 'ETH-USD', '2024-01-01', 500, 3);
     admin = await createActor(server.services, 'trail_admin', 'admin');
   });

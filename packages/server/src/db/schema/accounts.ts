@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, pgTable, primaryKey, text, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
-import { id, timestamptz } from './columns.ts';
+import { check, index, pgTable, primaryKey, text, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { cascadingRef, id, timestamptz } from './columns.ts';
 
 // Accounts: users, their sessions, and what the sign-in and registration limits count.
 
@@ -27,9 +27,7 @@ export const sessions = pgTable(
   'sessions',
   {
     id: id(),
-    userId: bigint('user_id', { mode: 'number' })
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: cascadingRef('user_id', () => users.id).notNull(),
     /** sha256 of the bearer token; the token itself is never stored */
     tokenHash: text('token_hash').notNull().unique(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
@@ -68,9 +66,7 @@ export const loginAttempts = pgTable(
 export const knownClients = pgTable(
   'known_clients',
   {
-    userId: bigint('user_id', { mode: 'number' })
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: cascadingRef('user_id', () => users.id).notNull(),
     clientIp: varchar('client_ip', { length: 64 }).notNull(),
     lastSuccessAt: timestamptz('last_success_at').notNull(),
   },

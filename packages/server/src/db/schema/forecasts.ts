@@ -15,7 +15,7 @@ import {
   varchar,
 } from 'drizzle-orm/pg-core';
 import { users } from './accounts.ts';
-import { id, timestamptz } from './columns.ts';
+import { cascadingRef, id, timestamptz } from './columns.ts';
 
 // Stored forecasts, the per-user forecast quota, the scores of forecasts and the models' calibrations.
 
@@ -25,7 +25,7 @@ export const predict = pgTable(
     id: id(),
     date: timestamptz('date').notNull().defaultNow(),
     usernamePredict: varchar('username_predict', { length: 100 }),
-    userId: bigint('user_id', { mode: 'number' }).references(() => users.id, { onDelete: 'cascade' }),
+    userId: cascadingRef('user_id', () => users.id),
     /** a one-line human summary (the legacy column; the numbers are in forecast_result) */
     forecast: text('forecast'),
     /** the points: [{ day, value, lower80, upper80, lower95, upper95 }] — immutable once stored */
@@ -64,9 +64,7 @@ export const predict = pgTable(
  * user's creates in progress (`leases`; a create whose process died stops counting when its lease ends).
  */
 export const forecastQuotas = pgTable('forecast_quotas', {
-  userId: bigint('user_id', { mode: 'number' })
-    .primaryKey()
-    .references(() => users.id, { onDelete: 'cascade' }),
+  userId: cascadingRef('user_id', () => users.id).primaryKey(),
   tokens: doublePrecision('tokens').notNull(),
   refilledAt: timestamptz('refilled_at').notNull(),
   day: date('day', { mode: 'string' }).notNull(),
@@ -89,9 +87,7 @@ export const forecastScores = pgTable(
   'forecast_scores',
   {
     id: id(),
-    predictId: bigint('predict_id', { mode: 'number' })
-      .notNull()
-      .references(() => predict.id, { onDelete: 'cascade' }),
+    predictId: cascadingRef('predict_id', () => predict.id).notNull(),
     /** days after the origin (1 = the first forecast day) */
     horizon: integer('horizon').notNull(),
     day: date('day', { mode: 'string' }).notNull(),
