@@ -3,6 +3,7 @@ import { formatTable } from '@ethcast/forecast/terminal';
 import {
   type Command,
   givenFields,
+  pageFields,
   parseCommandArgs,
   positiveIntOption,
   stringOptions,
@@ -82,12 +83,11 @@ export const historyCommand: Command = {
       this.usage,
     );
     const page = await ctx.client.predicts.list.query({
-      limit: positiveIntOption(values.limit, 'limit', this.usage) ?? 20,
+      ...pageFields(values, 20, this.usage),
       ...givenFields({
         symbol: values.symbol,
         model: values.model,
         userId: positiveIntOption(values.user, 'user', this.usage),
-        cursor: positiveIntOption(values.cursor, 'cursor', this.usage),
       }),
     });
     printPage(ctx, page, () =>
