@@ -92,18 +92,6 @@ export function positiveIntOption(
   return n;
 }
 
-/** A list command's --limit (defaultLimit when absent) and --cursor, as the fields of its page query. */
-export function pageFields(
-  values: { limit?: string | undefined; cursor?: string | undefined },
-  defaultLimit: number,
-  usage: string,
-): { limit: number; cursor?: number } {
-  return {
-    limit: positiveIntOption(values.limit, 'limit', usage) ?? defaultLimit,
-    ...givenFields({ cursor: positiveIntOption(values.cursor, 'cursor', usage) }),
-  };
-}
-
 /** `{ name: { type: 'string' } }` for each name: the options of a command that take a value. */
 export function stringOptions<N extends string>(...names: N[]): Record<N, { type: 'string' }> {
   return Object.fromEntries(names.map((name) => [name, { type: 'string' }])) as Record<N, { type: 'string' }>;

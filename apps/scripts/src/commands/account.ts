@@ -3,14 +3,13 @@ import {
   type Command,
   givenFields,
   onePositional,
-  pageFields,
   parseCommandArgs,
   positiveIntOption,
   stringOptions,
   UsageError,
 } from '../command.ts';
 import { removeCliConfig, writeCliConfig } from '../config.ts';
-import { printJson, printPage } from '../output.ts';
+import { pageFields, printJson, printPage } from '../output.ts';
 import { readSecret } from '../prompt.ts';
 
 export const registerCommand: Command = {

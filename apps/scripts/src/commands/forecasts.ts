@@ -3,13 +3,12 @@ import { formatTable } from '@ethcast/forecast/terminal';
 import {
   type Command,
   givenFields,
-  pageFields,
   parseCommandArgs,
   positiveIntOption,
   stringOptions,
   UsageError,
 } from '../command.ts';
-import { printJson, printPage } from '../output.ts';
+import { pageFields, printJson, printPage } from '../output.ts';
 
 type Point = RouterOutputs['predicts']['byId']['points'][number];
 
