@@ -27,6 +27,15 @@ const facesAmongServices = [`${server}prices/import-route\\.ts$`, `${server}jobs
 /** Frameworks of the faces: no use case or service imports them. */
 const faceFrameworks = ['node_modules/@trpc/server/', 'node_modules/fastify/', 'node_modules/@fastify/'];
 
+/** A rule: the files `from` matches import, of the workspace, only the paths `allowed` matches. */
+const importsOnly = (name, comment, from, allowed) => ({
+  name,
+  comment,
+  severity: 'error',
+  from,
+  to: { path: '^(packages|apps)/', pathNot: allowed },
+});
+
 module.exports = {
   forbidden: [
     {
@@ -45,28 +54,24 @@ module.exports = {
     },
 
     // Packages (docs/architecture.md, "Packages").
-    {
-      name: 'days-imports-no-package',
-      comment: '@ethcast/days imports no other workspace package.',
-      severity: 'error',
-      from: { path: '^packages/days/' },
-      to: { path: '^(packages|apps)/', pathNot: '^packages/days/' },
-    },
-    {
-      name: 'price-file-imports-days-only',
-      comment: '@ethcast/price-file reads price files; of the workspace it imports only @ethcast/days.',
-      severity: 'error',
-      from: { path: '^packages/price-file/' },
-      to: { path: '^(packages|apps)/', pathNot: '^packages/(price-file|days)/' },
-    },
-    {
-      name: 'forecast-imports-days-and-price-file',
-      comment:
-        '@ethcast/forecast knows no database, HTTP or users: of the workspace only days and price-file.',
-      severity: 'error',
-      from: { path: '^packages/forecast/' },
-      to: { path: '^(packages|apps)/', pathNot: '^packages/(forecast|days|price-file)/' },
-    },
+    importsOnly(
+      'days-imports-no-package',
+      '@ethcast/days imports no other workspace package.',
+      { path: '^packages/days/' },
+      '^packages/days/',
+    ),
+    importsOnly(
+      'price-file-imports-days-only',
+      '@ethcast/price-file reads price files; of the workspace it imports only @ethcast/days.',
+      { path: '^packages/price-file/' },
+      '^packages/(price-file|days)/',
+    ),
+    importsOnly(
+      'forecast-imports-days-and-price-file',
+      '@ethcast/forecast knows no database, HTTP or users: of the workspace only days and price-file.',
+      { path: '^packages/forecast/' },
+      '^packages/(forecast|days|price-file)/',
+    ),
     {
       name: 'forecast-no-database-or-http',
       severity: 'error',
@@ -75,13 +80,12 @@ module.exports = {
         path: 'node_modules/(drizzle-orm|postgres|@electric-sql/pglite|fastify|@fastify/|@trpc/)',
       },
     },
-    {
-      name: 'server-imports-days-forecast-price-file',
-      comment: '@ethcast/server builds on days, forecast and price-file; never on the client or the apps.',
-      severity: 'error',
-      from: { path: '^packages/server/', pathNot: notProduct },
-      to: { path: '^(packages|apps)/', pathNot: '^packages/(server|days|forecast|price-file)/' },
-    },
+    importsOnly(
+      'server-imports-days-forecast-price-file',
+      '@ethcast/server builds on days, forecast and price-file; never on the client or the apps.',
+      { path: '^packages/server/', pathNot: notProduct },
+      '^packages/(server|days|forecast|price-file)/',
+    ),
     {
       name: 'client-imports-server-types-only',
       comment: '@ethcast/client imports the server for its types only (`import type { AppRouter }`).',
@@ -89,12 +93,12 @@ module.exports = {
       from: { path: '^packages/client/', pathNot: notProduct },
       to: { path: '^packages/server/', dependencyTypesNot: ['type-only'] },
     },
-    {
-      name: 'client-imports-days-and-server-types',
-      severity: 'error',
-      from: { path: '^packages/client/', pathNot: notProduct },
-      to: { path: '^(packages|apps)/', pathNot: '^packages/(client|days|server)/' },
-    },
+    importsOnly(
+      'client-imports-days-and-server-types',
+      '@ethcast/client imports days and the server (the server for its types only, see above).',
+      { path: '^packages/client/', pathNot: notProduct },
+      '^packages/(client|days|server)/',
+    ),
     {
       name: 'dashboard-imports-client-days-errors',
       comment:
@@ -107,13 +111,12 @@ module.exports = {
         dependencyTypesNot: ['type-only'],
       },
     },
-    {
-      name: 'scripts-import-client-server-forecast',
-      comment: 'The CLI: client, server (the commands that open the database), forecast, days, price-file.',
-      severity: 'error',
-      from: { path: '^apps/scripts/', pathNot: notProduct },
-      to: { path: '^(packages|apps)/', pathNot: '^(apps/scripts/|packages/)' },
-    },
+    importsOnly(
+      'scripts-import-client-server-forecast',
+      'The CLI: client, server (the commands that open the database), forecast, days, price-file.',
+      { path: '^apps/scripts/', pathNot: notProduct },
+      '^(apps/scripts/|packages/)',
+    ),
     {
       name: 'packages-import-no-app',
       severity: 'error',

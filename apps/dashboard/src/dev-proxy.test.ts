@@ -1,22 +1,9 @@
-import { createServer as createNetServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createActor, startTestServer, TEST_PASSWORD, type TestServer } from '@ethcast/server/test';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createNetServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail()));
-    });
-  });
-}
+import { appDir } from '../e2e/build.ts';
+import { freePort } from '../e2e/dev-process.ts';
 
 /**
  * The dashboard's Vite dev server (vite.config.ts, as `pnpm dev` starts it) in front of a real API:

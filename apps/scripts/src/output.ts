@@ -1,4 +1,4 @@
-import type { CommandContext } from './command.ts';
+import { type CommandContext, givenFields, positiveIntOption } from './command.ts';
 
 export function printJson(value: unknown): void {
   console.log(JSON.stringify(value, null, 2));
@@ -18,4 +18,16 @@ export function printPage(
 ): void {
   printResult(ctx, page, table);
   if (page.nextCursor && !ctx.json) console.log(`more: --cursor ${page.nextCursor}`);
+}
+
+/** A list command's --limit (defaultLimit when absent) and --cursor, as the fields of its page query. */
+export function pageFields(
+  values: { limit?: string | undefined; cursor?: string | undefined },
+  defaultLimit: number,
+  usage: string,
+): { limit: number; cursor?: number } {
+  return {
+    limit: positiveIntOption(values.limit, 'limit', usage) ?? defaultLimit,
+    ...givenFields({ cursor: positiveIntOption(values.cursor, 'cursor', usage) }),
+  };
 }

@@ -9,7 +9,6 @@
  * Without --csv it reads ../shared/data/<symbol>-daily.csv beside the repo, or, when that is missing, a
  * generated GARCH(1,1)-t series of the same length (the build's cost depends on the length, not the data).
  */
-import { execSync } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import { buildSymbolModels } from '../src/build/build-symbol-models.ts';
 import { findModelsDir } from '../src/registry/find-models-dir.ts';
 import { garchTBars } from '../src/test-support/generate-series.ts';
 import type { DailyBar } from '../src/types.ts';
+import { log, machine } from './machine.ts';
 
 const { values } = parseArgs({
   options: {
@@ -55,24 +55,11 @@ if (existsSync(csv)) {
   source = `generated GARCH(1,1)-t series (${days} days; ${csv} not found)`;
 }
 
-const log = (line: string) => process.stdout.write(`${line}\n`);
 const load = () =>
   os
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-function machine(): string {
-  let model = os.cpus()[0]?.model ?? 'unknown';
-  try {
-    const line = execSync('lscpu', { encoding: 'utf8' })
-      .split('\n')
-      .find((l) => l.startsWith('Model name:'));
-    if (line) model = line.replace('Model name:', '').trim();
-  } catch {
-    // lscpu missing: keep os.cpus()
-  }
-  return `nproc ${os.availableParallelism()}, ${model}, Node ${process.version}`;
-}
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;

@@ -20,6 +20,7 @@ import { logReturns } from '../src/neural/features.ts';
 import { DEFAULT_RNN_HYPERPARAMETERS, trainRnn } from '../src/neural/train-rnn.ts';
 import { findModelsDir } from '../src/registry/find-models-dir.ts';
 import { createRegistry, loadModels } from '../src/registry/load-registry.ts';
+import { log, machine } from './machine.ts';
 
 const { values } = parseArgs({
   options: {
@@ -51,25 +52,14 @@ const median = (xs: number[]) =>
     [...xs].sort((a, b) => a - b),
     0.5,
   );
-const log = (line: string) => process.stdout.write(`${line}\n`);
 
-function machine(): string {
-  let model = os.cpus()[0]?.model ?? 'unknown';
+/** The CPUs this process may use: `nproc`, else os.availableParallelism(). */
+function nproc(): string {
   try {
-    const line = execSync('lscpu', { encoding: 'utf8' })
-      .split('\n')
-      .find((l) => l.startsWith('Model name:'));
-    if (line) model = line.replace('Model name:', '').trim();
+    return execSync('nproc', { encoding: 'utf8' }).trim();
   } catch {
-    // lscpu missing: keep os.cpus()
+    return String(os.availableParallelism());
   }
-  let nproc = String(os.availableParallelism());
-  try {
-    nproc = execSync('nproc', { encoding: 'utf8' }).trim();
-  } catch {
-    // keep availableParallelism
-  }
-  return `nproc ${nproc}, ${model}, Node ${process.version}`;
 }
 
 const { bars } = await readPriceFile(createReadStream(csv), symbol);
@@ -78,7 +68,7 @@ const registry = createRegistry(loaded);
 const history = bars.slice(-400);
 
 log(`# Forecast benchmark — ${new Date().toISOString().slice(0, 10)}`);
-log(`machine: ${machine()}`);
+log(`machine: ${machine(nproc())}`);
 log(`data: ${path.basename(csv)} (${bars.length} days), models: ${modelsDir}, runs: ${runs}`);
 log('');
 log('## 30-day forecast latency (registry.forecast, warm process, 400-day history)');

@@ -1,13 +1,10 @@
-/** One daily bar. Only `close` is used by the models; the rest is accepted so callers can pass raw bars. */
-export interface DailyBar {
-  /** 'YYYY-MM-DD', UTC calendar day */
-  day: string;
-  close: number;
-  open?: number;
-  high?: number;
-  low?: number;
-  volume?: number;
-}
+import type { PriceBar } from '@ethcast/price-file';
+
+/**
+ * One daily bar, as a price file gives it ('YYYY-MM-DD' UTC day and close; open, high, low, volume when
+ * known). Only `close` is used by the models; the rest is accepted so callers can pass raw bars.
+ */
+export type DailyBar = PriceBar;
 
 export interface ForecastPoint {
   day: string;

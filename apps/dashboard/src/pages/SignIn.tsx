@@ -23,7 +23,10 @@ export function SignInPage() {
     }),
   );
   return (
-    <AuthCard title={t('auth.signInTitle')}>
+    <AuthCard
+      title={t('auth.signInTitle')}
+      other={{ prompt: t('auth.noAccount'), to: '/register', label: t('auth.register') }}
+    >
       {search.get('registered') && <output className="notice success">{t('auth.registered')}</output>}
       {search.get('next') && !search.get('registered') && <p className="muted">{t('auth.sessionEnded')}</p>}
       <CredentialsForm
@@ -33,9 +36,6 @@ export function SignInPage() {
         submitLabel={t('auth.signIn')}
         busyLabel={t('auth.signingIn')}
       />
-      <p className="auth-switch">
-        {t('auth.noAccount')} <Link to="/register">{t('auth.register')}</Link>
-      </p>
     </AuthCard>
   );
 }
@@ -50,7 +50,10 @@ export function RegisterPage() {
     }),
   );
   return (
-    <AuthCard title={t('auth.registerTitle')}>
+    <AuthCard
+      title={t('auth.registerTitle')}
+      other={{ prompt: t('auth.haveAccount'), to: '/sign-in', label: t('auth.signIn') }}
+    >
       <CredentialsForm
         mutation={register}
         passwordAutoComplete="new-password"
@@ -59,9 +62,6 @@ export function RegisterPage() {
         submitLabel={t('auth.register')}
         busyLabel={t('auth.creating')}
       />
-      <p className="auth-switch">
-        {t('auth.haveAccount')} <Link to="/sign-in">{t('auth.signIn')}</Link>
-      </p>
     </AuthCard>
   );
 }
@@ -158,7 +158,16 @@ function CredentialsForm({
   );
 }
 
-function AuthCard({ title, children }: { title: string; children: ReactNode }) {
+/** The signed-out card: brand, title, the form (children) and the link to the other form (`other`). */
+function AuthCard({
+  title,
+  other,
+  children,
+}: {
+  title: string;
+  other: { prompt: string; to: string; label: string };
+  children: ReactNode;
+}) {
   const { t } = useI18n();
   // Signed out (or about to sign in as someone else): forget everything cached for the old session.
   useEffect(() => {
@@ -173,6 +182,9 @@ function AuthCard({ title, children }: { title: string; children: ReactNode }) {
         <h1>{title}</h1>
         <p className="muted">{t('app.tagline')}</p>
         {children}
+        <p className="auth-switch">
+          {other.prompt} <Link to={other.to}>{other.label}</Link>
+        </p>
       </div>
       <LanguageSelect />
     </Main>

@@ -9,7 +9,7 @@ import {
   UsageError,
 } from '../command.ts';
 import { removeCliConfig, writeCliConfig } from '../config.ts';
-import { printJson, printPage } from '../output.ts';
+import { pageFields, printJson, printPage } from '../output.ts';
 import { readSecret } from '../prompt.ts';
 
 export const registerCommand: Command = {
@@ -79,10 +79,9 @@ export const usersListCommand: Command = {
   async run(ctx) {
     const { values } = parseCommandArgs(ctx.args, stringOptions('search', 'limit', 'cursor'), this.usage);
     const page = await ctx.client.users.list.query({
-      limit: positiveIntOption(values.limit, 'limit', this.usage) ?? 50,
+      ...pageFields(values, 50, this.usage),
       ...givenFields({
         search: values.search,
-        cursor: positiveIntOption(values.cursor, 'cursor', this.usage),
       }),
     });
     printPage(ctx, page, () =>
@@ -114,10 +113,9 @@ export const logsListCommand: Command = {
       this.usage,
     );
     const page = await ctx.client.logs.list.query({
-      limit: positiveIntOption(values.limit, 'limit', this.usage) ?? 50,
+      ...pageFields(values, 50, this.usage),
       ...givenFields({
         userId: positiveIntOption(values.user, 'user', this.usage),
-        cursor: positiveIntOption(values.cursor, 'cursor', this.usage),
         action: values.action,
         from: dateOption(values.from, 'from', this.usage),
         to: dateOption(values.to, 'to', this.usage),

@@ -8,7 +8,7 @@ import {
   stringOptions,
   UsageError,
 } from '../command.ts';
-import { printJson, printPage } from '../output.ts';
+import { pageFields, printJson, printPage } from '../output.ts';
 
 type Point = RouterOutputs['predicts']['byId']['points'][number];
 
@@ -82,12 +82,11 @@ export const historyCommand: Command = {
       this.usage,
     );
     const page = await ctx.client.predicts.list.query({
-      limit: positiveIntOption(values.limit, 'limit', this.usage) ?? 20,
+      ...pageFields(values, 20, this.usage),
       ...givenFields({
         symbol: values.symbol,
         model: values.model,
         userId: positiveIntOption(values.user, 'user', this.usage),
-        cursor: positiveIntOption(values.cursor, 'cursor', this.usage),
       }),
     });
     printPage(ctx, page, () =>

@@ -7,6 +7,15 @@ import { type BacktestModelResult, backtest, pickDefault } from './run-backtest.
 const bars = randomWalkBars({ days: 600, seed: 4 });
 const from = bars[500]?.day as string;
 const to = bars[599]?.day as string;
+/** The series and range every backtest here scores. */
+const range = { bars, from, to };
+const naiveEntry = () => ({
+  name: 'naive',
+  id: 't-naive',
+  version: 'x',
+  trainedThrough: null,
+  model: createNaiveModel(),
+});
 
 /** A drift model that records the length of the history of each refit. */
 const driftRecordingRefits = (seen: number[]) => ({
@@ -25,13 +34,9 @@ const driftRecordingRefits = (seen: number[]) => ({
 describe('backtest', () => {
   it('scores every origin whose target is inside the range, persistence ratio 1 and hit rate 0.5', async () => {
     const report = await backtest({
-      bars,
-      from,
-      to,
+      ...range,
       horizons: [1, 7],
-      models: [
-        { name: 'naive', id: 't-naive', version: 'x', trainedThrough: null, model: createNaiveModel() },
-      ],
+      models: [naiveEntry()],
     });
     const naive = report.models[0];
     expect(naive?.origins).toEqual({ '1': 99, '7': 93 });
@@ -43,9 +48,7 @@ describe('backtest', () => {
   it('refits every K origins on data through the origin when asked', async () => {
     const seen: number[] = [];
     const report = await backtest({
-      bars,
-      from,
-      to,
+      ...range,
       horizons: [1],
       retrainEvery: 25,
       models: [driftRecordingRefits(seen)],
@@ -73,14 +76,10 @@ describe('backtest', () => {
 
   it('scores the anchors beside the models and never makes one the default', async () => {
     const report = await backtest({
-      bars,
-      from,
-      to,
+      ...range,
       horizons: [1, 7],
       anchors: ['ewma-normal', 'garch-t'],
-      models: [
-        { name: 'naive', id: 't-naive', version: 'x', trainedThrough: null, model: createNaiveModel() },
-      ],
+      models: [naiveEntry()],
     });
     expect(report.models.map((m) => [m.name, m.kind])).toEqual([
       ['naive', 'model'],
@@ -98,12 +97,10 @@ describe('backtest', () => {
 
   it('flags models trained on the scored days and never picks them as default', async () => {
     const report = await backtest({
-      bars,
-      from,
-      to,
+      ...range,
       horizons: [1],
       models: [
-        { name: 'naive', id: 't-naive', version: 'x', trainedThrough: null, model: createNaiveModel() },
+        naiveEntry(),
         {
           name: 'lstm',
           id: 't-lstm',

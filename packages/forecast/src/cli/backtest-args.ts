@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import type { RetrainSchedule } from '../backtest/run-backtest.ts';
 import { ANCHOR_NAMES, type AnchorName } from '../intervals/anchor-bands.ts';
 import {
@@ -11,7 +10,7 @@ import {
 import { parseBlendWeights } from '../intervals/combination.ts';
 import { SCALE_METHODS, type ScaleMethod } from '../intervals/scale-models.ts';
 import { findModelsDir } from '../registry/find-models-dir.ts';
-import { exitWithError, requireDay, resolveUserPath } from './cli-support.ts';
+import { exitWithError, parseCliArgs, requireDay, resolveUserPath, stringFlags } from './cli-support.ts';
 
 export const BACKTEST_USAGE =
   'usage: pnpm backtest --csv <file> --symbol ETH-USD --from YYYY-MM-DD --to YYYY-MM-DD [--models a,b] [--horizons 1,7,30] [--json] [--models-dir <dir>] [--retrain-every K|yearly] [--refit-cache <dir>] [--anchors ewma-normal,garch-t|none] [--garch-refit-every K] [--record-to <models dir>] [--bands monotone|per-horizon] [--scale ewma-365|garch-t] [--sides signed|absolute] [--gamma γ] [--scale-ewma-weight w] [--half-life N|none] [--blend garch-t:w,ewma-normal:w|none]';
@@ -48,41 +47,35 @@ export interface BacktestArgs {
 
 /** Parses argv (without node and the script); exits with one line on bad input, prints usage on --help. */
 export function parseBacktestArgs(argv: string[]): BacktestArgs | null {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        csv: { type: 'string' },
-        symbol: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        models: { type: 'string' },
-        horizons: { type: 'string' },
-        json: { type: 'boolean' },
-        'models-dir': { type: 'string' },
-        'retrain-every': { type: 'string' },
-        'refit-cache': { type: 'string' },
-        'record-to': { type: 'string' },
-        anchors: { type: 'string' },
-        'garch-refit-every': { type: 'string' },
-        bands: { type: 'string' },
-        scale: { type: 'string' },
-        sides: { type: 'string' },
-        gamma: { type: 'string' },
-        'half-life': { type: 'string' },
-        'scale-ewma-weight': { type: 'string' },
-        blend: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    exitWithError(`${(error as Error).message}\n${BACKTEST_USAGE}`);
-  }
-  if (values.help) {
-    process.stdout.write(`${BACKTEST_USAGE}\n`);
-    return null;
-  }
+  const values = parseCliArgs(
+    argv,
+    {
+      ...stringFlags(
+        'csv',
+        'symbol',
+        'from',
+        'to',
+        'models',
+        'horizons',
+        'models-dir',
+        'retrain-every',
+        'refit-cache',
+        'record-to',
+        'anchors',
+        'garch-refit-every',
+        'bands',
+        'scale',
+        'sides',
+        'gamma',
+        'half-life',
+        'scale-ewma-weight',
+        'blend',
+      ),
+      json: { type: 'boolean' },
+    },
+    BACKTEST_USAGE,
+  );
+  if (values === null) return null;
   const symbol = values.symbol as string | undefined;
   const csv = values.csv as string | undefined;
   if (!symbol || !csv) exitWithError(`--csv and --symbol are required\n${BACKTEST_USAGE}`);

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { isDay } from '@ethcast/days';
 import { readPriceFile } from '@ethcast/price-file';
 import { preferTfBackend, TF_BACKENDS, type TfBackend } from '../neural/tfjs-backend.ts';
@@ -9,6 +10,33 @@ import type { DailyBar } from '../types.ts';
 export function exitWithError(message: string): never {
   process.stderr.write(`error: ${message}\n`);
   process.exit(1);
+}
+
+/**
+ * The flags of argv (the process's arguments when left out), `--help` included. A bad flag exits with the
+ * usage; `--help` prints the usage and gives null (the command then does nothing).
+ */
+export function parseCliArgs(
+  argv: string[] | undefined,
+  options: Record<string, { type: 'string' | 'boolean' }>,
+  usage: string,
+): Record<string, string | boolean | undefined> | null {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean' } } }));
+  } catch (error) {
+    exitWithError(`${(error as Error).message}\n${usage}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return null;
+  }
+  return values;
+}
+
+/** Options of parseCliArgs that each take a value. */
+export function stringFlags(...names: string[]): Record<string, { type: 'string' }> {
+  return Object.fromEntries(names.map((name) => [name, { type: 'string' as const }]));
 }
 
 /** Relative paths are relative to where the user ran pnpm (INIT_CWD), not the package folder. */

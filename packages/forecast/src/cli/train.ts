@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { isModelName, MODEL_NAMES, type ModelName } from '../models/point-model.ts';
 import { findModelsDir } from '../registry/find-models-dir.ts';
 import { recalibrateModel } from '../training/recalibrate-model.ts';
@@ -7,10 +6,12 @@ import { trainModel } from '../training/train-model.ts';
 import {
   applyTfBackendFromEnv,
   exitWithError,
+  parseCliArgs,
   parsePositiveInt,
   readBars,
   requireDay,
   resolveUserPath,
+  stringFlags,
 } from './cli-support.ts';
 
 const USAGE =
@@ -18,28 +19,15 @@ const USAGE =
 
 async function main(): Promise<void> {
   applyTfBackendFromEnv();
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        model: { type: 'string' },
-        symbol: { type: 'string' },
-        csv: { type: 'string' },
-        until: { type: 'string' },
-        seed: { type: 'string' },
-        epochs: { type: 'string' },
-        out: { type: 'string' },
-        recalibrate: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    exitWithError(`${(error as Error).message}\n${USAGE}`);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const values = parseCliArgs(
+    undefined,
+    {
+      ...stringFlags('model', 'symbol', 'csv', 'until', 'seed', 'epochs', 'out'),
+      recalibrate: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (values === null) return;
   const modelArg = values.model as string | undefined;
   const symbol = values.symbol as string | undefined;
   const csv = values.csv as string | undefined;

@@ -17,13 +17,16 @@ const bars = randomWalkBars({ days: 420, seed: 3 });
 
 const temp = useTempDirs('ethcast-train-');
 const tempDir = () => temp.make();
+/** A tiny recurrent model of `bars` trained into modelsDir. */
+const trainTinyRnn = (name: 'lstm' | 'gru', modelsDir: string, seed: number) =>
+  trainModel({ name, symbol: 'TEST', bars, modelsDir, seed, rnn: TINY_RNN });
 
 describe('trainModel', () => {
   it('is deterministic for a seed (identical weights) and differs for another seed', async () => {
     const [a, b, c] = [await tempDir(), await tempDir(), await tempDir()];
-    await trainModel({ name: 'lstm', symbol: 'TEST', bars, modelsDir: a, seed: 9, rnn: TINY_RNN });
-    await trainModel({ name: 'lstm', symbol: 'TEST', bars, modelsDir: b, seed: 9, rnn: TINY_RNN });
-    await trainModel({ name: 'lstm', symbol: 'TEST', bars, modelsDir: c, seed: 10, rnn: TINY_RNN });
+    await trainTinyRnn('lstm', a, 9);
+    await trainTinyRnn('lstm', b, 9);
+    await trainTinyRnn('lstm', c, 10);
     const weights = (dir: string) => readFile(path.join(dir, 'test-lstm', 'weights.bin'));
     expect(Buffer.compare(await weights(a), await weights(b))).toBe(0);
     expect(Buffer.compare(await weights(a), await weights(c))).not.toBe(0);
@@ -31,14 +34,7 @@ describe('trainModel', () => {
 
   it('writes a folder that loads back and forecasts like the trained model (save/load round trip)', async () => {
     const dir = await tempDir();
-    const metadata = await trainModel({
-      name: 'gru',
-      symbol: 'TEST',
-      bars,
-      modelsDir: dir,
-      seed: 1,
-      rnn: TINY_RNN,
-    });
+    const metadata = await trainTinyRnn('gru', dir, 1);
     expect(metadata.id).toBe('test-gru');
     expect(metadata.maxHorizon).toBe(TINY_RNN.maxHorizon);
     expect(metadata.training.through).toBe(bars[bars.length - 1]?.day);
@@ -58,14 +54,7 @@ describe('trainModel', () => {
 
   it('fits scaling on the training window only', async () => {
     const dir = await tempDir();
-    const metadata = await trainModel({
-      name: 'lstm',
-      symbol: 'TEST',
-      bars,
-      modelsDir: dir,
-      seed: 1,
-      rnn: TINY_RNN,
-    });
+    const metadata = await trainTinyRnn('lstm', dir, 1);
     const closes = validateHistory(bars);
     expect(metadata.features.scaling).toEqual(fitReturnScaling(closes, closes.length - 1));
   });
