@@ -1,3 +1,4 @@
+import { isTimeZone } from '@ethcast/days';
 import { renderTemplate } from '@ethcast/server/template';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { en, type MessageKey, ptBR } from './messages.ts';
@@ -20,14 +21,7 @@ function storedLocale(): Locale {
   return navigator.language.toLowerCase().startsWith('pt') ? 'pt-BR' : 'en';
 }
 
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const isValidTimeZone = isTimeZone;
 
 function storedTimeZone(): string {
   const saved = localStorage.getItem(ZONE_KEY);

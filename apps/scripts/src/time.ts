@@ -1,3 +1,4 @@
+import { isTimeZone, wallClockIn } from '@ethcast/days';
 /** The dashboard's default zone: the CLI shows times where the dashboard does unless told otherwise. */
 export const DEFAULT_TIME_ZONE = 'America/Sao_Paulo';
 
@@ -10,35 +11,17 @@ export type TimeFormat = {
   day(date: Date): string;
 };
 
-/** True when `zone` is a time zone Intl knows (IANA names, UTC). */
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone };
 
 /** Formats instants in `zone`; the offset is printed with every time ('UTC', 'UTC-3', 'UTC+5:30'). */
 export function createTimeFormat(zone: string): TimeFormat {
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'shortOffset',
-  });
+  const wallClock = wallClockIn(zone, true);
   const parts = (date: Date) => {
-    const byType = new Map(format.formatToParts(date).map((p) => [p.type, p.value]));
-    const offset = (byType.get('timeZoneName') ?? '').replace(/^GMT(\+0)?/, 'UTC');
+    const c = wallClock(date);
     return {
-      day: `${byType.get('year')}-${byType.get('month')}-${byType.get('day')}`,
-      time: `${byType.get('hour')}:${byType.get('minute')}`,
-      offset,
+      day: `${c.year}-${c.month}-${c.day}`,
+      time: `${c.hour}:${c.minute}`,
+      offset: c.offset.replace(/^GMT(\+0)?/, 'UTC'),
     };
   };
   return {

@@ -64,3 +64,4 @@ export const addDays = (day: string, n: number) => {
   if (number === null) throw new Error(`not a day: ${day}`);
   return dayFromNumber(number + n);
 };
+export { isTimeZone, type WallClock, wallClockIn } from './zones.ts';

@@ -1,35 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActor, testServices } from './test/actors.ts';
-import { createTestDb, type TestDb, testEngine } from './test/db.ts';
+import { describe, expect, it } from 'vitest';
+import { testEngine } from './test/db.ts';
 import { getProcedure } from './test/http-calls.ts';
-import type { TestServer } from './test/server.ts';
-import { startServerBehindProxy } from './test/server-behind-proxy.ts';
-import type { TcpProxy } from './test/tcp-proxy.ts';
+import { useServerBehindProxy } from './test/server-behind-proxy.ts';
 
 // An outage needs a database on the other side of a network connection: PostgreSQL only (the embedded
 // PGlite runs inside the server process and cannot become unreachable).
 describe.skipIf(testEngine !== 'postgres')('the database unreachable, then back (PostgreSQL)', () => {
-  let testDb: TestDb;
-  let proxy: TcpProxy;
-  let server: TestServer;
-  let stop: () => Promise<void>;
-  let token: string;
-  beforeAll(async () => {
-    testDb = await createTestDb();
-    token = (await createActor(testServices(testDb), 'outage_reader')).token;
-    ({ server, proxy, close: stop } = await startServerBehindProxy(testDb));
-  });
-  afterAll(async () => {
-    await stop?.();
-    await testDb?.close();
-  });
+  const outage = useServerBehindProxy('outage_reader');
 
   const read = () =>
-    getProcedure(server.url, 'predicts.list', { limit: 5 }, { authorization: `Bearer ${token}` });
+    getProcedure(
+      outage.server.url,
+      'predicts.list',
+      { limit: 5 },
+      { authorization: `Bearer ${outage.token}` },
+    );
 
   it('answers 503 DATABASE_UNAVAILABLE with Retry-After during the outage, and recovers by itself', async () => {
     expect((await read()).status).toBe(200);
-    await proxy.cut();
+    await outage.proxy.cut();
     const during = await Promise.all(Array.from({ length: 10 }, read));
     for (const response of during) {
       expect(response.status).toBe(503);
@@ -37,17 +26,17 @@ describe.skipIf(testEngine !== 'postgres')('the database unreachable, then back 
       expect(response.text).toContain('DATABASE_UNAVAILABLE');
       expect(response.text).not.toMatch(/ECONNRESET|CONNECTION_|select |stack/);
     }
-    const ready = await fetch(`${server.url}/ready`);
+    const ready = await fetch(`${outage.server.url}/ready`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ ready: false, database: 'down' });
-    expect((await fetch(`${server.url}/health`)).status).toBe(200);
-    await proxy.restore();
+    expect((await fetch(`${outage.server.url}/health`)).status).toBe(200);
+    await outage.proxy.restore();
     let status = 0;
     for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
       status = (await read()).status;
       if (status !== 200) await new Promise((r) => setTimeout(r, 100));
     }
     expect(status).toBe(200);
-    expect((await fetch(`${server.url}/ready`)).status).toBe(200);
+    expect((await fetch(`${outage.server.url}/ready`)).status).toBe(200);
   });
 });

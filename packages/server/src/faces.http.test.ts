@@ -5,11 +5,10 @@ import { SESSION_COOKIE } from './http-context.ts';
 import { PRICE_IMPORT_PATH } from './prices/import-route.ts';
 import type { Services } from './services.ts';
 import { createActor, TEST_PASSWORD, testServices } from './test/actors.ts';
-import { createTestDb, type TestDb, testEngine } from './test/db.ts';
+import { testEngine } from './test/db.ts';
 import { postProcedure } from './test/http-calls.ts';
 import { startTestServer, type TestServer } from './test/server.ts';
-import { startServerBehindProxy } from './test/server-behind-proxy.ts';
-import type { TcpProxy } from './test/tcp-proxy.ts';
+import { useServerBehindProxy } from './test/server-behind-proxy.ts';
 
 /**
  * Every face finds its caller through the one session resolver (http-viewer.ts): tRPC, the /api face,
@@ -229,38 +228,25 @@ describe(`a cross-site request with the session cookie changes nothing on any fa
 describe.skipIf(testEngine !== 'postgres')(
   'the session lookup with the database unreachable (PostgreSQL)',
   () => {
-    let testDb: TestDb;
-    let proxy: TcpProxy;
-    let server: TestServer;
-    let stop: () => Promise<void>;
-    let token: string;
-    beforeAll(async () => {
-      testDb = await createTestDb();
-      token = (await createActor(testServices(testDb), 'faces_outage', 'admin')).token;
-      ({ server, proxy, close: stop } = await startServerBehindProxy(testDb));
-    });
-    afterAll(async () => {
-      await stop?.();
-      await testDb?.close();
-    });
+    const outage = useServerBehindProxy('faces_outage', 'admin');
 
     it('is DATABASE_UNAVAILABLE (503) on every face, then serves again', async () => {
-      await proxy.cut();
+      await outage.proxy.cut();
       // the token was never looked up by the server: no cached session to fall back on
-      expect(await adminCallOnEveryFace(server.url, { authorization: `Bearer ${token}` })).toEqual(
-        everyFace({ status: 503, reason: 'DATABASE_UNAVAILABLE' }),
-      );
-      const upload = await fetch(`${server.url}${PRICE_IMPORT_PATH}?symbol=ETH-USD`, {
+      expect(
+        await adminCallOnEveryFace(outage.server.url, { authorization: `Bearer ${outage.token}` }),
+      ).toEqual(everyFace({ status: 503, reason: 'DATABASE_UNAVAILABLE' }));
+      const upload = await fetch(`${outage.server.url}${PRICE_IMPORT_PATH}?symbol=ETH-USD`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        headers: { authorization: `Bearer ${outage.token}`, 'content-type': 'text/csv' },
         body: csv,
       });
       expect(upload.status).toBe(503);
       expect(upload.headers.get('retry-after')).toMatch(/^\d+$/);
-      await proxy.restore();
+      await outage.proxy.restore();
       let outcomes: Record<Face, Outcome> | null = null;
       for (let attempt = 0; attempt < 50; attempt++) {
-        outcomes = await adminCallOnEveryFace(server.url, { authorization: `Bearer ${token}` });
+        outcomes = await adminCallOnEveryFace(outage.server.url, { authorization: `Bearer ${outage.token}` });
         if (Object.values(outcomes).every((o) => o.status === 200)) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

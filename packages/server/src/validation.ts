@@ -8,6 +8,9 @@ export const idSchema = z
   .positive('must be positive')
   .max(Number.MAX_SAFE_INTEGER, 'is too large');
 
+/** The input of every procedure that names one row by its id. */
+export const byIdInput = z.strictObject({ id: idSchema });
+
 /**
  * C0 controls (NUL included: PostgreSQL refuses it in text, error 22021), DEL and C1 controls. Tab, line
  * feed and carriage return are allowed where text may span lines.

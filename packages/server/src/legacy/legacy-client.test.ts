@@ -42,18 +42,11 @@ describe(`a Python standard-library client over the legacy routes (${testEngine}
     files.cleanup();
   });
 
+  /** The legacy client script against this server, as the user `ana_py`. */
+  const clientArgs = () => [script, '--url', url, '--username', 'ana_py', '--password', 'S3cure-passw0rd'];
+
   it('registers, signs in, forecasts, lists, reads and deletes, as the old frontend did', async () => {
-    const { stdout, stderr } = await run(python, [
-      script,
-      '--url',
-      url,
-      '--username',
-      'ana_py',
-      '--password',
-      'S3cure-passw0rd',
-      '--days',
-      '3',
-    ]);
+    const { stdout, stderr } = await run(python, [...clientArgs(), '--days', '3']);
     expect(stderr).toBe('');
     const summary = JSON.parse(stdout);
     expect(summary).toMatchObject({
@@ -84,15 +77,7 @@ describe(`a Python standard-library client over the legacy routes (${testEngine}
 
   it('exits 1 with one line when an answer is not what a legacy client expects', async () => {
     // registering the same user again: 400 (as the legacy backend answered), not 200
-    const failed = await run(python, [
-      script,
-      '--url',
-      url,
-      '--username',
-      'ana_py',
-      '--password',
-      'S3cure-passw0rd',
-    ]).then(
+    const failed = await run(python, clientArgs()).then(
       () => null,
       (error: { code: number; stderr: string }) => error,
     );

@@ -1,3 +1,4 @@
+import { wallClockIn } from '@ethcast/days';
 import { z } from 'zod';
 import type { PublicUser } from '../db/queries/users.ts';
 import type { RouterOutputs } from '../router.ts';
@@ -13,19 +14,11 @@ type ListedForecast = RouterOutputs['predicts']['list']['items'][number];
 type Forecast = RouterOutputs['predicts']['byId'];
 type UpdatedForecast = RouterOutputs['predicts']['update'];
 
-const saoPaulo = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'America/Sao_Paulo',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
+const saoPaulo = wallClockIn('America/Sao_Paulo');
 
 /** `07/12/2026_21h39`: the instant in São Paulo time, as the legacy backend wrote `date`. */
 export function legacyDate(value: Date | string): string {
-  const parts = Object.fromEntries(saoPaulo.formatToParts(new Date(value)).map((p) => [p.type, p.value]));
+  const parts = saoPaulo(new Date(value));
   return `${parts.day}/${parts.month}/${parts.year}_${parts.hour}h${parts.minute}`;
 }
 

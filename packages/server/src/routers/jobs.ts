@@ -11,20 +11,20 @@ const jobNameSchema = z
   .max(50, 'must be at most 50 characters')
   .regex(/^[a-z-]+$/, 'must be a job name like "sync-prices"');
 
+const runsInput = z.strictObject({
+  name: jobNameSchema,
+  limit: z.number().int().min(1).max(100).default(20),
+});
+const runInput = z.strictObject({ name: jobNameSchema });
+
 /** The scheduled jobs, for operators (admins only). */
 export const jobsRouter = router({
   /** Every job: schedule (off = null), next occurrence, latest run with its outcome and error. */
   list: adminProcedure.output(jobsOverviewOutput).query(useCase(listJobs)),
 
   /** A job's recent runs, newest first. */
-  runs: adminProcedure
-    .input(z.strictObject({ name: jobNameSchema, limit: z.number().int().min(1).max(100).default(20) }))
-    .output(jobRunsOutput)
-    .query(useCase(listJobRuns)),
+  runs: adminProcedure.input(runsInput).output(jobRunsOutput).query(useCase(listJobRuns)),
 
   /** Runs a job now (also one whose schedule is off) and answers when it has finished. */
-  run: adminProcedure
-    .input(z.strictObject({ name: jobNameSchema }))
-    .output(jobRunOutput)
-    .mutation(useCase(runJobNow)),
+  run: adminProcedure.input(runInput).output(jobRunOutput).mutation(useCase(runJobNow)),
 });

@@ -3,7 +3,7 @@ import { withCode } from '../domain/input-errors.ts';
 import { logOutput, logPageOutput, updateLogInput } from '../schemas/logs.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
 import { deleteLogEntry, editLogEntry, getLogEntry, listLogEntries } from '../usecases/logs.ts';
-import { fromNotAfterTo, idSchema, pageSchema, textSchema } from '../validation.ts';
+import { byIdInput, fromNotAfterTo, idSchema, pageSchema, textSchema } from '../validation.ts';
 import { useCase } from './use-case.ts';
 
 export const logsRouter = router({
@@ -24,15 +24,9 @@ export const logsRouter = router({
     .output(logPageOutput)
     .query(useCase(listLogEntries)),
 
-  byId: adminProcedure
-    .input(z.strictObject({ id: idSchema }))
-    .output(logOutput)
-    .query(useCase(getLogEntry)),
+  byId: adminProcedure.input(byIdInput).output(logOutput).query(useCase(getLogEntry)),
 
   update: adminProcedure.input(updateLogInput).output(logOutput).mutation(useCase(editLogEntry)),
 
-  delete: adminProcedure
-    .input(z.strictObject({ id: idSchema }))
-    .output(logOutput)
-    .mutation(useCase(deleteLogEntry)),
+  delete: adminProcedure.input(byIdInput).output(logOutput).mutation(useCase(deleteLogEntry)),
 });

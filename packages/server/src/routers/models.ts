@@ -5,12 +5,11 @@ import { publicProcedure, router } from '../trpc.ts';
 import { listModels, modelTrackRecord } from '../usecases/models.ts';
 import { useCase } from './use-case.ts';
 
+const listInput = z.strictObject({ symbol: symbolSchema.optional() }).default({});
+
 export const modelsRouter = router({
   /** The registry: every model per symbol with its backtest against persistence; `isDefault` marks the best. */
-  list: publicProcedure
-    .input(z.strictObject({ symbol: symbolSchema.optional() }).default({}))
-    .output(modelListOutput)
-    .query(useCase(listModels)),
+  list: publicProcedure.input(listInput).output(modelListOutput).query(useCase(listModels)),
 
   /**
    * How each model's served forecasts turned out (from the scores the score-forecasts job stores): per

@@ -17,7 +17,7 @@ import {
   listForecasts,
   updateForecastNote,
 } from '../usecases/predictions.ts';
-import { idSchema, pageSchema } from '../validation.ts';
+import { byIdInput, idSchema, pageSchema } from '../validation.ts';
 import { useCase } from './use-case.ts';
 
 export const predictsRouter = router({
@@ -44,10 +44,7 @@ export const predictsRouter = router({
     .query(useCase(listForecasts)),
 
   /** A forecast with the actual closes stored so far for its days, and how accurate it was. */
-  byId: authedProcedure
-    .input(z.strictObject({ id: idSchema }))
-    .output(predictionDetailOutput)
-    .query(useCase(getForecast)),
+  byId: authedProcedure.input(byIdInput).output(predictionDetailOutput).query(useCase(getForecast)),
 
   /** Only the note changes: a stored forecast is immutable. */
   update: authedProcedure
@@ -55,8 +52,5 @@ export const predictsRouter = router({
     .output(predictionOutput)
     .mutation(useCase(updateForecastNote)),
 
-  delete: authedProcedure
-    .input(z.strictObject({ id: idSchema }))
-    .output(deletedPredictionOutput)
-    .mutation(useCase(deleteForecast)),
+  delete: authedProcedure.input(byIdInput).output(deletedPredictionOutput).mutation(useCase(deleteForecast)),
 });

@@ -24,6 +24,11 @@ const rangeInput = z
   })
   .refine(fromNotAfterTo, { ...withCode('FROM_AFTER_TO'), path: ['from'] });
 
+const syncInput = z
+  .strictObject({ symbol: symbolSchema.optional(), since: daySchema.optional() })
+  .default({});
+const latestInput = z.strictObject({ symbol: symbolSchema });
+
 export const pricesRouter = router({
   /** Stored symbols with their first and last day, row count and gaps. */
   symbols: publicProcedure.output(symbolsOutput).query(useCase(listPriceSymbols)),
@@ -36,12 +41,9 @@ export const pricesRouter = router({
    * `pnpm ethcast prices:sync` calls while a server runs). All or nothing, like the CLI's direct sync.
    */
   sync: adminProcedure
-    .input(z.strictObject({ symbol: symbolSchema.optional(), since: daySchema.optional() }).default({}))
+    .input(syncInput)
     .output(syncReportOutput)
     .mutation(useCase(syncFromConfiguredExchange)),
 
-  latest: publicProcedure
-    .input(z.strictObject({ symbol: symbolSchema }))
-    .output(latestPriceOutput)
-    .query(useCase(latestPrice)),
+  latest: publicProcedure.input(latestInput).output(latestPriceOutput).query(useCase(latestPrice)),
 });

@@ -21,8 +21,11 @@ import {
   updateAccount,
 } from '../usecases/accounts.ts';
 import { login, logout } from '../usecases/login.ts';
-import { idSchema, pageSchema, searchSchema, usernameLookupSchema } from '../validation.ts';
+import { byIdInput, pageSchema, searchSchema, usernameLookupSchema } from '../validation.ts';
 import { useCase } from './use-case.ts';
+
+const listInput = z.strictObject({ ...pageSchema, search: searchSchema.optional() }).default({ limit: 50 });
+const byUsernameInput = z.strictObject({ username: usernameLookupSchema });
 
 export const usersRouter = router({
   register: publicProcedure.input(credentials).output(userOutput).mutation(useCase(register)),
@@ -56,25 +59,16 @@ export const usersRouter = router({
 
   me: authedProcedure.output(userOutput).query(useCase(getMe)),
 
-  list: adminProcedure
-    .input(z.strictObject({ ...pageSchema, search: searchSchema.optional() }).default({ limit: 50 }))
-    .output(userPageOutput)
-    .query(useCase(listAccounts)),
+  list: adminProcedure.input(listInput).output(userPageOutput).query(useCase(listAccounts)),
 
-  byId: authedProcedure
-    .input(z.strictObject({ id: idSchema }))
-    .output(userOutput)
-    .query(useCase(getAccount)),
+  byId: authedProcedure.input(byIdInput).output(userOutput).query(useCase(getAccount)),
 
-  byUsername: authedProcedure
-    .input(z.strictObject({ username: usernameLookupSchema }))
-    .output(userOutput)
-    .query(useCase(getAccountByUsername)),
+  byUsername: authedProcedure.input(byUsernameInput).output(userOutput).query(useCase(getAccountByUsername)),
 
   update: authedProcedure.input(updateUserInput).output(userOutput).mutation(useCase(updateAccount)),
 
   delete: authedProcedure
-    .input(z.strictObject({ id: idSchema }))
+    .input(byIdInput)
     .output(userOutput)
     .mutation(async ({ ctx, input }) => {
       const deleted = await deleteAccount(ctx, ctx.viewer, input);

@@ -1,5 +1,8 @@
+import { afterAll, beforeAll } from 'vitest';
 import { createDb } from '../db/client.ts';
-import type { TestDb } from './db.ts';
+import type { Role } from '../db/schema.ts';
+import { createActor, testServices } from './actors.ts';
+import { createTestDb, type TestDb } from './db.ts';
 import { startTestServer, type TestServer } from './server.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
@@ -31,4 +34,25 @@ export async function startServerBehindProxy(testDb: TestDb): Promise<ServerBehi
       await proxy.close();
     },
   };
+}
+
+/**
+ * Registers a test file's hooks for an outage test: a database of its own (PostgreSQL), a user
+ * `username` with `role`, and a server behind a proxy on it; the fields are set before the tests run.
+ */
+export function useServerBehindProxy(username: string, role: Role = 'user') {
+  const state = {} as { server: TestServer; proxy: TcpProxy; token: string };
+  let testDb: TestDb | undefined;
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    testDb = await createTestDb();
+    state.token = (await createActor(testServices(testDb), username, role)).token;
+    const started = await startServerBehindProxy(testDb);
+    ({ server: state.server, proxy: state.proxy, close } = started);
+  });
+  afterAll(async () => {
+    await close?.();
+    await testDb?.close();
+  });
+  return state;
 }
