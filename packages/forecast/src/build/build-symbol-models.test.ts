@@ -5,12 +5,8 @@ import { validateHistory } from '../data/validate-history.ts';
 import { blendComponents } from '../intervals/combination.ts';
 import { storedScales } from '../intervals/stored-bands.ts';
 import { MODEL_NAMES } from '../models/point-model.ts';
-import {
-  createRegistry,
-  loadModelArtifacts,
-  loadRegistry,
-  type ModelRegistry,
-} from '../registry/load-registry.ts';
+import { loadModelArtifacts } from '../registry/load-artifacts.ts';
+import { createRegistry, loadRegistry, type ModelRegistry } from '../registry/load-registry.ts';
 import { garchTBars } from '../test-support/generate-series.ts';
 import { useTempDirs } from '../test-support/temp-dirs.ts';
 import { trainModel } from '../training/train-model.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ModelName } from '../models/point-model.ts';
-import type { ModelFolderFiles } from '../registry/load-registry.ts';
+import type { ModelFolderFiles } from '../registry/load-artifacts.ts';
 import type { ModelMetadata } from '../registry/metadata.ts';
 import { metadataFileText } from '../training/calibrated-metadata.ts';
 
