@@ -183,6 +183,14 @@ module.exports = {
       to: { path: faceFrameworks },
     },
     {
+      name: 'audit-log-written-by-use-cases-only',
+      comment:
+        'The audit log (db/queries/logs.ts: writeLog, logInsert and the reads of logs) is reached through the use cases only, so every state change writes its one row there.',
+      severity: 'error',
+      from: { path: server, pathNot: [notProduct, `${server}usecases/`, `${server}db/queries/logs\\.ts$`] },
+      to: { path: `${server}db/queries/logs\\.ts$` },
+    },
+    {
       name: 'services-import-no-usecase',
       comment: 'Use cases sit above the services: a service does not call a use case.',
       severity: 'error',

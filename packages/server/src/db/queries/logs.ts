@@ -2,7 +2,7 @@ import { and, desc, eq, gte, ilike, lt, lte, type SQL } from 'drizzle-orm';
 import { clip } from '../../domain/text.ts';
 import type { Database, Executor } from '../client.ts';
 import { logs } from '../schema.ts';
-import { type Viewer, visibleTo } from './scope.ts';
+import { escapeLike, type Viewer, visibleTo } from './scope.ts';
 
 export const logColumns = {
   id: logs.id,
@@ -84,6 +84,3 @@ export async function deleteLog(db: Executor, id: number): Promise<LogRow | null
   const [row] = await db.delete(logs).where(eq(logs.id, id)).returning(logColumns);
   return row ?? null;
 }
-
-/** Escapes LIKE wildcards so user text matches literally. */
-export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);

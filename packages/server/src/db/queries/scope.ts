@@ -19,3 +19,6 @@ export function visibleTo(owner: AnyPgColumn, viewer: Viewer): SQL | undefined {
 export function visibleToPrepared(owner: AnyPgColumn, scoped: boolean): SQL | undefined {
   return scoped ? eq(owner, sql.placeholder('viewerId')) : undefined;
 }
+
+/** Escapes LIKE wildcards so a user's search text matches literally (the log and user searches). */
+export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,8 +1,7 @@
 import { and, asc, count, eq, gt, ilike, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client.ts';
 import { type Role, users } from '../schema.ts';
-import { escapeLike } from './logs.ts';
-import { type Viewer, visibleTo } from './scope.ts';
+import { escapeLike, type Viewer, visibleTo } from './scope.ts';
 
 /** Every column but `password`: what any caller outside authentication gets. */
 export const publicUserColumns = {
