@@ -129,7 +129,7 @@ export type LegacyVariant = {
   extraColumns: boolean;
 };
 
-/** The shape /work/shared/peer/schema.sql shows: bigint identities, text, no foreign keys. */
+/** The shape the legacy peer's schema.sql (../shared/peer) shows: bigint identities, text, no foreign keys. */
 export const plainLegacy: LegacyVariant = {
   id: 'bigint identity',
   text: 'text',
