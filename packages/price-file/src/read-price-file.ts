@@ -12,6 +12,17 @@ export type PriceBar = {
   volume?: number;
 };
 
+/** A symbol's complete day as an import stores it: open, high, low and close; volume null when absent. */
+export type SymbolCandle = {
+  symbol: string;
+  day: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number | null;
+};
+
 export type PriceFile = { format: FormatName; bars: PriceBar[] };
 
 /**

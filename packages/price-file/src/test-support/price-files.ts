@@ -1,15 +1,8 @@
 import { dayNumber } from '@ethcast/days';
+import type { SymbolCandle } from '../read-price-file.ts';
 
 /** One row of a generated price file. */
-export type FileRow = {
-  symbol: string;
-  day: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number | null;
-};
+export type FileRow = SymbolCandle;
 
 /** Bars as file rows of `symbol`: each opens at the previous close, with a high and low around both. */
 export function fileRows(symbol: string, bars: readonly { day: string; close: number }[]): FileRow[] {

@@ -1,4 +1,5 @@
 import { sortBySymbol } from '@ethcast/forecast';
+import type { SymbolCandle } from '@ethcast/price-file';
 import { and, desc, eq, gte, lte, max, sql } from 'drizzle-orm';
 import { type Database, preparedQuery } from '../client.ts';
 import { priceSymbols, prices } from '../schema.ts';
@@ -6,15 +7,7 @@ import { priceSymbols, prices } from '../schema.ts';
 // Reads of the `prices` table. Writes: price-upsert.ts (compare and replace) and price-copy.ts (COPY of
 // new symbols); the locks imports take: price-locks.ts.
 
-export type PriceRow = {
-  symbol: string;
-  day: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number | null;
-};
+export type PriceRow = SymbolCandle;
 
 export type Candle = Omit<PriceRow, 'symbol'>;
 
